@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything the site build and the test suite need on Debian 12:
+# the Emscripten toolchain, Debian's Linux 6.1 source, the kernel's own host
+# tools, and the Chromium used by the browser tests. Safe to run again: it only
+# installs what is missing.
+set -euo pipefail
+
+packages=(
+  # The kernel-to-WebAssembly toolchain (clang/wasm-ld 14, binaryen) and node.
+  emscripten nodejs
+  # Debian's kernel source: /usr/src/linux-source-6.1.tar.xz.
+  linux-source-6.1
+  # The kernel's own host tools.
+  make flex bison bc xz-utils python3 perl cpio
+  # Size figures in the demo manifest are checked against these.
+  gzip brotli
+  # The browser that the page tests drive.
+  chromium chromium-driver
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all system packages are present" >&2
+fi

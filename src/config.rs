@@ -1,0 +1,1 @@
+//! The site configuration, read from `content/site.toml`.

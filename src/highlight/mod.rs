@@ -1,0 +1,1 @@
+//! highlight (see lib.rs).

@@ -1,0 +1,99 @@
+//! The `lkljs-site` command line: the only place that turns library errors into
+//! `anyhow` reports and exit codes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use lkljs_site::build::{BuildOptions, DemoMode};
+
+#[derive(Parser)]
+#[command(name = "lkljs-site", version, about = "Builds and serves the Linux-in-WebAssembly guide, slides and live demo")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render content/ with theme/ into the output directory (public/ by default).
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(long, short, default_value = "public")]
+        output: PathBuf,
+        /// Override the base URL from content/site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Build, serve on loopback, rebuild on change and reload the browser.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(long, short, default_value = "public")]
+        output: PathBuf,
+        /// Port to listen on; the next free one is used if it is taken.
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser once it is served.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Build without writing and report every broken link, anchor or asset.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's root directory (holding content/ and theme/).
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Reuse the last kernel demo build instead of compiling the kernel.
+    #[arg(long)]
+    skip_demo: bool,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Build { site, output, base_url } => {
+            let options = BuildOptions::new(site.root, output)
+                .base_url(base_url)
+                .demo(demo_mode(site.skip_demo));
+            lkljs_site::build::build(&options)?;
+        }
+        Command::Serve { site, output, port, bind, open } => {
+            let options = BuildOptions::new(site.root, output).demo(demo_mode(site.skip_demo));
+            lkljs_site::serve::serve_site(options, &bind, port, open)?;
+        }
+        Command::Check { site } => {
+            let options = BuildOptions::new(site.root, PathBuf::from("public"))
+                .demo(demo_mode(site.skip_demo))
+                .dry_run(true);
+            lkljs_site::check::check(&options)?;
+        }
+    }
+    Ok(())
+}
+
+fn demo_mode(skip_demo: bool) -> DemoMode {
+    if skip_demo { DemoMode::ReuseLast } else { DemoMode::Build }
+}

@@ -1,0 +1,1 @@
+//! markdown (see lib.rs).

@@ -1,0 +1,1 @@
+//! output (see lib.rs).

@@ -1,0 +1,1 @@
+//! slides (see lib.rs).
