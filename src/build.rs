@@ -39,6 +39,32 @@ impl BuildOptions {
     }
 }
 
+/// The incremental builder kept alive by `serve`.
+pub struct SiteBuilder {
+    options: BuildOptions,
+}
+
+impl SiteBuilder {
+    pub fn new(options: BuildOptions) -> anyhow::Result<Self> {
+        Ok(Self { options })
+    }
+}
+
+impl crate::serve::Rebuild for SiteBuilder {
+    fn build_all(&mut self) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
+        Err(crate::serve::BuildFailure { message: "build is not implemented yet".into() })
+    }
+    fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
+        self.build_all()
+    }
+    fn watch_paths(&self) -> Vec<PathBuf> {
+        vec![self.options.root.join("content"), self.options.root.join("theme")]
+    }
+    fn output_dir(&self) -> PathBuf {
+        self.options.output.clone()
+    }
+}
+
 pub fn build(_options: &BuildOptions) -> anyhow::Result<()> {
     anyhow::bail!("build is not implemented yet")
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use lkljs_site::build::{BuildOptions, DemoMode};
+use lkljs_site::serve::ServeConfig;
 
 #[derive(Parser)]
 #[command(name = "lkljs-site", version, about = "Builds and serves the Linux-in-WebAssembly guide, slides and live demo")]
@@ -82,7 +83,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { site, output, port, bind, open } => {
             let options = BuildOptions::new(site.root, output).demo(demo_mode(site.skip_demo));
-            lkljs_site::serve::serve_site(options, &bind, port, open)?;
+            let builder = lkljs_site::build::SiteBuilder::new(options)?;
+            lkljs_site::serve::serve(builder, ServeConfig { bind, port, open_browser: open })?;
         }
         Command::Check { site } => {
             let options = BuildOptions::new(site.root, PathBuf::from("public"))
