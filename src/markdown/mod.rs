@@ -362,18 +362,15 @@ fn render_figure(context: &MarkdownContext, args: &mut Args, rendered: &mut Rend
 /// The live demo: a console that `demo.js` fills with the kernel's output once
 /// the reader presses the button. The script and wasm are under `/demo/`.
 fn render_demo(context: &MarkdownContext) -> String {
-    let demo = format!("{}demo/", context.base_path);
-    let status = match context.facts.manifest() {
-        Some(_) => format!(
-            "<p class=\"demo-status\" data-demo-status>Ready: Linux {} compiled to WebAssembly.</p>",
-            escape(context.facts.lookup("kernel_version").ok().flatten().and_then(|value| value.as_str()).unwrap_or("(unknown version)"))
-        ),
-        None => "<p class=\"demo-status demo-unavailable\" data-demo-status>The kernel has not been built for this copy of the site. Run <code>lkljs-site build</code> (without <code>--skip-demo</code>) to compile Linux to WebAssembly and embed it here.</p>".to_string(),
-    };
-    let disabled = if context.facts.manifest().is_some() { "" } else { " disabled" };
+    const NOT_BUILT: &str = "<section class=\"demo\" aria-label=\"Live Linux demo\"><p class=\"demo-status demo-unavailable\">The kernel has not been built for this copy of the site, so there is nothing to boot here. Run <code>lkljs-site build</code> (without <code>--skip-demo</code>) to compile Linux to WebAssembly and embed it in this page.</p></section>";
+    if context.facts.manifest().is_none() {
+        return NOT_BUILT.to_string();
+    }
+    let version = context.facts.lookup("kernel_version").ok().flatten().and_then(|value| value.as_str()).unwrap_or("(unknown version)");
     format!(
-        "<section class=\"demo\" data-demo data-demo-base=\"{}\" aria-label=\"Live Linux demo\">{status}<p><button type=\"button\" class=\"demo-boot\" data-demo-boot{disabled}>Boot Linux</button></p><pre class=\"demo-console\" data-demo-console tabindex=\"0\" aria-live=\"polite\" aria-label=\"Kernel console\"></pre></section>",
-        escape(&demo)
+        "<section class=\"demo\" data-demo data-demo-base=\"{}demo/\" aria-label=\"Live Linux demo\"><p class=\"demo-status\" data-demo-status>Ready: Linux {} compiled to WebAssembly.</p><p><button type=\"button\" class=\"demo-boot\" data-demo-boot>Boot Linux</button></p><pre class=\"demo-console\" data-demo-console tabindex=\"0\" aria-live=\"polite\" aria-label=\"Kernel console\"></pre></section>",
+        escape(context.base_path),
+        escape(version)
     )
 }
 
@@ -444,7 +441,7 @@ mod tests {
     fn shortcodes_expand_outside_code_only() {
         let rendered = render_ok("Size: {{ fact(name=\"wasm_bytes\") }}.\n\n```\n{{ demo() }}\n```\n\n`{{ demo() }}`\n\n{{ demo() }}\n");
         assert!(rendered.html.contains("not measured yet"));
-        assert_eq!(rendered.html.matches("data-demo-console").count(), 1, "{}", rendered.html);
+        assert_eq!(rendered.html.matches("has not been built").count(), 1, "{}", rendered.html);
         assert!(rendered.html.contains("{{ demo() }}"));
     }
 

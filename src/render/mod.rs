@@ -62,6 +62,11 @@ impl Templates {
         Ok(Self { tera, sources, shown_as: shown_as.to_path_buf() })
     }
 
+    /// Identifies the template set, for cache keys.
+    pub fn sources_fingerprint(&self) -> &BTreeMap<String, String> {
+        &self.sources
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
@@ -157,6 +162,8 @@ pub struct PageView<'a> {
     pub toc: &'a [crate::markdown::TocEntry],
     /// The Markdown file, relative to `content/`.
     pub source: String,
+    /// Whether the page embeds the live demo (templates then load its script).
+    pub has_demo: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
