@@ -216,8 +216,8 @@ impl SiteBuilder {
         self.load_inputs()
     }
 
-    /// Reads configuration, templates, theme and content (not the demo).
-    fn load_inputs(&mut self) -> Result<(), BuildError> {
+    /// Reads configuration, templates, theme and content (not the demo: see [`SiteBuilder::set_demo`]).
+    pub fn load_inputs(&mut self) -> Result<(), BuildError> {
         let mut diagnostics = Vec::new();
         self.reload_config().unwrap_or_else(|diagnostic| diagnostics.push(diagnostic));
         self.reload_templates().unwrap_or_else(|errors| diagnostics.extend(errors));
@@ -318,22 +318,22 @@ impl SiteBuilder {
         let markdown_epoch = fingerprint(&(link_fingerprint(&site), &base_path, self.demo.manifest.as_ref().map(|m| m.to_string())));
         let markdown_keys: Vec<u64> = site.pages.iter().map(|page| fingerprint(&(markdown_epoch, &page.body, page.body_first_line, page.kind == PageKind::Deck))).collect();
         let stale: Vec<usize> = (0..site.pages.len()).filter(|&index| self.bodies.get(&site.pages[index].source).is_none_or(|(key, _)| *key != markdown_keys[index])).collect();
-        let rendered: Vec<(usize, Result<PageBody, Vec<Diagnostic>>)> =
+        let rendered: Vec<(usize, (PageBody, Vec<Diagnostic>))> =
             stale.par_iter().map(|&index| (index, render_body(&site, index, &base_path, &facts))).collect();
-        for (index, result) in rendered {
-            match result {
-                Ok(body) => {
-                    self.bodies.insert(site.pages[index].source.clone(), (markdown_keys[index], body));
-                }
-                Err(errors) => {
-                    self.bodies.remove(&site.pages[index].source);
-                    diagnostics.extend(errors);
-                }
+        // Pages with problems are kept aside (uncached): their links are still checked.
+        let mut failed_bodies: HashMap<PathBuf, PageBody> = HashMap::new();
+        for (index, (body, problems)) in rendered {
+            let source = site.pages[index].source.clone();
+            if problems.is_empty() {
+                self.bodies.insert(source, (markdown_keys[index], body));
+            } else {
+                self.bodies.remove(&source);
+                failed_bodies.insert(source, body);
+                diagnostics.extend(problems);
             }
         }
-        if !diagnostics.is_empty() {
-            return Err(diagnostics.into());
-        }
+        // Pages that failed are left out from here on, so that the other pages'
+        // template and link errors are reported in the same run.
 
         // Templates, for the pages whose Markdown or navigation changed.
         let sidebar = serde_json::to_value(sidebar(&site, &base_path)).unwrap_or_default();
@@ -348,8 +348,11 @@ impl SiteBuilder {
             &self.demo.placeholder,
         ));
         let page_keys: Vec<u64> = markdown_keys.iter().map(|key| fingerprint(&(page_epoch, key))).collect();
-        let stale: Vec<usize> = (0..site.pages.len()).filter(|&index| self.pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != page_keys[index])).collect();
         let bodies = &self.bodies;
+        let stale: Vec<usize> = (0..site.pages.len())
+            .filter(|&index| bodies.contains_key(&site.pages[index].source))
+            .filter(|&index| self.pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != page_keys[index]))
+            .collect();
         let rendered: Vec<(usize, Result<PageOutput, Diagnostic>)> = stale
             .par_iter()
             .map(|&index| {
@@ -368,9 +371,6 @@ impl SiteBuilder {
                 }
             }
         }
-        if !diagnostics.is_empty() {
-            return Err(diagnostics.into());
-        }
         let live: BTreeSet<&PathBuf> = site.pages.iter().map(|page| &page.source).collect();
         self.bodies.retain(|source, _| live.contains(source));
         self.pages.retain(|source, _| live.contains(source));
@@ -385,9 +385,18 @@ impl SiteBuilder {
             tree.insert(path, file);
         };
         let mut ids_by_path: HashMap<String, &BTreeSet<String>> = HashMap::new();
+        // Paths of pages that failed: they exist, but their anchors are unknown.
+        let mut failed_paths = BTreeSet::new();
         for page in &site.pages {
-            let output = &self.pages[&page.source].1;
             let path = file_for_url_path(&page.path);
+            let Some((_, output)) = self.pages.get(&page.source).filter(|_| self.bodies.contains_key(&page.source)) else {
+                // A page that failed: its Markdown anchors are the best knowledge of its ids.
+                if let Some(body) = failed_bodies.get(&page.source) {
+                    ids_by_path.insert(path.clone(), &body.main.anchors);
+                }
+                failed_paths.insert(path);
+                continue;
+            };
             ids_by_path.insert(path.clone(), &output.ids);
             add(&mut tree, path, OutputFile::Bytes(output.html.clone()), format!("{CONTENT}/{}", page.source.display()), &mut diagnostics);
         }
@@ -425,11 +434,12 @@ impl SiteBuilder {
         }
 
         let mut links_checked = 0;
+        let exists = |path: &str| tree.contains_key(path) || failed_paths.contains(path);
         for (index, page) in site.pages.iter().enumerate() {
-            let body = &self.bodies[&page.source].1;
+            let Some(body) = self.bodies.get(&page.source).map(|(_, body)| body).or_else(|| failed_bodies.get(&page.source)) else { continue };
             for link in body.pending_links() {
                 links_checked += 1;
-                if let Err(message) = check_link(&site, index, link, &tree, &ids_by_path) {
+                if let Err(message) = check_link(&site, index, link, &exists, &ids_by_path) {
                     let shown = Path::new(CONTENT).join(&page.source);
                     diagnostics.push(Diagnostic::new(shown, message).at(link.line, Some(link.column)));
                 }
@@ -584,31 +594,26 @@ fn source_date_epoch() -> Result<Option<OffsetDateTime>, Diagnostic> {
         .ok_or_else(|| Diagnostic::new("SOURCE_DATE_EPOCH", format!("`{value}` is not a number of seconds since 1970; set it to e.g. `$(git log -1 --format=%ct)`")))
 }
 
-fn render_body(site: &Site, index: usize, base_path: &str, facts: &Facts) -> Result<PageBody, Vec<Diagnostic>> {
+/// Renders a page's Markdown (each slide's, for decks), with every problem found.
+fn render_body(site: &Site, index: usize, base_path: &str, facts: &Facts) -> (PageBody, Vec<Diagnostic>) {
     let page = &site.pages[index];
     let shown_as = Path::new(CONTENT).join(&page.source);
     let context = |first_line| MarkdownContext { site, page: index, base_path, facts, shown_as: &shown_as, first_line };
     if page.kind != PageKind::Deck {
-        return markdown::render(&page.body, &context(page.body_first_line)).map(|main| PageBody { main, slides: Vec::new() });
+        let (main, problems) = markdown::render_with_problems(&page.body, &context(page.body_first_line));
+        return (PageBody { main, slides: Vec::new() }, problems);
     }
     let mut body = PageBody::default();
-    let mut diagnostics = Vec::new();
+    let mut problems = Vec::new();
     for (number, slide) in crate::slides::split_deck(&page.body, page.body_first_line).into_iter().enumerate() {
-        let html = markdown::render(&slide.markdown, &context(slide.first_line));
+        let (html, slide_problems) = markdown::render_with_problems(&slide.markdown, &context(slide.first_line));
         let notes_first_line = slide.first_line + slide.markdown.lines().count() + 1;
-        let notes = markdown::render(&slide.notes, &context(notes_first_line));
-        match (html, notes) {
-            (Ok(html), Ok(notes)) => {
-                let (html, notes) = (merge_into(&mut body.main, html), merge_into(&mut body.main, notes));
-                body.slides.push(SlideView { index: number + 1, html, notes_html: notes });
-            }
-            (html, notes) => {
-                diagnostics.extend(html.err().into_iter().flatten());
-                diagnostics.extend(notes.err().into_iter().flatten());
-            }
-        }
+        let (notes, notes_problems) = markdown::render_with_problems(&slide.notes, &context(notes_first_line));
+        problems.extend(slide_problems.into_iter().chain(notes_problems));
+        let (html, notes_html) = (merge_into(&mut body.main, html), merge_into(&mut body.main, notes));
+        body.slides.push(SlideView { index: number + 1, html, notes_html });
     }
-    if diagnostics.is_empty() { Ok(body) } else { Err(diagnostics) }
+    (body, problems)
 }
 
 /// Adds a slide's links and anchors to the deck's, returning the slide's HTML.
@@ -726,24 +731,26 @@ fn feed_entries<'a>(site: &'a Site, config: &SiteConfig, bodies: &'a HashMap<Pat
     site.pages
         .iter()
         .filter(|page| page.kind != PageKind::Section)
-        .map(|page| feeds::FeedEntry {
-            title: &page.front.title,
-            permalink: config.permalink(&page.path),
-            description: &page.front.description,
-            date: page.front.date,
-            content_html: &bodies[&page.source].1.main.html,
+        .filter_map(|page| {
+            Some(feeds::FeedEntry {
+                title: &page.front.title,
+                permalink: config.permalink(&page.path),
+                description: &page.front.description,
+                date: page.front.date,
+                content_html: &bodies.get(&page.source)?.1.main.html,
+            })
         })
         .collect()
 }
 
 /// Checks a link that needed the whole output: the target file exists, and so does its anchor.
-fn check_link(site: &Site, from: usize, link: &markdown::PendingLink, tree: &OutputTree, ids: &HashMap<String, &BTreeSet<String>>) -> Result<(), String> {
+fn check_link(site: &Site, from: usize, link: &markdown::PendingLink, exists: &dyn Fn(&str) -> bool, ids: &HashMap<String, &BTreeSet<String>>) -> Result<(), String> {
     let kind = if link.is_image { "missing image" } else { "broken link" };
     let (path, anchor) = match &link.reference {
         Reference::Page { index, anchor } => (file_for_url_path(&site.pages[*index].path), anchor),
         Reference::Output { path, anchor } => {
             let candidates = [file_for_url_path(path), format!("{path}/index.html")];
-            match candidates.into_iter().find(|candidate| tree.contains_key(candidate)) {
+            match candidates.into_iter().find(|candidate| exists(candidate)) {
                 Some(found) => (found, anchor),
                 None => return Err(format!("{kind}: `{}` points to /{path}, which the site does not contain", link.destination)),
             }

@@ -71,6 +71,15 @@ pub fn options() -> Options {
 
 /// Renders one Markdown text. All problems are returned at once.
 pub fn render(markdown: &str, context: &MarkdownContext) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
+    match render_with_problems(markdown, context) {
+        (rendered, problems) if problems.is_empty() => Ok(rendered),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Renders as much as possible even when there are problems, so that the
+/// links of a page with errors can still be checked in the same run.
+pub fn render_with_problems(markdown: &str, context: &MarkdownContext) -> (RenderedMarkdown, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut rendered = RenderedMarkdown::default();
     let expanded = expand_shortcodes(markdown, context, &mut rendered, &mut diagnostics);
@@ -147,10 +156,6 @@ pub fn render(markdown: &str, context: &MarkdownContext) -> Result<RenderedMarkd
                 headings.push((level_number, anchor, title));
                 index = end;
             }
-            Event::FootnoteReference(name) => {
-                rendered.anchors.insert(format!("fnref-{name}"));
-                output.push(event.clone());
-            }
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 rendered.anchors.insert(name.to_string());
                 output.push(event.clone());
@@ -161,7 +166,7 @@ pub fn render(markdown: &str, context: &MarkdownContext) -> Result<RenderedMarkd
     }
     pulldown_cmark::html::push_html(&mut rendered.html, output.into_iter());
     rendered.toc = build_toc(&headings);
-    if diagnostics.is_empty() { Ok(rendered) } else { Err(diagnostics) }
+    (rendered, diagnostics)
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
