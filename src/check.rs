@@ -1,7 +1,9 @@
-//! `lkljs-site check`: a build that writes nothing and reports every broken reference.
+//! `lkljs-site check`: a build that writes nothing and reports every broken
+//! internal link or anchor, missing image or asset, and every other error.
 
-use crate::build::BuildOptions;
+use crate::build::{BuildError, BuildOptions, BuildReport};
 
-pub fn check(_options: &BuildOptions) -> anyhow::Result<()> {
-    anyhow::bail!("check is not implemented yet")
+/// Builds the site in memory only. Any problem makes it fail with the full list.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    crate::build::build(&options.clone().dry_run(true))
 }

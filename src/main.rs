@@ -79,7 +79,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = BuildOptions::new(site.root, output)
                 .base_url(base_url)
                 .demo(demo_mode(site.skip_demo));
-            lkljs_site::build::build(&options)?;
+            let report = lkljs_site::build::build(&options)?;
+            print_report("built", &report);
         }
         Command::Serve { site, output, port, bind, open } => {
             let options = BuildOptions::new(site.root, output).demo(demo_mode(site.skip_demo));
@@ -90,10 +91,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = BuildOptions::new(site.root, PathBuf::from("public"))
                 .demo(demo_mode(site.skip_demo))
                 .dry_run(true);
-            lkljs_site::check::check(&options)?;
+            let report = lkljs_site::check::check(&options)?;
+            print_report("checked", &report);
         }
     }
     Ok(())
+}
+
+fn print_report(verb: &str, report: &lkljs_site::build::BuildReport) {
+    eprintln!("{verb} {} pages, {} files; {} internal links verified", report.pages, report.files, report.links_checked);
+    if let Some(reason) = &report.demo_placeholder {
+        eprintln!("note: the demo page shows a placeholder: {reason}");
+    }
 }
 
 fn demo_mode(skip_demo: bool) -> DemoMode {
