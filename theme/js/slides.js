@@ -264,6 +264,7 @@
         counter.textContent = `Slide ${current + 1} of ${count}`;
         const source = slides[current].querySelector('.notes');
         notes.innerHTML = source ? source.innerHTML : '<p class="speaker-no-notes">No notes for this slide.</p>';
+        nextSlide.querySelectorAll('.deck-thumb').forEach((old) => fitter.unobserve(old));
         nextSlide.replaceChildren(current + 1 < count ? thumbnail(current + 1) : endOfDeck());
       },
     };
