@@ -7,19 +7,375 @@
 //!   `<pre>…</pre>` HTML;
 //! - [`stylesheet`] returns the CSS for both themes, switched by
 //!   `prefers-color-scheme`.
+//!
+//! The info string is `language` followed by comma-separated options, as in
+//! Zola: `c,linenos,hl_lines=3 5-7`. Options:
+//! - `hl_lines=3 5-7`: tint those lines (numbered from 1 within the block);
+//! - `hide_lines=1-2`: leave those lines out of the output;
+//! - `linenos`: show line numbers (drawn by CSS, so copying skips them);
+//! - `linenostart=N`: number the first line N (implies `linenos`).
+//!
+//! Output shape: `<pre class="code hl-code" data-lang="c"><code class="language-c">`
+//! then one `<span class="line">…\n</span>` per line (`line hl` when tinted),
+//! each line self-contained: spans a token opened on an earlier line are
+//! re-opened, so that a line can be styled as a block without breaking nesting.
+
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use syntect::highlighting::{Highlighter, ThemeSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxDefinition, SyntaxReference, SyntaxSet};
+
+/// Prefix of every token class, so that theme rules cannot hit the site's own classes.
+const CLASS_PREFIX: &str = "hl-";
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX };
+const LIGHT_THEME: &str = "InspiredGitHub";
+const DARK_THEME: &str = "base16-ocean.dark";
+
+/// Our own syntax definitions, for languages syntect's bundled set lacks.
+const EXTRA_SYNTAXES: [(&str, &str); 5] = [
+    ("toml.sublime-syntax", include_str!("syntaxes/toml.sublime-syntax")),
+    ("kconfig.sublime-syntax", include_str!("syntaxes/kconfig.sublime-syntax")),
+    ("llvm.sublime-syntax", include_str!("syntaxes/llvm.sublime-syntax")),
+    ("console.sublime-syntax", include_str!("syntaxes/console.sublime-syntax")),
+    ("gas.sublime-syntax", include_str!("syntaxes/gas.sublime-syntax")),
+];
+
+/// Fence languages whose names syntect would not find by itself (it matches
+/// syntax names and file extensions), mapped to a name or extension it knows.
+const LANGUAGE_ALIASES: [(&str, &str); 12] = [
+    ("shell", "bash"),
+    ("console", "console"),
+    ("shell-session", "console"),
+    ("shellsession", "console"),
+    ("assembly", "s"),
+    ("nasm", "s"),
+    ("make", "makefile"),
+    ("mk", "makefile"),
+    ("patch", "diff"),
+    ("javascript", "js"),
+    ("llvm-ir", "ll"),
+    (".config", "config"),
+];
+
+/// Languages that mean "no highlighting, on purpose".
+const PLAIN_LANGUAGES: [&str; 4] = ["", "text", "plain", "txt"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum HighlightError {
-    #[error("unknown code block option `{0}`")]
+    #[error(
+        "unknown code block option `{0}`; the options are `hl_lines=…`, `hide_lines=…`, `linenos` and \
+         `linenostart=N`, separated by commas after the language (e.g. ```c,hl_lines=2 4-6)"
+    )]
     UnknownOption(String),
+    #[error("code block option `{option}` has a bad value `{value}`: {reason}")]
+    BadOptionValue { option: &'static str, value: String, reason: String },
+    #[error("code block option `{option}` names line {line}, but the block has only {line_count} lines")]
+    LineOutOfRange { option: &'static str, line: usize, line_count: usize },
+    #[error("highlighting `{language}` failed on line {line} of the block: {message}")]
+    Syntax { language: String, line: usize, message: String },
 }
 
-/// Placeholder until the syntect implementation lands: escapes the code.
-pub fn highlight_fence(_info: &str, code: &str) -> Result<String, HighlightError> {
-    let escaped = code.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    Ok(format!("<pre class=\"code\"><code>{escaped}</code></pre>"))
+/// The parsed fence info string.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct FenceOptions {
+    language: String,
+    highlighted: Vec<LineRange>,
+    hidden: Vec<LineRange>,
+    line_numbers: bool,
+    first_line_number: Option<usize>,
 }
 
+/// An inclusive range of 1-based line numbers within a code block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LineRange {
+    first: usize,
+    last: usize,
+}
+
+impl LineRange {
+    fn contains(&self, line: usize) -> bool {
+        (self.first..=self.last).contains(&line)
+    }
+}
+
+fn parse_fence_info(info: &str) -> Result<FenceOptions, HighlightError> {
+    let mut parts = info.split(',').map(str::trim);
+    let mut options = FenceOptions::default();
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = if first.contains('=') {
+        // No language, options only: "```hl_lines=2".
+        std::iter::once(first).chain(parts).collect()
+    } else {
+        if first.contains(char::is_whitespace) {
+            let extra = first.split_whitespace().nth(1).unwrap_or_default();
+            return Err(HighlightError::UnknownOption(extra.to_string()));
+        }
+        options.language = first.to_ascii_lowercase();
+        parts.collect()
+    };
+    for option in rest.into_iter().filter(|option| !option.is_empty()) {
+        let (name, value) = match option.split_once('=') {
+            Some((name, value)) => (name.trim(), Some(value.trim())),
+            None => (option, None),
+        };
+        match (name, value) {
+            ("hl_lines", Some(value)) => options.highlighted.extend(parse_line_ranges("hl_lines", value)?),
+            ("hide_lines", Some(value)) => options.hidden.extend(parse_line_ranges("hide_lines", value)?),
+            ("linenos", None) => options.line_numbers = true,
+            ("linenostart", Some(value)) => {
+                let start = value.parse::<usize>().map_err(|_| HighlightError::BadOptionValue {
+                    option: "linenostart",
+                    value: value.to_string(),
+                    reason: "expected a whole number such as `linenostart=10`".to_string(),
+                })?;
+                options.first_line_number = Some(start);
+                options.line_numbers = true;
+            }
+            _ => return Err(HighlightError::UnknownOption(option.to_string())),
+        }
+    }
+    Ok(options)
+}
+
+/// Parses a list of lines and ranges such as `3 5-7`.
+fn parse_line_ranges(option: &'static str, value: &str) -> Result<Vec<LineRange>, HighlightError> {
+    let bad = |reason: &str| HighlightError::BadOptionValue {
+        option,
+        value: value.to_string(),
+        reason: reason.to_string(),
+    };
+    let parse_line = |text: &str| match text.trim().parse::<usize>() {
+        Ok(0) | Err(_) => Err(bad("expected line numbers from 1 and ranges like `3 5-7`, separated by spaces")),
+        Ok(line) => Ok(line),
+    };
+    let ranges = value
+        .split_whitespace()
+        .map(|item| {
+            let (first, last) = match item.split_once('-') {
+                Some((first, last)) => (parse_line(first)?, parse_line(last)?),
+                None => {
+                    let line = parse_line(item)?;
+                    (line, line)
+                }
+            };
+            if first > last {
+                return Err(bad("a range must go upwards, like `5-7`"));
+            }
+            Ok(LineRange { first, last })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if ranges.is_empty() {
+        return Err(bad("expected at least one line number"));
+    }
+    Ok(ranges)
+}
+
+static SYNTAX_SET: LazyLock<SyntaxSet> = LazyLock::new(|| {
+    let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
+    for (file, source) in EXTRA_SYNTAXES {
+        let definition = SyntaxDefinition::load_from_str(source, true, None)
+            .unwrap_or_else(|error| panic!("bundled syntax src/highlight/syntaxes/{file} is invalid: {error}"));
+        builder.add(definition);
+    }
+    builder.build()
+});
+
+/// The syntax set, built once per process. Exposed so callers can force the
+/// (one-off, measurable) build early, e.g. before timing a render.
+pub fn syntax_set() -> &'static SyntaxSet {
+    &SYNTAX_SET
+}
+
+/// Finds the syntax for a fence language, or `None` when it is unknown or plain.
+fn find_syntax(language: &str) -> Option<&'static SyntaxReference> {
+    if PLAIN_LANGUAGES.contains(&language) {
+        return None;
+    }
+    let token = LANGUAGE_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == language)
+        .map_or(language, |(_, target)| target);
+    syntax_set().find_syntax_by_token(token)
+}
+
+/// Whether a fence language gets highlighted (plain-text names count as known),
+/// so that a checker can warn about typos such as ```pyhton.
+pub fn is_known_language(language: &str) -> bool {
+    let language = language.trim().to_ascii_lowercase();
+    PLAIN_LANGUAGES.contains(&language.as_str()) || find_syntax(&language).is_some()
+}
+
+/// Highlights one fenced code block; see the module documentation for the info
+/// string and the HTML produced. An unknown language is not an error: the code
+/// is escaped and marked `code-plain`.
+pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError> {
+    let options = parse_fence_info(info)?;
+    let lines: Vec<&str> = code.lines().collect();
+    for (option, ranges) in [("hl_lines", &options.highlighted), ("hide_lines", &options.hidden)] {
+        if let Some(range) = ranges.iter().find(|range| range.last > lines.len()) {
+            return Err(HighlightError::LineOutOfRange { option, line: range.last, line_count: lines.len() });
+        }
+    }
+
+    let syntax = find_syntax(&options.language);
+    let language = if options.language.is_empty() { "text" } else { options.language.as_str() };
+    let language_attr = escape_html(language);
+    let mut html = String::with_capacity(code.len() * 3);
+    html.push_str("<pre class=\"code hl-code");
+    if syntax.is_none() {
+        html.push_str(" code-plain");
+    }
+    if options.line_numbers {
+        html.push_str(" linenos");
+    }
+    write!(html, "\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\"").unwrap();
+    if let Some(start) = options.first_line_number {
+        // CSS counters count up before drawing, so start one below.
+        write!(html, " style=\"counter-reset: code-line {}\"", start.saturating_sub(1)).unwrap();
+    }
+    html.push('>');
+
+    let mut highlighter = syntax.map(|syntax| (ParseState::new(syntax), ScopeStack::new()));
+    for (index, line) in lines.iter().enumerate() {
+        let line_number = index + 1;
+        let tokens = match &mut highlighter {
+            Some((parser, scopes)) => Some(highlight_line(parser, scopes, line, language, line_number)?),
+            None => None,
+        };
+        if options.hidden.iter().any(|range| range.contains(line_number)) {
+            continue;
+        }
+        let tinted = options.highlighted.iter().any(|range| range.contains(line_number));
+        html.push_str(if tinted { "<span class=\"line hl\">" } else { "<span class=\"line\">" });
+        match tokens {
+            Some(tokens) => html.push_str(&tokens),
+            None => html.push_str(&escape_html(line)),
+        }
+        html.push_str("\n</span>");
+    }
+    html.push_str("</code></pre>");
+    Ok(html)
+}
+
+/// Highlights one line (without its line ending) into self-contained HTML:
+/// scopes still open from earlier lines are re-opened first and every span
+/// opened is closed at the end.
+fn highlight_line(
+    parser: &mut ParseState,
+    scopes: &mut ScopeStack,
+    line: &str,
+    language: &str,
+    line_number: usize,
+) -> Result<String, HighlightError> {
+    let syntax_error = |message: String| HighlightError::Syntax { language: language.to_string(), line: line_number, message };
+    let with_newline = format!("{line}\n");
+    let mut operations: Vec<(usize, ScopeStackOp)> =
+        parser.parse_line(&with_newline, syntax_set()).map_err(|error| syntax_error(error.to_string()))?;
+    // Operations at the newline belong at the end of the line's visible text.
+    for (offset, _) in &mut operations {
+        *offset = (*offset).min(line.len());
+    }
+    // Scopes closed right at the start of the line are closed before re-opening
+    // the rest, so that no empty spans are written.
+    let leading_pops = operations.iter().take_while(|(offset, op)| *offset == 0 && matches!(op, ScopeStackOp::Pop(_))).count();
+    for (_, op) in operations.drain(..leading_pops) {
+        scopes.apply(&op).map_err(|error| syntax_error(format!("{error:?}")))?;
+    }
+    let mut html = String::new();
+    for scope in scopes.as_slice() {
+        open_span(&mut html, *scope);
+    }
+    let already_open = scopes.len() as isize;
+    let (tokens, opened) = line_tokens_to_classed_spans(line, &operations, CLASS_STYLE, scopes)
+        .map_err(|error| syntax_error(error.to_string()))?;
+    html.push_str(&tokens);
+    for _ in 0..(already_open + opened) {
+        html.push_str("</span>");
+    }
+    Ok(html)
+}
+
+fn open_span(html: &mut String, scope: Scope) {
+    html.push_str("<span class=\"");
+    for (index, atom) in scope.build_string().split('.').enumerate() {
+        if index > 0 {
+            html.push(' ');
+        }
+        html.push_str(CLASS_PREFIX);
+        html.push_str(atom);
+    }
+    html.push_str("\">");
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(character),
+        }
+    }
+    escaped
+}
+
+/// The stylesheet for highlighted code: the light theme on screens that do not
+/// prefer dark and in print, the dark theme on screens that do; plus the
+/// styling of tinted lines and line numbers, which syntect themes lack.
 pub fn stylesheet() -> String {
-    String::new()
+    let themes = ThemeSet::load_defaults();
+    let theme_css = |name: &str| {
+        let theme = themes.themes.get(name).unwrap_or_else(|| panic!("syntect no longer bundles the {name} theme"));
+        let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE).expect("writing CSS to a String cannot fail");
+        let highlighter = Highlighter::new(theme);
+        for (ours, borrowed) in BORROWED_COLOURS {
+            let colour = highlighter.style_for_stack(&[Scope::new(borrowed).expect("valid scope")]).foreground;
+            let selector: String = ours.split('.').map(|atom| format!(".{CLASS_PREFIX}{atom}")).collect();
+            writeln!(css, "{selector} {{ color: #{:02x}{:02x}{:02x}; }}", colour.r, colour.g, colour.b).unwrap();
+        }
+        css
+    };
+    let mut css = String::new();
+    css.push_str("/* Code highlighting for lkljs-site, generated from syntect themes. */\n");
+    css.push_str(LINE_CSS);
+    css.push_str("@media not all and (prefers-color-scheme: dark), print {\n");
+    css.push_str(&theme_css(LIGHT_THEME));
+    css.push_str(".hl-code .line.hl { background-color: rgba(255, 213, 0, 0.28); box-shadow: inset 3px 0 0 #d4a000; }\n");
+    css.push_str(".hl-code.linenos .line::before { color: #8c959f; }\n");
+    css.push_str("}\n");
+    css.push_str("@media screen and (prefers-color-scheme: dark) {\n");
+    css.push_str(&theme_css(DARK_THEME));
+    css.push_str(".hl-code .line.hl { background-color: rgba(255, 255, 255, 0.10); box-shadow: inset 3px 0 0 #ebcb8b; }\n");
+    css.push_str(".hl-code.linenos .line::before { color: #65737e; }\n");
+    css.push_str("}\n");
+    css
 }
+
+/// Scopes our own syntaxes use that the bundled themes leave uncoloured, and
+/// the scope whose theme colour they take instead.
+const BORROWED_COLOURS: [(&str, &str); 2] =
+    [("entity.name.label", "entity.name.function"), ("entity.name.constant", "entity.name.function")];
+
+/// Theme-independent layout of code lines: each line a block (so a tint spans
+/// the full width even when the block scrolls sideways), numbers from a CSS
+/// counter so that selecting and copying code leaves them out.
+const LINE_CSS: &str = "\
+.hl-code { overflow-x: auto; }
+.hl-code > code { display: inline-block; min-width: 100%; box-sizing: border-box; }
+.hl-code .line { display: block; }
+.hl-code.linenos > code { counter-reset: code-line; }
+.hl-code.linenos .line { counter-increment: code-line; }
+.hl-code.linenos .line::before {
+  content: counter(code-line);
+  display: inline-block; width: 3ch; margin-right: 1.5ch; text-align: right;
+  user-select: none; -webkit-user-select: none;
+}
+";
+
+#[cfg(test)]
+mod tests;
