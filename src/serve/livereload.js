@@ -10,6 +10,8 @@
   // `name.1a2b3c4d.css` and `name.99aa00bb.css` are the same stylesheet, rebuilt.
   const contentHash = /\.[0-9a-f]{8}(\.css)$/;
 
+  // Connection state, for the curious and for tests that must not edit before it is up.
+  const status = (window.lkljsLive = { connected: false });
   let connectedBefore = false;
   let retryDelay = 100;
 
@@ -26,6 +28,7 @@
       if (connectedBefore) location.reload();
       connectedBefore = true;
       retryDelay = 100;
+      status.connected = true;
     });
     socket.addEventListener("message", (event) => {
       let message;
@@ -36,7 +39,10 @@
       }
       handle(message);
     });
-    socket.addEventListener("close", retry);
+    socket.addEventListener("close", () => {
+      status.connected = false;
+      retry();
+    });
   }
 
   function retry() {
@@ -89,7 +95,7 @@
         if (next.pathname === current.pathname) next.searchParams.set("lkljs-live", String(Date.now()));
         const replacement = link.cloneNode(false);
         replacement.removeAttribute("integrity");
-        replacement.href = next.href;
+        replacement.setAttribute("href", next.pathname + next.search);
         // Remove the old sheet only once the new one applies, so nothing flashes unstyled.
         const retire = () => link.remove();
         replacement.addEventListener("load", retire, { once: true });

@@ -23,6 +23,7 @@ use std::thread::JoinHandle;
 use std::time::Instant;
 
 pub use files::{Resolved, resolve_target};
+pub use http::content_type;
 pub use live::{LIVE_CLIENT_PATH, LIVE_SOCKET_PATH};
 
 /// What the server needs from the site builder. The build module implements it;

@@ -19,6 +19,8 @@ use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long a CDP command may take before the test fails instead of hanging.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running browser; it is killed when this is dropped.
 pub struct Chromium {
@@ -123,7 +125,7 @@ fn connect_devtools(process: &mut Child, profile: &Path) -> WebSocket<TcpStream>
         let port: u16 = lines.next().unwrap().trim().parse().unwrap();
         let path = lines.next().unwrap().trim();
         let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
         let (socket, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).expect("CDP handshake failed");
         socket
 }
@@ -151,9 +153,15 @@ impl Connection {
 
     fn read(&mut self) -> Value {
         loop {
-            match self.socket.read().expect("CDP connection lost (chromium crashed?)") {
-                Message::Text(text) => return serde_json::from_str(&text).expect("CDP sent invalid JSON"),
-                _ => continue,
+            match self.socket.read() {
+                Ok(Message::Text(text)) => return serde_json::from_str(&text).expect("CDP sent invalid JSON"),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(error))
+                    if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
+                {
+                    panic!("chromium did not answer within {REPLY_TIMEOUT:?} (page hung?)")
+                }
+                Err(error) => panic!("CDP connection lost (chromium crashed?): {error}"),
             }
         }
     }
@@ -163,7 +171,7 @@ impl Connection {
         let stream = self.socket.get_ref();
         stream.set_read_timeout(Some(timeout)).unwrap();
         let result = self.socket.read();
-        self.socket.get_ref().set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        self.socket.get_ref().set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
         match result {
             Ok(Message::Text(text)) => self.events.push(serde_json::from_str(&text).unwrap()),
             Ok(_) => {}
