@@ -1,6 +1,30 @@
 //! `lkljs-site serve`: the development server with live reload.
+//!
+//! The server is built from four parts, one file each:
+//! - [`files`]: turning a request target into a file under the output root, safely;
+//! - [`http`]: the responses themselves (headers, ETags, HTML injection);
+//! - [`live`]: the WebSocket that tells browsers to reload, swap CSS or show an error;
+//! - [`watch`]: the file watcher and the loop that rebuilds and notifies.
+//!
+//! The build output on disk is exactly what production gets: the live-reload
+//! client is injected into HTML only as it is served.
 
-use std::path::PathBuf;
+mod files;
+mod http;
+mod live;
+mod watch;
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+pub use files::{Resolved, resolve_target};
+pub use http::content_type;
+pub use live::{LIVE_CLIENT_PATH, LIVE_SOCKET_PATH};
 
 /// What the server needs from the site builder. The build module implements it;
 /// the server only knows this contract.
@@ -35,17 +59,187 @@ pub struct BuildFailure {
 
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
+    /// Address to bind, `127.0.0.1` unless the author asks otherwise.
     pub bind: String,
+    /// First port to try; the next few are tried when it is taken. 0 picks a free one.
     pub port: u16,
+    /// Open the served URL with `xdg-open` once the server is up.
     pub open_browser: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("serve is not implemented yet")]
-    NotImplemented,
+    #[error("cannot listen on {address}: {source}; pass another --bind or --port")]
+    Bind { address: String, source: io::Error },
+    #[error(
+        "ports {first} to {last} on {bind} are all in use; stop the other server or pass --port with a free port"
+    )]
+    NoFreePort { bind: String, first: u16, last: u16 },
+    #[error("cannot create the output directory {}: {source}", path.display())]
+    OutputDir { path: PathBuf, source: io::Error },
+    #[error("cannot watch {} for changes: {source}", path.display())]
+    Watch { path: PathBuf, source: notify::Error },
+    #[error("cannot start the file watcher: {0}")]
+    Watcher(notify::Error),
+    #[error("cannot start the HTTP server on {address}: {message}")]
+    Server { address: SocketAddr, message: String },
 }
 
-pub fn serve(_builder: impl Rebuild + 'static, _config: ServeConfig) -> Result<(), ServeError> {
-    Err(ServeError::NotImplemented)
+/// How many further ports are tried when the requested one is taken.
+const PORT_ATTEMPTS: u16 = 10;
+
+/// Builds the site, serves it and rebuilds on change until the process ends.
+pub fn serve(builder: impl Rebuild + 'static, config: ServeConfig) -> Result<(), ServeError> {
+    let open_browser = config.open_browser;
+    let running = start(builder, config)?;
+    if open_browser {
+        open_in_browser(&running.url());
+    }
+    running.wait();
+    Ok(())
+}
+
+/// A running server: its address, and the means to stop it (used by tests and benchmarks).
+pub struct RunningServer {
+    address: SocketAddr,
+    state: Arc<ServerState>,
+    server: Arc<tiny_http::Server>,
+    workers: Vec<JoinHandle<()>>,
+    rebuilder: Option<watch::Rebuilder>,
+}
+
+/// What request handlers share with the rebuild loop.
+pub(crate) struct ServerState {
+    /// The canonical output directory; nothing outside it is ever served.
+    root: PathBuf,
+    hub: live::Hub,
+    stopping: AtomicBool,
+}
+
+/// Builds once, then starts the watcher and the HTTP workers and returns.
+pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result<RunningServer, ServeError> {
+    let output = builder.output_dir();
+    std::fs::create_dir_all(&output).map_err(|source| ServeError::OutputDir { path: output.clone(), source })?;
+    let root = output.canonicalize().map_err(|source| ServeError::OutputDir { path: output.clone(), source })?;
+
+    // The watcher starts before the first build so that edits made while it runs are not lost.
+    let (watcher, signals, changes) = watch::watch(&builder.watch_paths(), &root)?;
+
+    println!("Building the site into {} ...", output.display());
+    let started = Instant::now();
+    let first = builder.build_all();
+    let error = match first {
+        Ok(summary) => {
+            println!("Built in {} ({} outputs).", watch::format_elapsed(started), summary.changed_urls.len());
+            None
+        }
+        Err(failure) => {
+            eprintln!("Build failed; serving anyway, fix the error and save to retry:\n{}", failure.message);
+            Some(failure.message)
+        }
+    };
+
+    let state = Arc::new(ServerState {
+        root,
+        hub: live::Hub::new(live::BuildState { generation: 1, error }),
+        stopping: AtomicBool::new(false),
+    });
+
+    let listener = bind(&config)?;
+    let address = listener.local_addr().map_err(|source| ServeError::Bind { address: config.bind.clone(), source })?;
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|error| ServeError::Server { address, message: error.to_string() })?;
+    let server = Arc::new(server);
+
+    let workers = http::spawn_workers(&server, &state);
+    let rebuilder = watch::Rebuilder::spawn(Box::new(builder), watcher, signals, changes, Arc::clone(&state));
+
+    let running = RunningServer { address, state, server, workers, rebuilder: Some(rebuilder) };
+    println!("Serving {} at {} (live reload on; Ctrl+C stops)", output.display(), running.url());
+    Ok(running)
+}
+
+impl RunningServer {
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The site's root URL, e.g. `http://127.0.0.1:1111/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.address)
+    }
+
+    /// Blocks until the server is stopped (in practice: until the process ends).
+    pub fn wait(mut self) {
+        for worker in std::mem::take(&mut self.workers) {
+            let _ = worker.join();
+        }
+    }
+
+    /// Stops watching and serving, and waits for the threads to finish.
+    pub fn stop(mut self) {
+        self.shut_down();
+    }
+
+    fn shut_down(&mut self) {
+        self.state.stopping.store(true, Ordering::SeqCst);
+        if let Some(rebuilder) = self.rebuilder.take() {
+            rebuilder.stop();
+        }
+        self.state.hub.close_all();
+        // Each unblock releases exactly one worker waiting in `recv`.
+        for _ in 0..self.workers.len() {
+            self.server.unblock();
+        }
+        for worker in std::mem::take(&mut self.workers) {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+/// Binds the configured port, or the next free one, saying so when it moves.
+fn bind(config: &ServeConfig) -> Result<TcpListener, ServeError> {
+    let last = if config.port == 0 { 0 } else { config.port.saturating_add(PORT_ATTEMPTS) };
+    for port in config.port..=last {
+        match TcpListener::bind((config.bind.as_str(), port)) {
+            Ok(listener) => {
+                if port != config.port {
+                    println!("Port {} is in use; using port {port} instead.", config.port);
+                }
+                return Ok(listener);
+            }
+            Err(error) if error.kind() == io::ErrorKind::AddrInUse => continue,
+            Err(source) => {
+                return Err(ServeError::Bind { address: format!("{}:{port}", config.bind), source });
+            }
+        }
+    }
+    Err(ServeError::NoFreePort { bind: config.bind.clone(), first: config.port, last })
+}
+
+/// Opens the URL with the desktop's handler; a missing handler is reported, not fatal.
+fn open_in_browser(url: &str) {
+    match std::process::Command::new("xdg-open").arg(url).spawn() {
+        Ok(_) => {}
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            println!("--open: xdg-open is not installed; open {url} in a browser yourself.");
+        }
+        Err(error) => println!("--open: could not run xdg-open ({error}); open {url} in a browser yourself."),
+    }
+}
+
+impl ServerState {
+    fn build_state(&self) -> live::BuildState {
+        self.hub.build_state()
+    }
+
+    fn root(&self) -> &Path {
+        &self.root
+    }
 }

@@ -1,0 +1,301 @@
+//! The development server and the isolation service worker in a real browser
+//! (headless Chromium over CDP).
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lkljs_site::serve::{RunningServer, ServeConfig, content_type, start};
+use serde_json::json;
+use support::chromium::{Chromium, Page};
+use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn serve_on(dirs: &FixtureDirs, port: u16) -> RunningServer {
+    start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port, open_browser: false }).unwrap()
+}
+
+/// Opens the fixture home page and marks the window, so a reload is visible as the mark's loss.
+fn open_marked(browser: &Chromium, server: &RunningServer) -> Page {
+    let page = browser.page();
+    page.navigate(&server.url());
+    // The live client must be connected before anything is edited.
+    page.wait_for("window.lkljsLive && window.lkljsLive.connected", WAIT);
+    page.eval("window.lkljsMark = 'before'");
+    page
+}
+
+fn assert_no_exceptions(page: &Page) {
+    assert!(page.exceptions().is_empty(), "uncaught exceptions: {:?}", page.exceptions());
+}
+
+#[test]
+fn served_pages_are_cross_origin_isolated() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    let server = serve_on(&dirs, 0);
+    let page = browser.page();
+    page.navigate(&server.url());
+    assert_eq!(page.eval("crossOriginIsolated"), json!(true));
+    assert_eq!(page.eval("typeof SharedArrayBuffer"), json!("function"));
+    assert_no_exceptions(&page);
+}
+
+#[test]
+fn editing_a_page_reloads_it() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    let server = serve_on(&dirs, 0);
+    let page = open_marked(&browser, &server);
+    let loads = page.load_count();
+    dirs.save("index.html", &dirs.read_source("index.html").replace("Original text.", "Edited text."));
+    page.wait_for("document.getElementById('text').textContent === 'Edited text.'", WAIT);
+    assert_eq!(page.eval("window.lkljsMark === undefined"), json!(true), "a new document, not a patched one");
+    assert_eq!(page.load_count(), loads + 1);
+    assert_no_exceptions(&page);
+}
+
+#[test]
+fn editing_another_page_leaves_this_one_alone() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    let server = serve_on(&dirs, 0);
+    let page = open_marked(&browser, &server);
+    let reloads_seen = page.load_count();
+    dirs.save("guide/index.html", &dirs.read_source("guide/index.html").replace("Guide", "Guide 2"));
+    // Well past the debounce and the fixture build: the message has been delivered by now.
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(page.eval("window.lkljsMark"), json!("before"), "another page's edit reloaded this one");
+    assert_eq!(page.load_count(), reloads_seen);
+    // This page's own edit still reloads it, so the channel was working all along.
+    dirs.save("index.html", &dirs.read_source("index.html").replace("Original text.", "Edited text."));
+    page.wait_for("window.lkljsMark === undefined && document.getElementById('text').textContent === 'Edited text.'", WAIT);
+}
+
+#[test]
+fn a_stylesheet_change_is_swapped_in_without_a_reload() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    let server = serve_on(&dirs, 0);
+    let page = open_marked(&browser, &server);
+    assert_eq!(page.eval("getComputedStyle(document.body).color"), json!("rgb(0, 0, 0)"));
+    let old_href = page.eval("document.querySelector('link[rel=stylesheet]').getAttribute('href')");
+    dirs.save("style.css", "body { color: rgb(200, 0, 0); }\n");
+    page.wait_for("getComputedStyle(document.body).color === 'rgb(200, 0, 0)'", WAIT);
+    assert_eq!(page.eval("window.lkljsMark"), json!("before"), "the page was reloaded");
+    page.wait_for("document.querySelectorAll('link[rel=stylesheet]').length === 1", WAIT);
+    let new_href = page.eval("document.querySelector('link[rel=stylesheet]').getAttribute('href')");
+    assert_ne!(new_href, old_href);
+    assert!(new_href.as_str().unwrap().starts_with("/style.") && new_href.as_str().unwrap().ends_with(".css"));
+    assert_no_exceptions(&page);
+}
+
+#[test]
+fn build_errors_show_an_overlay_until_fixed() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    let server = serve_on(&dirs, 0);
+    let page = open_marked(&browser, &server);
+    let good = dirs.read_source("index.html");
+    dirs.save("index.html", &format!("{good}{BUILD_ERROR_MARKER}\n"));
+    page.wait_for("document.getElementById('lkljs-live-error')", WAIT);
+    let shown = page.eval("document.getElementById('lkljs-live-error').textContent");
+    assert!(shown.as_str().unwrap().contains("index.html:13: found BUILD-ERROR"), "{shown}");
+    assert_eq!(page.eval("window.lkljsMark"), json!("before"), "an error does not reload");
+    dirs.save("index.html", &good);
+    page.wait_for("window.lkljsMark === undefined && document.readyState === 'complete'", WAIT);
+    assert_eq!(page.eval("document.getElementById('lkljs-live-error') === null"), json!(true));
+    assert_no_exceptions(&page);
+}
+
+#[test]
+fn the_page_reloads_after_the_server_restarts() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    // A real restart: a process whose death closes every connection it held.
+    let first = ServerProcess::start(&dirs, 0);
+    let page = browser.page();
+    page.navigate(&format!("http://{}/", first.address));
+    page.wait_for("window.lkljsLive && window.lkljsLive.connected", WAIT);
+    page.eval("window.lkljsMark = 'before'");
+    let port = first.address.port();
+    drop(first);
+    page.wait_for("!window.lkljsLive.connected", WAIT);
+    let _second = ServerProcess::start(&dirs, port);
+    page.wait_for("window.lkljsMark === undefined && document.readyState === 'complete'", WAIT);
+    assert_eq!(page.eval("document.getElementById('title').textContent"), json!("Fixture home"));
+}
+
+/// `serve` in a child process (this test binary, running the helper below).
+struct ServerProcess {
+    child: std::process::Child,
+    address: SocketAddr,
+}
+
+impl ServerProcess {
+    fn start(dirs: &FixtureDirs, port: u16) -> Self {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["serve_fixture_until_killed", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .env("LKLJS_TEST_SOURCE", &dirs.source)
+            .env("LKLJS_TEST_OUTPUT", &dirs.output)
+            .env("LKLJS_TEST_PORT", port.to_string())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let address = loop {
+            let line = lines.next().expect("the server process ended before serving").unwrap();
+            if let Some(address) = line.strip_prefix("READY ") {
+                break address.parse().unwrap();
+            }
+        };
+        // Keep draining its output so the child never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Self { child, address }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Not a test by itself: the server process of `the_page_reloads_after_the_server_restarts`.
+#[test]
+#[ignore = "run as a child process by the_page_reloads_after_the_server_restarts"]
+fn serve_fixture_until_killed() {
+    let (Some(source), Some(output), Some(port)) = (
+        std::env::var_os("LKLJS_TEST_SOURCE"),
+        std::env::var_os("LKLJS_TEST_OUTPUT"),
+        std::env::var("LKLJS_TEST_PORT").ok(),
+    ) else {
+        return;
+    };
+    let builder = support::fixture_site::FixtureBuilder::new(Path::new(&source), Path::new(&output));
+    let config = ServeConfig { bind: "127.0.0.1".into(), port: port.parse().unwrap(), open_browser: false };
+    let server = start(builder, config).unwrap();
+    println!("READY {}", server.address());
+    server.wait();
+}
+
+/// A static server that sends no isolation headers, like GitHub Pages: files from
+/// `root` appear under the URL prefix `base` (e.g. `/repo/`).
+struct PlainServer {
+    address: SocketAddr,
+}
+
+impl PlainServer {
+    fn start(root: PathBuf, base: &'static str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                std::thread::spawn(move || answer_plainly(stream, &root, base));
+            }
+        });
+        Self { address }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let target = request_line.split(' ').nth(1).unwrap_or("/").split('?').next().unwrap().to_owned();
+    let file = target.strip_prefix(base).map(|rest| {
+        let path = root.join(rest);
+        if rest.is_empty() || rest.ends_with('/') { path.join("index.html") } else { path }
+    });
+    let (status, content_type, body) = match file.as_deref().map(|file| (file, std::fs::read(file))) {
+        Some((file, Ok(body))) if !target.contains("..") => ("200 OK", content_type(file), body),
+        _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    };
+    let head = format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+/// A project site as GitHub Pages serves it: under `/repo/`, with the registration
+/// script in `js/` and the worker at the site root.
+fn github_pages_site(worker_source: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/js");
+    std::fs::create_dir_all(dir.path().join("js")).unwrap();
+    std::fs::copy(theme.join("coi-register.js"), dir.path().join("js/coi-register.js")).unwrap();
+    std::fs::write(dir.path().join("coi-serviceworker.js"), worker_source).unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Pages</title>\n\
+         <script>sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') || 0) + 1));</script>\n\
+         <script src=\"/repo/js/coi-register.js\" data-service-worker=\"/repo/coi-serviceworker.js\"></script>\n\
+         </head><body><p>demo</p></body></html>\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn real_worker() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/js/coi-serviceworker.js")).unwrap()
+}
+
+#[test]
+fn the_service_worker_isolates_a_page_served_without_headers() {
+    let Some(browser) = Chromium::launch() else { return };
+    let site = github_pages_site(&real_worker());
+    let server = PlainServer::start(site.path().to_path_buf(), "/repo/");
+    let page = browser.page();
+    page.navigate(&server.url("/repo/"));
+    page.wait_for("window.crossOriginIsolated === true && document.readyState === 'complete'", WAIT);
+    assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
+    assert_eq!(page.eval("document.documentElement.dataset.coi"), json!("isolated"));
+    assert_eq!(page.eval("sessionStorage.getItem('loads')"), json!("2"), "exactly one reload");
+    assert_eq!(page.eval("typeof SharedArrayBuffer"), json!("function"));
+    assert_eq!(
+        page.eval("navigator.serviceWorker.getRegistration().then(r => r && r.scope)"),
+        json!(server.url("/repo/")),
+        "the worker's scope is the project site, not the host root"
+    );
+    // Later visits are controlled from the start: isolated with no further reload.
+    page.navigate(&server.url("/repo/"));
+    assert_eq!(page.eval("crossOriginIsolated"), json!(true));
+    assert_eq!(page.eval("sessionStorage.getItem('loads')"), json!("3"));
+    assert_no_exceptions(&page);
+}
+
+#[test]
+fn a_worker_that_cannot_isolate_causes_one_reload_then_an_explanation() {
+    let Some(browser) = Chromium::launch() else { return };
+    // A worker that takes control but adds no headers: isolation never comes.
+    let inert = "self.addEventListener('install', () => self.skipWaiting());\n\
+                 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));\n\
+                 self.addEventListener('fetch', (event) => event.respondWith(fetch(event.request)));\n";
+    let site = github_pages_site(inert);
+    let server = PlainServer::start(site.path().to_path_buf(), "/repo/");
+    let page = browser.page();
+    page.navigate(&server.url("/repo/"));
+    page.wait_for("window.lkljsCoi && window.lkljsCoi.state === 'unavailable'", WAIT);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(page.eval("sessionStorage.getItem('loads')"), json!("2"), "one reload, no loop");
+    assert_eq!(page.eval("crossOriginIsolated"), json!(false));
+    let reason = page.eval("window.lkljsCoi.reason");
+    assert!(reason.as_str().unwrap().contains("still not cross-origin isolated"), "{reason}");
+}

@@ -1,0 +1,402 @@
+//! The development server over real TCP: headers, content types, caching,
+//! path safety, robustness and the live-reload WebSocket.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use lkljs_site::serve::{RunningServer, ServeConfig, start};
+use serde_json::{Value, json};
+use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs, SECRET};
+use support::raw_http::{RawResponse, get, request, send_raw};
+
+fn serve(dirs: &FixtureDirs) -> RunningServer {
+    start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap()
+}
+
+fn assert_common_headers(response: &RawResponse, what: &str) {
+    for (name, value) in [
+        ("cross-origin-opener-policy", "same-origin"),
+        ("cross-origin-embedder-policy", "require-corp"),
+        ("cross-origin-resource-policy", "same-origin"),
+        ("cache-control", "no-cache"),
+    ] {
+        assert_eq!(response.header(name), Some(value), "{name} on {what}: {response:?}");
+    }
+}
+
+#[test]
+fn every_response_carries_isolation_and_cache_headers() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let responses = [
+        ("200", get(address, "/")),
+        ("404", get(address, "/missing.html")),
+        ("403", get(address, "/%2e%2e/secret.txt")),
+        ("405", request(address, "POST", "/", &["Content-Length: 0"])),
+        ("308", get(address, "/guide")),
+        ("HEAD", request(address, "HEAD", "/app.js", &[])),
+        ("client script", get(address, "/__lkljs/live.js")),
+        ("426", get(address, "/__lkljs/live")),
+    ];
+    for (what, response) in &responses {
+        assert_common_headers(response, what);
+    }
+    let etag = get(address, "/").header("etag").unwrap().to_owned();
+    let not_modified = request(address, "GET", "/", &[&format!("If-None-Match: {etag}")]);
+    assert_eq!(not_modified.status, 304);
+    assert_common_headers(&not_modified, "304");
+}
+
+#[test]
+fn content_types_are_exact_for_each_extension() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let css = std::fs::read_dir(&dirs.output)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .find(|name| name.ends_with(".css"))
+        .unwrap();
+    for (target, expected) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/404.html", "text/html; charset=utf-8"),
+        (&*format!("/{css}"), "text/css; charset=utf-8"),
+        ("/app.js", "text/javascript; charset=utf-8"),
+        ("/module.mjs", "text/javascript; charset=utf-8"),
+        ("/boot.wasm", "application/wasm"),
+        ("/data.json", "application/json; charset=utf-8"),
+        ("/icon.svg", "image/svg+xml; charset=utf-8"),
+        ("/pixel.png", "image/png"),
+        ("/photo.jpg", "image/jpeg"),
+        ("/font.woff2", "font/woff2"),
+        ("/feed.xml", "application/xml; charset=utf-8"),
+        ("/notes.txt", "text/plain; charset=utf-8"),
+    ] {
+        let response = get(server.address(), target);
+        assert_eq!(response.status, 200, "{target}");
+        assert_eq!(response.header("content-type"), Some(expected), "{target}");
+    }
+    let wasm = get(server.address(), "/boot.wasm");
+    assert_eq!(wasm.body, b"\0asm\x01\0\0\0", "binary files are served byte for byte");
+}
+
+#[test]
+fn etags_answer_conditional_requests_with_304() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let first = get(address, "/app.js");
+    let etag = first.header("etag").unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() > 10, "strong ETag: {etag}");
+    assert_eq!(get(address, "/app.js").header("etag"), Some(etag.as_str()), "stable for the same content");
+    assert_ne!(get(address, "/data.json").header("etag"), Some(etag.as_str()));
+    for condition in [etag.clone(), format!("\"nope\", {etag}"), "*".into(), format!("W/{etag}")] {
+        let response = request(address, "GET", "/app.js", &[&format!("If-None-Match: {condition}")]);
+        assert_eq!(response.status, 304, "If-None-Match: {condition}");
+        assert!(response.body.is_empty());
+        assert_eq!(response.header("etag"), Some(etag.as_str()));
+    }
+    let changed = request(address, "GET", "/app.js", &["If-None-Match: \"something-else\""]);
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.body, first.body);
+}
+
+#[test]
+fn head_sends_headers_and_length_without_a_body() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    for target in ["/", "/notes.txt", "/boot.wasm"] {
+        let full = get(server.address(), target);
+        let head = request(server.address(), "HEAD", target, &[]);
+        assert_eq!(head.status, 200);
+        assert!(head.body.is_empty(), "HEAD {target} sent a body");
+        assert_eq!(head.header("content-length"), Some(full.body.len().to_string().as_str()), "{target}");
+        assert_eq!(head.header("etag"), full.header("etag"));
+        assert_eq!(head.header("content-type"), full.header("content-type"));
+    }
+}
+
+#[test]
+fn other_methods_are_refused_with_allow() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+        let response = request(server.address(), method, "/", &["Content-Length: 0"]);
+        assert_eq!(response.status, 405, "{method}");
+        assert_eq!(response.header("allow"), Some("GET, HEAD"), "{method}");
+    }
+}
+
+#[test]
+fn directories_serve_their_index_and_redirect_without_slash() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let redirect = get(server.address(), "/guide?tab=2");
+    assert_eq!(redirect.status, 308);
+    assert_eq!(redirect.header("location"), Some("/guide/?tab=2"));
+    let index = get(server.address(), "/guide/");
+    assert_eq!(index.status, 200);
+    assert!(index.text().contains("<h1>Guide</h1>"));
+}
+
+#[test]
+fn missing_pages_get_the_404_page_or_plain_text() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let missing = get(server.address(), "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Fixture 404 page"));
+    assert_eq!(missing.header("content-type"), Some("text/html; charset=utf-8"));
+    std::fs::remove_file(dirs.output.join("404.html")).unwrap();
+    let plain = get(server.address(), "/no/such/page/");
+    assert_eq!(plain.status, 404);
+    assert_eq!(plain.header("content-type"), Some("text/plain; charset=utf-8"));
+}
+
+#[test]
+fn html_gets_the_live_client_only_as_served() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let page = get(server.address(), "/").text();
+    let tag_at = page.find("<script src=\"/__lkljs/live.js\"").expect("client injected");
+    assert!(tag_at < page.rfind("</body>").unwrap());
+    let on_disk = std::fs::read_to_string(dirs.output.join("index.html")).unwrap();
+    assert!(!on_disk.contains("__lkljs"), "the build output must stay production-identical");
+    let script = get(server.address(), "/__lkljs/live.js");
+    assert_eq!(script.status, 200);
+    assert!(script.text().contains("WebSocket"));
+}
+
+#[test]
+fn no_request_reaches_outside_the_output_root() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    std::os::unix::fs::symlink(dirs.temp.path().join("secret.txt"), dirs.output.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(dirs.temp.path(), dirs.output.join("up")).unwrap();
+    let long = format!("/{}", "a".repeat(5000));
+    let deep = "/x".repeat(200);
+    let targets = [
+        "/../secret.txt",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/guide/%2E%2E/%2e%2e/secret.txt",
+        "/..%2Fsecret.txt",
+        "/..\\secret.txt",
+        "/..%5csecret.txt",
+        "/..%5Csecret.txt",
+        "/secret.txt%00.html",
+        "/%00",
+        "/leak.txt",
+        "/up/secret.txt",
+        "http://127.0.0.1/../secret.txt",
+        "http://example.com/secret.txt",
+        "//example.com/../secret.txt",
+        "*",
+        &long,
+        &deep,
+    ];
+    for target in targets {
+        let response = send_raw(server.address(), format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+        assert!(matches!(response.status, 400 | 403 | 404 | 414 | 431), "{target} -> {}", response.status);
+        assert!(!response.text().contains(SECRET), "{target} leaked the secret");
+        assert!(!response.text().contains("root:"), "{target} leaked /etc/passwd");
+    }
+    assert_eq!(get(server.address(), "/").status, 200, "still serving");
+}
+
+#[test]
+fn malformed_requests_and_disconnects_do_not_stop_the_server() {
+    let dirs = FixtureDirs::new();
+    std::fs::write(dirs.source.join("large.bin"), vec![7u8; 4 * 1024 * 1024]).unwrap();
+    let server = serve(&dirs);
+    let address = server.address();
+    let garbage: [&[u8]; 8] = [
+        b"GARBAGE\r\n\r\n",
+        b"GET\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
+        b"\x00\xff\xfe\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: banana\r\n\r\n",
+        b"\r\n\r\n\r\n",
+        b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",
+    ];
+    for raw in garbage {
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = stream.write_all(raw);
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let mut sink = Vec::new();
+        let _ = stream.read_to_end(&mut sink);
+    }
+    let mut huge_header = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
+    huge_header.extend(vec![b'a'; 1024 * 1024]);
+    huge_header.extend(b"\r\n\r\n");
+    let mut stream = TcpStream::connect(address).unwrap();
+    let _ = stream.write_all(&huge_header);
+    drop(stream);
+    for _ in 0..10 {
+        // Half a request, then gone.
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.write_all(b"GET /large.bin HTTP/1.1\r\nHo").unwrap();
+        drop(stream);
+        // A whole request for a large file, then gone after the first bytes.
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.write_all(b"GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut first = [0u8; 64];
+        let _ = stream.read(&mut first);
+        drop(stream);
+    }
+    let large = get(address, "/large.bin");
+    assert_eq!(large.status, 200);
+    assert_eq!(large.body.len(), 4 * 1024 * 1024);
+    assert_eq!(get(address, "/").status, 200);
+}
+
+#[test]
+fn serves_many_connections_at_once() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    // Idle keep-alive connections must not starve the workers.
+    let idle: Vec<TcpStream> = (0..32).map(|_| TcpStream::connect(address).unwrap()).collect();
+    let threads: Vec<_> = (0..48)
+        .map(|index| {
+            std::thread::spawn(move || {
+                let targets = ["/", "/guide/", "/app.js", "/boot.wasm", "/missing"];
+                (0..10).map(|round| get(address, targets[(index + round) % targets.len()]).status).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = threads.into_iter().flat_map(|thread| thread.join().unwrap()).collect();
+    assert_eq!(statuses.len(), 480);
+    assert!(statuses.iter().all(|status| matches!(status, 200 | 404)), "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|status| **status == 404).count(), 96);
+    drop(idle);
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let dirs = FixtureDirs::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let server = start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port, open_browser: false }).unwrap();
+    assert_ne!(server.address().port(), port);
+    assert!(server.address().port() > port && server.address().port() <= port.saturating_add(10));
+    assert_eq!(get(server.address(), "/").status, 200);
+}
+
+type Live = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
+
+fn connect_live(address: SocketAddr) -> Live {
+    let (mut socket, response) = tungstenite::connect(format!("ws://{address}/__lkljs/live")).unwrap();
+    assert_eq!(response.status(), 101);
+    assert_eq!(response.headers()["cross-origin-opener-policy"], "same-origin");
+    if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_mut() {
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    }
+    socket
+}
+
+fn next_message(socket: &mut Live) -> Value {
+    loop {
+        match socket.read().expect("no live-reload message within 10 s") {
+            tungstenite::Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            _ => continue,
+        }
+    }
+}
+
+#[test]
+fn live_reload_round_trip_over_websocket() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let mut live = connect_live(server.address());
+    assert_eq!(next_message(&mut live), json!({ "type": "hello", "generation": 1 }));
+
+    let started = Instant::now();
+    dirs.save("guide/index.html", &dirs.read_source("guide/index.html").replace("<h1>Guide</h1>", "<h1>Guide, edited</h1>"));
+    let reload = next_message(&mut live);
+    eprintln!("page edit -> reload message in {:?}", started.elapsed());
+    assert_eq!(reload, json!({ "type": "reload", "urls": ["/guide/"] }));
+    assert!(get(server.address(), "/guide/").text().contains("Guide, edited"));
+
+    let old_css = get(server.address(), "/").text();
+    dirs.save("style.css", "body { color: rgb(200, 0, 0); }\n");
+    let swap = next_message(&mut live);
+    assert_eq!(swap["type"], "css", "{swap}");
+    let new_urls = swap["urls"].as_array().unwrap();
+    assert_eq!(new_urls.len(), 1, "only the new stylesheet: {swap}");
+    let new_url = new_urls[0].as_str().unwrap();
+    assert!(!old_css.contains(new_url), "a new content hash");
+    assert!(get(server.address(), new_url).text().contains("200, 0, 0"));
+
+    dirs.save("index.html", &format!("{}{BUILD_ERROR_MARKER}\n", dirs.read_source("index.html")));
+    let error = next_message(&mut live);
+    assert_eq!(error["type"], "error");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.starts_with("index.html:13:"), "names file and line: {message}");
+    // A browser connecting while the build is broken hears about it at once.
+    let mut late = connect_live(server.address());
+    assert_eq!(next_message(&mut late)["type"], "hello");
+    assert_eq!(next_message(&mut late)["type"], "error");
+    assert_eq!(get(server.address(), "/").status, 200, "the last good build is still served");
+
+    dirs.save("index.html", &dirs.read_source("index.html").replace(BUILD_ERROR_MARKER, ""));
+    assert_eq!(next_message(&mut live), json!({ "type": "reload", "urls": null }));
+    assert_eq!(next_message(&mut late), json!({ "type": "reload", "urls": null }));
+}
+
+#[test]
+fn editor_temporaries_alone_trigger_nothing() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let mut live = connect_live(server.address());
+    next_message(&mut live);
+    std::fs::write(dirs.source.join(".index.html.swp"), "swap").unwrap();
+    std::fs::write(dirs.source.join("index.html~"), "backup").unwrap();
+    std::fs::write(dirs.source.join("4913"), "").unwrap();
+    std::fs::remove_file(dirs.source.join("4913")).unwrap();
+    // Then a real change: the first message must be about it, not about the temporaries.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(dirs.source.join("notes.txt"), "new notes").unwrap();
+    assert_eq!(next_message(&mut live), json!({ "type": "reload", "urls": ["/notes.txt"] }));
+}
+
+#[test]
+fn a_failed_first_build_is_served_as_an_error_page_and_recovers() {
+    let dirs = FixtureDirs::new();
+    let broken = format!("{}{BUILD_ERROR_MARKER}\n", dirs.read_source("index.html"));
+    std::fs::write(dirs.source.join("index.html"), &broken).unwrap();
+    let server = serve(&dirs);
+    let page = get(server.address(), "/");
+    assert_eq!(page.status, 500);
+    assert!(page.text().contains("index.html:13: found BUILD-ERROR"), "{}", page.text());
+    assert!(page.text().contains("/__lkljs/live.js"), "the error page reloads itself once fixed");
+    let mut live = connect_live(server.address());
+    next_message(&mut live);
+    assert_eq!(next_message(&mut live)["type"], "error");
+    dirs.save("index.html", &broken.replace(BUILD_ERROR_MARKER, ""));
+    assert_eq!(next_message(&mut live), json!({ "type": "reload", "urls": null }));
+    assert_eq!(get(server.address(), "/").status, 200);
+}
+
+#[test]
+fn stopping_the_server_closes_live_connections() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let mut live = connect_live(address);
+    next_message(&mut live);
+    server.stop();
+    loop {
+        match live.read() {
+            Ok(tungstenite::Message::Close(_)) | Err(_) => break,
+            Ok(_) => continue,
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Headless Chromium driven over the DevTools protocol (CDP), for tests that need
+//! a real browser: cross-origin isolation, service workers, live reload, key presses.
+//!
+//! ```ignore
+//! let Some(browser) = Chromium::launch() else { return };
+//! let mut page = browser.page();
+//! page.navigate("http://127.0.0.1:1111/");
+//! assert_eq!(page.eval("crossOriginIsolated"), json!(true));
+//! ```
+
+use std::cell::RefCell;
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::{Message, WebSocket};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long a CDP command may take before the test fails instead of hanging.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running browser; it is killed when this is dropped.
+pub struct Chromium {
+    // Declared first so the browser is killed before its profile directory is removed.
+    process: KillOnDrop,
+    connection: Rc<RefCell<Connection>>,
+    _profile: tempfile::TempDir,
+}
+
+/// One page (tab), attached through a flat CDP session on the browser's socket.
+pub struct Page {
+    connection: Rc<RefCell<Connection>>,
+    session: String,
+}
+
+struct Connection {
+    socket: WebSocket<TcpStream>,
+    next_id: u64,
+    /// Events read while waiting for command replies, kept for the pages to inspect.
+    events: Vec<Value>,
+}
+
+impl Chromium {
+    /// Starts Chromium, or returns `None` (after saying so loudly) when it is not
+    /// installed and this is not CI. In CI a missing browser fails the test.
+    pub fn launch() -> Option<Self> {
+        if !Path::new(CHROMIUM).exists() {
+            if std::env::var_os("CI").is_some() {
+                panic!("{CHROMIUM} is missing and CI is set: browser tests must run in CI");
+            }
+            eprintln!("\n*** SKIPPING BROWSER TEST: {CHROMIUM} is not installed (set CI=1 to make this a failure) ***\n");
+            return None;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut process = KillOnDrop(Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start chromium"));
+        let socket = connect_devtools(&mut process.0, profile.path());
+        let connection = Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new() }));
+        Some(Self { process, connection, _profile: profile })
+    }
+
+    /// Opens a new blank tab with page, runtime and log events enabled.
+    pub fn page(&self) -> Page {
+        let target = self.call(None, "Target.createTarget", json!({ "url": "about:blank" }));
+        let target_id = target["targetId"].as_str().unwrap().to_owned();
+        let attached = self.call(None, "Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }));
+        let page = Page { connection: Rc::clone(&self.connection), session: attached["sessionId"].as_str().unwrap().to_owned() };
+        page.call("Page.enable", json!({}));
+        page.call("Runtime.enable", json!({}));
+        page
+    }
+
+    fn call(&self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.connection.borrow_mut().call(session, method, params)
+    }
+}
+
+/// The browser process, killed however the test ends (including a failed launch).
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits for Chromium to publish its DevTools port and connects to the browser endpoint.
+fn connect_devtools(process: &mut Child, profile: &Path) -> WebSocket<TcpStream> {
+    let port_file = profile.join("DevToolsActivePort");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let contents = loop {
+            if let Ok(contents) = std::fs::read_to_string(&port_file) {
+                if contents.lines().count() >= 2 {
+                    break contents;
+                }
+            }
+            if let Ok(Some(status)) = process.try_wait() {
+                panic!("chromium exited early with {status}");
+            }
+            assert!(Instant::now() < deadline, "chromium did not write {}", port_file.display());
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut lines = contents.lines();
+        let port: u16 = lines.next().unwrap().trim().parse().unwrap();
+        let path = lines.next().unwrap().trim();
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
+        let (socket, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).expect("CDP handshake failed");
+        socket
+}
+
+impl Connection {
+    fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut command = json!({ "id": id, "method": method, "params": params });
+        if let Some(session) = session {
+            command["sessionId"] = json!(session);
+        }
+        self.socket.send(Message::text(command.to_string())).expect("CDP send failed");
+        loop {
+            let message = self.read();
+            if message["id"] == json!(id) {
+                if let Some(error) = message.get("error") {
+                    panic!("CDP {method} failed: {error}");
+                }
+                return message["result"].clone();
+            }
+            self.events.push(message);
+        }
+    }
+
+    fn read(&mut self) -> Value {
+        loop {
+            match self.socket.read() {
+                Ok(Message::Text(text)) => return serde_json::from_str(&text).expect("CDP sent invalid JSON"),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(error))
+                    if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
+                {
+                    panic!("chromium did not answer within {REPLY_TIMEOUT:?} (page hung?)")
+                }
+                Err(error) => panic!("CDP connection lost (chromium crashed?): {error}"),
+            }
+        }
+    }
+
+    /// Reads events for up to `timeout` (used while waiting, so none are missed).
+    fn pump(&mut self, timeout: Duration) {
+        let stream = self.socket.get_ref();
+        stream.set_read_timeout(Some(timeout)).unwrap();
+        let result = self.socket.read();
+        self.socket.get_ref().set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
+        match result {
+            Ok(Message::Text(text)) => self.events.push(serde_json::from_str(&text).unwrap()),
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(error))
+                if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(error) => panic!("CDP connection lost: {error}"),
+        }
+    }
+}
+
+impl Page {
+    pub fn call(&self, method: &str, params: Value) -> Value {
+        self.connection.borrow_mut().call(Some(&self.session), method, params)
+    }
+
+    /// Navigates and waits for the load event.
+    pub fn navigate(&self, url: &str) {
+        let loads_before = self.events_named("Page.loadEventFired").len();
+        let result = self.call("Page.navigate", json!({ "url": url }));
+        if let Some(error) = result.get("errorText") {
+            panic!("navigating to {url} failed: {error}");
+        }
+        self.wait_until(Duration::from_secs(20), "the page load", || self.events_named("Page.loadEventFired").len() > loads_before);
+    }
+
+    /// Evaluates a JavaScript expression in the page (awaiting promises) and returns its value.
+    pub fn eval(&self, expression: &str) -> Value {
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({ "expression": expression, "awaitPromise": true, "returnByValue": true }),
+        );
+        if let Some(exception) = result.get("exceptionDetails") {
+            panic!("evaluating `{expression}` threw: {exception}");
+        }
+        result["result"]["value"].clone()
+    }
+
+    /// Evaluates `expression` until it is true, failing after `timeout`. A page
+    /// being replaced (reload) makes single evaluations fail; those are retried.
+    pub fn wait_for(&self, expression: &str, timeout: Duration) {
+        let wrapped = format!("(() => {{ try {{ return !!({expression}); }} catch (error) {{ return false; }} }})()");
+        self.wait_until(timeout, expression, || {
+            let result = self.call(
+                "Runtime.evaluate",
+                json!({ "expression": wrapped, "returnByValue": true }),
+            );
+            result["result"]["value"] == json!(true)
+        });
+    }
+
+    /// Presses and releases a key, e.g. `"ArrowRight"`, `"Escape"`, `"f"`.
+    pub fn press_key(&self, key: &str) {
+        let (code, key_code, text) = key_identity(key);
+        let mut down = json!({ "type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": key_code });
+        if let Some(text) = text {
+            down["text"] = json!(text);
+        }
+        self.call("Input.dispatchKeyEvent", down);
+        self.call("Input.dispatchKeyEvent", json!({ "type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": key_code }));
+    }
+
+    /// Console messages so far, as `"level: text"`.
+    pub fn console(&self) -> Vec<String> {
+        self.events_named("Runtime.consoleAPICalled")
+            .iter()
+            .map(|event| {
+                let arguments: Vec<String> = event["params"]["args"]
+                    .as_array()
+                    .map(|args| args.iter().map(|arg| arg["value"].to_string()).collect())
+                    .unwrap_or_default();
+                format!("{}: {}", event["params"]["type"].as_str().unwrap_or("log"), arguments.join(" "))
+            })
+            .collect()
+    }
+
+    /// Uncaught exceptions so far, as their descriptions.
+    pub fn exceptions(&self) -> Vec<String> {
+        self.events_named("Runtime.exceptionThrown")
+            .iter()
+            .map(|event| {
+                let details = &event["params"]["exceptionDetails"];
+                details["exception"]["description"].as_str().unwrap_or(details["text"].as_str().unwrap_or("?")).to_owned()
+            })
+            .collect()
+    }
+
+    /// Number of load events this page has seen (each navigation or reload adds one).
+    pub fn load_count(&self) -> usize {
+        self.events_named("Page.loadEventFired").len()
+    }
+
+    pub fn events_named(&self, method: &str) -> Vec<Value> {
+        self.connection
+            .borrow()
+            .events
+            .iter()
+            .filter(|event| event["method"] == json!(method) && event["sessionId"] == json!(self.session))
+            .cloned()
+            .collect()
+    }
+
+    fn wait_until(&self, timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+        let deadline = Instant::now() + timeout;
+        while !condition() {
+            assert!(
+                Instant::now() < deadline,
+                "timed out after {timeout:?} waiting for {what}\nconsole: {:?}\nexceptions: {:?}",
+                self.console(),
+                self.exceptions()
+            );
+            self.connection.borrow_mut().pump(Duration::from_millis(50));
+        }
+    }
+}
+
+fn key_identity(key: &str) -> (String, u32, Option<String>) {
+    match key {
+        "ArrowLeft" => ("ArrowLeft".into(), 37, None),
+        "ArrowUp" => ("ArrowUp".into(), 38, None),
+        "ArrowRight" => ("ArrowRight".into(), 39, None),
+        "ArrowDown" => ("ArrowDown".into(), 40, None),
+        "Home" => ("Home".into(), 36, None),
+        "End" => ("End".into(), 35, None),
+        "PageUp" => ("PageUp".into(), 33, None),
+        "PageDown" => ("PageDown".into(), 34, None),
+        "Escape" => ("Escape".into(), 27, None),
+        "Enter" => ("Enter".into(), 13, Some("\r".into())),
+        " " => ("Space".into(), 32, Some(" ".into())),
+        single if single.chars().count() == 1 => {
+            let c = single.chars().next().unwrap();
+            let upper = c.to_ascii_uppercase();
+            let code = if c.is_ascii_digit() { format!("Digit{c}") } else { format!("Key{upper}") };
+            (code, upper as u32, Some(single.into()))
+        }
+        other => panic!("press_key does not know the key {other:?}; add it to key_identity"),
+    }
+}

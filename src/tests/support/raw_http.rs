@@ -1,0 +1,63 @@
+//! HTTP over a bare TcpStream: request lines go out exactly as written (HTTP
+//! client libraries would normalise the paths the tests need to send).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Header names lower-cased, in order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key == &name.to_ascii_lowercase()).map(|(_, value)| value.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `raw` as is and reads the whole response (the server closes after it,
+/// or the caller asked for `Connection: close`).
+pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(raw).unwrap();
+    let mut bytes = Vec::new();
+    // A reset after the response is complete is fine; what was read is what counts.
+    let _ = stream.read_to_end(&mut bytes);
+    parse(&bytes).unwrap_or_else(|| panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes)))
+}
+
+/// A request with the given method, target and extra header lines.
+pub fn request(address: SocketAddr, method: &str, target: &str, extra_headers: &[&str]) -> RawResponse {
+    let mut raw = format!("{method} {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    for line in extra_headers {
+        raw.push_str(line);
+        raw.push_str("\r\n");
+    }
+    raw.push_str("\r\n");
+    send_raw(address, raw.as_bytes())
+}
+
+pub fn get(address: SocketAddr, target: &str) -> RawResponse {
+    request(address, "GET", target, &[])
+}
+
+fn parse(bytes: &[u8]) -> Option<RawResponse> {
+    let end = bytes.windows(4).position(|window| window == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    Some(RawResponse { status, headers, body: bytes[end + 4..].to_vec() })
+}
