@@ -88,6 +88,8 @@ impl DemoRequest {
     }
 }
 
+// One outcome per site build: not worth a Box for the smaller variant.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum DemoOutcome {
     Ready(DemoArtifacts),

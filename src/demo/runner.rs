@@ -6,7 +6,7 @@
 //! - kbuild's short lines (`  CC      kernel/fork.o`, `  AS      ...`), each a file compiled;
 //! - anything else is log.
 //!
-//! Both output streams go, line by line as they arrive, to the build log.
+//! Both output streams go, in the order written, to the build log.
 //! Standard error shows the progress: on a terminal one line rewritten about
 //! four times a second; otherwise a plain line at each step and every ten seconds.
 
@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -144,27 +144,28 @@ pub struct ScriptRun {
     pub tail: Vec<String>,
 }
 
-#[derive(Clone, Copy)]
-enum Stream {
-    Stdout,
-    Stderr,
-}
-
-/// Runs `command` (its stdin already set up by the caller), writing both
-/// output streams to `log_path` and the progress to standard error.
+/// Runs `command`, writing its output to `log_path` and the progress to
+/// standard error. The caller sets up its standard input.
+///
+/// Standard output and error share one pipe, so that the log keeps the order
+/// in which the script wrote them (an error next to the file being compiled);
+/// protocol lines are recognised by their form wherever they come from.
 pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, DemoError> {
+    let program = PathBuf::from(command.get_program());
     let mut log = BufWriter::new(File::create(log_path).map_err(DemoError::io("create", log_path))?);
     let started = Instant::now();
+    let (output, output_writer) = std::io::pipe().map_err(DemoError::io("create a pipe for", &program))?;
+    let error_writer = output_writer.try_clone().map_err(DemoError::io("create a pipe for", &program))?;
     let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(output_writer)
+        .stderr(error_writer)
         .spawn()
-        .map_err(DemoError::io("run", PathBuf::from(command.get_program())))?;
+        .map_err(DemoError::io("run", &program))?;
+    // The command holds the pipe's write ends: drop it so that the pipe ends
+    // when the script and everything it started have exited.
+    drop(command);
     let (sender, receiver) = mpsc::channel();
-    let readers = [
-        spawn_line_reader(child.stdout.take().expect("stdout is piped"), Stream::Stdout, sender.clone()),
-        spawn_line_reader(child.stderr.take().expect("stderr is piped"), Stream::Stderr, sender),
-    ];
+    let reader = spawn_line_reader(output, sender);
 
     let stderr = std::io::stderr();
     let mut display = ProgressDisplay::new(stderr.lock(), stderr.is_terminal(), started);
@@ -175,26 +176,22 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
     loop {
         let mut step_changed = false;
         match receiver.recv_timeout(TERMINAL_REFRESH) {
-            Ok((stream, line)) => {
+            Ok(line) => {
                 writeln!(log, "{line}").map_err(log_error)?;
-                if let Stream::Stdout = stream {
-                    step_changed = progress.observe(&line);
-                }
+                step_changed = progress.observe(&line);
                 if tail.len() == FAILURE_TAIL_LINES {
                     tail.pop_front();
                 }
                 tail.push_back(line);
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
-            // Both streams are closed: the script (and everything it started) is done.
+            // The pipe is closed: the script (and everything it started) is done.
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
         display.update(&progress, step_changed, Instant::now());
     }
-    for reader in readers {
-        reader.join().expect("a line reader does not panic");
-    }
-    let status = child.wait().map_err(DemoError::io("wait for", PathBuf::from(command.get_program())))?;
+    reader.join().expect("the line reader does not panic");
+    let status = child.wait().map_err(DemoError::io("wait for", &program))?;
     log.flush().map_err(log_error)?;
     let elapsed = started.elapsed();
     let outcome = if status.success() { "done" } else { "FAILED" };
@@ -202,18 +199,14 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
     Ok(ScriptRun { status, progress, elapsed, tail: tail.into() })
 }
 
-fn spawn_line_reader(
-    stream: impl Read + Send + 'static,
-    kind: Stream,
-    sender: mpsc::Sender<(Stream, String)>,
-) -> std::thread::JoinHandle<()> {
+fn spawn_line_reader(stream: impl Read + Send + 'static, sender: mpsc::Sender<String>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stream);
         let mut line = Vec::new();
         // Compilers may print bytes that are not UTF-8; they are logged lossily.
         while reader.read_until(b'\n', &mut line).is_ok_and(|read| read > 0) {
             let text = String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']).to_owned();
-            if sender.send((kind, text)).is_err() {
+            if sender.send(text).is_err() {
                 return;
             }
             line.clear();
