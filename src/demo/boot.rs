@@ -2,13 +2,13 @@
 //! which by the kernel port's contract prints the console and exits 0 after a
 //! clean halt, non-zero on a panic or after `LKLJS_BOOT_TIMEOUT_SECONDS`.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::error::DemoError;
+use super::runner::spawn_line_reader;
 use super::manifest::{BOOT_LOG_LINES, BootFacts};
 
 /// The contract's default for `LKLJS_BOOT_TIMEOUT_SECONDS`.
@@ -95,8 +95,8 @@ pub fn boot(node: &Path, dir: &Path, timeout_seconds: u64, path_env: &std::ffi::
         .map_err(DemoError::io("run", node))?;
     let (sender, receiver) = mpsc::channel();
     let readers = [
-        spawn_timed_reader(child.stdout.take().expect("stdout is piped"), sender.clone()),
-        spawn_timed_reader(child.stderr.take().expect("stderr is piped"), sender),
+        spawn_line_reader(child.stdout.take().expect("stdout is piped"), sender.clone()),
+        spawn_line_reader(child.stderr.take().expect("stderr is piped"), sender),
     ];
     let deadline = started + Duration::from_secs(timeout_seconds) + KILL_GRACE;
     let mut console = Vec::new();
@@ -127,20 +127,6 @@ pub fn boot(node: &Path, dir: &Path, timeout_seconds: u64, path_env: &std::ffi::
         timed_out,
         console,
         seconds_to_last_line: last_line_at.duration_since(started).as_secs_f64(),
-    })
-}
-
-fn spawn_timed_reader(stream: impl Read + Send + 'static, sender: mpsc::Sender<(Instant, String)>) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stream);
-        let mut line = Vec::new();
-        while reader.read_until(b'\n', &mut line).is_ok_and(|read| read > 0) {
-            let text = String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']).to_owned();
-            if sender.send((Instant::now(), text)).is_err() {
-                return;
-            }
-            line.clear();
-        }
     })
 }
 

@@ -12,6 +12,9 @@
 //!   logs/boot-<key>.log        the console of the boot check
 //! ```
 //!
+//! The [`KEPT_ENTRIES`] most recently used entries are kept; older ones (and
+//! their logs) are removed after each build, never the one `last` names.
+//!
 //! An entry appears only by the rename of a finished temporary directory, so a
 //! build that is interrupted at any point (Ctrl-C, kill, power loss) leaves no
 //! entry; its temporary directory is removed by the next build.
@@ -29,6 +32,9 @@ use super::manifest::{MANIFEST_FILE, Manifest, read_manifest};
 /// entries made by an older `lkljs-site` are not reused.
 const CACHE_FORMAT: &str = "lkljs demo cache v1";
 const TEMPORARY_PREFIX: &str = ".tmp-";
+/// How many builds the cache keeps: enough to switch between a few versions
+/// of `demo-build/` without a rebuild, few enough to bound `target/demo/`.
+pub const KEPT_ENTRIES: usize = 3;
 
 /// The directories and files of the demo cache (see the module documentation).
 #[derive(Clone, Debug)]
@@ -176,6 +182,43 @@ pub fn remove_interrupted_builds(dirs: &DemoDirs) -> Result<Vec<PathBuf>, DemoEr
         }
     }
     Ok(removed)
+}
+
+/// Records that the entry `key` was just used, for [`prune`]: its directory's
+/// modification time is its last use.
+pub fn mark_used(dirs: &DemoDirs, key: &str) -> Result<(), DemoError> {
+    let entry = dirs.entry(key);
+    File::open(&entry)
+        .and_then(|directory| directory.set_modified(std::time::SystemTime::now()))
+        .map_err(DemoError::io("record the use of", &entry))
+}
+
+/// Removes all but the [`KEPT_ENTRIES`] most recently used entries, with their
+/// logs, never removing `keep`. Returns the keys removed.
+pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
+    let cache = dirs.cache();
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(&cache).map_err(DemoError::io("list", &cache))? {
+        let entry = entry.map_err(DemoError::io("list", &cache))?;
+        let key = entry.file_name().to_string_lossy().into_owned();
+        if key.starts_with(TEMPORARY_PREFIX) || key == keep {
+            continue;
+        }
+        let used = entry.metadata().and_then(|metadata| metadata.modified()).map_err(DemoError::io("read the metadata of", entry.path()))?;
+        entries.push((used, key));
+    }
+    // Newest first; the name breaks ties so that the order never depends on the listing.
+    entries.sort_by(|a, b| b.cmp(a));
+    let stale: Vec<String> = entries.into_iter().skip(KEPT_ENTRIES.saturating_sub(1)).map(|(_, key)| key).collect();
+    for key in &stale {
+        let entry = dirs.entry(key);
+        fs::remove_dir_all(&entry).map_err(DemoError::io("remove the old cache entry", &entry))?;
+        for log in [dirs.build_log(key), dirs.boot_log(key)] {
+            // A log may never have been written (a hit never writes one).
+            let _ = fs::remove_file(log);
+        }
+    }
+    Ok(stale)
 }
 
 /// The key in `target/demo/last`, if there is one.

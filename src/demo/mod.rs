@@ -11,8 +11,9 @@
 //! 4. otherwise runs `demo-build/build-kernel.sh --source S --work W --out O --jobs N`
 //!    into a temporary directory, showing its progress (see [`runner`]), boots
 //!    the result once under node (see [`boot`]), writes `manifest.json`, and
-//!    renames the directory into the cache (see [`cache`] for the layout and
-//!    why an interrupted build never leaves a damaged entry).
+//!    renames the directory into the cache (see [`cache`] for the layout, why
+//!    an interrupted build never leaves a damaged entry, and how many entries
+//!    are kept).
 //!
 //! [`DemoMode::ReuseLast`] (`--skip-demo`) needs no toolchain: it returns the
 //! last successful build, or [`DemoOutcome::Placeholder`] when there is none.
@@ -179,7 +180,9 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
 
     match cache::load_entry(dirs, &key) {
         Ok(manifest) => {
+            cache::mark_used(dirs, &key)?;
             cache::write_last(dirs, &key)?;
+            eprintln!("demo build: up to date (Linux {}, {})", manifest.kernel_version, dirs.entry(&key).display());
             return Ok(DemoArtifacts::from_entry(dirs, manifest));
         }
         Err(EntryProblem::Absent) => {}
@@ -253,7 +256,17 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     let manifest_path = out.path.join(MANIFEST_FILE);
     cache::write_atomically(&manifest_path, manifest.to_json().as_bytes())?;
     out.persist(&dirs.entry(&key))?;
+    cache::mark_used(dirs, &key)?;
     cache::write_last(dirs, &key)?;
+    for removed in cache::prune(dirs, &key)? {
+        eprintln!("demo build: removed the older cache entry {removed}");
+    }
+    if hash_tree(&demo_build, TreeHashDepth::Contents)? != demo_build_sha256 {
+        eprintln!(
+            "demo build: warning: {} changed during the build, so the next build will not find this one in the cache; build-kernel.sh must write only to its --work and --out directories",
+            demo_build.display()
+        );
+    }
     drop(lock);
     eprintln!(
         "demo build: Linux {} ready in {} (boot.wasm {} bytes, {} with Brotli)",

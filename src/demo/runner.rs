@@ -176,7 +176,7 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
     loop {
         let mut step_changed = false;
         match receiver.recv_timeout(TERMINAL_REFRESH) {
-            Ok(line) => {
+            Ok((_, line)) => {
                 writeln!(log, "{line}").map_err(log_error)?;
                 step_changed = progress.observe(&line);
                 if tail.len() == FAILURE_TAIL_LINES {
@@ -199,14 +199,16 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
     Ok(ScriptRun { status, progress, elapsed, tail: tail.into() })
 }
 
-fn spawn_line_reader(stream: impl Read + Send + 'static, sender: mpsc::Sender<String>) -> std::thread::JoinHandle<()> {
+/// Sends each line of `stream`, with the moment it arrived, until the stream
+/// ends or the receiver is gone. Bytes that are not UTF-8 (compilers print
+/// some) are replaced, not fatal.
+pub fn spawn_line_reader(stream: impl Read + Send + 'static, sender: mpsc::Sender<(Instant, String)>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stream);
         let mut line = Vec::new();
-        // Compilers may print bytes that are not UTF-8; they are logged lossily.
         while reader.read_until(b'\n', &mut line).is_ok_and(|read| read > 0) {
             let text = String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']).to_owned();
-            if sender.send(text).is_err() {
+            if sender.send((Instant::now(), text)).is_err() {
                 return;
             }
             line.clear();

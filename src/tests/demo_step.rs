@@ -85,6 +85,21 @@ impl FakeSite {
         fs::read_to_string(self.demo_dir().join("last")).ok().map(|text| text.trim().to_owned())
     }
 
+    /// `lkljs-site demo --root <site>` with the fake toolchain and source.
+    fn cli(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lkljs-site"));
+        command.args(["demo", "--root"]).arg(&self.root).env("PATH", self.tool_path()).env("LKLJS_KERNEL_SOURCE", &self.tarball);
+        command
+    }
+
+    /// Starts a build that hangs in its script, and returns the script's pid.
+    fn start_hanging_build(&self, start: impl FnOnce()) -> String {
+        self.steer("hang", "");
+        start();
+        let pid = wait_for_file(&self.root.join("script.pid"));
+        pid.trim().to_owned()
+    }
+
     fn steer(&self, file: &str, contents: &str) {
         fs::write(self.root.join("demo-build").join(file), contents).unwrap();
     }
@@ -259,14 +274,13 @@ fn a_kernel_that_does_not_boot_fails_the_step_with_its_console() {
 #[test]
 fn a_killed_script_leaves_no_entry() {
     let site = FakeSite::new();
-    site.steer("hang", "");
     let request = site.request(DemoMode::Build);
-    let build = std::thread::spawn(move || prepare(&request));
-    let pid = wait_for_file(&site.root.join("script.pid"));
-    let status = Command::new("kill").args(["-KILL", pid.trim()]).status().unwrap();
+    let mut build = None;
+    let pid = site.start_hanging_build(|| build = Some(std::thread::spawn(move || prepare(&request))));
+    let status = Command::new("kill").args(["-KILL", &pid]).status().unwrap();
     assert!(status.success());
 
-    let message = build.join().unwrap().unwrap_err().to_string();
+    let message = build.unwrap().join().unwrap().unwrap_err().to_string();
     assert!(message.contains("signal: 9"), "{message}");
     assert!(site.cache_entries().is_empty(), "{:?}", site.cache_entries());
     assert_eq!(site.last(), None);
@@ -276,18 +290,11 @@ fn a_killed_script_leaves_no_entry() {
 fn a_killed_site_builder_leaves_no_entry_and_the_next_build_recovers() {
     let site = FakeSite::new();
     let good = site.build().unwrap().manifest.cache_key;
-    site.steer("hang", "");
-
-    let mut builder = Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
-        .args(["demo", "--root"])
-        .arg(&site.root)
-        .env("PATH", site.tool_path())
-        .env("LKLJS_KERNEL_SOURCE", &site.tarball)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let orphan = wait_for_file(&site.root.join("script.pid"));
+    let mut builder = None;
+    let orphan = site.start_hanging_build(|| {
+        builder = Some(site.cli().stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    });
+    let mut builder = builder.unwrap();
     builder.kill().unwrap();
     builder.wait().unwrap();
 
@@ -299,7 +306,7 @@ fn a_killed_site_builder_leaves_no_entry_and_the_next_build_recovers() {
 
     // The orphaned script still runs and holds the lock: the next build must
     // wait for it rather than start a second script in the same work directory.
-    let still_running = Command::new("kill").args(["-0", orphan.trim()]).status().unwrap();
+    let still_running = Command::new("kill").args(["-0", &orphan]).status().unwrap();
     assert!(still_running.success(), "the orphaned script is still running");
     let request = site.request(DemoMode::Build);
     let next = std::thread::spawn(move || prepare(&request));
@@ -374,13 +381,7 @@ fn a_damaged_entry_is_not_used() {
 #[test]
 fn the_cli_prints_plain_progress_and_a_summary() {
     let site = FakeSite::new();
-    let output = Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
-        .args(["demo", "--root"])
-        .arg(&site.root)
-        .env("PATH", site.tool_path())
-        .env("LKLJS_KERNEL_SOURCE", &site.tarball)
-        .output()
-        .unwrap();
+    let output = site.cli().output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -391,11 +392,7 @@ fn the_cli_prints_plain_progress_and_a_summary() {
     assert!(!stderr.contains('\r'), "no terminal control on a pipe: {stderr:?}");
     assert!(stdout.contains("Linux 6.1.99-lkljs from linux-6.1.99.tar.gz (6.1.99)"), "{stdout}");
 
-    let json = Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
-        .args(["demo", "--skip-demo", "--json", "--root"])
-        .arg(&site.root)
-        .output()
-        .unwrap();
+    let json = site.cli().args(["--skip-demo", "--json"]).env("PATH", "").output().unwrap();
     assert!(json.status.success());
     let manifest: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(manifest["kernel_version"], "6.1.99-lkljs");
@@ -413,4 +410,25 @@ fn wait_for_file(path: &Path) -> String {
         assert!(Instant::now() < deadline, "{} never appeared", path.display());
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn the_cache_keeps_the_three_most_recently_used_builds() {
+    let site = FakeSite::new();
+    let first = site.build().unwrap().manifest.cache_key;
+    site.steer("variant", "2");
+    let second = site.build().unwrap().manifest.cache_key;
+    site.steer("variant", "3");
+    let third = site.build().unwrap().manifest.cache_key;
+    // Using the first again makes the second the least recently used.
+    site.unsteer("variant");
+    assert_eq!(site.build().unwrap().manifest.cache_key, first);
+    site.steer("variant", "4");
+    let fourth = site.build().unwrap().manifest.cache_key;
+
+    let mut expected = vec![first, third, fourth];
+    expected.sort();
+    assert_eq!(site.cache_entries(), expected);
+    assert_eq!(site.runs(), 4);
+    assert!(!site.demo_dir().join(format!("logs/build-{second}.log")).exists());
 }
