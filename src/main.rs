@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use lkljs_site::build::{BuildOptions, DemoMode};
+use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoRequest};
 use lkljs_site::serve::ServeConfig;
 
 #[derive(Parser)]
@@ -51,6 +52,14 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build only the kernel demo (or reuse its cache) and describe it.
+    Demo {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Print the whole manifest as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -94,6 +103,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let report = lkljs_site::check::check(&options)?;
             print_report("checked", &report);
         }
+        Command::Demo { site, json } => {
+            let request = DemoRequest::new(site.root, demo_mode(site.skip_demo));
+            match lkljs_site::demo::prepare(&request)? {
+                DemoOutcome::Ready(artifacts) if json => print!("{}", artifacts.manifest.to_json()),
+                DemoOutcome::Ready(artifacts) => print_demo_summary(&artifacts),
+                DemoOutcome::Placeholder { reason } => anyhow::bail!("{reason}"),
+            }
+        }
     }
     Ok(())
 }
@@ -103,6 +120,17 @@ fn print_report(verb: &str, report: &lkljs_site::build::BuildReport) {
     if let Some(reason) = &report.demo_placeholder {
         eprintln!("note: the demo page shows a placeholder: {reason}");
     }
+}
+
+fn print_demo_summary(artifacts: &DemoArtifacts) {
+    let manifest = &artifacts.manifest;
+    println!("Linux {} from {} ({}), built by {}", manifest.kernel_version, manifest.source_file, manifest.source_version, manifest.toolchain);
+    println!(
+        "boot.wasm: {} bytes, {} with gzip, {} with Brotli; JavaScript: {} bytes",
+        manifest.wasm_bytes, manifest.wasm_gzip_bytes, manifest.wasm_brotli_bytes, manifest.js_bytes
+    );
+    println!("boot check: exit code {}, last console line after {} s", manifest.boot.exit_code, manifest.boot.seconds_to_last_line);
+    println!("{}: {}", artifacts.dir.display(), artifacts.files.join(" "));
 }
 
 fn demo_mode(skip_demo: bool) -> DemoMode {

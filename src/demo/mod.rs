@@ -1,52 +1,384 @@
-//! STAND-IN for the demo build step, which helper D writes in parallel
-//! (`demo-step` branch). It has the agreed public API so that the site builder
-//! can be written and tested against it; the lead replaces this file at merge.
-//! It never builds the kernel: `prepare` always answers with a placeholder.
+//! The kernel demo as a build step: compiles Linux to WebAssembly through
+//! `demo-build/`, caches the result by a hash of every input, and describes it
+//! in a manifest that the guide quotes.
+//!
+//! [`prepare`] with [`DemoMode::Build`]:
+//! 1. checks the toolchain (see [`toolchain::REQUIRED_TOOLS`]) before anything else;
+//! 2. picks the kernel source (see [`source`]) and hashes it (memoised);
+//! 3. computes the cache key from the source's hash, every file under
+//!    `demo-build/`, `emcc --version`, `SOURCE_DATE_EPOCH` and the fixed build
+//!    environment ([`BUILD_ENVIRONMENT`]); an existing entry is reused at once;
+//! 4. otherwise runs `demo-build/build-kernel.sh --source S --work W --out O --jobs N`
+//!    into a temporary directory, showing its progress (see [`runner`]), boots
+//!    the result once under node (see [`boot`]), writes `manifest.json`, and
+//!    renames the directory into the cache (see [`cache`] for the layout, why
+//!    an interrupted build never leaves a damaged entry, and how many entries
+//!    are kept).
+//!
+//! [`DemoMode::ReuseLast`] (`--skip-demo`) needs no toolchain: it returns the
+//! last successful build, or [`DemoOutcome::Placeholder`] when there is none.
+//!
+//! Environment: `LKLJS_KERNEL_SOURCE` (the source), `SOURCE_DATE_EPOCH`
+//! (default [`DEFAULT_SOURCE_DATE_EPOCH`]), `JOBS` (parallel jobs, default the
+//! number of CPUs; not part of the key since it does not change the output),
+//! `LKLJS_BOOT_TIMEOUT_SECONDS` (the boot check, default 60).
 
+mod boot;
+mod cache;
+mod error;
+mod fingerprint;
+mod manifest;
+mod runner;
+mod source;
+mod toolchain;
+
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use serde::{Deserialize, Serialize};
+pub use crate::build::DemoMode;
+pub use cache::DemoDirs;
+pub use error::{DemoError, RequiredTool, SourceOrigin};
+pub use manifest::{BootFacts, MANIFEST_FILE, Manifest, read_manifest};
+pub use runner::{Progress, ProtocolLine, parse_line};
+pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
+pub use toolchain::REQUIRED_TOOLS;
 
-use crate::build::DemoMode;
+use cache::{BuildLock, CacheKeyInputs, EntryProblem};
+use fingerprint::{TreeHashDepth, hash_tree, sha256_file};
 
+/// `SOURCE_DATE_EPOCH` when the environment sets none: 2022-12-11T00:00:00Z,
+/// the day Linux 6.1 was released. A constant rather than anything read from
+/// the machine, so that every machine builds the same bytes.
+pub const DEFAULT_SOURCE_DATE_EPOCH: u64 = 1_670_716_800;
+
+/// Fixed for every build so that no user, host, locale or time zone reaches
+/// the artefacts; part of the cache key.
+pub const BUILD_ENVIRONMENT: &[(&str, &str)] =
+    &[("KBUILD_BUILD_USER", "lkljs"), ("KBUILD_BUILD_HOST", "lkljs"), ("LC_ALL", "C"), ("TZ", "UTC")];
+
+/// The files the kernel port's contract promises in its `--out` directory.
+pub const REQUIRED_ARTIFACTS: &[&str] = &["boot.js", "boot.wasm", "kernel-release.txt", "config.txt"];
+
+/// What the site builder asks of the demo step.
+#[derive(Clone, Debug)]
 pub struct DemoRequest {
+    /// The directory holding `content/`, `demo-build/` and `target/`.
     pub site_root: PathBuf,
     pub mode: DemoMode,
+    /// The kernel source, overriding `LKLJS_KERNEL_SOURCE`, `content/site.toml` and the default.
+    pub kernel_source: Option<PathBuf>,
+    /// The `PATH` in which the toolchain is looked up and with which the build
+    /// and the boot check run; the process's own when `None`.
+    pub tool_path: Option<OsString>,
 }
 
+impl DemoRequest {
+    pub fn new(site_root: impl Into<PathBuf>, mode: DemoMode) -> Self {
+        DemoRequest { site_root: site_root.into(), mode, kernel_source: None, tool_path: None }
+    }
+
+    pub fn kernel_source(mut self, path: impl Into<PathBuf>) -> Self {
+        self.kernel_source = Some(path.into());
+        self
+    }
+
+    pub fn tool_path(mut self, path: impl Into<OsString>) -> Self {
+        self.tool_path = Some(path.into());
+        self
+    }
+}
+
+// One outcome per site build: not worth a Box for the smaller variant.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug)]
 pub enum DemoOutcome {
     Ready(DemoArtifacts),
+    /// No demo build is available (only with [`DemoMode::ReuseLast`]); the
+    /// reason is written for the reader of the placeholder page.
     Placeholder { reason: String },
 }
 
+/// A finished, booted demo build in the cache.
+#[derive(Clone, Debug)]
 pub struct DemoArtifacts {
-    /// Where the artefacts are.
+    /// `target/demo/cache/<key>/`.
     pub dir: PathBuf,
-    /// File names in `dir` to publish under `/demo/`.
+    /// Paths relative to `dir`, `/`-separated, sorted, to copy into
+    /// `public/demo/`: the kernel port's files and `manifest.json`.
     pub files: Vec<String>,
     pub manifest: Manifest,
 }
 
-/// The real manifest is a struct with named fields; any JSON object stands in for it here.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Manifest {
-    #[serde(flatten)]
-    pub fields: serde_json::Map<String, serde_json::Value>,
+impl DemoArtifacts {
+    fn from_entry(dirs: &DemoDirs, manifest: Manifest) -> Self {
+        let mut files: Vec<String> = manifest.files.keys().cloned().collect();
+        files.push(MANIFEST_FILE.to_owned());
+        files.sort();
+        DemoArtifacts { dir: dirs.entry(&manifest.cache_key), files, manifest }
+    }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum DemoError {
-    #[error("cannot read the demo manifest {}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("invalid demo manifest {}: {source}", path.display())]
-    Parse { path: PathBuf, source: serde_json::Error },
+/// Builds the kernel demo or reuses a cached build; see the module documentation.
+pub fn prepare(request: &DemoRequest) -> Result<DemoOutcome, DemoError> {
+    let dirs = DemoDirs::new(&request.site_root);
+    match request.mode {
+        DemoMode::ReuseLast => Ok(reuse_last(&dirs)),
+        DemoMode::Build => build_or_reuse(request, &dirs).map(DemoOutcome::Ready),
+    }
 }
 
-pub fn prepare(_request: &DemoRequest) -> Result<DemoOutcome, DemoError> {
-    Ok(DemoOutcome::Placeholder { reason: "this build of lkljs-site does not include the kernel build step yet".to_string() })
+fn reuse_last(dirs: &DemoDirs) -> DemoOutcome {
+    let Some(key) = cache::read_last(dirs) else {
+        return DemoOutcome::Placeholder {
+            reason: "The kernel demo has not been built on this machine yet. Build the site without --skip-demo to compile it.".into(),
+        };
+    };
+    match cache::load_entry(dirs, &key) {
+        Ok(manifest) => DemoOutcome::Ready(DemoArtifacts::from_entry(dirs, manifest)),
+        Err(problem) => DemoOutcome::Placeholder {
+            reason: format!(
+                "The last kernel demo build ({key}) is no longer usable ({}). Build the site without --skip-demo to compile it again.",
+                match problem {
+                    EntryProblem::Absent => "it was removed from target/demo/cache".to_owned(),
+                    EntryProblem::Damaged(why) => why,
+                }
+            ),
+        },
+    }
 }
 
-pub fn read_manifest(path: &Path) -> Result<Manifest, DemoError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DemoError::Read { path: path.to_path_buf(), source })?;
-    serde_json::from_str(&text).map_err(|source| DemoError::Parse { path: path.to_path_buf(), source })
+fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifacts, DemoError> {
+    let tool_path = request.tool_path.clone().or_else(|| std::env::var_os("PATH")).unwrap_or_default();
+    let toolchain = toolchain::check(&tool_path)?;
+    let source = source::resolve(
+        &request.site_root,
+        request.kernel_source.as_deref(),
+        std::env::var_os(KERNEL_SOURCE_VARIABLE),
+    )?;
+    let demo_build = request.site_root.join("demo-build");
+    let script = demo_build.join("build-kernel.sh");
+    if !script.is_file() {
+        return Err(DemoError::MissingBuildScript { path: script });
+    }
+    let source_date_epoch = environment_number("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)?;
+
+    dirs.create()?;
+    let lock = BuildLock::acquire(dirs, |path| {
+        eprintln!("demo build: waiting for another demo build to finish (it holds {})", path.display());
+    })?;
+    let source_facts = source::facts(&source, &dirs.source_memo(), &tool_path)?;
+    let demo_build_sha256 = hash_tree(&demo_build, TreeHashDepth::Contents)?;
+    let key = CacheKeyInputs {
+        source_sha256: &source_facts.sha256,
+        demo_build_sha256: &demo_build_sha256,
+        emcc_version_line: &toolchain.emcc_version_line,
+        source_date_epoch,
+        build_options: BUILD_ENVIRONMENT,
+    }
+    .key();
+
+    match cache::load_entry(dirs, &key) {
+        Ok(manifest) => {
+            cache::mark_used(dirs, &key)?;
+            cache::write_last(dirs, &key)?;
+            eprintln!("demo build: up to date (Linux {}, {})", manifest.kernel_version, dirs.entry(&key).display());
+            return Ok(DemoArtifacts::from_entry(dirs, manifest));
+        }
+        Err(EntryProblem::Absent) => {}
+        Err(EntryProblem::Damaged(why)) => {
+            eprintln!("demo build: rebuilding the damaged cache entry {key}: {why}");
+            let entry = dirs.entry(&key);
+            std::fs::remove_dir_all(&entry).map_err(DemoError::io("remove the damaged cache entry", &entry))?;
+        }
+    }
+    for leftover in cache::remove_interrupted_builds(dirs)? {
+        eprintln!("demo build: removed {}, left by an interrupted build", leftover.display());
+    }
+
+    let out = TemporaryEntry::create(dirs.temporary_entry(&key))?;
+    let jobs = jobs()?.to_string();
+    let mut command = Command::new("bash");
+    command
+        .arg(&script)
+        .arg("--source")
+        .arg(&source.path)
+        .arg("--work")
+        .arg(std::path::absolute(dirs.work()).map_err(DemoError::io("resolve", dirs.work()))?)
+        .arg("--out")
+        .arg(&out.path)
+        .arg("--jobs")
+        .arg(&jobs)
+        .current_dir(&request.site_root)
+        .env("PATH", &tool_path)
+        .env("SOURCE_DATE_EPOCH", source_date_epoch.to_string())
+        .envs(BUILD_ENVIRONMENT.iter().copied())
+        .env("JOBS", &jobs)
+        .stdin(lock.child_stdin()?);
+    // Debian's emcc finds its node modules only through NODE_PATH.
+    if std::env::var_os("NODE_PATH").is_none() && Path::new("/usr/share/nodejs").is_dir() {
+        command.env("NODE_PATH", "/usr/share/nodejs");
+    }
+    let build_log = dirs.build_log(&key);
+    let run = runner::run_script(command, &build_log)?;
+    if !run.status.success() {
+        return Err(DemoError::BuildFailed {
+            status: run.status.to_string(),
+            step: run.progress.step,
+            log: build_log,
+            tail: run.tail.join("\n"),
+        });
+    }
+    if let Some(missing) = REQUIRED_ARTIFACTS.iter().find(|name| !out.path.join(name).is_file()) {
+        return Err(DemoError::MissingArtifact { file: (*missing).to_owned(), dir: out.path.clone(), log: build_log });
+    }
+
+    let node = toolchain::find_program("node", &tool_path).expect("the toolchain check found node");
+    let timeout = environment_number("LKLJS_BOOT_TIMEOUT_SECONDS", boot::DEFAULT_BOOT_TIMEOUT_SECONDS)?;
+    eprintln!("demo build: booting the kernel under node to check it (timeout {timeout}s)");
+    let booted = boot::boot(&node, &out.path, timeout, &tool_path)?;
+    let boot_log = dirs.boot_log(&key);
+    let console: String = booted.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
+    std::fs::write(&boot_log, console).map_err(DemoError::io("write", &boot_log))?;
+    if !booted.succeeded() {
+        let skip = booted.console.len().saturating_sub(runner::FAILURE_TAIL_LINES);
+        return Err(DemoError::BootFailed { outcome: booted.outcome(), log: boot_log, tail: booted.console[skip..].join("\n") });
+    }
+
+    let manifest = describe(&out.path, ManifestInputs {
+        key: &key,
+        toolchain: &toolchain,
+        source: &source_facts,
+        source_date_epoch,
+        run: &run,
+        boot: booted.facts(),
+    })?;
+    let manifest_path = out.path.join(MANIFEST_FILE);
+    cache::write_atomically(&manifest_path, manifest.to_json().as_bytes())?;
+    out.persist(&dirs.entry(&key))?;
+    cache::mark_used(dirs, &key)?;
+    cache::write_last(dirs, &key)?;
+    for removed in cache::prune(dirs, &key)? {
+        eprintln!("demo build: removed the older cache entry {removed}");
+    }
+    if hash_tree(&demo_build, TreeHashDepth::Contents)? != demo_build_sha256 {
+        eprintln!(
+            "demo build: warning: {} changed during the build, so the next build will not find this one in the cache; build-kernel.sh must write only to its --work and --out directories",
+            demo_build.display()
+        );
+    }
+    drop(lock);
+    eprintln!(
+        "demo build: Linux {} ready in {} (boot.wasm {} bytes, {} with Brotli)",
+        manifest.kernel_version,
+        dirs.entry(&key).display(),
+        manifest.wasm_bytes,
+        manifest.wasm_brotli_bytes
+    );
+    Ok(DemoArtifacts::from_entry(dirs, manifest))
+}
+
+struct ManifestInputs<'a> {
+    key: &'a str,
+    toolchain: &'a toolchain::Toolchain,
+    source: &'a source::SourceFacts,
+    source_date_epoch: u64,
+    run: &'a runner::ScriptRun,
+    boot: BootFacts,
+}
+
+/// Measures the artefacts in `dir` and assembles the manifest.
+fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoError> {
+    let mut files = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|error| DemoError::Io { action: "list", path: dir.to_owned(), source: error.into() })?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
+            let name = relative.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/");
+            let bytes = entry.metadata().map_err(|error| DemoError::Io { action: "stat", path: entry.path().to_owned(), source: error.into() })?.len();
+            if name != MANIFEST_FILE {
+                files.insert(name, bytes);
+            }
+        }
+    }
+    let read_text = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).map(|text| text.trim().to_owned()).map_err(DemoError::io("read", path))
+    };
+    let wasm_path = dir.join("boot.wasm");
+    let wasm = std::fs::read(&wasm_path).map_err(DemoError::io("read", &wasm_path))?;
+    let (wasm_gzip_bytes, wasm_brotli_bytes) = manifest::compressed_sizes(&wasm);
+    let progress = &inputs.run.progress;
+    Ok(Manifest {
+        boot: inputs.boot,
+        build_seconds: (inputs.run.elapsed.as_secs_f64() * 10.0).round() / 10.0,
+        cache_key: inputs.key.to_owned(),
+        compile_units: progress.total.unwrap_or(progress.compiled),
+        config_sha256: sha256_file(&dir.join("config.txt"))?,
+        js_bytes: files.iter().filter(|(name, _)| name.ends_with(".js")).map(|(_, bytes)| bytes).sum(),
+        files,
+        files_compiled: progress.compiled,
+        kernel_version: read_text("kernel-release.txt")?,
+        manifest_version: manifest::MANIFEST_VERSION,
+        node_version: inputs.toolchain.node_version.clone(),
+        source_date_epoch: inputs.source_date_epoch,
+        source_file: inputs.source.file_name.clone(),
+        source_sha256: inputs.source.sha256.clone(),
+        source_version: inputs.source.version.clone(),
+        toolchain: inputs.toolchain.emcc_version_line.clone(),
+        wasm_brotli_bytes,
+        wasm_bytes: wasm.len() as u64,
+        wasm_gzip_bytes,
+    })
+}
+
+/// A build's output directory, removed on drop unless it was renamed into the cache.
+struct TemporaryEntry {
+    path: PathBuf,
+    persisted: bool,
+}
+
+impl TemporaryEntry {
+    fn create(path: PathBuf) -> Result<Self, DemoError> {
+        std::fs::create_dir(&path).map_err(DemoError::io("create", &path))?;
+        Ok(TemporaryEntry { path, persisted: false })
+    }
+
+    fn persist(mut self, entry: &Path) -> Result<(), DemoError> {
+        std::fs::rename(&self.path, entry).map_err(DemoError::io("move the finished build into", entry))?;
+        self.persisted = true;
+        Ok(())
+    }
+}
+
+impl Drop for TemporaryEntry {
+    fn drop(&mut self) {
+        if !self.persisted {
+            // If this fails the next build removes it (see cache::remove_interrupted_builds).
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+fn environment_number(name: &'static str, default: u64) -> Result<u64, DemoError> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(value) if value.trim().is_empty() => Ok(default),
+        Ok(value) => value.trim().parse().map_err(|_| DemoError::BadEnvironment {
+            name,
+            value,
+            expected: "a whole number of seconds",
+        }),
+    }
+}
+
+fn jobs() -> Result<u64, DemoError> {
+    let available = std::thread::available_parallelism().map_or(1, |count| count.get() as u64);
+    match std::env::var("JOBS") {
+        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<u64>() {
+            Ok(jobs) if jobs > 0 => Ok(jobs),
+            _ => Err(DemoError::BadEnvironment { name: "JOBS", value, expected: "a positive number of parallel jobs" }),
+        },
+        _ => Ok(available),
+    }
 }

@@ -1,0 +1,94 @@
+//! The real kernel: Debian's Linux 6.1 compiled to WebAssembly by `demo-build/`
+//! with Emscripten, then booted under node as a reader's browser would run it.
+//!
+//! The first run takes as long as a kernel build (tens of minutes on two
+//! cores); later runs reuse `target/demo/cache/` and take seconds. Both tests
+//! are ignored until the kernel port in `demo-build/` boots and the site build
+//! copies the demo into `public/demo/`; run them with
+//! `cargo test --test kernel_boot -- --ignored`.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use lkljs_site::build::DemoMode;
+use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
+
+const REPOSITORY: &str = env!("CARGO_MANIFEST_DIR");
+
+#[test]
+#[ignore = "needs the kernel port in demo-build/ and a site build that publishes public/demo/"]
+fn the_site_build_publishes_a_kernel_that_boots() {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
+        .args(["build", "--root", REPOSITORY, "--output"])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "lkljs-site build failed: {status}");
+    assert_boots(&out.path().join("demo"));
+}
+
+#[test]
+#[ignore = "needs the kernel port in demo-build/ (a full kernel build the first time)"]
+fn the_demo_step_builds_a_kernel_that_boots() {
+    let DemoOutcome::Ready(artifacts) = prepare(&DemoRequest::new(REPOSITORY, DemoMode::Build)).unwrap() else {
+        panic!("a build never gives a placeholder");
+    };
+    let manifest = &artifacts.manifest;
+    assert!(manifest.kernel_version.starts_with("6.1."), "{}", manifest.kernel_version);
+    assert_eq!(manifest.boot.exit_code, 0);
+    assert!(manifest.wasm_brotli_bytes < manifest.wasm_gzip_bytes && manifest.wasm_gzip_bytes < manifest.wasm_bytes);
+    assert!(manifest.compile_units > 100, "{}", manifest.compile_units);
+    for file in &artifacts.files {
+        assert!(artifacts.dir.join(file).is_file(), "{file}");
+    }
+    assert_boots(&artifacts.dir);
+}
+
+/// Boots `dir/boot.js` under node and checks the console for the milestones of a kernel boot.
+fn assert_boots(dir: &Path) {
+    let output = run_with_watchdog(
+        Command::new("node").args(["--no-experimental-fetch", "boot.js"]).current_dir(dir),
+        Duration::from_secs(180),
+    );
+    let console = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let context = format!("--- console ---\n{console}\n--- stderr ---\n{stderr}");
+    assert_eq!(output.status.code(), Some(0), "boot.js must exit 0 after a clean halt\n{context}");
+
+    let has_line = |needles: &[&str]| console.lines().any(|line| needles.iter().all(|needle| line.contains(needle)));
+    for milestone in [
+        &["Linux version 6.1."][..],
+        &["Kernel command line:"],
+        &["Zone ranges"],
+        &["Memory:", "available"],
+        &["printk:", "console [", "enabled"],
+        &["clocksource"],
+    ] {
+        assert!(has_line(milestone), "no console line with {milestone:?}\n{context}");
+    }
+    // kernel_init() frees the init sections and then runs (or looks for) init.
+    assert!(
+        has_line(&["Run /"]) || has_line(&["Freeing unused kernel"]) || has_line(&["No working init found"]),
+        "no sign that kernel_init ran\n{context}"
+    );
+    for forbidden in ["Kernel panic", "WARNING:", "BUG:", "Oops"] {
+        assert!(!console.contains(forbidden), "the console shows {forbidden:?}\n{context}");
+    }
+}
+
+fn run_with_watchdog(command: &mut Command, limit: Duration) -> Output {
+    let child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let started = Instant::now();
+    let watchdog = std::thread::spawn(move || child.wait_with_output().unwrap());
+    while !watchdog.is_finished() {
+        if started.elapsed() > limit {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            panic!("node did not exit within {limit:?} although boot.js has its own timeout");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    watchdog.join().unwrap()
+}
