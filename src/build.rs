@@ -211,7 +211,7 @@ impl SiteBuilder {
 
     /// Reads everything and runs the demo step.
     pub fn load(&mut self) -> Result<(), BuildError> {
-        let outcome = demo::prepare(&demo::DemoRequest { site_root: self.root.clone(), mode: self.options.demo })?;
+        let outcome = demo::prepare(&demo::DemoRequest::new(self.root.clone(), self.options.demo))?;
         self.demo = DemoState::from_outcome(outcome);
         self.load_inputs()
     }
