@@ -11,9 +11,9 @@ use std::thread::JoinHandle;
 use sha2::{Digest, Sha256};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::ServerState;
 use super::files::{Resolved, resolve_target};
 use super::live;
-use super::ServerState;
 
 /// Requests handled at once; WebSocket clients get threads of their own.
 const WORKERS: usize = 8;
@@ -60,7 +60,8 @@ fn handle(request: Request, state: &Arc<ServerState>) {
         return live::accept(request, state);
     }
     if path_only == live::LIVE_CLIENT_PATH {
-        let reply = content_reply(&request, live::CLIENT_SCRIPT.as_bytes().to_vec(), "text/javascript; charset=utf-8", 200);
+        let reply =
+            content_reply(&request, live::CLIENT_SCRIPT.as_bytes().to_vec(), "text/javascript; charset=utf-8", 200);
         return respond(request, reply);
     }
     let reply = match resolve_target(state.root(), &target) {
@@ -105,7 +106,9 @@ fn content_reply(request: &Request, bytes: Vec<u8>, content_type: &str, status: 
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..16]));
     let etag_header = header("ETag", &etag);
     if status == 200 && if_none_match(request).is_some_and(|tags| etag_matches(tags, &etag)) {
-        return Response::new(StatusCode(304), vec![etag_header], Cursor::new(Vec::new()), Some(0), None);
+        // No body, but the length the 200 would have had (RFC 9110 §8.6).
+        let length = Some(bytes.len());
+        return Response::new(StatusCode(304), vec![etag_header], Cursor::new(Vec::new()), length, None);
     }
     // Never chunked: every response states its length (tiny_http chunks large ones by default).
     Response::from_data(bytes)

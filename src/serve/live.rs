@@ -115,7 +115,11 @@ pub(super) fn error_message(message: &str) -> serde_json::Value {
 /// Completes the WebSocket handshake (RFC 6455 §4.2.2) and hands the connection to a thread of its own.
 pub(super) fn accept(request: Request, state: &Arc<ServerState>) {
     let header_value = |name: &str| {
-        request.headers().iter().find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name)).map(|h| h.value.as_str().to_owned())
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str().to_owned())
     };
     let upgrade_requested = header_value("Upgrade").is_some_and(|value| value.eq_ignore_ascii_case("websocket"));
     let version_ok = header_value("Sec-WebSocket-Version").as_deref() == Some("13");

@@ -17,8 +17,8 @@ mod watch;
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -71,9 +71,7 @@ pub struct ServeConfig {
 pub enum ServeError {
     #[error("cannot listen on {address}: {source}; pass another --bind or --port")]
     Bind { address: String, source: io::Error },
-    #[error(
-        "ports {first} to {last} on {bind} are all in use; stop the other server or pass --port with a free port"
-    )]
+    #[error("ports {first} to {last} on {bind} are all in use; stop the other server or pass --port with a free port")]
     NoFreePort { bind: String, first: u16, last: u16 },
     #[error("cannot create the output directory {}: {source}", path.display())]
     OutputDir { path: PathBuf, source: io::Error },

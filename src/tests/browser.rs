@@ -73,7 +73,10 @@ fn editing_another_page_leaves_this_one_alone() {
     assert_eq!(page.load_count(), reloads_seen);
     // This page's own edit still reloads it, so the channel was working all along.
     dirs.save("index.html", &dirs.read_source("index.html").replace("Original text.", "Edited text."));
-    page.wait_for("window.lkljsMark === undefined && document.getElementById('text').textContent === 'Edited text.'", WAIT);
+    page.wait_for(
+        "window.lkljsMark === undefined && document.getElementById('text').textContent === 'Edited text.'",
+        WAIT,
+    );
 }
 
 #[test]
@@ -229,7 +232,10 @@ fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
         Some((file, Ok(body))) if !target.contains("..") => ("200 OK", content_type(file), body),
         _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
     };
-    let head = format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
 }

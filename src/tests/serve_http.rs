@@ -98,6 +98,7 @@ fn etags_answer_conditional_requests_with_304() {
         assert_eq!(response.status, 304, "If-None-Match: {condition}");
         assert!(response.body.is_empty());
         assert_eq!(response.header("etag"), Some(etag.as_str()));
+        assert_eq!(response.header("content-length"), Some(first.body.len().to_string().as_str()));
     }
     let changed = request(address, "GET", "/app.js", &["If-None-Match: \"something-else\""]);
     assert_eq!(changed.status, 200);
@@ -201,7 +202,10 @@ fn no_request_reaches_outside_the_output_root() {
         &deep,
     ];
     for target in targets {
-        let response = send_raw(server.address(), format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+        let response = send_raw(
+            server.address(),
+            format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
         assert!(matches!(response.status, 400 | 403 | 404 | 414 | 431), "{target} -> {}", response.status);
         assert!(!response.text().contains(SECRET), "{target} leaked the secret");
         assert!(!response.text().contains("root:"), "{target} leaked /etc/passwd");
@@ -319,7 +323,10 @@ fn live_reload_round_trip_over_websocket() {
     assert_eq!(next_message(&mut live), json!({ "type": "hello", "generation": 1 }));
 
     let started = Instant::now();
-    dirs.save("guide/index.html", &dirs.read_source("guide/index.html").replace("<h1>Guide</h1>", "<h1>Guide, edited</h1>"));
+    dirs.save(
+        "guide/index.html",
+        &dirs.read_source("guide/index.html").replace("<h1>Guide</h1>", "<h1>Guide, edited</h1>"),
+    );
     let reload = next_message(&mut live);
     eprintln!("page edit -> reload message in {:?}", started.elapsed());
     assert_eq!(reload, json!({ "type": "reload", "urls": ["/guide/"] }));

@@ -32,7 +32,9 @@ pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut bytes = Vec::new();
     // A reset after the response is complete is fine; what was read is what counts.
     let _ = stream.read_to_end(&mut bytes);
-    parse(&bytes).unwrap_or_else(|| panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes)))
+    parse(&bytes).unwrap_or_else(|| {
+        panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes))
+    })
 }
 
 /// A request with the given method, target and extra header lines.
