@@ -55,7 +55,9 @@ fn editing_a_page_reloads_it() {
     dirs.save("index.html", &dirs.read_source("index.html").replace("Original text.", "Edited text."));
     page.wait_for("document.getElementById('text').textContent === 'Edited text.'", WAIT);
     assert_eq!(page.eval("window.lkljsMark === undefined"), json!(true), "a new document, not a patched one");
-    assert_eq!(page.load_count(), loads + 1);
+    page.wait_for_loads(loads + 1, WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(page.load_count(), loads + 1, "reloaded exactly once");
     assert_no_exceptions(&page);
 }
 

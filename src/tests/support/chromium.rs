@@ -269,6 +269,11 @@ impl Page {
             .collect()
     }
 
+    /// Waits until the page has fired `count` load events in all (see [`Page::load_count`]).
+    pub fn wait_for_loads(&self, count: usize, timeout: Duration) {
+        self.wait_until(timeout, &format!("{count} page loads"), || self.load_count() >= count);
+    }
+
     /// Number of load events this page has seen (each navigation or reload adds one).
     pub fn load_count(&self) -> usize {
         self.events_named("Page.loadEventFired").len()
