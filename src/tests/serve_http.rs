@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
 use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs, SECRET};
-use support::raw_http::{RawResponse, get, request, send_raw};
+use support::raw_http::{RawResponse, get, request, send_raw, send_raw_head};
 
 fn serve(dirs: &FixtureDirs) -> RunningServer {
     start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap()
@@ -356,6 +356,25 @@ fn live_reload_round_trip_over_websocket() {
     dirs.save("index.html", &dirs.read_source("index.html").replace(BUILD_ERROR_MARKER, ""));
     assert_eq!(next_message(&mut live), json!({ "type": "reload", "urls": null }));
     assert_eq!(next_message(&mut late), json!({ "type": "reload", "urls": null }));
+}
+
+#[test]
+fn other_sites_cannot_listen_to_the_live_channel() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let handshake = |origin: &str| {
+        let address = server.address();
+        let raw = format!(
+            "GET /__lkljs/live HTTP/1.1\r\nHost: {address}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {origin}\r\n\r\n"
+        );
+        send_raw_head(address, raw.as_bytes())
+    };
+    assert_eq!(handshake("http://evil.example").status, 403);
+    let own = handshake(&format!("http://{}", server.address()));
+    assert_eq!(own.status, 101);
+    // RFC 6455's worked example of the accept key.
+    assert_eq!(own.header("sec-websocket-accept"), Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
 }
 
 #[test]
