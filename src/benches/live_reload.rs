@@ -26,7 +26,7 @@ fn main() {
     if let MaybeTlsStream::Plain(stream) = socket.get_mut() {
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     }
-    let mut next_text = |socket: &mut tungstenite::WebSocket<MaybeTlsStream<TcpStream>>| loop {
+    let next_text = |socket: &mut tungstenite::WebSocket<MaybeTlsStream<TcpStream>>| loop {
         match socket.read().expect("no live-reload message within 10 s") {
             Message::Text(text) => return text.to_string(),
             _ => continue,

@@ -174,7 +174,10 @@ impl RunningServer {
         }
     }
 
-    /// Stops watching and serving, and waits for the threads to finish.
+    /// Stops watching and serving, closes the live-reload connections and waits for
+    /// the threads to finish. The port is free again afterwards; browsers' idle
+    /// keep-alive connections are only closed when the process ends (tiny_http keeps
+    /// them), so a restart meant for browsers should be a new process.
     pub fn stop(mut self) {
         self.shut_down();
     }

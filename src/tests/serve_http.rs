@@ -394,6 +394,30 @@ fn editor_temporaries_alone_trigger_nothing() {
 }
 
 #[test]
+fn every_way_editors_save_triggers_a_rebuild() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let mut live = connect_live(server.address());
+    next_message(&mut live);
+    let page = dirs.source.join("guide/index.html");
+    let original = dirs.read_source("guide/index.html");
+    type Save<'a> = &'a dyn Fn(&str);
+    let saves: [(&str, Save); 3] = [
+        ("write in place", &|content| std::fs::write(&page, content).unwrap()),
+        ("remove, then create", &|content| {
+            std::fs::remove_file(&page).unwrap();
+            std::fs::write(&page, content).unwrap();
+        }),
+        ("write a temporary, rename it over", &|content| dirs.save("guide/index.html", content)),
+    ];
+    for (round, (how, save)) in saves.iter().enumerate() {
+        save(&original.replace("<h1>Guide</h1>", &format!("<h1>Guide {round}</h1>")));
+        assert_eq!(next_message(&mut live), json!({ "type": "reload", "urls": ["/guide/"] }), "{how}");
+        assert!(get(server.address(), "/guide/").text().contains(&format!("Guide {round}")), "{how}");
+    }
+}
+
+#[test]
 fn a_failed_first_build_is_served_as_an_error_page_and_recovers() {
     let dirs = FixtureDirs::new();
     let broken = format!("{}{BUILD_ERROR_MARKER}\n", dirs.read_source("index.html"));

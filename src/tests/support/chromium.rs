@@ -117,10 +117,10 @@ fn connect_devtools(process: &mut Child, profile: &Path) -> WebSocket<TcpStream>
     let port_file = profile.join("DevToolsActivePort");
     let deadline = Instant::now() + Duration::from_secs(30);
     let contents = loop {
-        if let Ok(contents) = std::fs::read_to_string(&port_file) {
-            if contents.lines().count() >= 2 {
-                break contents;
-            }
+        if let Ok(contents) = std::fs::read_to_string(&port_file)
+            && contents.lines().count() >= 2
+        {
+            break contents;
         }
         if let Ok(Some(status)) = process.try_wait() {
             panic!("chromium exited early with {status}");
