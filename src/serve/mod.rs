@@ -111,6 +111,7 @@ pub(crate) struct ServerState {
     /// The canonical output directory; nothing outside it is ever served.
     root: PathBuf,
     hub: live::Hub,
+    etags: http::EtagCache,
     stopping: AtomicBool,
 }
 
@@ -140,6 +141,7 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
     let state = Arc::new(ServerState {
         root,
         hub: live::Hub::new(live::BuildState { generation: 1, error }),
+        etags: http::EtagCache::default(),
         stopping: AtomicBool::new(false),
     });
 

@@ -103,6 +103,13 @@ fn etags_answer_conditional_requests_with_304() {
     let changed = request(address, "GET", "/app.js", &["If-None-Match: \"something-else\""]);
     assert_eq!(changed.status, 200);
     assert_eq!(changed.body, first.body);
+    // A new build of the file gets a new ETag, even at the same size.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(dirs.output.join("app.js"), "console.log(\"ppa\");\n").unwrap();
+    let rebuilt = request(address, "GET", "/app.js", &[&format!("If-None-Match: {etag}")]);
+    assert_eq!(rebuilt.status, 200);
+    assert_eq!(rebuilt.text(), "console.log(\"ppa\");\n");
+    assert_ne!(rebuilt.header("etag"), Some(etag.as_str()));
 }
 
 #[test]
