@@ -32,6 +32,12 @@ pub trait Rebuild: Send {
     /// Builds everything into [`Rebuild::output_dir`].
     fn build_all(&mut self) -> Result<BuildSummary, BuildFailure>;
     /// Rebuilds after the given input files changed (created, modified or removed).
+    ///
+    /// Paths are spelled like [`Rebuild::watch_paths`] (a watched `./content` yields
+    /// `./content/guide/intro.md`), sorted and without duplicates; they may name
+    /// directories or files that no longer exist. Editors' temporary files and
+    /// anything under the output directory are left out. A watched path itself
+    /// means "anything below may have changed" (after the watcher lost events).
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuildSummary, BuildFailure>;
     /// Directories and files to watch for changes.
     fn watch_paths(&self) -> Vec<PathBuf>;

@@ -38,9 +38,14 @@ pub(super) fn watch(
     let sender = signals.clone();
     let mut watcher = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| match result {
         Ok(events) => {
-            let changed = filter.relevant(
-                events.iter().filter(|event| alters_content(&event.kind)).flat_map(|event| event.paths.iter()),
-            );
+            // After an event-queue overflow the changes are unknown: say everything changed.
+            let changed = if events.iter().any(|event| event.need_rescan()) {
+                filter.roots.iter().map(|root| root.as_given.clone()).collect()
+            } else {
+                filter.relevant(
+                    events.iter().filter(|event| alters_content(&event.kind)).flat_map(|event| event.paths.iter()),
+                )
+            };
             if !changed.is_empty() {
                 let _ = sender.send(Signal::Changed(changed));
             }
