@@ -189,20 +189,19 @@ fn serve_fixture_until_killed() {
     server.wait();
 }
 
-/// A static server that sends no isolation headers, like GitHub Pages: files from
-/// `root` appear under the URL prefix `base` (e.g. `/repo/`).
+/// A static server that sends no isolation headers, like GitHub Pages.
 struct PlainServer {
     address: SocketAddr,
 }
 
 impl PlainServer {
-    fn start(root: PathBuf, base: &'static str) -> Self {
+    fn start(root: PathBuf) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let root = root.clone();
-                std::thread::spawn(move || answer_plainly(stream, &root, base));
+                std::thread::spawn(move || answer_plainly(stream, &root));
             }
         });
         Self { address }
@@ -213,7 +212,7 @@ impl PlainServer {
     }
 }
 
-fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
+fn answer_plainly(mut stream: TcpStream, root: &Path) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -226,7 +225,7 @@ fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
         }
     }
     let target = request_line.split(' ').nth(1).unwrap_or("/").split('?').next().unwrap().to_owned();
-    let file = target.strip_prefix(base).map(|rest| {
+    let file = target.strip_prefix('/').map(|rest| {
         let path = root.join(rest);
         if rest.is_empty() || rest.ends_with('/') { path.join("index.html") } else { path }
     });
@@ -245,20 +244,21 @@ fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
 /// A project site as GitHub Pages serves it: under `/repo/`, with the registration
 /// script in `js/` and the worker at the site root.
 fn github_pages_site(worker_source: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let host = tempfile::tempdir().unwrap();
+    let site = host.path().join("repo");
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/js");
-    std::fs::create_dir_all(dir.path().join("js")).unwrap();
-    std::fs::copy(theme.join("coi-register.js"), dir.path().join("js/coi-register.js")).unwrap();
-    std::fs::write(dir.path().join("coi-serviceworker.js"), worker_source).unwrap();
+    std::fs::create_dir_all(site.join("js")).unwrap();
+    std::fs::copy(theme.join("coi-register.js"), site.join("js/coi-register.js")).unwrap();
+    std::fs::write(site.join("coi-serviceworker.js"), worker_source).unwrap();
     std::fs::write(
-        dir.path().join("index.html"),
+        site.join("index.html"),
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Pages</title>\n\
          <script>sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') || 0) + 1));</script>\n\
          <script src=\"/repo/js/coi-register.js\" data-service-worker=\"/repo/coi-serviceworker.js\"></script>\n\
          </head><body><p>demo</p></body></html>\n",
     )
     .unwrap();
-    dir
+    host
 }
 
 fn real_worker() -> String {
@@ -269,7 +269,7 @@ fn real_worker() -> String {
 fn the_service_worker_isolates_a_page_served_without_headers() {
     let Some(browser) = Chromium::launch() else { return };
     let site = github_pages_site(&real_worker());
-    let server = PlainServer::start(site.path().to_path_buf(), "/repo/");
+    let server = PlainServer::start(site.path().to_path_buf());
     let page = browser.page();
     page.navigate(&server.url("/repo/"));
     page.wait_for("window.crossOriginIsolated === true && document.readyState === 'complete'", WAIT);
@@ -297,7 +297,7 @@ fn a_worker_that_cannot_isolate_causes_one_reload_then_an_explanation() {
                  self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));\n\
                  self.addEventListener('fetch', (event) => event.respondWith(fetch(event.request)));\n";
     let site = github_pages_site(inert);
-    let server = PlainServer::start(site.path().to_path_buf(), "/repo/");
+    let server = PlainServer::start(site.path().to_path_buf());
     let page = browser.page();
     page.navigate(&server.url("/repo/"));
     page.wait_for("window.lkljsCoi && window.lkljsCoi.state === 'unavailable'", WAIT);
@@ -306,4 +306,20 @@ fn a_worker_that_cannot_isolate_causes_one_reload_then_an_explanation() {
     assert_eq!(page.eval("crossOriginIsolated"), json!(false));
     let reason = page.eval("window.lkljsCoi.reason");
     assert!(reason.as_str().unwrap().contains("still not cross-origin isolated"), "{reason}");
+}
+
+#[test]
+fn with_isolation_headers_the_worker_is_not_installed() {
+    let Some(browser) = Chromium::launch() else { return };
+    let site = github_pages_site(&real_worker());
+    let output = tempfile::tempdir().unwrap();
+    let builder = support::fixture_site::FixtureBuilder::new(site.path(), output.path());
+    let server = start(builder, ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap();
+    let page = browser.page();
+    page.navigate(&format!("{}repo/", server.url()));
+    assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(page.eval("sessionStorage.getItem('loads')"), json!("1"), "no reload");
+    assert_eq!(page.eval("navigator.serviceWorker.getRegistration().then(r => r === undefined)"), json!(true));
+    assert_no_exceptions(&page);
 }
