@@ -119,18 +119,22 @@ fn etag_of(bytes: &[u8]) -> String {
 /// Hashing the kernel's wasm on every revalidation would cost more than sending it.
 #[derive(Default)]
 pub(super) struct EtagCache {
-    entries: Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, String)>>,
+    entries: Mutex<HashMap<PathBuf, (FileStamp, String)>>,
 }
+
+/// Size and modification time: what tells a rewritten file from the one hashed.
+type FileStamp = (u64, Option<SystemTime>);
 
 impl EtagCache {
     fn get_or_compute(&self, path: &Path, metadata: &Metadata, compute: impl FnOnce() -> String) -> String {
-        let stamp = (metadata.len(), metadata.modified().ok());
+        let stamp: FileStamp = (metadata.len(), metadata.modified().ok());
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match entries.get(path) {
-            Some((length, modified, etag)) if (*length, *modified) == stamp && stamp.1.is_some() => etag.clone(),
+            // Without a modification time a rewrite cannot be told apart: always hash.
+            Some((cached, etag)) if *cached == stamp && stamp.1.is_some() => etag.clone(),
             _ => {
                 let etag = compute();
-                entries.insert(path.to_path_buf(), (stamp.0, stamp.1, etag.clone()));
+                entries.insert(path.to_path_buf(), (stamp, etag.clone()));
                 etag
             }
         }
