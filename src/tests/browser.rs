@@ -323,3 +323,26 @@ fn with_isolation_headers_the_worker_is_not_installed() {
     assert_eq!(page.eval("navigator.serviceWorker.getRegistration().then(r => r === undefined)"), json!(true));
     assert_no_exceptions(&page);
 }
+
+#[test]
+fn the_harness_delivers_key_presses_and_captures_console_and_exceptions() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    let server = serve_on(&dirs, 0);
+    let page = browser.page();
+    page.navigate(&server.url());
+    page.eval(
+        "window.keys = []; document.addEventListener('keydown', (event) => keys.push(event.key + '/' + event.code))",
+    );
+    for key in ["ArrowRight", "ArrowLeft", "f", "Escape", " ", "3"] {
+        page.press_key(key);
+    }
+    assert_eq!(
+        page.eval("keys.join(' ')"),
+        json!("ArrowRight/ArrowRight ArrowLeft/ArrowLeft f/KeyF Escape/Escape  /Space 3/Digit3")
+    );
+    page.eval("console.warn('careful', 42); setTimeout(() => { throw new Error('boom'); })");
+    page.collect_events(Duration::from_millis(300));
+    assert!(page.console().contains(&"warning: \"careful\" 42".to_owned()), "{:?}", page.console());
+    assert!(page.exceptions().iter().any(|exception| exception.contains("boom")), "{:?}", page.exceptions());
+}

@@ -269,6 +269,15 @@ impl Page {
             .collect()
     }
 
+    /// Reads the browser's events for `duration`, so that console messages and
+    /// exceptions raised in the meantime are captured.
+    pub fn collect_events(&self, duration: Duration) {
+        let deadline = Instant::now() + duration;
+        while Instant::now() < deadline {
+            self.connection.borrow_mut().pump(Duration::from_millis(50));
+        }
+    }
+
     /// Waits until the page has fired `count` load events in all (see [`Page::load_count`]).
     pub fn wait_for_loads(&self, count: usize, timeout: Duration) {
         self.wait_until(timeout, &format!("{count} page loads"), || self.load_count() >= count);
