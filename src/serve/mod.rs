@@ -15,7 +15,7 @@ mod live;
 mod watch;
 
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -162,6 +162,9 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
 
     let running = RunningServer { address, state, server, workers, rebuilder: Some(rebuilder) };
     println!("Serving {} at {} (live reload on; Ctrl+C stops)", output.display(), running.url());
+    if !address.ip().is_loopback() {
+        println!("Note: bound to {}, so other machines on the network can reach this server too.", address.ip());
+    }
     Ok(running)
 }
 
@@ -170,9 +173,15 @@ impl RunningServer {
         self.address
     }
 
-    /// The site's root URL, e.g. `http://127.0.0.1:1111/`.
+    /// The site's root URL, e.g. `http://127.0.0.1:1111/` (loopback when bound to
+    /// every interface, since `0.0.0.0` is not an address to browse to).
     pub fn url(&self) -> String {
-        format!("http://{}/", self.address)
+        let ip = match self.address.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}/", SocketAddr::new(ip, self.address.port()))
     }
 
     /// Blocks until the server is stopped (in practice: until the process ends).
