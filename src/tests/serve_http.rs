@@ -337,7 +337,12 @@ fn live_reload_round_trip_over_websocket() {
     let reload = next_message(&mut live);
     eprintln!("page edit -> reload message in {:?}", started.elapsed());
     assert_eq!(reload, json!({ "type": "reload", "urls": ["/guide/"] }));
-    assert!(get(server.address(), "/guide/").text().contains("Guide, edited"));
+    let edited = get(server.address(), "/guide/").text();
+    assert!(edited.contains("Guide, edited"));
+    // Pages and newcomers learn the new generation, so a page served just before
+    // a rebuild notices the difference when its client connects.
+    assert!(edited.contains("data-generation=\"2\""), "{edited}");
+    assert_eq!(next_message(&mut connect_live(server.address())), json!({ "type": "hello", "generation": 2 }));
 
     let old_css = get(server.address(), "/").text();
     dirs.save("style.css", "body { color: rgb(200, 0, 0); }\n");
