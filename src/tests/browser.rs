@@ -19,14 +19,30 @@ fn serve_on(dirs: &FixtureDirs, port: u16) -> RunningServer {
     start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port, open_browser: false }).unwrap()
 }
 
-/// Opens the fixture home page and marks the window, so a reload is visible as the mark's loss.
-fn open_marked(browser: &Chromium, server: &RunningServer) -> Page {
-    let page = browser.page();
-    page.navigate(&server.url());
-    // The live client must be connected before anything is edited.
-    page.wait_for("window.lkljsLive && window.lkljsLive.connected", WAIT);
-    page.eval("window.lkljsMark = 'before'");
-    page
+/// The setting of most tests here: a browser, and the fixture site served to it.
+struct Session {
+    browser: Chromium,
+    dirs: FixtureDirs,
+    server: RunningServer,
+}
+
+impl Session {
+    fn start() -> Option<Self> {
+        let browser = Chromium::launch()?;
+        let dirs = FixtureDirs::new();
+        let server = serve_on(&dirs, 0);
+        Some(Self { browser, dirs, server })
+    }
+
+    /// Opens the home page and marks the window, so a reload shows as the mark's loss.
+    fn open_marked(&self) -> Page {
+        let page = self.browser.page();
+        page.navigate(&self.server.url());
+        // The live client must be connected before anything is edited.
+        page.wait_for("window.lkljsLive && window.lkljsLive.connected", WAIT);
+        page.eval("window.lkljsMark = 'before'");
+        page
+    }
 }
 
 fn assert_no_exceptions(page: &Page) {
@@ -35,11 +51,9 @@ fn assert_no_exceptions(page: &Page) {
 
 #[test]
 fn served_pages_are_cross_origin_isolated() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = browser.page();
-    page.navigate(&server.url());
+    let Some(session) = Session::start() else { return };
+    let page = session.browser.page();
+    page.navigate(&session.server.url());
     assert_eq!(page.eval("crossOriginIsolated"), json!(true));
     assert_eq!(page.eval("typeof SharedArrayBuffer"), json!("function"));
     assert_no_exceptions(&page);
@@ -47,10 +61,8 @@ fn served_pages_are_cross_origin_isolated() {
 
 #[test]
 fn editing_a_page_reloads_it() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     let loads = page.load_count();
     dirs.save("index.html", &dirs.read_source("index.html").replace("Original text.", "Edited text."));
     page.wait_for("document.getElementById('text').textContent === 'Edited text.'", WAIT);
@@ -63,10 +75,8 @@ fn editing_a_page_reloads_it() {
 
 #[test]
 fn editing_another_page_leaves_this_one_alone() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     let reloads_seen = page.load_count();
     dirs.save("guide/index.html", &dirs.read_source("guide/index.html").replace("Guide", "Guide 2"));
     // Well past the debounce and the fixture build: the message has been delivered by now.
@@ -83,10 +93,8 @@ fn editing_another_page_leaves_this_one_alone() {
 
 #[test]
 fn a_stylesheet_change_is_swapped_in_without_a_reload() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     assert_eq!(page.eval("getComputedStyle(document.body).color"), json!("rgb(0, 0, 0)"));
     let old_href = page.eval("document.querySelector('link[rel=stylesheet]').getAttribute('href')");
     dirs.save("style.css", "body { color: rgb(200, 0, 0); }\n");
@@ -101,10 +109,8 @@ fn a_stylesheet_change_is_swapped_in_without_a_reload() {
 
 #[test]
 fn build_errors_show_an_overlay_until_fixed() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     let good = dirs.read_source("index.html");
     dirs.save("index.html", &format!("{good}{BUILD_ERROR_MARKER}\n"));
     page.wait_for("document.getElementById('lkljs-live-error')", WAIT);
