@@ -1,19 +1,22 @@
 //! Responses: the headers every response carries, content types, ETags and
 //! conditional requests, and the live-reload script injected into HTML.
 
+use std::collections::HashMap;
+use std::fs::Metadata;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::ServerState;
 use super::files::{Resolved, resolve_target};
 use super::live;
-use super::ServerState;
 
 /// Requests handled at once; WebSocket clients get threads of their own.
 const WORKERS: usize = 8;
@@ -60,7 +63,8 @@ fn handle(request: Request, state: &Arc<ServerState>) {
         return live::accept(request, state);
     }
     if path_only == live::LIVE_CLIENT_PATH {
-        let reply = content_reply(&request, live::CLIENT_SCRIPT.as_bytes().to_vec(), "text/javascript; charset=utf-8", 200);
+        let script = live::CLIENT_SCRIPT.as_bytes();
+        let reply = content_reply(&request, script.to_vec(), etag_of(script), "text/javascript; charset=utf-8", 200);
         return respond(request, reply);
     }
     let reply = match resolve_target(state.root(), &target) {
@@ -91,21 +95,59 @@ pub(super) fn with_common_headers<R: std::io::Read>(response: Response<R>) -> Re
 }
 
 fn file_reply(request: &Request, path: &Path, status: u16, state: &ServerState) -> Reply {
-    let Ok(bytes) = std::fs::read(path) else {
+    let (Ok(metadata), Ok(bytes)) = (std::fs::metadata(path), std::fs::read(path)) else {
         // Removed between resolving and reading, typically by a rebuild in progress.
         return not_found_reply(request, state);
     };
     let content_type = content_type(path);
-    let bytes = if is_html(path) { live::inject_client(bytes, state.build_state().generation) } else { bytes };
-    content_reply(request, bytes, content_type, status)
+    if is_html(path) {
+        // What is served differs from the file, so the ETag is of what is served.
+        let served = live::inject_client(bytes, state.build_state().generation);
+        let etag = etag_of(&served);
+        return content_reply(request, served, etag, content_type, status);
+    }
+    let etag = state.etags.get_or_compute(path, &metadata, || etag_of(&bytes));
+    content_reply(request, bytes, etag, content_type, status)
 }
 
-/// A body with its content type and strong ETag, or 304 when the client already has it.
-fn content_reply(request: &Request, bytes: Vec<u8>, content_type: &str, status: u16) -> Reply {
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..16]));
+/// A strong ETag: a hash of the exact bytes served.
+fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{}\"", hex::encode(&Sha256::digest(bytes)[..16]))
+}
+
+/// File hashes by path, valid while the file keeps its size and modification time.
+/// Hashing the kernel's wasm on every revalidation would cost more than sending it.
+#[derive(Default)]
+pub(super) struct EtagCache {
+    entries: Mutex<HashMap<PathBuf, (FileStamp, String)>>,
+}
+
+/// Size and modification time: what tells a rewritten file from the one hashed.
+type FileStamp = (u64, Option<SystemTime>);
+
+impl EtagCache {
+    fn get_or_compute(&self, path: &Path, metadata: &Metadata, compute: impl FnOnce() -> String) -> String {
+        let stamp: FileStamp = (metadata.len(), metadata.modified().ok());
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match entries.get(path) {
+            // Without a modification time a rewrite cannot be told apart: always hash.
+            Some((cached, etag)) if *cached == stamp && stamp.1.is_some() => etag.clone(),
+            _ => {
+                let etag = compute();
+                entries.insert(path.to_path_buf(), (stamp, etag.clone()));
+                etag
+            }
+        }
+    }
+}
+
+/// A body with its content type and ETag, or 304 when the client already has it.
+fn content_reply(request: &Request, bytes: Vec<u8>, etag: String, content_type: &str, status: u16) -> Reply {
     let etag_header = header("ETag", &etag);
     if status == 200 && if_none_match(request).is_some_and(|tags| etag_matches(tags, &etag)) {
-        return Response::new(StatusCode(304), vec![etag_header], Cursor::new(Vec::new()), Some(0), None);
+        // No body, but the length the 200 would have had (RFC 9110 §8.6).
+        let length = Some(bytes.len());
+        return Response::new(StatusCode(304), vec![etag_header], Cursor::new(Vec::new()), length, None);
     }
     // Never chunked: every response states its length (tiny_http chunks large ones by default).
     Response::from_data(bytes)
@@ -120,7 +162,8 @@ fn not_found_reply(request: &Request, state: &ServerState) -> Reply {
     if let Some(error) = &build.error {
         // Nothing to show and the build is broken: show why, and recover by itself once fixed.
         let page = live::inject_client(build_error_page(error).into_bytes(), build.generation);
-        return content_reply(request, page, "text/html; charset=utf-8", 500);
+        let etag = etag_of(&page);
+        return content_reply(request, page, etag, "text/html; charset=utf-8", 500);
     }
     match resolve_target(state.root(), "/404.html") {
         Resolved::File(page) => file_reply(request, &page, 404, state),

@@ -115,7 +115,11 @@ pub(super) fn error_message(message: &str) -> serde_json::Value {
 /// Completes the WebSocket handshake (RFC 6455 §4.2.2) and hands the connection to a thread of its own.
 pub(super) fn accept(request: Request, state: &Arc<ServerState>) {
     let header_value = |name: &str| {
-        request.headers().iter().find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name)).map(|h| h.value.as_str().to_owned())
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str().to_owned())
     };
     let upgrade_requested = header_value("Upgrade").is_some_and(|value| value.eq_ignore_ascii_case("websocket"));
     let version_ok = header_value("Sec-WebSocket-Version").as_deref() == Some("13");
@@ -128,6 +132,15 @@ pub(super) fn accept(request: Request, state: &Arc<ServerState>) {
         let _ = request.respond(with_common_headers(reply));
         return;
     };
+    if !same_origin(header_value("Origin").as_deref(), header_value("Host").as_deref()) {
+        // Any web page may open a WebSocket to localhost; build errors (paths,
+        // sources) are for the author's own pages only.
+        let reply = Response::from_string("The live-reload channel only serves pages of this site.\n")
+            .with_status_code(403)
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
+        let _ = request.respond(with_common_headers(reply));
+        return;
+    }
     let accept_key = tungstenite::handshake::derive_accept_key(key.trim().as_bytes());
     let switching = with_common_headers(Response::empty(101).with_header(header("Sec-WebSocket-Accept", &accept_key)));
     let stream = request.upgrade("websocket", switching);
@@ -138,6 +151,14 @@ pub(super) fn accept(request: Request, state: &Arc<ServerState>) {
     if let Err(error) = spawned {
         eprintln!("serve: cannot start a live-reload connection thread: {error}");
     }
+}
+
+/// Browsers always send `Origin`; a page of this site has the server's own host
+/// in it. Clients without `Origin` (tools, tests) are not browsers and are let in.
+fn same_origin(origin: Option<&str>, host: Option<&str>) -> bool {
+    let Some(origin) = origin else { return true };
+    let origin_host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
+    matches!((origin_host, host), (Some(origin_host), Some(host)) if origin_host.eq_ignore_ascii_case(host))
 }
 
 /// Writes queued messages to one browser until it goes away or the server stops.
@@ -180,6 +201,17 @@ mod tests {
 
     fn injected(html: &str) -> String {
         String::from_utf8(inject_client(html.as_bytes().to_vec(), 7)).unwrap()
+    }
+
+    #[test]
+    fn only_pages_of_this_site_may_listen() {
+        assert!(same_origin(None, Some("127.0.0.1:1111")));
+        assert!(same_origin(Some("http://127.0.0.1:1111"), Some("127.0.0.1:1111")));
+        assert!(same_origin(Some("http://LOCALHOST:1111"), Some("localhost:1111")));
+        assert!(!same_origin(Some("http://evil.example"), Some("127.0.0.1:1111")));
+        assert!(!same_origin(Some("http://127.0.0.1:2222"), Some("127.0.0.1:1111")));
+        assert!(!same_origin(Some("null"), Some("127.0.0.1:1111")));
+        assert!(!same_origin(Some("http://127.0.0.1:1111"), None));
     }
 
     #[test]

@@ -15,10 +15,10 @@ mod live;
 mod watch;
 
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -32,6 +32,12 @@ pub trait Rebuild: Send {
     /// Builds everything into [`Rebuild::output_dir`].
     fn build_all(&mut self) -> Result<BuildSummary, BuildFailure>;
     /// Rebuilds after the given input files changed (created, modified or removed).
+    ///
+    /// Paths are spelled like [`Rebuild::watch_paths`] (a watched `./content` yields
+    /// `./content/guide/intro.md`), sorted and without duplicates; they may name
+    /// directories or files that no longer exist. Editors' temporary files and
+    /// anything under the output directory are left out. A watched path itself
+    /// means "anything below may have changed" (after the watcher lost events).
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuildSummary, BuildFailure>;
     /// Directories and files to watch for changes.
     fn watch_paths(&self) -> Vec<PathBuf>;
@@ -71,9 +77,7 @@ pub struct ServeConfig {
 pub enum ServeError {
     #[error("cannot listen on {address}: {source}; pass another --bind or --port")]
     Bind { address: String, source: io::Error },
-    #[error(
-        "ports {first} to {last} on {bind} are all in use; stop the other server or pass --port with a free port"
-    )]
+    #[error("ports {first} to {last} on {bind} are all in use; stop the other server or pass --port with a free port")]
     NoFreePort { bind: String, first: u16, last: u16 },
     #[error("cannot create the output directory {}: {source}", path.display())]
     OutputDir { path: PathBuf, source: io::Error },
@@ -113,6 +117,7 @@ pub(crate) struct ServerState {
     /// The canonical output directory; nothing outside it is ever served.
     root: PathBuf,
     hub: live::Hub,
+    etags: http::EtagCache,
     stopping: AtomicBool,
 }
 
@@ -142,6 +147,7 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
     let state = Arc::new(ServerState {
         root,
         hub: live::Hub::new(live::BuildState { generation: 1, error }),
+        etags: http::EtagCache::default(),
         stopping: AtomicBool::new(false),
     });
 
@@ -156,6 +162,9 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
 
     let running = RunningServer { address, state, server, workers, rebuilder: Some(rebuilder) };
     println!("Serving {} at {} (live reload on; Ctrl+C stops)", output.display(), running.url());
+    if !address.ip().is_loopback() {
+        println!("Note: bound to {}, so other machines on the network can reach this server too.", address.ip());
+    }
     Ok(running)
 }
 
@@ -164,9 +173,15 @@ impl RunningServer {
         self.address
     }
 
-    /// The site's root URL, e.g. `http://127.0.0.1:1111/`.
+    /// The site's root URL, e.g. `http://127.0.0.1:1111/` (loopback when bound to
+    /// every interface, since `0.0.0.0` is not an address to browse to).
     pub fn url(&self) -> String {
-        format!("http://{}/", self.address)
+        let ip = match self.address.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}/", SocketAddr::new(ip, self.address.port()))
     }
 
     /// Blocks until the server is stopped (in practice: until the process ends).
@@ -176,7 +191,10 @@ impl RunningServer {
         }
     }
 
-    /// Stops watching and serving, and waits for the threads to finish.
+    /// Stops watching and serving, closes the live-reload connections and waits for
+    /// the threads to finish. The port is free again afterwards; browsers' idle
+    /// keep-alive connections are only closed when the process ends (tiny_http keeps
+    /// them), so a restart meant for browsers should be a new process.
     pub fn stop(mut self) {
         self.shut_down();
     }

@@ -28,14 +28,24 @@ pub(super) enum Signal {
 
 /// Starts watching `paths`; changes arrive on the returned channel. Changes under
 /// `output_root` and editors' temporary files are ignored.
-pub(super) fn watch(paths: &[PathBuf], output_root: &Path) -> Result<(FileWatcher, Sender<Signal>, Receiver<Signal>), ServeError> {
+pub(super) fn watch(
+    paths: &[PathBuf],
+    output_root: &Path,
+) -> Result<(FileWatcher, Sender<Signal>, Receiver<Signal>), ServeError> {
     let roots: Vec<WatchRoot> = paths.iter().filter_map(|path| WatchRoot::new(path)).collect();
     let (signals, changes) = channel();
     let filter = ChangeFilter { roots: roots.clone(), output_root: output_root.to_path_buf() };
     let sender = signals.clone();
     let mut watcher = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| match result {
         Ok(events) => {
-            let changed = filter.relevant(events.iter().filter(|event| alters_content(&event.kind)).flat_map(|event| event.paths.iter()));
+            // After an event-queue overflow the changes are unknown: say everything changed.
+            let changed = if events.iter().any(|event| event.need_rescan()) {
+                filter.roots.iter().map(|root| root.as_given.clone()).collect()
+            } else {
+                filter.relevant(
+                    events.iter().filter(|event| alters_content(&event.kind)).flat_map(|event| event.paths.iter()),
+                )
+            };
             if !changed.is_empty() {
                 let _ = sender.send(Signal::Changed(changed));
             }
@@ -81,9 +91,11 @@ impl WatchRoot {
             return Some(Self { as_given: path.to_path_buf(), directory: absolute, file: None });
         }
         match absolute.parent() {
-            Some(parent) if absolute.is_file() => {
-                Some(Self { as_given: path.to_path_buf(), directory: parent.to_path_buf(), file: Some(absolute.clone()) })
-            }
+            Some(parent) if absolute.is_file() => Some(Self {
+                as_given: path.to_path_buf(),
+                directory: parent.to_path_buf(),
+                file: Some(absolute.clone()),
+            }),
             _ => {
                 eprintln!("serve: not watching {}: it does not exist", path.display());
                 None
@@ -194,7 +206,10 @@ fn report(
     let inputs = describe_paths(changed);
     match result {
         Ok(summary) => {
-            println!("Rebuilt in {elapsed} after changes to {inputs}: {} output(s) changed.", summary.changed_urls.len());
+            println!(
+                "Rebuilt in {elapsed} after changes to {inputs}: {} output(s) changed.",
+                summary.changed_urls.len()
+            );
             state.hub.publish(|build| {
                 if build.error.take().is_some() {
                     // The pages on screen may predate the failure: reload them all.
@@ -213,7 +228,10 @@ fn report(
             });
         }
         Err(failure) => {
-            eprintln!("Build failed after changes to {inputs}; still serving the last good build:\n{}", failure.message);
+            eprintln!(
+                "Build failed after changes to {inputs}; still serving the last good build:\n{}",
+                failure.message
+            );
             state.hub.publish(|build| {
                 build.error = Some(failure.message.clone());
                 Some(error_message(&failure.message))

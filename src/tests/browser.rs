@@ -19,14 +19,30 @@ fn serve_on(dirs: &FixtureDirs, port: u16) -> RunningServer {
     start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port, open_browser: false }).unwrap()
 }
 
-/// Opens the fixture home page and marks the window, so a reload is visible as the mark's loss.
-fn open_marked(browser: &Chromium, server: &RunningServer) -> Page {
-    let page = browser.page();
-    page.navigate(&server.url());
-    // The live client must be connected before anything is edited.
-    page.wait_for("window.lkljsLive && window.lkljsLive.connected", WAIT);
-    page.eval("window.lkljsMark = 'before'");
-    page
+/// The setting of most tests here: a browser, and the fixture site served to it.
+struct Session {
+    browser: Chromium,
+    dirs: FixtureDirs,
+    server: RunningServer,
+}
+
+impl Session {
+    fn start() -> Option<Self> {
+        let browser = Chromium::launch()?;
+        let dirs = FixtureDirs::new();
+        let server = serve_on(&dirs, 0);
+        Some(Self { browser, dirs, server })
+    }
+
+    /// Opens the home page and marks the window, so a reload shows as the mark's loss.
+    fn open_marked(&self) -> Page {
+        let page = self.browser.page();
+        page.navigate(&self.server.url());
+        // The live client must be connected before anything is edited.
+        page.wait_for("window.lkljsLive && window.lkljsLive.connected", WAIT);
+        page.eval("window.lkljsMark = 'before'");
+        page
+    }
 }
 
 fn assert_no_exceptions(page: &Page) {
@@ -35,11 +51,9 @@ fn assert_no_exceptions(page: &Page) {
 
 #[test]
 fn served_pages_are_cross_origin_isolated() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = browser.page();
-    page.navigate(&server.url());
+    let Some(session) = Session::start() else { return };
+    let page = session.browser.page();
+    page.navigate(&session.server.url());
     assert_eq!(page.eval("crossOriginIsolated"), json!(true));
     assert_eq!(page.eval("typeof SharedArrayBuffer"), json!("function"));
     assert_no_exceptions(&page);
@@ -47,24 +61,22 @@ fn served_pages_are_cross_origin_isolated() {
 
 #[test]
 fn editing_a_page_reloads_it() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     let loads = page.load_count();
     dirs.save("index.html", &dirs.read_source("index.html").replace("Original text.", "Edited text."));
     page.wait_for("document.getElementById('text').textContent === 'Edited text.'", WAIT);
     assert_eq!(page.eval("window.lkljsMark === undefined"), json!(true), "a new document, not a patched one");
-    assert_eq!(page.load_count(), loads + 1);
+    page.wait_for_loads(loads + 1, WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(page.load_count(), loads + 1, "reloaded exactly once");
     assert_no_exceptions(&page);
 }
 
 #[test]
 fn editing_another_page_leaves_this_one_alone() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     let reloads_seen = page.load_count();
     dirs.save("guide/index.html", &dirs.read_source("guide/index.html").replace("Guide", "Guide 2"));
     // Well past the debounce and the fixture build: the message has been delivered by now.
@@ -73,15 +85,16 @@ fn editing_another_page_leaves_this_one_alone() {
     assert_eq!(page.load_count(), reloads_seen);
     // This page's own edit still reloads it, so the channel was working all along.
     dirs.save("index.html", &dirs.read_source("index.html").replace("Original text.", "Edited text."));
-    page.wait_for("window.lkljsMark === undefined && document.getElementById('text').textContent === 'Edited text.'", WAIT);
+    page.wait_for(
+        "window.lkljsMark === undefined && document.getElementById('text').textContent === 'Edited text.'",
+        WAIT,
+    );
 }
 
 #[test]
 fn a_stylesheet_change_is_swapped_in_without_a_reload() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     assert_eq!(page.eval("getComputedStyle(document.body).color"), json!("rgb(0, 0, 0)"));
     let old_href = page.eval("document.querySelector('link[rel=stylesheet]').getAttribute('href')");
     dirs.save("style.css", "body { color: rgb(200, 0, 0); }\n");
@@ -96,10 +109,8 @@ fn a_stylesheet_change_is_swapped_in_without_a_reload() {
 
 #[test]
 fn build_errors_show_an_overlay_until_fixed() {
-    let Some(browser) = Chromium::launch() else { return };
-    let dirs = FixtureDirs::new();
-    let server = serve_on(&dirs, 0);
-    let page = open_marked(&browser, &server);
+    let Some(session) = Session::start() else { return };
+    let (dirs, page) = (&session.dirs, session.open_marked());
     let good = dirs.read_source("index.html");
     dirs.save("index.html", &format!("{good}{BUILD_ERROR_MARKER}\n"));
     page.wait_for("document.getElementById('lkljs-live-error')", WAIT);
@@ -184,20 +195,19 @@ fn serve_fixture_until_killed() {
     server.wait();
 }
 
-/// A static server that sends no isolation headers, like GitHub Pages: files from
-/// `root` appear under the URL prefix `base` (e.g. `/repo/`).
+/// A static server that sends no isolation headers, like GitHub Pages.
 struct PlainServer {
     address: SocketAddr,
 }
 
 impl PlainServer {
-    fn start(root: PathBuf, base: &'static str) -> Self {
+    fn start(root: PathBuf) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let root = root.clone();
-                std::thread::spawn(move || answer_plainly(stream, &root, base));
+                std::thread::spawn(move || answer_plainly(stream, &root));
             }
         });
         Self { address }
@@ -208,7 +218,7 @@ impl PlainServer {
     }
 }
 
-fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
+fn answer_plainly(mut stream: TcpStream, root: &Path) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -221,7 +231,7 @@ fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
         }
     }
     let target = request_line.split(' ').nth(1).unwrap_or("/").split('?').next().unwrap().to_owned();
-    let file = target.strip_prefix(base).map(|rest| {
+    let file = target.strip_prefix('/').map(|rest| {
         let path = root.join(rest);
         if rest.is_empty() || rest.ends_with('/') { path.join("index.html") } else { path }
     });
@@ -229,7 +239,10 @@ fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
         Some((file, Ok(body))) if !target.contains("..") => ("200 OK", content_type(file), body),
         _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
     };
-    let head = format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
 }
@@ -237,20 +250,21 @@ fn answer_plainly(mut stream: TcpStream, root: &Path, base: &str) {
 /// A project site as GitHub Pages serves it: under `/repo/`, with the registration
 /// script in `js/` and the worker at the site root.
 fn github_pages_site(worker_source: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let host = tempfile::tempdir().unwrap();
+    let site = host.path().join("repo");
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/js");
-    std::fs::create_dir_all(dir.path().join("js")).unwrap();
-    std::fs::copy(theme.join("coi-register.js"), dir.path().join("js/coi-register.js")).unwrap();
-    std::fs::write(dir.path().join("coi-serviceworker.js"), worker_source).unwrap();
+    std::fs::create_dir_all(site.join("js")).unwrap();
+    std::fs::copy(theme.join("coi-register.js"), site.join("js/coi-register.js")).unwrap();
+    std::fs::write(site.join("coi-serviceworker.js"), worker_source).unwrap();
     std::fs::write(
-        dir.path().join("index.html"),
+        site.join("index.html"),
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Pages</title>\n\
          <script>sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') || 0) + 1));</script>\n\
          <script src=\"/repo/js/coi-register.js\" data-service-worker=\"/repo/coi-serviceworker.js\"></script>\n\
          </head><body><p>demo</p></body></html>\n",
     )
     .unwrap();
-    dir
+    host
 }
 
 fn real_worker() -> String {
@@ -261,7 +275,7 @@ fn real_worker() -> String {
 fn the_service_worker_isolates_a_page_served_without_headers() {
     let Some(browser) = Chromium::launch() else { return };
     let site = github_pages_site(&real_worker());
-    let server = PlainServer::start(site.path().to_path_buf(), "/repo/");
+    let server = PlainServer::start(site.path().to_path_buf());
     let page = browser.page();
     page.navigate(&server.url("/repo/"));
     page.wait_for("window.crossOriginIsolated === true && document.readyState === 'complete'", WAIT);
@@ -289,7 +303,7 @@ fn a_worker_that_cannot_isolate_causes_one_reload_then_an_explanation() {
                  self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));\n\
                  self.addEventListener('fetch', (event) => event.respondWith(fetch(event.request)));\n";
     let site = github_pages_site(inert);
-    let server = PlainServer::start(site.path().to_path_buf(), "/repo/");
+    let server = PlainServer::start(site.path().to_path_buf());
     let page = browser.page();
     page.navigate(&server.url("/repo/"));
     page.wait_for("window.lkljsCoi && window.lkljsCoi.state === 'unavailable'", WAIT);
@@ -298,4 +312,43 @@ fn a_worker_that_cannot_isolate_causes_one_reload_then_an_explanation() {
     assert_eq!(page.eval("crossOriginIsolated"), json!(false));
     let reason = page.eval("window.lkljsCoi.reason");
     assert!(reason.as_str().unwrap().contains("still not cross-origin isolated"), "{reason}");
+}
+
+#[test]
+fn with_isolation_headers_the_worker_is_not_installed() {
+    let Some(browser) = Chromium::launch() else { return };
+    let site = github_pages_site(&real_worker());
+    let output = tempfile::tempdir().unwrap();
+    let builder = support::fixture_site::FixtureBuilder::new(site.path(), output.path());
+    let server = start(builder, ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap();
+    let page = browser.page();
+    page.navigate(&format!("{}repo/", server.url()));
+    assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(page.eval("sessionStorage.getItem('loads')"), json!("1"), "no reload");
+    assert_eq!(page.eval("navigator.serviceWorker.getRegistration().then(r => r === undefined)"), json!(true));
+    assert_no_exceptions(&page);
+}
+
+#[test]
+fn the_harness_delivers_key_presses_and_captures_console_and_exceptions() {
+    let Some(browser) = Chromium::launch() else { return };
+    let dirs = FixtureDirs::new();
+    let server = serve_on(&dirs, 0);
+    let page = browser.page();
+    page.navigate(&server.url());
+    page.eval(
+        "window.keys = []; document.addEventListener('keydown', (event) => keys.push(event.key + '/' + event.code))",
+    );
+    for key in ["ArrowRight", "ArrowLeft", "f", "Escape", " ", "3"] {
+        page.press_key(key);
+    }
+    assert_eq!(
+        page.eval("keys.join(' ')"),
+        json!("ArrowRight/ArrowRight ArrowLeft/ArrowLeft f/KeyF Escape/Escape  /Space 3/Digit3")
+    );
+    page.eval("console.warn('careful', 42); setTimeout(() => { throw new Error('boom'); })");
+    page.collect_events(Duration::from_millis(300));
+    assert!(page.console().contains(&"warning: \"careful\" 42".to_owned()), "{:?}", page.console());
+    assert!(page.exceptions().iter().any(|exception| exception.contains("boom")), "{:?}", page.exceptions());
 }

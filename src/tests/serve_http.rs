@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
 use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs, SECRET};
-use support::raw_http::{RawResponse, get, request, send_raw};
+use support::raw_http::{RawResponse, get, request, send_raw, send_raw_head};
 
 fn serve(dirs: &FixtureDirs) -> RunningServer {
     start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap()
@@ -98,10 +98,18 @@ fn etags_answer_conditional_requests_with_304() {
         assert_eq!(response.status, 304, "If-None-Match: {condition}");
         assert!(response.body.is_empty());
         assert_eq!(response.header("etag"), Some(etag.as_str()));
+        assert_eq!(response.header("content-length"), Some(first.body.len().to_string().as_str()));
     }
     let changed = request(address, "GET", "/app.js", &["If-None-Match: \"something-else\""]);
     assert_eq!(changed.status, 200);
     assert_eq!(changed.body, first.body);
+    // A new build of the file gets a new ETag, even at the same size.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(dirs.output.join("app.js"), "console.log(\"ppa\");\n").unwrap();
+    let rebuilt = request(address, "GET", "/app.js", &[&format!("If-None-Match: {etag}")]);
+    assert_eq!(rebuilt.status, 200);
+    assert_eq!(rebuilt.text(), "console.log(\"ppa\");\n");
+    assert_ne!(rebuilt.header("etag"), Some(etag.as_str()));
 }
 
 #[test]
@@ -201,7 +209,10 @@ fn no_request_reaches_outside_the_output_root() {
         &deep,
     ];
     for target in targets {
-        let response = send_raw(server.address(), format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+        let response = send_raw(
+            server.address(),
+            format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
         assert!(matches!(response.status, 400 | 403 | 404 | 414 | 431), "{target} -> {}", response.status);
         assert!(!response.text().contains(SECRET), "{target} leaked the secret");
         assert!(!response.text().contains("root:"), "{target} leaked /etc/passwd");
@@ -319,11 +330,19 @@ fn live_reload_round_trip_over_websocket() {
     assert_eq!(next_message(&mut live), json!({ "type": "hello", "generation": 1 }));
 
     let started = Instant::now();
-    dirs.save("guide/index.html", &dirs.read_source("guide/index.html").replace("<h1>Guide</h1>", "<h1>Guide, edited</h1>"));
+    dirs.save(
+        "guide/index.html",
+        &dirs.read_source("guide/index.html").replace("<h1>Guide</h1>", "<h1>Guide, edited</h1>"),
+    );
     let reload = next_message(&mut live);
     eprintln!("page edit -> reload message in {:?}", started.elapsed());
     assert_eq!(reload, json!({ "type": "reload", "urls": ["/guide/"] }));
-    assert!(get(server.address(), "/guide/").text().contains("Guide, edited"));
+    let edited = get(server.address(), "/guide/").text();
+    assert!(edited.contains("Guide, edited"));
+    // Pages and newcomers learn the new generation, so a page served just before
+    // a rebuild notices the difference when its client connects.
+    assert!(edited.contains("data-generation=\"2\""), "{edited}");
+    assert_eq!(next_message(&mut connect_live(server.address())), json!({ "type": "hello", "generation": 2 }));
 
     let old_css = get(server.address(), "/").text();
     dirs.save("style.css", "body { color: rgb(200, 0, 0); }\n");
@@ -352,6 +371,25 @@ fn live_reload_round_trip_over_websocket() {
 }
 
 #[test]
+fn other_sites_cannot_listen_to_the_live_channel() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let handshake = |origin: &str| {
+        let address = server.address();
+        let raw = format!(
+            "GET /__lkljs/live HTTP/1.1\r\nHost: {address}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {origin}\r\n\r\n"
+        );
+        send_raw_head(address, raw.as_bytes())
+    };
+    assert_eq!(handshake("http://evil.example").status, 403);
+    let own = handshake(&format!("http://{}", server.address()));
+    assert_eq!(own.status, 101);
+    // RFC 6455's worked example of the accept key.
+    assert_eq!(own.header("sec-websocket-accept"), Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+}
+
+#[test]
 fn editor_temporaries_alone_trigger_nothing() {
     let dirs = FixtureDirs::new();
     let server = serve(&dirs);
@@ -365,6 +403,30 @@ fn editor_temporaries_alone_trigger_nothing() {
     std::thread::sleep(Duration::from_millis(300));
     std::fs::write(dirs.source.join("notes.txt"), "new notes").unwrap();
     assert_eq!(next_message(&mut live), json!({ "type": "reload", "urls": ["/notes.txt"] }));
+}
+
+#[test]
+fn every_way_editors_save_triggers_a_rebuild() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let mut live = connect_live(server.address());
+    next_message(&mut live);
+    let page = dirs.source.join("guide/index.html");
+    let original = dirs.read_source("guide/index.html");
+    type Save<'a> = &'a dyn Fn(&str);
+    let saves: [(&str, Save); 3] = [
+        ("write in place", &|content| std::fs::write(&page, content).unwrap()),
+        ("remove, then create", &|content| {
+            std::fs::remove_file(&page).unwrap();
+            std::fs::write(&page, content).unwrap();
+        }),
+        ("write a temporary, rename it over", &|content| dirs.save("guide/index.html", content)),
+    ];
+    for (round, (how, save)) in saves.iter().enumerate() {
+        save(&original.replace("<h1>Guide</h1>", &format!("<h1>Guide {round}</h1>")));
+        assert_eq!(next_message(&mut live), json!({ "type": "reload", "urls": ["/guide/"] }), "{how}");
+        assert!(get(server.address(), "/guide/").text().contains(&format!("Guide {round}")), "{how}");
+    }
 }
 
 #[test]

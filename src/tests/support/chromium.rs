@@ -51,29 +51,33 @@ impl Chromium {
             if std::env::var_os("CI").is_some() {
                 panic!("{CHROMIUM} is missing and CI is set: browser tests must run in CI");
             }
-            eprintln!("\n*** SKIPPING BROWSER TEST: {CHROMIUM} is not installed (set CI=1 to make this a failure) ***\n");
+            eprintln!(
+                "\n*** SKIPPING BROWSER TEST: {CHROMIUM} is not installed (set CI=1 to make this a failure) ***\n"
+            );
             return None;
         }
         let profile = tempfile::tempdir().unwrap();
-        let mut process = KillOnDrop(Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-port=0",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("cannot start chromium"));
+        let mut process = KillOnDrop(
+            Command::new(CHROMIUM)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--remote-debugging-port=0",
+                ])
+                .arg(format!("--user-data-dir={}", profile.path().display()))
+                .arg("about:blank")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("cannot start chromium"),
+        );
         let socket = connect_devtools(&mut process.0, profile.path());
         let connection = Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new() }));
         Some(Self { process, connection, _profile: profile })
@@ -84,7 +88,10 @@ impl Chromium {
         let target = self.call(None, "Target.createTarget", json!({ "url": "about:blank" }));
         let target_id = target["targetId"].as_str().unwrap().to_owned();
         let attached = self.call(None, "Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }));
-        let page = Page { connection: Rc::clone(&self.connection), session: attached["sessionId"].as_str().unwrap().to_owned() };
+        let page = Page {
+            connection: Rc::clone(&self.connection),
+            session: attached["sessionId"].as_str().unwrap().to_owned(),
+        };
         page.call("Page.enable", json!({}));
         page.call("Runtime.enable", json!({}));
         page
@@ -108,26 +115,27 @@ impl Drop for KillOnDrop {
 /// Waits for Chromium to publish its DevTools port and connects to the browser endpoint.
 fn connect_devtools(process: &mut Child, profile: &Path) -> WebSocket<TcpStream> {
     let port_file = profile.join("DevToolsActivePort");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let contents = loop {
-            if let Ok(contents) = std::fs::read_to_string(&port_file) {
-                if contents.lines().count() >= 2 {
-                    break contents;
-                }
-            }
-            if let Ok(Some(status)) = process.try_wait() {
-                panic!("chromium exited early with {status}");
-            }
-            assert!(Instant::now() < deadline, "chromium did not write {}", port_file.display());
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let mut lines = contents.lines();
-        let port: u16 = lines.next().unwrap().trim().parse().unwrap();
-        let path = lines.next().unwrap().trim();
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
-        let (socket, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).expect("CDP handshake failed");
-        socket
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let contents = loop {
+        if let Ok(contents) = std::fs::read_to_string(&port_file)
+            && contents.lines().count() >= 2
+        {
+            break contents;
+        }
+        if let Ok(Some(status)) = process.try_wait() {
+            panic!("chromium exited early with {status}");
+        }
+        assert!(Instant::now() < deadline, "chromium did not write {}", port_file.display());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut lines = contents.lines();
+    let port: u16 = lines.next().unwrap().trim().parse().unwrap();
+    let path = lines.next().unwrap().trim();
+    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
+    let (socket, _) =
+        tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).expect("CDP handshake failed");
+    socket
 }
 
 impl Connection {
@@ -194,15 +202,15 @@ impl Page {
         if let Some(error) = result.get("errorText") {
             panic!("navigating to {url} failed: {error}");
         }
-        self.wait_until(Duration::from_secs(20), "the page load", || self.events_named("Page.loadEventFired").len() > loads_before);
+        self.wait_until(Duration::from_secs(20), "the page load", || {
+            self.events_named("Page.loadEventFired").len() > loads_before
+        });
     }
 
     /// Evaluates a JavaScript expression in the page (awaiting promises) and returns its value.
     pub fn eval(&self, expression: &str) -> Value {
-        let result = self.call(
-            "Runtime.evaluate",
-            json!({ "expression": expression, "awaitPromise": true, "returnByValue": true }),
-        );
+        let result = self
+            .call("Runtime.evaluate", json!({ "expression": expression, "awaitPromise": true, "returnByValue": true }));
         if let Some(exception) = result.get("exceptionDetails") {
             panic!("evaluating `{expression}` threw: {exception}");
         }
@@ -214,10 +222,7 @@ impl Page {
     pub fn wait_for(&self, expression: &str, timeout: Duration) {
         let wrapped = format!("(() => {{ try {{ return !!({expression}); }} catch (error) {{ return false; }} }})()");
         self.wait_until(timeout, expression, || {
-            let result = self.call(
-                "Runtime.evaluate",
-                json!({ "expression": wrapped, "returnByValue": true }),
-            );
+            let result = self.call("Runtime.evaluate", json!({ "expression": wrapped, "returnByValue": true }));
             result["result"]["value"] == json!(true)
         });
     }
@@ -230,7 +235,10 @@ impl Page {
             down["text"] = json!(text);
         }
         self.call("Input.dispatchKeyEvent", down);
-        self.call("Input.dispatchKeyEvent", json!({ "type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": key_code }));
+        self.call(
+            "Input.dispatchKeyEvent",
+            json!({ "type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": key_code }),
+        );
     }
 
     /// Console messages so far, as `"level: text"`.
@@ -253,9 +261,26 @@ impl Page {
             .iter()
             .map(|event| {
                 let details = &event["params"]["exceptionDetails"];
-                details["exception"]["description"].as_str().unwrap_or(details["text"].as_str().unwrap_or("?")).to_owned()
+                details["exception"]["description"]
+                    .as_str()
+                    .unwrap_or(details["text"].as_str().unwrap_or("?"))
+                    .to_owned()
             })
             .collect()
+    }
+
+    /// Reads the browser's events for `duration`, so that console messages and
+    /// exceptions raised in the meantime are captured.
+    pub fn collect_events(&self, duration: Duration) {
+        let deadline = Instant::now() + duration;
+        while Instant::now() < deadline {
+            self.connection.borrow_mut().pump(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the page has fired `count` load events in all (see [`Page::load_count`]).
+    pub fn wait_for_loads(&self, count: usize, timeout: Duration) {
+        self.wait_until(timeout, &format!("{count} page loads"), || self.load_count() >= count);
     }
 
     /// Number of load events this page has seen (each navigation or reload adds one).

@@ -35,12 +35,12 @@ impl FixtureBuilder {
             let relative = entry.path().strip_prefix(&self.source).unwrap().to_string_lossy().replace('\\', "/");
             let bytes = std::fs::read(entry.path())
                 .map_err(|error| BuildFailure { message: format!("{relative}: {error}") })?;
-            if let Ok(text) = std::str::from_utf8(&bytes) {
-                if let Some(line) = text.lines().position(|line| line.contains(BUILD_ERROR_MARKER)) {
-                    return Err(BuildFailure {
-                        message: format!("{relative}:{}: found {BUILD_ERROR_MARKER}; remove it", line + 1),
-                    });
-                }
+            if let Ok(text) = std::str::from_utf8(&bytes)
+                && let Some(line) = text.lines().position(|line| line.contains(BUILD_ERROR_MARKER))
+            {
+                return Err(BuildFailure {
+                    message: format!("{relative}:{}: found {BUILD_ERROR_MARKER}; remove it", line + 1),
+                });
             }
             inputs.insert(relative, bytes);
         }

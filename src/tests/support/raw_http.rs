@@ -32,7 +32,23 @@ pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut bytes = Vec::new();
     // A reset after the response is complete is fine; what was read is what counts.
     let _ = stream.read_to_end(&mut bytes);
-    parse(&bytes).unwrap_or_else(|| panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes)))
+    parse(&bytes).unwrap_or_else(|| {
+        panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes))
+    })
+}
+
+/// Sends `raw` and reads only up to the end of the response head, for responses
+/// after which the connection stays open (101 Switching Protocols).
+pub fn send_raw_head(address: SocketAddr, raw: &[u8]) -> RawResponse {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(raw).unwrap();
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while !bytes.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+        bytes.push(byte[0]);
+    }
+    parse(&bytes).unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&bytes)))
 }
 
 /// A request with the given method, target and extra header lines.
