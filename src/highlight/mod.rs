@@ -15,6 +15,13 @@
 //! - `linenos`: show line numbers (drawn by CSS, so copying skips them);
 //! - `linenostart=N`: number the first line N (implies `linenos`).
 //!
+//! Languages: everything in syntect's bundled set (C, C++, Python, Bash as
+//! `sh`/`bash`/`shell`, Makefile, Diff, JavaScript, Rust, JSON, YAML, HTML,
+//! CSS…) plus our own definitions in `syntaxes/`: TOML, Kconfig and `.config`
+//! (`kconfig`, `config`), LLVM IR (`llvm`, `ll`), shell sessions (`console`,
+//! `shell-session`), GNU assembler (`asm`, `s`, `gas`) and WebAssembly text
+//! (`wat`, `wasm`). `text`, `plain` or no language mean plain on purpose.
+//!
 //! Output shape: `<pre class="code hl-code" data-lang="c"><code class="language-c">`
 //! then one `<span class="line">…\n</span>` per line (`line hl` when tinted),
 //! each line self-contained: spans a token opened on an earlier line are
@@ -25,7 +32,7 @@ use std::sync::LazyLock;
 
 use syntect::highlighting::{Highlighter, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxDefinition, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 
 /// Prefix of every token class, so that theme rules cannot hit the site's own classes.
 const CLASS_PREFIX: &str = "hl-";
@@ -33,18 +40,9 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: CLASS_PREFI
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
 
-/// Our own syntax definitions, for languages syntect's bundled set lacks.
-const EXTRA_SYNTAXES: [(&str, &str); 5] = [
-    ("toml.sublime-syntax", include_str!("syntaxes/toml.sublime-syntax")),
-    ("kconfig.sublime-syntax", include_str!("syntaxes/kconfig.sublime-syntax")),
-    ("llvm.sublime-syntax", include_str!("syntaxes/llvm.sublime-syntax")),
-    ("console.sublime-syntax", include_str!("syntaxes/console.sublime-syntax")),
-    ("gas.sublime-syntax", include_str!("syntaxes/gas.sublime-syntax")),
-];
-
 /// Fence languages whose names syntect would not find by itself (it matches
 /// syntax names and file extensions), mapped to a name or extension it knows.
-const LANGUAGE_ALIASES: [(&str, &str); 12] = [
+const LANGUAGE_ALIASES: [(&str, &str); 14] = [
     ("shell", "bash"),
     ("console", "console"),
     ("shell-session", "console"),
@@ -57,6 +55,8 @@ const LANGUAGE_ALIASES: [(&str, &str); 12] = [
     ("javascript", "js"),
     ("llvm-ir", "ll"),
     (".config", "config"),
+    ("wasm", "wat"),
+    ("webassembly", "wat"),
 ];
 
 /// Languages that mean "no highlighting, on purpose".
@@ -172,18 +172,14 @@ fn parse_line_ranges(option: &'static str, value: &str) -> Result<Vec<LineRange>
     Ok(ranges)
 }
 
-static SYNTAX_SET: LazyLock<SyntaxSet> = LazyLock::new(|| {
-    let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
-    for (file, source) in EXTRA_SYNTAXES {
-        let definition = SyntaxDefinition::load_from_str(source, true, None)
-            .unwrap_or_else(|error| panic!("bundled syntax src/highlight/syntaxes/{file} is invalid: {error}"));
-        builder.add(definition);
-    }
-    builder.build()
-});
+/// syntect's bundled syntaxes plus ours (`syntaxes/*.sublime-syntax`),
+/// linked at build time by `build_syntaxes.rs`.
+static SYNTAX_DUMP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/syntaxes.packdump"));
 
-/// The syntax set, built once per process. Exposed so callers can force the
-/// (one-off, measurable) build early, e.g. before timing a render.
+static SYNTAX_SET: LazyLock<SyntaxSet> = LazyLock::new(|| syntect::dumps::from_binary(SYNTAX_DUMP));
+
+/// The syntax set, loaded once per process. Exposed so callers can force the
+/// (one-off, measurable) load early, e.g. before timing a render.
 pub fn syntax_set() -> &'static SyntaxSet {
     &SYNTAX_SET
 }

@@ -245,3 +245,13 @@ fn stylesheet_has_a_light_and_a_dark_theme_and_line_styles() {
     // Balanced braces: the two theme blocks are closed.
     assert_eq!(css.matches('{').count(), css.matches('}').count());
 }
+
+#[test]
+fn webassembly_text_is_highlighted() {
+    assert_classes(
+        "wat",
+        "(module ;; tiny\n  (func $add (param $a i32) (result i32)\n    local.get $a\n    i32.const 42\n    i32.add)\n  (export \"add\" (func $add)))\n",
+        &["hl-comment", "hl-declaration", "hl-storage hl-type", "hl-variable", "hl-instruction", "hl-constant hl-numeric", "hl-string"],
+    );
+    assert!(is_known_language("wasm"));
+}
