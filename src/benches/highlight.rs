@@ -1,4 +1,4 @@
-//! Prints how long highlighting takes: the one-off syntax set build (the cost
+//! Prints how long highlighting takes: the one-off syntax set load (the cost
 //! a `build` or `serve` pays once per process), then per-block throughput for
 //! each language the site uses, and the stylesheet. Run with `cargo bench --bench highlight`.
 
@@ -35,7 +35,7 @@ fn time_per_call(mut call: impl FnMut()) -> (Duration, u32) {
 fn main() {
     let start = Instant::now();
     black_box(highlight::syntax_set());
-    println!("syntax set build (once per process): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+    println!("syntax set load (once per process): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
 
     let first = Instant::now();
     highlight::highlight_fence("c", C_SAMPLE).unwrap();

@@ -7,6 +7,7 @@
 //
 // Test hooks on <html>: data-slide (current, 1-based), data-slide-count,
 // data-overview ("open"/"closed"), data-deck-ready ("true" once running);
+// data-overflow="true" on each slide whose content does not fit;
 // and window.lkljsDeck with go(n), next(), prev(), toggleOverview(), openNotes().
 (() => {
   'use strict';
@@ -399,6 +400,21 @@
     }
   }, { passive: true });
 
+  // Slides are laid out even while hidden, so content taller than the stage
+  // can be found at once: tell the author (console) and tests (data-overflow).
+  function reportOverflow() {
+    slides.forEach((slide, index) => {
+      const body = slide.querySelector('.slide-body') || slide;
+      const overflows = body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1;
+      if (overflows) {
+        slide.dataset.overflow = 'true';
+        console.warn(`Slide ${index + 1} does not fit the ${STAGE_WIDTH}x${STAGE_HEIGHT} stage; its end is cut off.`);
+      } else {
+        delete slide.dataset.overflow;
+      }
+    });
+  }
+
   // ----- Start -----
 
   if (notesMode) speakerView = buildSpeakerView();
@@ -406,6 +422,8 @@
   // Keep a valid fragment as it is (a heading id, say); rewrite only bad ones.
   go(start === null ? 0 : start, { history: start === null && location.hash ? 'replace' : 'none', broadcast: false });
   if (notesMode) channel.post({ type: 'hello' });
+  if (document.readyState === 'complete') reportOverflow();
+  else window.addEventListener('load', reportOverflow, { once: true });
 
   window.lkljsDeck = Object.freeze({
     count,
