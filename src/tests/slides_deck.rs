@@ -43,8 +43,10 @@ struct RenderedDeck {
     slide_count: usize,
 }
 
+const SITE_TITLE: Option<&str> = Some("Linux in WebAssembly");
+
 /// Renders a deck file into `out` (index.html plus its three assets).
-fn render_deck(deck_file: &Path, out: &Path) -> RenderedDeck {
+fn render_deck(deck_file: &Path, out: &Path, site_title: Option<&str>) -> RenderedDeck {
     let source = std::fs::read_to_string(deck_file).unwrap();
     let rest = source.strip_prefix("+++\n").expect("front matter opens the deck");
     let (front_matter, body) = rest.split_once("\n+++\n").expect("front matter closes");
@@ -76,7 +78,11 @@ fn render_deck(deck_file: &Path, out: &Path) -> RenderedDeck {
     );
     context.insert("slides", &slide_context);
     context.insert("assets", &assets);
-    context.insert("config", &serde_json::json!({ "title": "Linux in WebAssembly" }));
+    let config = match site_title {
+        Some(title) => serde_json::json!({ "title": title }),
+        None => serde_json::json!({}),
+    };
+    context.insert("config", &config);
     let mut tera = tera::Tera::default();
     let template = std::fs::read_to_string(repo().join("theme/templates/slides.html")).unwrap();
     tera.add_raw_template("slides.html", &template).unwrap();
@@ -91,11 +97,11 @@ fn render_deck(deck_file: &Path, out: &Path) -> RenderedDeck {
 }
 
 fn rendered_starter_deck() -> RenderedDeck {
-    let out = match std::env::var_os("LKLJS_DECK_OUT") {
-        Some(dir) => PathBuf::from(dir),
-        None => std::env::temp_dir().join(format!("lkljs-deck-test-{}", std::process::id())),
-    };
-    render_deck(&repo().join("content/slides/linux-in-wasm.md"), &out)
+    let deck_file = repo().join("content/slides/linux-in-wasm.md");
+    match std::env::var_os("LKLJS_DECK_OUT") {
+        Some(dir) => render_deck(&deck_file, Path::new(&dir), SITE_TITLE),
+        None => render_deck(&deck_file, tempfile::tempdir().unwrap().path(), SITE_TITLE),
+    }
 }
 
 #[test]
@@ -134,7 +140,7 @@ fn template_escapes_deck_metadata() {
     let dir = tempfile::tempdir().unwrap();
     let deck_file = dir.path().join("deck.md");
     std::fs::write(&deck_file, "+++\ntitle = \"<b>Bold</b> & co\"\ndescription = \"\\\"quoted\\\"\"\n+++\n# A\n---\n# B\n???\nnote\n").unwrap();
-    let deck = render_deck(&deck_file, &dir.path().join("out"));
+    let deck = render_deck(&deck_file, &dir.path().join("out"), SITE_TITLE);
     assert_eq!(deck.slide_count, 2);
     assert!(deck.html.contains("&lt;b&gt;Bold&lt;&#x2F;b&gt; &amp; co"), "{}", deck.html);
     assert!(deck.html.contains("content=\"&quot;quoted&quot;\""));
@@ -142,4 +148,15 @@ fn template_escapes_deck_metadata() {
     let first = &deck.html[deck.html.find("id=\"slide-1\"").unwrap()..deck.html.find("id=\"slide-2\"").unwrap()];
     assert!(!first.contains("class=\"notes\""));
     assert!(deck.html.contains("<aside class=\"notes\">\n<p>note</p>"));
+}
+
+#[test]
+fn template_needs_only_the_documented_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck_file = dir.path().join("deck.md");
+    std::fs::write(&deck_file, "+++\ntitle = \"Only\"\ndescription = \"\"\n+++\none slide\n").unwrap();
+    let deck = render_deck(&deck_file, &dir.path().join("out"), None);
+    assert!(deck.html.contains("<title>Only</title>"), "{}", deck.html);
+    assert!(deck.html.contains("<html lang=\"en\""));
+    assert!(!deck.html.contains("name=\"description\""), "an empty description is left out");
 }

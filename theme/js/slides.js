@@ -417,7 +417,10 @@
 
   // ----- Start -----
 
-  if (notesMode) speakerView = buildSpeakerView();
+  if (notesMode) {
+    speakerView = buildSpeakerView();
+    document.title = `Speaker notes: ${document.title}`;
+  }
   const start = indexFromHash(location.hash);
   // Keep a valid fragment as it is (a heading id, say); rewrite only bad ones.
   go(start === null ? 0 : start, { history: start === null && location.hash ? 'replace' : 'none', broadcast: false });
