@@ -234,6 +234,7 @@ pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError>
     html.push('>');
 
     let mut highlighter = syntax.map(|syntax| (ParseState::new(syntax), ScopeStack::new()));
+    let mut after_hidden_lines = false;
     for (index, line) in lines.iter().enumerate() {
         let line_number = index + 1;
         let tokens = match &mut highlighter {
@@ -241,10 +242,18 @@ pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError>
             None => None,
         };
         if options.hidden.iter().any(|range| range.contains(line_number)) {
+            after_hidden_lines = true;
             continue;
         }
         let tinted = options.highlighted.iter().any(|range| range.contains(line_number));
-        html.push_str(if tinted { "<span class=\"line hl\">" } else { "<span class=\"line\">" });
+        html.push_str(if tinted { "<span class=\"line hl\"" } else { "<span class=\"line\"" });
+        if options.line_numbers && after_hidden_lines {
+            // Numbers stay those of the source, so skip the hidden ones.
+            let shown = options.first_line_number.unwrap_or(1) + index;
+            write!(html, " style=\"counter-set: code-line {shown}\"").unwrap();
+        }
+        after_hidden_lines = false;
+        html.push('>');
         match tokens {
             Some(tokens) => html.push_str(&tokens),
             None => html.push_str(&escape_html(line)),

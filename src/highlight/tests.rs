@@ -51,6 +51,10 @@ fn console_prompts_are_commands_and_output_is_plain() {
     let root_line = html.split("<span class=\"line\">").find(|line| line.contains("done")).unwrap();
     assert!(root_line.contains("hl-prompt") && !root_line.contains("hl-comment"), "{root_line}");
     assert_classes("shell-session", "$ true\n", &["hl-prompt"]);
+    let bare = highlight_fence("console", "$\nout\n").unwrap();
+    assert!(bare.split("<span class=\"line\">").nth(1).unwrap().contains("hl-prompt"), "{bare}");
+    // `$5 off` is output, not a prompt: a prompt is followed by a space or the line end.
+    assert!(!highlight_fence("console", "$5 off\n").unwrap().contains("hl-prompt"));
 }
 
 #[test]
@@ -168,6 +172,13 @@ fn hidden_lines_are_left_out_and_numbers_are_requested() {
     assert!(html.contains("class=\"code hl-code linenos\""));
     assert!(html.contains("style=\"counter-reset: code-line 9\""));
     assert!(highlight_fence("c, linenos", "x;\n").unwrap().contains(" linenos\""));
+    // Lines after hidden ones keep their source numbers.
+    let html = highlight_fence("text,linenos,hide_lines=2-3", "one\ntwo\nthree\nfour\nfive\n").unwrap();
+    let lines: Vec<&str> = html.split("<span class=\"line").skip(1).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("\">one"), "{}", lines[0]);
+    assert!(lines[1].starts_with("\" style=\"counter-set: code-line 4\">four"), "{}", lines[1]);
+    assert!(lines[2].starts_with("\">five"), "{}", lines[2]);
 }
 
 #[test]
