@@ -135,12 +135,20 @@ fn starter_deck_links_its_assets_and_highlights_c() {
     assert_eq!(deck.html.matches("https:").count(), 1);
 }
 
-#[test]
-fn template_escapes_deck_metadata() {
+/// Renders a deck given as text, in a scratch directory.
+fn render_deck_source(source: &str, site_title: Option<&str>) -> RenderedDeck {
     let dir = tempfile::tempdir().unwrap();
     let deck_file = dir.path().join("deck.md");
-    std::fs::write(&deck_file, "+++\ntitle = \"<b>Bold</b> & co\"\ndescription = \"\\\"quoted\\\"\"\n+++\n# A\n---\n# B\n???\nnote\n").unwrap();
-    let deck = render_deck(&deck_file, &dir.path().join("out"), SITE_TITLE);
+    std::fs::write(&deck_file, source).unwrap();
+    render_deck(&deck_file, &dir.path().join("out"), site_title)
+}
+
+#[test]
+fn template_escapes_deck_metadata() {
+    let deck = render_deck_source(
+        "+++\ntitle = \"<b>Bold</b> & co\"\ndescription = \"\\\"quoted\\\"\"\n+++\n# A\n---\n# B\n???\nnote\n",
+        SITE_TITLE,
+    );
     assert_eq!(deck.slide_count, 2);
     assert!(deck.html.contains("&lt;b&gt;Bold&lt;&#x2F;b&gt; &amp; co"), "{}", deck.html);
     assert!(deck.html.contains("content=\"&quot;quoted&quot;\""));
@@ -152,10 +160,7 @@ fn template_escapes_deck_metadata() {
 
 #[test]
 fn template_needs_only_the_documented_context() {
-    let dir = tempfile::tempdir().unwrap();
-    let deck_file = dir.path().join("deck.md");
-    std::fs::write(&deck_file, "+++\ntitle = \"Only\"\ndescription = \"\"\n+++\none slide\n").unwrap();
-    let deck = render_deck(&deck_file, &dir.path().join("out"), None);
+    let deck = render_deck_source("+++\ntitle = \"Only\"\ndescription = \"\"\n+++\none slide\n", None);
     assert!(deck.html.contains("<title>Only</title>"), "{}", deck.html);
     assert!(deck.html.contains("<html lang=\"en\""));
     assert!(!deck.html.contains("name=\"description\""), "an empty description is left out");
