@@ -89,8 +89,8 @@
     } catch (_) {
       return null;
     }
-    const slide = target && target.closest('.slide');
-    return slide ? slides.indexOf(slide) : null;
+    const index = target ? slides.indexOf(target.closest('.slide')) : -1;
+    return index >= 0 ? index : null;
   }
 
   // history: "push" adds an entry (so back/forward walk the slides),
@@ -238,7 +238,9 @@
     let state = { banked: 0, startedAt: Date.now() };
     try {
       const saved = JSON.parse(sessionStorage.getItem(timerKey) || 'null');
-      if (saved && Number.isFinite(saved.banked)) state = saved;
+      if (saved && Number.isFinite(saved.banked) && (saved.startedAt === null || Number.isFinite(saved.startedAt))) {
+        state = saved;
+      }
     } catch (_) { /* storage unavailable or corrupt: start afresh */ }
     const save = () => {
       try { sessionStorage.setItem(timerKey, JSON.stringify(state)); } catch (_) { /* not kept */ }
