@@ -16,6 +16,29 @@ fn assert_classes(info: &str, code: &str, expected: &[&str]) -> String {
     html
 }
 
+/// Each code line's HTML, from just after `<span class="line` (so a tinted
+/// line starts with ` hl"`).
+fn code_lines(html: &str) -> Vec<&str> {
+    html.split("<span class=\"line").skip(1).collect()
+}
+
+/// Asserts that the code line showing `text` has the class `has` but not `lacks`.
+fn assert_line(html: &str, text: &str, has: &str, lacks: &str) {
+    let line = line_with(html, text);
+    assert!(
+        line.contains(has) && !line.contains(lacks),
+        "the line showing `{text}` should have `{has}` and not `{lacks}`: {line}"
+    );
+}
+
+/// The HTML of the one code line showing `text`.
+fn line_with<'a>(html: &'a str, text: &str) -> &'a str {
+    code_lines(html)
+        .into_iter()
+        .find(|line| line.contains(text))
+        .unwrap_or_else(|| panic!("no line shows `{text}` in\n{html}"))
+}
+
 #[test]
 fn c_is_highlighted() {
     let html = assert_classes(
@@ -75,32 +98,12 @@ fn console_prompts_are_commands_and_output_is_plain() {
             "hl-string",
         ],
     );
-    let output_line = html
-        .lines()
-        .find(|line| line.contains("setup.o"))
-        .unwrap_or_default();
-    assert!(
-        output_line.contains("hl-output") && !output_line.contains("hl-keyword"),
-        "{output_line}"
-    );
+    assert_line(&html, "setup.o", "hl-output", "hl-keyword");
     // The root prompt `# ` is a prompt, not a comment.
-    let root_line = html
-        .split("<span class=\"line\">")
-        .find(|line| line.contains("done"))
-        .unwrap();
-    assert!(
-        root_line.contains("hl-prompt") && !root_line.contains("hl-comment"),
-        "{root_line}"
-    );
+    assert_line(&html, "done", "hl-prompt", "hl-comment");
     assert_classes("shell-session", "$ true\n", &["hl-prompt"]);
     let bare = highlight_fence("console", "$\nout\n").unwrap();
-    assert!(
-        bare.split("<span class=\"line\">")
-            .nth(1)
-            .unwrap()
-            .contains("hl-prompt"),
-        "{bare}"
-    );
+    assert!(code_lines(&bare)[0].contains("hl-prompt"), "{bare}");
     // `$5 off` is output, not a prompt: a prompt is followed by a space or the line end.
     assert!(
         !highlight_fence("console", "$5 off\n")
@@ -167,13 +170,8 @@ fn toml_is_highlighted() {
     );
     // A multi-line string keeps its scope on the following lines.
     let html = assert_classes("toml", "s = \"\"\"\nfirst\nsecond\"\"\"\nk = 1\n", &[]);
-    let second = html
-        .split("<span class=\"line\">")
-        .find(|line| {
-            line.starts_with("<span class=\"hl-source hl-toml\"><span class=\"hl-string")
-                && line.contains("second")
-        })
-        .is_some();
+    let second = line_with(&html, "second")
+        .starts_with("\"><span class=\"hl-source hl-toml\"><span class=\"hl-string");
     assert!(
         second,
         "the continued string line re-opens its spans:\n{html}"
@@ -195,22 +193,8 @@ fn kconfig_and_dot_config_are_highlighted() {
         ],
     );
     // Help text ends at the next less-indented line.
-    let next = html
-        .split("<span class=\"line\">")
-        .find(|line| line.contains("NEXT"))
-        .unwrap();
-    assert!(
-        next.contains("hl-entry") && !next.contains("hl-help"),
-        "{next}"
-    );
-    let says = html
-        .split("<span class=\"line\">")
-        .find(|line| line.contains("Say Y"))
-        .unwrap();
-    assert!(
-        says.contains("hl-help") && !says.contains("hl-tristate"),
-        "{says}"
-    );
+    assert_line(&html, "NEXT", "hl-entry", "hl-help");
+    assert_line(&html, "Say Y", "hl-help", "hl-tristate");
 
     assert_classes(
         "config",
@@ -249,7 +233,7 @@ fn llvm_ir_is_highlighted() {
 #[test]
 fn highlighted_lines_are_marked_and_others_are_not() {
     let html = highlight_fence("c,hl_lines=1 3-4", "a;\nb;\nc;\nd;\ne;\n").unwrap();
-    let lines: Vec<&str> = html.split("<span class=\"line").skip(1).collect();
+    let lines = code_lines(&html);
     assert_eq!(lines.len(), 5);
     let tinted: Vec<bool> = lines.iter().map(|line| line.starts_with(" hl\"")).collect();
     assert_eq!(tinted, [true, false, true, true, false]);
@@ -258,7 +242,7 @@ fn highlighted_lines_are_marked_and_others_are_not() {
 #[test]
 fn lines_are_self_contained_even_inside_multi_line_tokens() {
     let html = highlight_fence("c,hl_lines=2", "/* one\n two */ int x;\n").unwrap();
-    for line in html.split("<span class=\"line").skip(1) {
+    for line in code_lines(&html) {
         let opened = line.matches("<span").count();
         let closed = line.matches("</span>").count();
         // Each line closes its own spans plus the line span itself.
@@ -293,7 +277,7 @@ fn hidden_lines_are_left_out_and_numbers_are_requested() {
         "one\ntwo\nthree\nfour\nfive\n",
     )
     .unwrap();
-    let lines: Vec<&str> = html.split("<span class=\"line").skip(1).collect();
+    let lines = code_lines(&html);
     assert_eq!(lines.len(), 3);
     assert!(lines[0].starts_with("\">one"), "{}", lines[0]);
     assert!(
