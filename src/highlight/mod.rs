@@ -15,6 +15,13 @@
 //! - `linenos`: show line numbers (drawn by CSS, so copying skips them);
 //! - `linenostart=N`: number the first line N (implies `linenos`).
 //!
+//! Languages: everything in syntect's bundled set (C, C++, Python, Bash as
+//! `sh`/`bash`/`shell`, Makefile, Diff, JavaScript, Rust, JSON, YAML, HTML,
+//! CSS…) plus our own definitions in `syntaxes/`: TOML, Kconfig and `.config`
+//! (`kconfig`, `config`), LLVM IR (`llvm`, `ll`), shell sessions (`console`,
+//! `shell-session`), GNU assembler (`asm`, `s`, `gas`) and WebAssembly text
+//! (`wat`, `wasm`). `text`, `plain` or no language mean plain on purpose.
+//!
 //! Output shape: `<pre class="code hl-code" data-lang="c"><code class="language-c">`
 //! then one `<span class="line">…\n</span>` per line (`line hl` when tinted),
 //! each line self-contained: spans a token opened on an earlier line are
@@ -25,26 +32,19 @@ use std::sync::LazyLock;
 
 use syntect::highlighting::{Highlighter, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxDefinition, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 
 /// Prefix of every token class, so that theme rules cannot hit the site's own classes.
 const CLASS_PREFIX: &str = "hl-";
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX };
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed {
+    prefix: CLASS_PREFIX,
+};
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
 
-/// Our own syntax definitions, for languages syntect's bundled set lacks.
-const EXTRA_SYNTAXES: [(&str, &str); 5] = [
-    ("toml.sublime-syntax", include_str!("syntaxes/toml.sublime-syntax")),
-    ("kconfig.sublime-syntax", include_str!("syntaxes/kconfig.sublime-syntax")),
-    ("llvm.sublime-syntax", include_str!("syntaxes/llvm.sublime-syntax")),
-    ("console.sublime-syntax", include_str!("syntaxes/console.sublime-syntax")),
-    ("gas.sublime-syntax", include_str!("syntaxes/gas.sublime-syntax")),
-];
-
 /// Fence languages whose names syntect would not find by itself (it matches
 /// syntax names and file extensions), mapped to a name or extension it knows.
-const LANGUAGE_ALIASES: [(&str, &str); 12] = [
+const LANGUAGE_ALIASES: [(&str, &str); 14] = [
     ("shell", "bash"),
     ("console", "console"),
     ("shell-session", "console"),
@@ -57,6 +57,8 @@ const LANGUAGE_ALIASES: [(&str, &str); 12] = [
     ("javascript", "js"),
     ("llvm-ir", "ll"),
     (".config", "config"),
+    ("wasm", "wat"),
+    ("webassembly", "wat"),
 ];
 
 /// Languages that mean "no highlighting, on purpose".
@@ -70,11 +72,25 @@ pub enum HighlightError {
     )]
     UnknownOption(String),
     #[error("code block option `{option}` has a bad value `{value}`: {reason}")]
-    BadOptionValue { option: &'static str, value: String, reason: String },
-    #[error("code block option `{option}` names line {line}, but the block has only {line_count} lines")]
-    LineOutOfRange { option: &'static str, line: usize, line_count: usize },
+    BadOptionValue {
+        option: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error(
+        "code block option `{option}` names line {line}, but the block has only {line_count} lines"
+    )]
+    LineOutOfRange {
+        option: &'static str,
+        line: usize,
+        line_count: usize,
+    },
     #[error("highlighting `{language}` failed on line {line} of the block: {message}")]
-    Syntax { language: String, line: usize, message: String },
+    Syntax {
+        language: String,
+        line: usize,
+        message: String,
+    },
 }
 
 /// The parsed fence info string.
@@ -121,15 +137,21 @@ fn parse_fence_info(info: &str) -> Result<FenceOptions, HighlightError> {
             None => (option, None),
         };
         match (name, value) {
-            ("hl_lines", Some(value)) => options.highlighted.extend(parse_line_ranges("hl_lines", value)?),
-            ("hide_lines", Some(value)) => options.hidden.extend(parse_line_ranges("hide_lines", value)?),
+            ("hl_lines", Some(value)) => options
+                .highlighted
+                .extend(parse_line_ranges("hl_lines", value)?),
+            ("hide_lines", Some(value)) => options
+                .hidden
+                .extend(parse_line_ranges("hide_lines", value)?),
             ("linenos", None) => options.line_numbers = true,
             ("linenostart", Some(value)) => {
-                let start = value.parse::<usize>().map_err(|_| HighlightError::BadOptionValue {
-                    option: "linenostart",
-                    value: value.to_string(),
-                    reason: "expected a whole number such as `linenostart=10`".to_string(),
-                })?;
+                let start = value
+                    .parse::<usize>()
+                    .map_err(|_| HighlightError::BadOptionValue {
+                        option: "linenostart",
+                        value: value.to_string(),
+                        reason: "expected a whole number such as `linenostart=10`".to_string(),
+                    })?;
                 options.first_line_number = Some(start);
                 options.line_numbers = true;
             }
@@ -147,7 +169,9 @@ fn parse_line_ranges(option: &'static str, value: &str) -> Result<Vec<LineRange>
         reason: reason.to_string(),
     };
     let parse_line = |text: &str| match text.trim().parse::<usize>() {
-        Ok(0) | Err(_) => Err(bad("expected line numbers from 1 and ranges like `3 5-7`, separated by spaces")),
+        Ok(0) | Err(_) => Err(bad(
+            "expected line numbers from 1 and ranges like `3 5-7`, separated by spaces",
+        )),
         Ok(line) => Ok(line),
     };
     let ranges = value
@@ -172,18 +196,14 @@ fn parse_line_ranges(option: &'static str, value: &str) -> Result<Vec<LineRange>
     Ok(ranges)
 }
 
-static SYNTAX_SET: LazyLock<SyntaxSet> = LazyLock::new(|| {
-    let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
-    for (file, source) in EXTRA_SYNTAXES {
-        let definition = SyntaxDefinition::load_from_str(source, true, None)
-            .unwrap_or_else(|error| panic!("bundled syntax src/highlight/syntaxes/{file} is invalid: {error}"));
-        builder.add(definition);
-    }
-    builder.build()
-});
+/// syntect's bundled syntaxes plus ours (`syntaxes/*.sublime-syntax`),
+/// linked at build time by `build_syntaxes.rs`.
+static SYNTAX_DUMP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/syntaxes.packdump"));
 
-/// The syntax set, built once per process. Exposed so callers can force the
-/// (one-off, measurable) build early, e.g. before timing a render.
+static SYNTAX_SET: LazyLock<SyntaxSet> = LazyLock::new(|| syntect::dumps::from_binary(SYNTAX_DUMP));
+
+/// The syntax set, loaded once per process. Exposed so callers can force the
+/// (one-off, measurable) load early, e.g. before timing a render.
 pub fn syntax_set() -> &'static SyntaxSet {
     &SYNTAX_SET
 }
@@ -213,14 +233,25 @@ pub fn is_known_language(language: &str) -> bool {
 pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError> {
     let options = parse_fence_info(info)?;
     let lines: Vec<&str> = code.lines().collect();
-    for (option, ranges) in [("hl_lines", &options.highlighted), ("hide_lines", &options.hidden)] {
+    for (option, ranges) in [
+        ("hl_lines", &options.highlighted),
+        ("hide_lines", &options.hidden),
+    ] {
         if let Some(range) = ranges.iter().find(|range| range.last > lines.len()) {
-            return Err(HighlightError::LineOutOfRange { option, line: range.last, line_count: lines.len() });
+            return Err(HighlightError::LineOutOfRange {
+                option,
+                line: range.last,
+                line_count: lines.len(),
+            });
         }
     }
 
     let syntax = find_syntax(&options.language);
-    let language = if options.language.is_empty() { "text" } else { options.language.as_str() };
+    let language = if options.language.is_empty() {
+        "text"
+    } else {
+        options.language.as_str()
+    };
     let language_attr = escape_html(language);
     let mut html = String::with_capacity(code.len() * 3);
     html.push_str("<pre class=\"code hl-code");
@@ -230,25 +261,56 @@ pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError>
     if options.line_numbers {
         html.push_str(" linenos");
     }
-    write!(html, "\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\"").unwrap();
+    write!(
+        html,
+        "\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\""
+    )
+    .unwrap();
     if let Some(start) = options.first_line_number {
         // CSS counters count up before drawing, so start one below.
-        write!(html, " style=\"counter-reset: code-line {}\"", start.saturating_sub(1)).unwrap();
+        write!(
+            html,
+            " style=\"counter-reset: code-line {}\"",
+            start.saturating_sub(1)
+        )
+        .unwrap();
     }
     html.push('>');
 
     let mut highlighter = syntax.map(|syntax| (ParseState::new(syntax), ScopeStack::new()));
+    let mut after_hidden_lines = false;
     for (index, line) in lines.iter().enumerate() {
         let line_number = index + 1;
         let tokens = match &mut highlighter {
-            Some((parser, scopes)) => Some(highlight_line(parser, scopes, line, language, line_number)?),
+            Some((parser, scopes)) => {
+                Some(highlight_line(parser, scopes, line, language, line_number)?)
+            }
             None => None,
         };
-        if options.hidden.iter().any(|range| range.contains(line_number)) {
+        if options
+            .hidden
+            .iter()
+            .any(|range| range.contains(line_number))
+        {
+            after_hidden_lines = true;
             continue;
         }
-        let tinted = options.highlighted.iter().any(|range| range.contains(line_number));
-        html.push_str(if tinted { "<span class=\"line hl\">" } else { "<span class=\"line\">" });
+        let tinted = options
+            .highlighted
+            .iter()
+            .any(|range| range.contains(line_number));
+        html.push_str(if tinted {
+            "<span class=\"line hl\""
+        } else {
+            "<span class=\"line\""
+        });
+        if options.line_numbers && after_hidden_lines {
+            // Numbers stay those of the source, so skip the hidden ones.
+            let shown = options.first_line_number.unwrap_or(1) + index;
+            write!(html, " style=\"counter-set: code-line {shown}\"").unwrap();
+        }
+        after_hidden_lines = false;
+        html.push('>');
         match tokens {
             Some(tokens) => html.push_str(&tokens),
             None => html.push_str(&escape_html(line)),
@@ -269,19 +331,29 @@ fn highlight_line(
     language: &str,
     line_number: usize,
 ) -> Result<String, HighlightError> {
-    let syntax_error = |message: String| HighlightError::Syntax { language: language.to_string(), line: line_number, message };
+    let syntax_error = |message: String| HighlightError::Syntax {
+        language: language.to_string(),
+        line: line_number,
+        message,
+    };
     let with_newline = format!("{line}\n");
-    let mut operations: Vec<(usize, ScopeStackOp)> =
-        parser.parse_line(&with_newline, syntax_set()).map_err(|error| syntax_error(error.to_string()))?;
+    let mut operations: Vec<(usize, ScopeStackOp)> = parser
+        .parse_line(&with_newline, syntax_set())
+        .map_err(|error| syntax_error(error.to_string()))?;
     // Operations at the newline belong at the end of the line's visible text.
     for (offset, _) in &mut operations {
         *offset = (*offset).min(line.len());
     }
     // Scopes closed right at the start of the line are closed before re-opening
     // the rest, so that no empty spans are written.
-    let leading_pops = operations.iter().take_while(|(offset, op)| *offset == 0 && matches!(op, ScopeStackOp::Pop(_))).count();
+    let leading_pops = operations
+        .iter()
+        .take_while(|(offset, op)| *offset == 0 && matches!(op, ScopeStackOp::Pop(_)))
+        .count();
     for (_, op) in operations.drain(..leading_pops) {
-        scopes.apply(&op).map_err(|error| syntax_error(format!("{error:?}")))?;
+        scopes
+            .apply(&op)
+            .map_err(|error| syntax_error(format!("{error:?}")))?;
     }
     let mut html = String::new();
     for scope in scopes.as_slice() {
@@ -330,13 +402,27 @@ fn escape_html(text: &str) -> String {
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let theme_css = |name: &str| {
-        let theme = themes.themes.get(name).unwrap_or_else(|| panic!("syntect no longer bundles the {name} theme"));
-        let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE).expect("writing CSS to a String cannot fail");
+        let theme = themes
+            .themes
+            .get(name)
+            .unwrap_or_else(|| panic!("syntect no longer bundles the {name} theme"));
+        let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE)
+            .expect("writing CSS to a String cannot fail");
         let highlighter = Highlighter::new(theme);
         for (ours, borrowed) in BORROWED_COLOURS {
-            let colour = highlighter.style_for_stack(&[Scope::new(borrowed).expect("valid scope")]).foreground;
-            let selector: String = ours.split('.').map(|atom| format!(".{CLASS_PREFIX}{atom}")).collect();
-            writeln!(css, "{selector} {{ color: #{:02x}{:02x}{:02x}; }}", colour.r, colour.g, colour.b).unwrap();
+            let colour = highlighter
+                .style_for_stack(&[Scope::new(borrowed).expect("valid scope")])
+                .foreground;
+            let selector: String = ours
+                .split('.')
+                .map(|atom| format!(".{CLASS_PREFIX}{atom}"))
+                .collect();
+            writeln!(
+                css,
+                "{selector} {{ color: #{:02x}{:02x}{:02x}; }}",
+                colour.r, colour.g, colour.b
+            )
+            .unwrap();
         }
         css
     };
@@ -358,8 +444,10 @@ pub fn stylesheet() -> String {
 
 /// Scopes our own syntaxes use that the bundled themes leave uncoloured, and
 /// the scope whose theme colour they take instead.
-const BORROWED_COLOURS: [(&str, &str); 2] =
-    [("entity.name.label", "entity.name.function"), ("entity.name.constant", "entity.name.function")];
+const BORROWED_COLOURS: [(&str, &str); 2] = [
+    ("entity.name.label", "entity.name.function"),
+    ("entity.name.constant", "entity.name.function"),
+];
 
 /// Theme-independent layout of code lines: each line a block (so a tint spans
 /// the full width even when the block scrolls sideways), numbers from a CSS

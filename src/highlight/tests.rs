@@ -3,11 +3,40 @@ use super::*;
 /// Highlights `code` as `info` and asserts that every class in `expected` shows up.
 fn assert_classes(info: &str, code: &str, expected: &[&str]) -> String {
     let html = highlight_fence(info, code).unwrap_or_else(|error| panic!("{info}: {error}"));
-    assert!(!html.contains("code-plain"), "{info} fell back to plain text:\n{html}");
+    assert!(
+        !html.contains("code-plain"),
+        "{info} fell back to plain text:\n{html}"
+    );
     for class in expected {
-        assert!(html.contains(class), "{info}: expected `{class}` in\n{html}");
+        assert!(
+            html.contains(class),
+            "{info}: expected `{class}` in\n{html}"
+        );
     }
     html
+}
+
+/// Each code line's HTML, from just after `<span class="line` (so a tinted
+/// line starts with ` hl"`).
+fn code_lines(html: &str) -> Vec<&str> {
+    html.split("<span class=\"line").skip(1).collect()
+}
+
+/// Asserts that the code line showing `text` has the class `has` but not `lacks`.
+fn assert_line(html: &str, text: &str, has: &str, lacks: &str) {
+    let line = line_with(html, text);
+    assert!(
+        line.contains(has) && !line.contains(lacks),
+        "the line showing `{text}` should have `{has}` and not `{lacks}`: {line}"
+    );
+}
+
+/// The HTML of the one code line showing `text`.
+fn line_with<'a>(html: &'a str, text: &str) -> &'a str {
+    code_lines(html)
+        .into_iter()
+        .find(|line| line.contains(text))
+        .unwrap_or_else(|| panic!("no line shows `{text}` in\n{html}"))
 }
 
 #[test]
@@ -15,9 +44,17 @@ fn c_is_highlighted() {
     let html = assert_classes(
         "c",
         "#include <stdio.h>\nint main(void) { return 0; } /* done */\n",
-        &["hl-source hl-c", "hl-storage hl-type", "hl-keyword hl-control", "hl-comment", "hl-constant hl-numeric"],
+        &[
+            "hl-source hl-c",
+            "hl-storage hl-type",
+            "hl-keyword hl-control",
+            "hl-comment",
+            "hl-constant hl-numeric",
+        ],
     );
-    assert!(html.starts_with("<pre class=\"code hl-code\" data-lang=\"c\"><code class=\"language-c\">"));
+    assert!(
+        html.starts_with("<pre class=\"code hl-code\" data-lang=\"c\"><code class=\"language-c\">")
+    );
     assert!(html.contains("&lt;") && html.contains("stdio.h") && !html.contains("<stdio"));
 }
 
@@ -26,7 +63,14 @@ fn assembly_is_highlighted() {
     assert_classes(
         "asm",
         ".globl start\nstart:  movl $42, %eax # answer\n\tret\n",
-        &["hl-directive", "hl-entity hl-name hl-label", "hl-mnemonic", "hl-register", "hl-constant hl-numeric", "hl-comment"],
+        &[
+            "hl-directive",
+            "hl-entity hl-name hl-label",
+            "hl-mnemonic",
+            "hl-register",
+            "hl-constant hl-numeric",
+            "hl-comment",
+        ],
     );
     assert_classes("s", "\tnop\n", &["hl-mnemonic"]);
 }
@@ -34,7 +78,11 @@ fn assembly_is_highlighted() {
 #[test]
 fn shell_is_highlighted() {
     for info in ["sh", "bash", "shell"] {
-        assert_classes(info, "if [ -n \"$X\" ]; then echo hi; fi # note\n", &["hl-keyword", "hl-string", "hl-comment"]);
+        assert_classes(
+            info,
+            "if [ -n \"$X\" ]; then echo hi; fi # note\n",
+            &["hl-keyword", "hl-string", "hl-comment"],
+        );
     }
 }
 
@@ -43,27 +91,63 @@ fn console_prompts_are_commands_and_output_is_plain() {
     let html = assert_classes(
         "console",
         "$ make -j2 ARCH=lkljs\nCC  arch/lkljs/kernel/setup.o\n# echo \"done\" > /tmp/x\nuser@host:~/src$ ls\n",
-        &["hl-prompt", "hl-meta hl-command", "hl-meta hl-output", "hl-string"],
+        &[
+            "hl-prompt",
+            "hl-meta hl-command",
+            "hl-meta hl-output",
+            "hl-string",
+        ],
     );
-    let output_line = html.lines().find(|line| line.contains("setup.o")).unwrap_or_default();
-    assert!(output_line.contains("hl-output") && !output_line.contains("hl-keyword"), "{output_line}");
+    assert_line(&html, "setup.o", "hl-output", "hl-keyword");
     // The root prompt `# ` is a prompt, not a comment.
-    let root_line = html.split("<span class=\"line\">").find(|line| line.contains("done")).unwrap();
-    assert!(root_line.contains("hl-prompt") && !root_line.contains("hl-comment"), "{root_line}");
+    assert_line(&html, "done", "hl-prompt", "hl-comment");
     assert_classes("shell-session", "$ true\n", &["hl-prompt"]);
+    let bare = highlight_fence("console", "$\nout\n").unwrap();
+    assert!(code_lines(&bare)[0].contains("hl-prompt"), "{bare}");
+    // `$5 off` is output, not a prompt: a prompt is followed by a space or the line end.
+    assert!(
+        !highlight_fence("console", "$5 off\n")
+            .unwrap()
+            .contains("hl-prompt")
+    );
 }
 
 #[test]
 fn python_makefile_diff_javascript_rust_are_highlighted() {
-    assert_classes("python", "def f(x):\n    return x + 1  # inc\n", &["hl-source hl-python", "hl-storage", "hl-keyword", "hl-comment"]);
+    assert_classes(
+        "python",
+        "def f(x):\n    return x + 1  # inc\n",
+        &[
+            "hl-source hl-python",
+            "hl-storage",
+            "hl-keyword",
+            "hl-comment",
+        ],
+    );
     assert_classes("py", "import os\n", &["hl-keyword"]);
-    assert_classes("makefile", "all: boot.js\n\temcc -o $@ $^ # link\n", &["hl-source hl-makefile", "hl-comment"]);
+    assert_classes(
+        "makefile",
+        "all: boot.js\n\temcc -o $@ $^ # link\n",
+        &["hl-source hl-makefile", "hl-comment"],
+    );
     assert_classes("make", "X := 1\n", &["hl-source hl-makefile"]);
-    assert_classes("diff", "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n", &["hl-markup hl-inserted", "hl-markup hl-deleted"]);
+    assert_classes(
+        "diff",
+        "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n",
+        &["hl-markup hl-inserted", "hl-markup hl-deleted"],
+    );
     assert_classes("patch", "+new\n", &["hl-markup hl-inserted"]);
-    assert_classes("js", "const x = await fetch('boot.wasm'); // go\n", &["hl-source hl-js", "hl-storage", "hl-string", "hl-comment"]);
+    assert_classes(
+        "js",
+        "const x = await fetch('boot.wasm'); // go\n",
+        &["hl-source hl-js", "hl-storage", "hl-string", "hl-comment"],
+    );
     assert_classes("javascript", "let a = 1;\n", &["hl-source hl-js"]);
-    assert_classes("rust", "fn main() { let x: u8 = 1; }\n", &["hl-source hl-rust", "hl-storage", "hl-constant hl-numeric"]);
+    assert_classes(
+        "rust",
+        "fn main() { let x: u8 = 1; }\n",
+        &["hl-source hl-rust", "hl-storage", "hl-constant hl-numeric"],
+    );
     assert_classes("rs", "fn f() {}\n", &["hl-source hl-rust"]);
 }
 
@@ -86,8 +170,12 @@ fn toml_is_highlighted() {
     );
     // A multi-line string keeps its scope on the following lines.
     let html = assert_classes("toml", "s = \"\"\"\nfirst\nsecond\"\"\"\nk = 1\n", &[]);
-    let second = html.split("<span class=\"line\">").find(|line| line.starts_with("<span class=\"hl-source hl-toml\"><span class=\"hl-string") && line.contains("second")).is_some();
-    assert!(second, "the continued string line re-opens its spans:\n{html}");
+    let second = line_with(&html, "second")
+        .starts_with("\"><span class=\"hl-source hl-toml\"><span class=\"hl-string");
+    assert!(
+        second,
+        "the continued string line re-opens its spans:\n{html}"
+    );
 }
 
 #[test]
@@ -105,15 +193,19 @@ fn kconfig_and_dot_config_are_highlighted() {
         ],
     );
     // Help text ends at the next less-indented line.
-    let next = html.split("<span class=\"line\">").find(|line| line.contains("NEXT")).unwrap();
-    assert!(next.contains("hl-entry") && !next.contains("hl-help"), "{next}");
-    let says = html.split("<span class=\"line\">").find(|line| line.contains("Say Y")).unwrap();
-    assert!(says.contains("hl-help") && !says.contains("hl-tristate"), "{says}");
+    assert_line(&html, "NEXT", "hl-entry", "hl-help");
+    assert_line(&html, "Say Y", "hl-help", "hl-tristate");
 
     assert_classes(
         "config",
         "CONFIG_LKLJS=y\nCONFIG_CMDLINE=\"console=hvc0\"\nCONFIG_NR_CPUS=2\n# CONFIG_SMP is not set\n",
-        &["hl-variable hl-other hl-constant", "hl-constant hl-language hl-tristate", "hl-string", "hl-constant hl-numeric", "hl-unset"],
+        &[
+            "hl-variable hl-other hl-constant",
+            "hl-constant hl-language hl-tristate",
+            "hl-string",
+            "hl-constant hl-numeric",
+            "hl-unset",
+        ],
     );
 }
 
@@ -141,7 +233,7 @@ fn llvm_ir_is_highlighted() {
 #[test]
 fn highlighted_lines_are_marked_and_others_are_not() {
     let html = highlight_fence("c,hl_lines=1 3-4", "a;\nb;\nc;\nd;\ne;\n").unwrap();
-    let lines: Vec<&str> = html.split("<span class=\"line").skip(1).collect();
+    let lines = code_lines(&html);
     assert_eq!(lines.len(), 5);
     let tinted: Vec<bool> = lines.iter().map(|line| line.starts_with(" hl\"")).collect();
     assert_eq!(tinted, [true, false, true, true, false]);
@@ -150,36 +242,77 @@ fn highlighted_lines_are_marked_and_others_are_not() {
 #[test]
 fn lines_are_self_contained_even_inside_multi_line_tokens() {
     let html = highlight_fence("c,hl_lines=2", "/* one\n two */ int x;\n").unwrap();
-    for line in html.split("<span class=\"line").skip(1) {
+    for line in code_lines(&html) {
         let opened = line.matches("<span").count();
         let closed = line.matches("</span>").count();
         // Each line closes its own spans plus the line span itself.
         assert_eq!(closed, opened + 1, "unbalanced line: {line}");
     }
     let second = html.split("<span class=\"line hl\">").nth(1).unwrap();
-    assert!(second.contains("hl-comment hl-block"), "comment re-opened on line 2: {second}");
+    assert!(
+        second.contains("hl-comment hl-block"),
+        "comment re-opened on line 2: {second}"
+    );
 }
 
 #[test]
 fn hidden_lines_are_left_out_and_numbers_are_requested() {
-    let html = highlight_fence("python,hide_lines=1,linenostart=10", "import secret\nprint(1)\n").unwrap();
+    let html = highlight_fence(
+        "python,hide_lines=1,linenostart=10",
+        "import secret\nprint(1)\n",
+    )
+    .unwrap();
     assert!(!html.contains("secret"));
     assert!(html.contains("print"));
     assert!(html.contains("class=\"code hl-code linenos\""));
     assert!(html.contains("style=\"counter-reset: code-line 9\""));
-    assert!(highlight_fence("c, linenos", "x;\n").unwrap().contains(" linenos\""));
+    assert!(
+        highlight_fence("c, linenos", "x;\n")
+            .unwrap()
+            .contains(" linenos\"")
+    );
+    // Lines after hidden ones keep their source numbers.
+    let html = highlight_fence(
+        "text,linenos,hide_lines=2-3",
+        "one\ntwo\nthree\nfour\nfive\n",
+    )
+    .unwrap();
+    let lines = code_lines(&html);
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("\">one"), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("\" style=\"counter-set: code-line 4\">four"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("\">five"), "{}", lines[2]);
 }
 
 #[test]
 fn everything_is_escaped() {
     for info in ["c", "console", "toml", "nosuchlanguage", ""] {
-        let html = highlight_fence(info, "a < b && c > \"d\" '<script>'\n$ echo </code></pre>\n").unwrap();
-        assert!(!html.contains("<script>") && !html.contains("< b") && !html.contains("</code></pre>\n"), "{info}: {html}");
-        assert!(html.contains("&lt;") && html.contains("&amp;&amp;"), "{info}: {html}");
+        let html = highlight_fence(
+            info,
+            "a < b && c > \"d\" '<script>'\n$ echo </code></pre>\n",
+        )
+        .unwrap();
+        assert!(
+            !html.contains("<script>")
+                && !html.contains("< b")
+                && !html.contains("</code></pre>\n"),
+            "{info}: {html}"
+        );
+        assert!(
+            html.contains("&lt;") && html.contains("&amp;&amp;"),
+            "{info}: {html}"
+        );
         assert_eq!(html.matches("</code></pre>").count(), 1);
     }
     let html = highlight_fence("x\"><script>", "x\n").unwrap();
-    assert!(html.contains("data-lang=\"x&quot;&gt;&lt;script&gt;\""), "{html}");
+    assert!(
+        html.contains("data-lang=\"x&quot;&gt;&lt;script&gt;\""),
+        "{html}"
+    );
 }
 
 #[test]
@@ -192,11 +325,20 @@ fn unknown_and_plain_languages_are_escaped_plain_text() {
     );
     for info in ["", "text", "TEXT", "plain"] {
         let html = highlight_fence(info, "int x;\n").unwrap();
-        assert!(html.contains("code-plain") && !html.contains("hl-storage"), "{info}: {html}");
+        assert!(
+            html.contains("code-plain") && !html.contains("hl-storage"),
+            "{info}: {html}"
+        );
     }
-    assert!(highlight_fence("", "x\n").unwrap().contains("data-lang=\"text\""));
+    assert!(
+        highlight_fence("", "x\n")
+            .unwrap()
+            .contains("data-lang=\"text\"")
+    );
     assert!(!is_known_language("brainfart"));
-    for language in ["c", "C", "console", "toml", "kconfig", "llvm", "asm", "text", "", "diff", "make"] {
+    for language in [
+        "c", "C", "console", "toml", "kconfig", "llvm", "asm", "text", "", "diff", "make",
+    ] {
         assert!(is_known_language(language), "{language}");
     }
 }
@@ -204,44 +346,110 @@ fn unknown_and_plain_languages_are_escaped_plain_text() {
 #[test]
 fn unknown_option_is_an_error_that_says_what_is_allowed() {
     let error = highlight_fence("c,hl_line=3", "x\n").unwrap_err();
-    assert!(matches!(&error, HighlightError::UnknownOption(option) if option == "hl_line=3"), "{error:?}");
+    assert!(
+        matches!(&error, HighlightError::UnknownOption(option) if option == "hl_line=3"),
+        "{error:?}"
+    );
     let message = error.to_string();
-    assert!(message.contains("hl_line=3") && message.contains("hl_lines=") && message.contains("linenos"), "{message}");
-    assert!(matches!(highlight_fence("rust ignore", "x\n"), Err(HighlightError::UnknownOption(option)) if option == "ignore"));
-    assert!(matches!(highlight_fence("c,linenos=yes", "x\n"), Err(HighlightError::UnknownOption(_))));
+    assert!(
+        message.contains("hl_line=3")
+            && message.contains("hl_lines=")
+            && message.contains("linenos"),
+        "{message}"
+    );
+    assert!(
+        matches!(highlight_fence("rust ignore", "x\n"), Err(HighlightError::UnknownOption(option)) if option == "ignore")
+    );
+    assert!(matches!(
+        highlight_fence("c,linenos=yes", "x\n"),
+        Err(HighlightError::UnknownOption(_))
+    ));
 }
 
 #[test]
 fn bad_line_numbers_are_errors() {
-    for info in ["c,hl_lines=0", "c,hl_lines=two", "c,hl_lines=5-3", "c,hl_lines=", "c,linenostart=-1"] {
+    for info in [
+        "c,hl_lines=0",
+        "c,hl_lines=two",
+        "c,hl_lines=5-3",
+        "c,hl_lines=",
+        "c,linenostart=-1",
+    ] {
         let error = highlight_fence(info, "x\n").unwrap_err();
-        assert!(matches!(error, HighlightError::BadOptionValue { .. }), "{info}: {error:?}");
+        assert!(
+            matches!(error, HighlightError::BadOptionValue { .. }),
+            "{info}: {error:?}"
+        );
     }
     let error = highlight_fence("c,hl_lines=2-9", "a\nb\nc\n").unwrap_err();
-    assert_eq!(error.to_string(), "code block option `hl_lines` names line 9, but the block has only 3 lines");
+    assert_eq!(
+        error.to_string(),
+        "code block option `hl_lines` names line 9, but the block has only 3 lines"
+    );
 }
 
 #[test]
 fn output_is_deterministic() {
     let code = "int main(void) { return 0; }\n";
-    assert_eq!(highlight_fence("c", code).unwrap(), highlight_fence("c", code).unwrap());
+    assert_eq!(
+        highlight_fence("c", code).unwrap(),
+        highlight_fence("c", code).unwrap()
+    );
     assert_eq!(stylesheet(), stylesheet());
 }
 
 #[test]
 fn stylesheet_has_a_light_and_a_dark_theme_and_line_styles() {
     let css = stylesheet();
-    let dark_at = css.find("@media screen and (prefers-color-scheme: dark)").expect("dark block");
-    let light_at = css.find("@media not all and (prefers-color-scheme: dark), print").expect("light block");
-    assert!(css.contains("theme \"GitHub\"") && css.contains("theme \"Base16 Ocean Dark\""), "both theme names");
-    let (light, dark) = if light_at < dark_at { (&css[light_at..dark_at], &css[dark_at..]) } else { (&css[light_at..], &css[dark_at..light_at]) };
+    let dark_at = css
+        .find("@media screen and (prefers-color-scheme: dark)")
+        .expect("dark block");
+    let light_at = css
+        .find("@media not all and (prefers-color-scheme: dark), print")
+        .expect("light block");
+    assert!(
+        css.contains("theme \"GitHub\"") && css.contains("theme \"Base16 Ocean Dark\""),
+        "both theme names"
+    );
+    let (light, dark) = if light_at < dark_at {
+        (&css[light_at..dark_at], &css[dark_at..])
+    } else {
+        (&css[light_at..], &css[dark_at..light_at])
+    };
     for block in [light, dark] {
-        assert!(block.contains(".hl-code {") && block.contains("background-color"), "{block}");
-        assert!(block.contains(".hl-comment") && block.contains(".line.hl"), "{block}");
-        assert!(block.contains(".hl-entity.hl-name.hl-label { color: #"), "{block}");
+        assert!(
+            block.contains(".hl-code {") && block.contains("background-color"),
+            "{block}"
+        );
+        assert!(
+            block.contains(".hl-comment") && block.contains(".line.hl"),
+            "{block}"
+        );
+        assert!(
+            block.contains(".hl-entity.hl-name.hl-label { color: #"),
+            "{block}"
+        );
     }
     assert!(css.contains(".hl-code .line { display: block; }"));
     assert!(css.contains("counter(code-line)"));
     // Balanced braces: the two theme blocks are closed.
     assert_eq!(css.matches('{').count(), css.matches('}').count());
+}
+
+#[test]
+fn webassembly_text_is_highlighted() {
+    assert_classes(
+        "wat",
+        "(module ;; tiny\n  (func $add (param $a i32) (result i32)\n    local.get $a\n    i32.const 42\n    i32.add)\n  (export \"add\" (func $add)))\n",
+        &[
+            "hl-comment",
+            "hl-declaration",
+            "hl-storage hl-type",
+            "hl-variable",
+            "hl-instruction",
+            "hl-constant hl-numeric",
+            "hl-string",
+        ],
+    );
+    assert!(is_known_language("wasm"));
 }

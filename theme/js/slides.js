@@ -7,6 +7,7 @@
 //
 // Test hooks on <html>: data-slide (current, 1-based), data-slide-count,
 // data-overview ("open"/"closed"), data-deck-ready ("true" once running);
+// data-overflow="true" on each slide whose content does not fit;
 // and window.lkljsDeck with go(n), next(), prev(), toggleOverview(), openNotes().
 (() => {
   'use strict';
@@ -88,8 +89,8 @@
     } catch (_) {
       return null;
     }
-    const slide = target && target.closest('.slide');
-    return slide ? slides.indexOf(slide) : null;
+    const index = target ? slides.indexOf(target.closest('.slide')) : -1;
+    return index >= 0 ? index : null;
   }
 
   // history: "push" adds an entry (so back/forward walk the slides),
@@ -231,33 +232,42 @@
     const nextSlide = view.querySelector('.speaker-next-slide');
     const notes = view.querySelector('.speaker-notes');
 
-    // The timer counts running time only: pausing banks what has elapsed.
-    let banked = 0;
-    let runningSince = performance.now();
-    const elapsed = () => banked + (runningSince === null ? 0 : performance.now() - runningSince);
+    // The timer counts running time only: pausing banks what has elapsed. It
+    // is kept per tab, so a live reload during a rehearsal does not reset it.
+    const timerKey = `lkljs-deck-timer:${location.pathname}`;
+    let state = { banked: 0, startedAt: Date.now() };
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(timerKey) || 'null');
+      if (saved && Number.isFinite(saved.banked) && (saved.startedAt === null || Number.isFinite(saved.startedAt))) {
+        state = saved;
+      }
+    } catch (_) { /* storage unavailable or corrupt: start afresh */ }
+    const save = () => {
+      try { sessionStorage.setItem(timerKey, JSON.stringify(state)); } catch (_) { /* not kept */ }
+    };
+    const elapsed = () => state.banked + (state.startedAt === null ? 0 : Date.now() - state.startedAt);
     const showTime = () => {
-      const seconds = Math.floor(elapsed() / 1000);
+      const seconds = Math.floor(Math.max(elapsed(), 0) / 1000);
       const two = (n) => String(n).padStart(2, '0');
       const hours = Math.floor(seconds / 3600);
       timer.textContent = `${hours ? `${hours}:` : ''}${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+      pause.textContent = state.startedAt === null ? 'Resume' : 'Pause';
     };
     setInterval(showTime, 250);
     pause.addEventListener('click', () => {
-      if (runningSince === null) {
-        runningSince = performance.now();
-        pause.textContent = 'Pause';
-      } else {
-        banked = elapsed();
-        runningSince = null;
-        pause.textContent = 'Resume';
-      }
+      state = state.startedAt === null
+        ? { banked: state.banked, startedAt: Date.now() }
+        : { banked: elapsed(), startedAt: null };
+      save();
       showTime();
     });
     view.querySelector('.speaker-reset').addEventListener('click', () => {
-      banked = 0;
-      if (runningSince !== null) runningSince = performance.now();
+      state = { banked: 0, startedAt: state.startedAt === null ? null : Date.now() };
+      save();
       showTime();
     });
+    save();
+    showTime();
 
     return {
       update() {
@@ -307,6 +317,41 @@
     toastTimer = setTimeout(() => { box.hidden = true; }, 4000);
   }
 
+  // ----- Keyboard help (?) -----
+
+  const SHORTCUTS = [
+    ['→ ↓ Space Page Down', 'next slide'],
+    ['← ↑ Shift+Space Page Up', 'previous slide'],
+    ['Home / End', 'first / last slide'],
+    ['number, then Enter', 'go to that slide'],
+    ['O or Esc', 'overview of all slides'],
+    ['S', 'speaker notes window'],
+    ['F', 'full screen'],
+    ['?', 'this help'],
+  ];
+  let help = null;
+  function toggleHelp(open = !help || help.hidden) {
+    if (!help) {
+      help = document.createElement('div');
+      help.className = 'deck-help';
+      help.setAttribute('role', 'dialog');
+      help.setAttribute('aria-label', 'Keyboard shortcuts');
+      const list = document.createElement('dl');
+      for (const [keys, action] of SHORTCUTS) {
+        const term = document.createElement('dt');
+        term.textContent = keys;
+        const description = document.createElement('dd');
+        description.textContent = action;
+        list.append(term, description);
+      }
+      help.append(list);
+      help.addEventListener('click', () => toggleHelp(false));
+      document.body.append(help);
+    }
+    help.hidden = !open;
+    root.dataset.help = open ? 'open' : 'closed';
+  }
+
   // ----- Keyboard and touch -----
 
   function isTyping(target) {
@@ -315,6 +360,12 @@
 
   document.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    if (help && !help.hidden && event.key !== '?') {
+      // Any key closes the help; Escape and the like do nothing else.
+      toggleHelp(false);
+      event.preventDefault();
+      return;
+    }
     const overviewOpen = root.dataset.overview === 'open';
     const row = overviewOpen ? overviewColumns() : 1;
     let handled = true;
@@ -367,6 +418,9 @@
       case 'S':
         openNotes();
         break;
+      case '?':
+        toggleHelp();
+        break;
       default:
         if (/^[0-9]$/.test(event.key)) {
           // Typing a number then Enter jumps to that slide.
@@ -399,13 +453,33 @@
     }
   }, { passive: true });
 
+  // Slides are laid out even while hidden, so content taller than the stage
+  // can be found at once: tell the author (console) and tests (data-overflow).
+  function reportOverflow() {
+    slides.forEach((slide, index) => {
+      const body = slide.querySelector('.slide-body') || slide;
+      const overflows = body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1;
+      if (overflows) {
+        slide.dataset.overflow = 'true';
+        console.warn(`Slide ${index + 1} does not fit the ${STAGE_WIDTH}x${STAGE_HEIGHT} stage; its end is cut off.`);
+      } else {
+        delete slide.dataset.overflow;
+      }
+    });
+  }
+
   // ----- Start -----
 
-  if (notesMode) speakerView = buildSpeakerView();
+  if (notesMode) {
+    speakerView = buildSpeakerView();
+    document.title = `Speaker notes: ${document.title}`;
+  }
   const start = indexFromHash(location.hash);
   // Keep a valid fragment as it is (a heading id, say); rewrite only bad ones.
   go(start === null ? 0 : start, { history: start === null && location.hash ? 'replace' : 'none', broadcast: false });
   if (notesMode) channel.post({ type: 'hello' });
+  if (document.readyState === 'complete') reportOverflow();
+  else window.addEventListener('load', reportOverflow, { once: true });
 
   window.lkljsDeck = Object.freeze({
     count,
