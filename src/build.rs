@@ -174,6 +174,8 @@ pub struct SiteBuilder {
     source_errors: BTreeMap<PathBuf, Diagnostic>,
     bodies: HashMap<PathBuf, (u64, PageBody)>,
     pages: HashMap<PathBuf, (u64, PageOutput)>,
+    /// What the last sync wrote (serve only).
+    synced: Option<OutputTree>,
 }
 
 const CONTENT: &str = "content";
@@ -197,16 +199,13 @@ impl SiteBuilder {
             source_errors: BTreeMap::new(),
             bodies: HashMap::new(),
             pages: HashMap::new(),
+            synced: None,
         })
     }
 
     /// Replaces the demo step's outcome (tests use it to publish fake artefacts).
     pub fn set_demo(&mut self, demo: DemoState) {
         self.demo = demo;
-    }
-
-    fn shown(&self, relative: &Path) -> PathBuf {
-        relative.to_path_buf()
     }
 
     /// Reads everything and runs the demo step.
@@ -228,7 +227,7 @@ impl SiteBuilder {
 
     fn reload_config(&mut self) -> Result<(), Diagnostic> {
         let relative = Path::new(CONTENT).join(SITE_CONFIG);
-        let config = crate::config::load(&self.root.join(&relative), &self.shown(&relative), self.options.base_url.as_deref())?;
+        let config = crate::config::load(&self.root.join(&relative), &relative, self.options.base_url.as_deref())?;
         self.config = Some(config);
         Ok(())
     }
@@ -236,7 +235,7 @@ impl SiteBuilder {
     fn reload_templates(&mut self) -> Result<(), Vec<Diagnostic>> {
         let relative = Path::new(THEME).join(TEMPLATES);
         self.templates = None;
-        self.templates = Some(Templates::load(&self.root.join(&relative), &self.shown(&relative))?);
+        self.templates = Some(Templates::load(&self.root.join(&relative), &relative)?);
         Ok(())
     }
 
@@ -248,49 +247,14 @@ impl SiteBuilder {
     }
 
     fn rescan_content(&mut self) {
-        self.sources.clear();
-        self.source_errors.clear();
-        match content::scan(&self.root.join(CONTENT), Path::new(CONTENT)) {
-            Ok((files, assets)) => {
-                self.sources = files.into_iter().map(|file| (file.source.clone(), file)).collect();
-                self.content_assets = assets;
-            }
-            Err(errors) => {
-                // Keep going with what could be read, so that every error is reported.
-                for error in errors {
-                    let key = error.file.strip_prefix(CONTENT).map(Path::to_path_buf).unwrap_or_else(|_| error.file.clone());
-                    self.source_errors.insert(key, error);
-                }
-                if let Ok((files, assets)) = content::scan(&self.root.join(CONTENT), Path::new(CONTENT)).or_else(|_| self.scan_readable()) {
-                    self.sources = files.into_iter().map(|file| (file.source.clone(), file)).collect();
-                    self.content_assets = assets;
-                }
-            }
-        }
-    }
-
-    /// Like [`content::scan`], but keeps every file that parses.
-    fn scan_readable(&self) -> Result<(Vec<SourceFile>, BTreeSet<PathBuf>), ()> {
-        let content_dir = self.root.join(CONTENT);
-        let mut files = Vec::new();
-        let mut assets = BTreeSet::new();
-        for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let relative = entry.path().strip_prefix(&content_dir).expect("below the walked root").to_path_buf();
-            if relative == Path::new(SITE_CONFIG) || relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
-                continue;
-            }
-            if relative.extension().is_some_and(|extension| extension == "md") {
-                if let Ok(parsed) = content::read_source(entry.path(), &Path::new(CONTENT).join(&relative)) {
-                    files.push(SourceFile { source: relative, parsed });
-                }
-            } else {
-                assets.insert(relative);
-            }
-        }
-        Ok((files, assets))
+        let scan = content::scan(&self.root.join(CONTENT), Path::new(CONTENT));
+        self.sources = scan.files.into_iter().map(|file| (file.source.clone(), file)).collect();
+        self.content_assets = scan.assets;
+        self.source_errors = scan
+            .problems
+            .into_iter()
+            .map(|problem| (problem.file.strip_prefix(CONTENT).map(Path::to_path_buf).unwrap_or_else(|_| problem.file.clone()), problem))
+            .collect();
     }
 
     /// Renders the whole output in memory, reusing cached pages whose inputs did not change.
@@ -336,8 +300,7 @@ impl SiteBuilder {
         // template and link errors are reported in the same run.
 
         // Templates, for the pages whose Markdown or navigation changed.
-        let sidebar = serde_json::to_value(sidebar(&site, &base_path)).unwrap_or_default();
-        let common = Common { config, base_path: &base_path, assets: &self.theme.urls, sidebar: &sidebar };
+        let common = Common { config, base_path: &base_path, assets: &self.theme.urls };
         let demo_view = DemoView { available: self.demo.manifest.is_some(), manifest: self.demo.manifest.as_ref(), placeholder: self.demo.placeholder.as_deref() };
         let page_epoch = fingerprint(&(
             nav_fingerprint(&site),
@@ -408,7 +371,7 @@ impl SiteBuilder {
             let origin = if path.starts_with("demo/") { "the demo step".to_string() } else { format!("the theme ({path})") };
             add(&mut tree, path.clone(), file.clone(), origin, &mut diagnostics);
         }
-        match render_not_found(&common, templates) {
+        match render_not_found(&site, &common, templates) {
             Ok(html) => add(&mut tree, "404.html".into(), OutputFile::Bytes(html), "theme/templates/404.html".into(), &mut diagnostics),
             Err(error) => diagnostics.push(error),
         }
@@ -455,7 +418,8 @@ impl SiteBuilder {
     /// Brings the output directory in line with a fresh composition.
     fn compose_and_sync(&mut self, only_css_inputs: bool) -> Result<crate::serve::BuildSummary, BuildError> {
         let (tree, _) = self.compose()?;
-        let changed = publish::sync(&tree, &self.output)?;
+        let changed = publish::sync(&tree, &self.output, self.synced.as_ref())?;
+        self.synced = Some(tree);
         let only_css = only_css_inputs && changed.iter().any(|path| assets::is_hashed_stylesheet(path));
         let changed_urls = changed.iter().map(|path| url_of_output(path)).collect();
         Ok(crate::serve::BuildSummary { changed_urls, only_css })
@@ -631,19 +595,29 @@ struct DemoView<'a> {
     placeholder: Option<&'a str>,
 }
 
-fn sidebar(site: &Site, base_path: &str) -> Vec<NavEntry> {
-    fn entries(site: &Site, parent: usize, base_path: &str) -> Vec<NavEntry> {
-        site.pages[parent]
-            .children
-            .iter()
-            .filter(|&&child| site.pages[child].kind != PageKind::Deck)
-            .map(|&child| {
-                let page = &site.pages[child];
-                NavEntry { title: page.front.title.clone(), url: format!("{base_path}{}", page.path), kind: page.kind, children: entries(site, child, base_path) }
+/// The sidebar as seen from one page: every top-level entry, with the
+/// children of the sections on the way to the current page expanded. (A fully
+/// expanded tree on every page would make the output grow with the square of
+/// the number of pages.)
+fn sidebar(site: &Site, base_path: &str, current: Option<usize>) -> Vec<NavEntry> {
+    let mut open = BTreeSet::new();
+    let mut cursor = current;
+    while let Some(index) = cursor {
+        open.insert(index);
+        cursor = site.pages[index].parent;
+    }
+    let entries = |parent: usize| -> Vec<usize> { site.pages[parent].children.iter().copied().filter(|&child| site.pages[child].kind != PageKind::Deck).collect() };
+    fn build(site: &Site, base_path: &str, open: &BTreeSet<usize>, indices: Vec<usize>, entries: &dyn Fn(usize) -> Vec<usize>) -> Vec<NavEntry> {
+        indices
+            .into_iter()
+            .map(|index| {
+                let page = &site.pages[index];
+                let children = if open.contains(&index) { build(site, base_path, open, entries(index), entries) } else { Vec::new() };
+                NavEntry { title: page.front.title.clone(), url: format!("{base_path}{}", page.path), kind: page.kind, children }
             })
             .collect()
     }
-    if site.pages.is_empty() { Vec::new() } else { entries(site, 0, base_path) }
+    if site.pages.is_empty() { Vec::new() } else { build(site, base_path, &open, entries(0), &entries) }
 }
 
 fn page_link(site: &Site, index: usize, base_path: &str) -> PageLink {
@@ -670,7 +644,7 @@ fn render_page(site: &Site, index: usize, body: &PageBody, common: &Common, demo
     let url = format!("{base_path}{}", page.path);
     let html = if page.kind == PageKind::Deck {
         let deck = DeckView { title: &page.front.title, description: &page.front.description, url };
-        render::context(common, serde_json::json!({ "deck": deck, "slides": body.slides, "demo": demo }))
+        render::context(common, serde_json::json!({ "deck": deck, "slides": body.slides, "demo": demo, "sidebar": sidebar(site, base_path, Some(index)) }))
             .and_then(|context| templates.render(template, &context))?
     } else {
         let position = site.reading_order.iter().position(|&candidate| candidate == index);
@@ -710,14 +684,20 @@ fn render_page(site: &Site, index: usize, body: &PageBody, common: &Common, demo
             source: page.source.to_string_lossy().replace('\\', "/"),
             has_demo: body.main.html.contains("data-demo-console"),
         };
-        let specific = serde_json::json!({ "page": view, "prev": prev, "next": next, "ancestors": ancestors, "children": children, "demo": demo });
+        let specific = serde_json::json!({
+            "page": view, "prev": prev, "next": next, "ancestors": ancestors, "children": children, "demo": demo,
+            "sidebar": sidebar(site, base_path, Some(index)),
+        });
         render::context(common, specific).and_then(|context| templates.render(template, &context))?
     };
     Ok(PageOutput { ids: element_ids(&html), html: minify_html(&html) })
 }
 
-fn render_not_found(common: &Common, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
-    let specific = serde_json::json!({ "page": { "title": "Page not found", "url": format!("{}404.html", common.base_path), "description": "", "toc": [], "content": "" } });
+fn render_not_found(site: &Site, common: &Common, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
+    let specific = serde_json::json!({
+        "page": { "title": "Page not found", "url": format!("{}404.html", common.base_path), "description": "", "toc": [], "content": "" },
+        "sidebar": sidebar(site, common.base_path, None),
+    });
     let html = render::context(common, specific).and_then(|context| templates.render("404.html", &context))?;
     Ok(minify_html(&html))
 }

@@ -83,19 +83,29 @@ pub struct SourceFile {
     pub parsed: front_matter::Parsed,
 }
 
-/// Reads and parses every file under `content_dir`. `shown_as` is how the
-/// directory is named in messages (e.g. `content`).
-pub fn scan(content_dir: &Path, shown_as: &Path) -> Result<(Vec<SourceFile>, BTreeSet<PathBuf>), Vec<Diagnostic>> {
-    let mut files = Vec::new();
-    let mut assets = BTreeSet::new();
-    let mut diagnostics = Vec::new();
+/// Everything read from the content directory.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    /// Markdown files that parsed.
+    pub files: Vec<SourceFile>,
+    /// Every other file, relative to the content directory.
+    pub assets: BTreeSet<PathBuf>,
+    /// Files that could not be read or parsed.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads and parses every file under `content_dir`, keeping the files that
+/// parse so that one run can report the problems of all the others too.
+/// `shown_as` is how the directory is named in messages (e.g. `content`).
+pub fn scan(content_dir: &Path, shown_as: &Path) -> Scan {
+    let mut scan = Scan::default();
     let walker = walkdir::WalkDir::new(content_dir).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name())) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
                 let path = error.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.to_path_buf());
-                diagnostics.push(Diagnostic::new(path, format!("cannot read: {error}")));
+                scan.problems.push(Diagnostic::new(path, format!("cannot read: {error}")));
                 continue;
             }
         };
@@ -108,14 +118,14 @@ pub fn scan(content_dir: &Path, shown_as: &Path) -> Result<(Vec<SourceFile>, BTr
         }
         if relative.extension().is_some_and(|extension| extension == "md") {
             match read_source(entry.path(), &shown_as.join(&relative)) {
-                Ok(parsed) => files.push(SourceFile { source: relative, parsed }),
-                Err(diagnostic) => diagnostics.push(diagnostic),
+                Ok(parsed) => scan.files.push(SourceFile { source: relative, parsed }),
+                Err(diagnostic) => scan.problems.push(diagnostic),
             }
         } else {
-            assets.insert(relative);
+            scan.assets.insert(relative);
         }
     }
-    if diagnostics.is_empty() { Ok((files, assets)) } else { Err(diagnostics) }
+    scan
 }
 
 /// Reads and parses one Markdown file; `shown_as` names it in errors.

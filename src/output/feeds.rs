@@ -46,12 +46,17 @@ pub struct FeedInfo<'a> {
     pub fallback_date: OffsetDateTime,
 }
 
-/// An Atom feed, newest first. Undated entries use the feed's date, which is
-/// the newest page date, so that the feed never contains the build's clock.
+/// How many entries the feed carries: the newest ones, as feed readers expect.
+pub const FEED_ENTRIES: usize = 30;
+
+/// An Atom feed of the newest [`FEED_ENTRIES`] entries, newest first. Undated
+/// entries use the feed's date, which is the newest page date, so that the feed
+/// never contains the build's clock.
 pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
     let updated = entries.iter().filter_map(|entry| entry.date).max().unwrap_or(info.fallback_date);
     let mut sorted: Vec<&FeedEntry> = entries.iter().collect();
     sorted.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.permalink.cmp(&b.permalink)));
+    sorted.truncate(FEED_ENTRIES);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
         escape(info.language),
@@ -120,6 +125,10 @@ mod tests {
         let old = xml.find("/old/").unwrap();
         assert!(new < old);
         assert!(xml.contains("&lt;p&gt;x &amp; y&lt;/p&gt;"));
+        let many: Vec<FeedEntry> = (0..40).map(|day| entry("page", Some(day * 86_400))).collect();
+        let xml = atom(&info, &many);
+        assert_eq!(xml.matches("<entry>").count(), FEED_ENTRIES);
+        assert!(xml.contains("<updated>1970-02-09T00:00:00Z</updated>"), "the newest entry is kept");
     }
 
     #[test]

@@ -138,12 +138,18 @@ fn same_content(path: &Path, file: &OutputFile) -> bool {
 }
 
 /// Brings `output` in line with the tree, touching only what differs.
+/// `previous` is the tree of the last sync, if any: generated files equal to
+/// it are taken to be on disk already, which spares reading them back.
 /// Returns the changed paths (written or removed), sorted.
-pub fn sync(tree: &OutputTree, output: &Path) -> Result<Vec<String>, PublishError> {
+pub fn sync(tree: &OutputTree, output: &Path, previous: Option<&OutputTree>) -> Result<Vec<String>, PublishError> {
     let mut changed = Vec::new();
     std::fs::create_dir_all(output).map_err(io("create", output))?;
     for (path, file) in tree {
         let target = output.join(path);
+        let unchanged_since_last_sync = matches!(file, OutputFile::Bytes(_)) && previous.and_then(|previous| previous.get(path)) == Some(file);
+        if unchanged_since_last_sync && target.exists() {
+            continue;
+        }
         if !same_content(&target, file) {
             write_file(&target, file)?;
             changed.push(path.clone());
@@ -193,10 +199,14 @@ mod tests {
     fn sync_writes_only_what_changed_and_removes_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("out");
-        assert_eq!(sync(&tree(&[("a.html", "1"), ("d/b.html", "2")]), &output).unwrap(), ["a.html", "d/b.html"]);
-        assert_eq!(sync(&tree(&[("a.html", "1"), ("c.html", "3")]), &output).unwrap(), ["c.html", "d/b.html"]);
+        let first = tree(&[("a.html", "1"), ("d/b.html", "2")]);
+        assert_eq!(sync(&first, &output, None).unwrap(), ["a.html", "d/b.html"]);
+        let second = tree(&[("a.html", "1"), ("c.html", "3")]);
+        assert_eq!(sync(&second, &output, Some(&first)).unwrap(), ["c.html", "d/b.html"]);
         assert!(!output.join("d").exists(), "empty directories are removed");
-        assert!(sync(&tree(&[("a.html", "1"), ("c.html", "3")]), &output).unwrap().is_empty());
+        assert!(sync(&second, &output, None).unwrap().is_empty());
+        std::fs::remove_file(output.join("a.html")).unwrap();
+        assert_eq!(sync(&second, &output, Some(&second)).unwrap(), ["a.html"], "a file deleted behind the builder's back is restored");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Tera templates from `theme/templates/`, and the context each page gets.
 //!
 //! Templates and what they receive (every one also gets `config`, `assets`
-//! — logical asset name → hashed URL — `base_path` and `sidebar`):
+//! — logical asset name → hashed URL — `base_path`, and `sidebar`: the
+//! top-level entries, with the sections on the way to the page expanded):
 //! - `index.html` (home), `section.html`, `page.html`: `page` (title,
 //!   description, url, permalink, date, content, toc, kind, source), `prev` and
 //!   `next` (title, url or none), `ancestors`, and for sections `children`;
@@ -186,7 +187,6 @@ pub struct Common<'a> {
     pub config: &'a crate::config::SiteConfig,
     pub base_path: &'a str,
     pub assets: &'a BTreeMap<String, String>,
-    pub sidebar: &'a serde_json::Value,
 }
 
 pub fn context(common: &Common, specific: impl Serialize) -> Result<Context, Diagnostic> {

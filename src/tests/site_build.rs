@@ -9,19 +9,11 @@ use lkljs_site::demo::{DemoArtifacts, DemoOutcome, read_manifest};
 use lkljs_site::output::publish::publish;
 use lkljs_site::serve::Rebuild;
 
+mod fixture_fs;
+use fixture_fs::{copy_dir, read_tree};
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures").join(name)
-}
-
-/// Every file under `dir`, by relative path.
-fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| (entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(entry.path()).unwrap()))
-        .collect()
 }
 
 /// A readable dump of an output tree for snapshots: text files in full
@@ -91,22 +83,25 @@ fn basic_fixture_features_are_in_the_output() {
     assert!(page("404.html").contains("Page not found"));
 }
 
+/// Runs `lkljs-site build --skip-demo` with a fixed `SOURCE_DATE_EPOCH`.
+fn run_build(site: &Path, output: &Path, source_date_epoch: &str) -> std::process::ExitStatus {
+    Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
+        .args(["build", "--skip-demo", "--root"])
+        .arg(site)
+        .arg("--output")
+        .arg(output)
+        .env("SOURCE_DATE_EPOCH", source_date_epoch)
+        .status()
+        .unwrap()
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let out = tempfile::tempdir().unwrap();
-    let binary = env!("CARGO_BIN_EXE_lkljs-site");
     let mut trees = Vec::new();
     for name in ["one", "two"] {
         let output = out.path().join(name);
-        let status = Command::new(binary)
-            .args(["build", "--skip-demo", "--root"])
-            .arg(fixture("basic"))
-            .arg("--output")
-            .arg(&output)
-            .env("SOURCE_DATE_EPOCH", "86400")
-            .status()
-            .unwrap();
-        assert!(status.success());
+        assert!(run_build(&fixture("basic"), &output, "86400").success());
         trees.push(read_tree(&output));
     }
     assert_eq!(trees[0], trees[1]);
@@ -121,26 +116,27 @@ fn source_date_epoch_dates_an_undated_feed() {
     std::fs::write(site.path().join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
     std::fs::write(site.path().join("content/page.md"), "+++\ntitle = \"Undated\"\n+++\nText.\n").unwrap();
     let output = site.path().join("public");
-    let status = Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
-        .args(["build", "--skip-demo", "--root"])
-        .arg(site.path())
-        .arg("--output")
-        .arg(&output)
-        .env("SOURCE_DATE_EPOCH", "86400")
-        .status()
-        .unwrap();
-    assert!(status.success());
+    assert!(run_build(site.path(), &output, "86400").success());
     let atom = std::fs::read_to_string(output.join("atom.xml")).unwrap();
     assert_eq!(atom.matches("<updated>1970-01-02T00:00:00Z</updated>").count(), 2, "{atom}");
 }
 
+/// The `errors` fixture's content with the `basic` fixture's theme.
+fn errors_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("errors"), site.path());
+    copy_dir(&fixture("basic/theme"), &site.path().join("theme"));
+    site
+}
+
 #[test]
 fn every_error_is_reported_with_its_location_and_the_old_output_survives() {
+    let site = errors_site();
     let out = tempfile::tempdir().unwrap();
     let output = out.path().join("public");
     std::fs::create_dir_all(&output).unwrap();
     std::fs::write(output.join("index.html"), "previous build").unwrap();
-    let error = build_into(&fixture("errors"), &output).unwrap_err().to_string();
+    let error = build_into(site.path(), &output).unwrap_err().to_string();
     let expected = [
         "content/front.md:3:1: invalid front matter: unknown field `colour`",
         "content/syntax.md:3:10: invalid front matter: invalid type: string \"heavy\", expected i64",
@@ -156,8 +152,7 @@ fn every_error_is_reported_with_its_location_and_the_old_output_survives() {
 
 #[test]
 fn link_and_shortcode_errors_are_all_reported_at_once() {
-    let site = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("errors"), site.path());
+    let site = errors_site();
     std::fs::remove_file(site.path().join("content/front.md")).unwrap();
     std::fs::remove_file(site.path().join("content/syntax.md")).unwrap();
     std::fs::remove_file(site.path().join("content/same.md")).unwrap();
@@ -252,13 +247,16 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     assert_eq!(summary.changed_urls, ["/atom.xml", "/docs/advanced-topics/"]);
     assert!(!summary.only_css);
 
-    // A title edit shows in every page's navigation.
+    // A title edit shows wherever the page is listed: its section's sidebar,
+    // the section's listing, its neighbours' links. The home page's collapsed
+    // sidebar does not show it, so its bytes do not change.
     let text = std::fs::read_to_string(&advanced).unwrap();
     std::fs::write(&advanced, text.replace("title = \"Advanced\"", "title = \"Expert\"")).unwrap();
     let summary = builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
-    for url in ["/", "/docs/", "/docs/intro/", "/docs/advanced-topics/", "/404.html"] {
+    for url in ["/docs/", "/docs/intro/", "/docs/advanced-topics/", "/slides/"] {
         assert!(summary.changed_urls.contains(&url.to_string()), "{url} not in {:?}", summary.changed_urls);
     }
+    assert!(!summary.changed_urls.contains(&"/".to_string()));
 
     // A stylesheet edit: a new hashed file, pages that link it, and `only_css`.
     let css = site.path().join("theme/css/site.css");
@@ -290,15 +288,4 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     let fresh = tempfile::tempdir().unwrap();
     build_into(site.path(), &fresh.path().join("public")).unwrap();
     assert_eq!(dump(&read_tree(&output)), dump(&read_tree(&fresh.path().join("public"))));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
