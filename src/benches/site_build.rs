@@ -21,14 +21,24 @@ use lkljs_site::serve::Rebuild;
 const RUNS: usize = 5;
 
 fn main() {
-    let pages: usize = std::env::var("BENCH_PAGES").ok().and_then(|value| value.parse().ok()).unwrap_or(1000);
+    let pages: usize = std::env::var("BENCH_PAGES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(1000);
     let site = tempfile::tempdir().unwrap();
     let markdown_bytes = corpus::write_corpus(site.path(), pages);
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("theme"), &site.path().join("theme"));
-    println!("corpus: {pages} pages, {:.1} MiB of Markdown, 5 code blocks and 10 links a page", markdown_bytes as f64 / 1048576.0);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("theme"),
+        &site.path().join("theme"),
+    );
+    println!(
+        "corpus: {pages} pages, {:.1} MiB of Markdown, 5 code blocks and 10 links a page",
+        markdown_bytes as f64 / 1048576.0
+    );
 
     let output = site.path().join("public");
-    let options = BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast);
+    let options =
+        BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast);
     let mut times = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();
@@ -37,7 +47,12 @@ fn main() {
         assert_eq!(report.pages, pages + pages.div_ceil(50) + 1);
     }
     let ours = median(&mut times);
-    println!("lkljs-site full build: median {:.3} s over {RUNS} runs ({:.0} pages/s), fastest {:.3} s", ours.as_secs_f64(), pages as f64 / ours.as_secs_f64(), times[0].as_secs_f64());
+    println!(
+        "lkljs-site full build: median {:.3} s over {RUNS} runs ({:.0} pages/s), fastest {:.3} s",
+        ours.as_secs_f64(),
+        pages as f64 / ours.as_secs_f64(),
+        times[0].as_secs_f64()
+    );
 
     let mut builder = SiteBuilder::new(options.clone()).unwrap();
     builder.build_all().unwrap();
@@ -45,13 +60,24 @@ fn main() {
     let original = std::fs::read_to_string(&page).unwrap();
     let mut rebuilds = Vec::new();
     for edit in 0..RUNS {
-        std::fs::write(&page, original.replace("## Topic 0", &format!("Edit {edit}.\n\n## Topic 0"))).unwrap();
+        std::fs::write(
+            &page,
+            original.replace("## Topic 0", &format!("Edit {edit}.\n\n## Topic 0")),
+        )
+        .unwrap();
         let start = Instant::now();
         let summary = builder.rebuild(std::slice::from_ref(&page)).unwrap();
         rebuilds.push(start.elapsed());
-        assert!(summary.changed_urls.contains(&"/part-00/page-0007/".to_string()));
+        assert!(
+            summary
+                .changed_urls
+                .contains(&"/part-00/page-0007/".to_string())
+        );
     }
-    println!("lkljs-site one-page body edit (serve rebuild, incl. writes): median {:.1} ms", median(&mut rebuilds).as_secs_f64() * 1000.0);
+    println!(
+        "lkljs-site one-page body edit (serve rebuild, incl. writes): median {:.1} ms",
+        median(&mut rebuilds).as_secs_f64() * 1000.0
+    );
 
     compare("hugo", ours, || hugo_build(site.path(), pages));
     compare("mdbook", ours, || mdbook_build(site.path(), pages));
@@ -63,7 +89,8 @@ fn median(times: &mut [Duration]) -> Duration {
 }
 
 fn on_path(tool: &str) -> bool {
-    Command::new(tool).arg("version").output().is_ok() || Command::new(tool).arg("--version").output().is_ok()
+    Command::new(tool).arg("version").output().is_ok()
+        || Command::new(tool).arg("--version").output().is_ok()
 }
 
 fn compare(tool: &str, ours: Duration, run: impl Fn() -> Option<Duration>) {
@@ -77,7 +104,11 @@ fn compare(tool: &str, ours: Duration, run: impl Fn() -> Option<Duration>) {
         return;
     }
     let theirs = median(&mut times);
-    println!("{tool}: median {:.3} s; lkljs-site takes {:.2}× {tool}'s time", theirs.as_secs_f64(), ours.as_secs_f64() / theirs.as_secs_f64());
+    println!(
+        "{tool}: median {:.3} s; lkljs-site takes {:.2}× {tool}'s time",
+        theirs.as_secs_f64(),
+        ours.as_secs_f64() / theirs.as_secs_f64()
+    );
 }
 
 /// Hugo reads the same `+++` TOML front matter; minimal layouts render each page.
@@ -92,9 +123,18 @@ fn hugo_build(corpus: &Path, pages: usize) -> Option<Duration> {
     std::fs::write(layouts.join("single.html"), page).ok()?;
     std::fs::write(layouts.join("list.html"), page).ok()?;
     let start = Instant::now();
-    let status = Command::new("hugo").arg("--quiet").arg("--source").arg(site.path()).status().ok()?;
+    let status = Command::new("hugo")
+        .arg("--quiet")
+        .arg("--source")
+        .arg(site.path())
+        .status()
+        .ok()?;
     let elapsed = start.elapsed();
-    let rendered = site.path().join(format!("public/part-{:02}/page-{:04}/index.html", (pages - 1) / 50, pages - 1));
+    let rendered = site.path().join(format!(
+        "public/part-{:02}/page-{:04}/index.html",
+        (pages - 1) / 50,
+        pages - 1
+    ));
     (status.success() && rendered.exists()).then_some(elapsed)
 }
 
@@ -105,11 +145,22 @@ fn mdbook_build(corpus: &Path, pages: usize) -> Option<Duration> {
     copy_dir(&corpus.join("content"), &src);
     let mut summary = String::from("# Summary\n\n");
     for page in 0..pages {
-        summary.push_str(&format!("- [Page {page}](part-{:02}/page-{page:04}.md)\n", page / 50));
+        summary.push_str(&format!(
+            "- [Page {page}](part-{:02}/page-{page:04}.md)\n",
+            page / 50
+        ));
     }
     std::fs::write(src.join("SUMMARY.md"), summary).ok()?;
-    std::fs::write(book.path().join("book.toml"), "[book]\ntitle = \"Benchmark\"\n").ok()?;
+    std::fs::write(
+        book.path().join("book.toml"),
+        "[book]\ntitle = \"Benchmark\"\n",
+    )
+    .ok()?;
     let start = Instant::now();
-    let status = Command::new("mdbook").arg("build").arg(book.path()).status().ok()?;
+    let status = Command::new("mdbook")
+        .arg("build")
+        .arg(book.path())
+        .status()
+        .ok()?;
     status.success().then(|| start.elapsed())
 }

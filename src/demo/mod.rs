@@ -37,16 +37,30 @@ pub struct Manifest {
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error("cannot read the demo manifest {}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("invalid demo manifest {}: {source}", path.display())]
-    Parse { path: PathBuf, source: serde_json::Error },
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
 }
 
 pub fn prepare(_request: &DemoRequest) -> Result<DemoOutcome, DemoError> {
-    Ok(DemoOutcome::Placeholder { reason: "this build of lkljs-site does not include the kernel build step yet".to_string() })
+    Ok(DemoOutcome::Placeholder {
+        reason: "this build of lkljs-site does not include the kernel build step yet".to_string(),
+    })
 }
 
 pub fn read_manifest(path: &Path) -> Result<Manifest, DemoError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DemoError::Read { path: path.to_path_buf(), source })?;
-    serde_json::from_str(&text).map_err(|source| DemoError::Parse { path: path.to_path_buf(), source })
+    let text = std::fs::read_to_string(path).map_err(|source| DemoError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| DemoError::Parse {
+        path: path.to_path_buf(),
+        source,
+    })
 }

@@ -35,14 +35,27 @@ impl Templates {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
-                    diagnostics.push(Diagnostic::new(shown_as, format!("cannot read the templates: {error}")));
+                    diagnostics.push(Diagnostic::new(
+                        shown_as,
+                        format!("cannot read the templates: {error}"),
+                    ));
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|extension| extension != "html") {
+            if !entry.file_type().is_file()
+                || entry
+                    .path()
+                    .extension()
+                    .is_none_or(|extension| extension != "html")
+            {
                 continue;
             }
-            let name = entry.path().strip_prefix(dir).expect("below the walked root").to_string_lossy().replace('\\', "/");
+            let name = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("below the walked root")
+                .to_string_lossy()
+                .replace('\\', "/");
             match std::fs::read_to_string(entry.path()) {
                 Ok(source) => {
                     if let Err(error) = tera::Template::new(&name, None, &source) {
@@ -50,7 +63,10 @@ impl Templates {
                     }
                     sources.insert(name, source);
                 }
-                Err(error) => diagnostics.push(Diagnostic::new(shown_as.join(&name), format!("cannot read: {error}"))),
+                Err(error) => diagnostics.push(Diagnostic::new(
+                    shown_as.join(&name),
+                    format!("cannot read: {error}"),
+                )),
             }
         }
         if !diagnostics.is_empty() {
@@ -58,9 +74,17 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(sources.iter().map(|(name, source)| (name.as_str(), source.as_str())))
-            .map_err(|error| vec![template_diagnostic(shown_as, &error)])?;
-        Ok(Self { tera, sources, shown_as: shown_as.to_path_buf() })
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, source)| (name.as_str(), source.as_str())),
+        )
+        .map_err(|error| vec![template_diagnostic(shown_as, &error)])?;
+        Ok(Self {
+            tera,
+            sources,
+            shown_as: shown_as.to_path_buf(),
+        })
     }
 
     /// Identifies the template set, for cache keys.
@@ -73,7 +97,9 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|error| self.render_diagnostic(name, &error))
+        self.tera
+            .render(name, context)
+            .map_err(|error| self.render_diagnostic(name, &error))
     }
 
     /// Tera's render errors name the template but not the line: point at the
@@ -84,8 +110,17 @@ impl Templates {
             .split_once("(error happened in '")
             .and_then(|(_, rest)| rest.split_once('\''))
             .map_or(name, |(parent, _)| parent);
-        let mut diagnostic = Diagnostic::new(self.shown_as.join(culprit), format!("template error: {message}"));
-        let mentioned = message.split('`').nth(1).map(|quoted| quoted.split(['.', '[', '(']).next().unwrap_or(quoted).to_string());
+        let mut diagnostic = Diagnostic::new(
+            self.shown_as.join(culprit),
+            format!("template error: {message}"),
+        );
+        let mentioned = message.split('`').nth(1).map(|quoted| {
+            quoted
+                .split(['.', '[', '('])
+                .next()
+                .unwrap_or(quoted)
+                .to_string()
+        });
         if let (Some(source), Some(mentioned)) = (self.sources.get(culprit), mentioned)
             && let Some(index) = source.lines().position(|line| line.contains(&mentioned))
         {
@@ -110,12 +145,17 @@ fn error_chain(error: &tera::Error) -> String {
 fn template_diagnostic(file: &Path, error: &tera::Error) -> Diagnostic {
     let message = error_chain(error);
     let location = message.split_once("--> ").and_then(|(_, rest)| {
-        let position: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+        let position: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ':')
+            .collect();
         let (line, column) = position.split_once(':')?;
         Some((line.parse().ok()?, column.parse().ok()))
     });
     // The parser's message draws the line with a caret; its last `= ` part is the cause.
-    let cause = message.rsplit_once("= ").map_or(message.as_str(), |(_, cause)| cause);
+    let cause = message
+        .rsplit_once("= ")
+        .map_or(message.as_str(), |(_, cause)| cause);
     let compact = cause.split_whitespace().collect::<Vec<_>>().join(" ");
     let diagnostic = Diagnostic::new(file, format!("template syntax error: {compact}"));
     match location {
@@ -190,14 +230,19 @@ pub struct Common<'a> {
 }
 
 pub fn context(common: &Common, specific: impl Serialize) -> Result<Context, Diagnostic> {
-    let mut context = Context::from_serialize(common).map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?;
-    context.extend(Context::from_serialize(specific).map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?);
+    let mut context = Context::from_serialize(common)
+        .map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?;
+    context.extend(
+        Context::from_serialize(specific)
+            .map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?,
+    );
     Ok(context)
 }
 
 pub fn iso_date(date: &time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    date.format(&format).expect("a calendar date always formats")
+    date.format(&format)
+        .expect("a calendar date always formats")
 }
 
 #[cfg(test)]
@@ -214,22 +259,44 @@ mod tests {
 
     #[test]
     fn parse_errors_of_every_template_are_located() {
-        let errors = templates(&[("a.html", "ok\n{{ oops( }}\n"), ("b.html", "{% if %}"), ("c.html", "fine")]).err().unwrap();
+        let errors = templates(&[
+            ("a.html", "ok\n{{ oops( }}\n"),
+            ("b.html", "{% if %}"),
+            ("c.html", "fine"),
+        ])
+        .err()
+        .unwrap();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0].file, Path::new("theme/templates/a.html"));
         assert_eq!(errors[0].line, Some(2), "{errors:?}");
-        assert!(errors[0].message.starts_with("template syntax error: expected"), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .starts_with("template syntax error: expected"),
+            "{errors:?}"
+        );
         assert_eq!(errors[1].file, Path::new("theme/templates/b.html"));
         assert_eq!(errors[1].line, Some(1));
     }
 
     #[test]
     fn render_errors_name_the_template_and_line() {
-        let templates = templates(&[("base.html", "<p>\n{{ page.title }}\n{{ missing_thing }}\n</p>"), ("page.html", "{% extends \"base.html\" %}")]).unwrap();
+        let templates = templates(&[
+            (
+                "base.html",
+                "<p>\n{{ page.title }}\n{{ missing_thing }}\n</p>",
+            ),
+            ("page.html", "{% extends \"base.html\" %}"),
+        ])
+        .unwrap();
         let mut context = Context::new();
         context.insert("page", &serde_json::json!({"title": "T"}));
         let error = templates.render("page.html", &context).unwrap_err();
-        assert_eq!(error.file, Path::new("theme/templates/base.html"), "{error}");
+        assert_eq!(
+            error.file,
+            Path::new("theme/templates/base.html"),
+            "{error}"
+        );
         assert_eq!(error.line, Some(3), "{error}");
         assert!(error.message.contains("missing_thing"), "{error}");
     }

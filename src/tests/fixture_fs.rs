@@ -23,6 +23,16 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|entry| entry.file_type().is_file())
-        .map(|entry| (entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(entry.path()).unwrap()))
+        .map(|entry| {
+            (
+                entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(entry.path()).unwrap(),
+            )
+        })
         .collect()
 }
