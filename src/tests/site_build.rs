@@ -466,3 +466,21 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
         dump(&read_tree(&fresh.path().join("public")))
     );
 }
+
+#[test]
+fn the_starter_site_builds_without_problems() {
+    let out = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = build_into(root, &out.path().join("public")).unwrap();
+    assert!(report.pages >= 8, "{report:?}");
+    let tree = read_tree(&out.path().join("public"));
+    let demo = String::from_utf8(tree["demo/index.html"].clone()).unwrap();
+    assert!(demo.contains("class=demo"), "the demo page embeds the demo or says why not");
+    for (path, bytes) in &tree {
+        if path.ends_with(".html") && path != "404.html" {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(html.contains("<a class=skip-link href=#content>"), "{path} lacks the skip link");
+            assert!(html.contains("<main class=content id=content"), "{path} lacks the main landmark");
+        }
+    }
+}
