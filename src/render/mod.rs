@@ -102,32 +102,75 @@ impl Templates {
             .map_err(|error| self.render_diagnostic(name, &error))
     }
 
-    /// Tera's render errors name the template but not the line: point at the
-    /// first line that uses the variable or function the error names.
+    /// Tera's render errors name the template being rendered but neither the
+    /// line nor, when a parent template or macro fails, the file. So the cause's
+    /// quoted name (variable, filter, function) is looked up along the
+    /// template's inheritance chain, then in every other template (macros).
     fn render_diagnostic(&self, name: &str, error: &tera::Error) -> Diagnostic {
-        let message = error_chain(error);
-        let culprit = message
-            .split_once("(error happened in '")
-            .and_then(|(_, rest)| rest.split_once('\''))
-            .map_or(name, |(parent, _)| parent);
-        let mut diagnostic = Diagnostic::new(
-            self.shown_as.join(culprit),
-            format!("template error: {message}"),
-        );
-        let mentioned = message.split('`').nth(1).map(|quoted| {
-            quoted
-                .split(['.', '[', '('])
-                .next()
-                .unwrap_or(quoted)
-                .to_string()
+        let chain = error_chain(error);
+        let cause = chain.rsplit(": ").next().unwrap_or(&chain);
+        let cause = cause
+            .split(" while rendering '")
+            .next()
+            .unwrap_or(cause)
+            .trim();
+        let mentioned = quoted(cause, '`').or_else(|| quoted(cause, '\''));
+        let chain = self.inheritance_chain(name);
+        let others = self
+            .sources
+            .keys()
+            .map(String::as_str)
+            .filter(|other| !chain.contains(other));
+        let candidates: Vec<&str> = chain.iter().copied().chain(others).collect();
+        let located = mentioned.and_then(|mentioned| {
+            let first_segment = mentioned.split(['.', '[', '(']).next().unwrap_or(mentioned);
+            [mentioned, first_segment].into_iter().find_map(|needle| {
+                candidates.iter().find_map(|candidate| {
+                    let line = self.sources[*candidate]
+                        .lines()
+                        .position(|line| line.contains(needle))?;
+                    Some((*candidate, line + 1))
+                })
+            })
         });
-        if let (Some(source), Some(mentioned)) = (self.sources.get(culprit), mentioned)
-            && let Some(index) = source.lines().position(|line| line.contains(&mentioned))
-        {
-            diagnostic = diagnostic.at(index + 1, None);
+        let message = format!("template error: {cause}");
+        match located {
+            Some((culprit, line)) => {
+                Diagnostic::new(self.shown_as.join(culprit), message).at(line, None)
+            }
+            None => Diagnostic::new(self.shown_as.join(name), message),
         }
-        diagnostic
     }
+
+    /// `name`, its parent, its parent's parent... as `{% extends %}` names them.
+    fn inheritance_chain<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
+        let mut chain = vec![name];
+        while let Some(parent) = self
+            .sources
+            .get(*chain.last().expect("never empty"))
+            .and_then(|source| {
+                let rest = source.split_once("{% extends")?.1;
+                let quote = rest.trim_start().chars().next()?;
+                let parent = rest.trim_start()[1..].split(quote).next()?;
+                self.sources
+                    .get_key_value(parent)
+                    .map(|(key, _)| key.as_str())
+            })
+        {
+            if chain.contains(&parent) {
+                break;
+            }
+            chain.push(parent);
+        }
+        chain
+    }
+}
+
+/// The first text between a pair of `mark`s.
+fn quoted(text: &str, mark: char) -> Option<&str> {
+    text.split(mark)
+        .nth(1)
+        .filter(|inner| !inner.is_empty() && text.matches(mark).count() >= 2)
 }
 
 fn error_chain(error: &tera::Error) -> String {
@@ -277,6 +320,31 @@ mod tests {
         );
         assert_eq!(errors[1].file, Path::new("theme/templates/b.html"));
         assert_eq!(errors[1].line, Some(1));
+    }
+
+    #[test]
+    fn errors_in_parent_templates_and_filters_are_located() {
+        let templates = templates(&[
+            ("base.html", "<main>\n{% block content %}{% endblock content %}\n{{ page.title | shout }}\n</main>"),
+            ("page.html", "{% extends \"base.html\" %}"),
+            ("section.html", "{% extends \"page.html\" %}"),
+        ])
+        .unwrap();
+        let mut context = Context::new();
+        context.insert("page", &serde_json::json!({"title": "T"}));
+        let from_page = templates.render("page.html", &context).unwrap_err();
+        let from_section = templates.render("section.html", &context).unwrap_err();
+        assert_eq!(from_page, from_section, "one cause, one report");
+        assert_eq!(
+            from_page.file,
+            Path::new("theme/templates/base.html"),
+            "{from_page}"
+        );
+        assert_eq!(from_page.line, Some(3), "{from_page}");
+        assert_eq!(
+            from_page.message,
+            "template error: Filter 'shout' not found"
+        );
     }
 
     #[test]

@@ -475,12 +475,56 @@ fn the_starter_site_builds_without_problems() {
     assert!(report.pages >= 8, "{report:?}");
     let tree = read_tree(&out.path().join("public"));
     let demo = String::from_utf8(tree["demo/index.html"].clone()).unwrap();
-    assert!(demo.contains("class=demo"), "the demo page embeds the demo or says why not");
+    assert!(
+        demo.contains("class=demo"),
+        "the demo page embeds the demo or says why not"
+    );
     for (path, bytes) in &tree {
         if path.ends_with(".html") && path != "404.html" {
             let html = String::from_utf8_lossy(bytes);
-            assert!(html.contains("<a class=skip-link href=#content>"), "{path} lacks the skip link");
-            assert!(html.contains("<main class=content id=content"), "{path} lacks the main landmark");
+            assert!(
+                html.contains("<a class=skip-link href=#content>"),
+                "{path} lacks the skip link"
+            );
+            assert!(
+                html.contains("<main class=content id=content"),
+                "{path} lacks the main landmark"
+            );
         }
     }
+}
+
+#[test]
+fn template_problems_name_the_template_or_the_page() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    let intro = site.path().join("content/docs/intro.md");
+    let text = std::fs::read_to_string(&intro).unwrap();
+    std::fs::write(
+        &intro,
+        text.replace("weight = 1\n", "weight = 1\ntemplate = \"wide.html\"\n"),
+    )
+    .unwrap();
+    let error = build_into(site.path(), &site.path().join("public"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(
+            "content/docs/intro.md: template `wide.html` does not exist in theme/templates/"
+        ),
+        "{error}"
+    );
+
+    std::fs::write(site.path().join("theme/templates/wide.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nosuchfilter }}\n{% endblock content %}\n").unwrap();
+    let error = build_into(site.path(), &site.path().join("public"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("theme/templates/wide.html"), "{error}");
+    assert!(error.contains("nosuchfilter"), "{error}");
+
+    std::fs::write(site.path().join("theme/templates/wide.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title }\n{% endblock content %}\n").unwrap();
+    let error = build_into(site.path(), &site.path().join("public"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("theme/templates/wide.html:3:"), "{error}");
 }
