@@ -123,6 +123,7 @@ pub fn publish(tree: &OutputTree, output: &Path) -> Result<(), PublishError> {
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io("create", parent))?;
+    remove_leftovers(parent, &name.to_string_lossy());
     let staging = tempfile::Builder::new()
         .prefix(&format!("{}.new-", name.to_string_lossy()))
         .tempdir_in(parent)
@@ -160,6 +161,26 @@ pub fn publish(tree: &OutputTree, output: &Path) -> Result<(), PublishError> {
         std::fs::remove_dir_all(&previous).map_err(io("remove the previous output", &previous))?;
     }
     Ok(())
+}
+
+/// Removes staging and previous-output directories that a killed build left
+/// next to the output (`public.new-*`, `public.old-*`).
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let is_leftover = [".new-", ".old-"].iter().any(|marker| {
+            file_name
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(marker))
+        });
+        if is_leftover && entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            // Best effort: a leftover that cannot be removed does not stop the build.
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn write_file(path: &Path, file: &OutputFile) -> Result<(), PublishError> {
@@ -264,6 +285,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         std::fs::create_dir_all(output.join("stale")).unwrap();
+        std::fs::create_dir_all(dir.path().join("public.new-abc123/x")).unwrap();
+        std::fs::create_dir_all(dir.path().join("public.old-def456")).unwrap();
         std::fs::write(output.join("stale/old.html"), "old").unwrap();
         publish(&tree(&[("index.html", "new"), ("a/b.css", "b")]), &output).unwrap();
         assert_eq!(
@@ -275,7 +298,11 @@ mod tests {
             .unwrap()
             .map(|entry| entry.unwrap().file_name())
             .collect();
-        assert_eq!(names, ["public"]);
+        assert_eq!(
+            names,
+            ["public"],
+            "leftovers of killed builds are cleaned up"
+        );
     }
 
     #[test]
