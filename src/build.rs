@@ -633,6 +633,9 @@ impl SiteBuilder {
             } else if relative == Path::new(CONTENT).join(SITE_CONFIG) {
                 config = true;
             } else if let Ok(inside) = relative.strip_prefix(CONTENT) {
+                if content::is_ignored_path(inside) {
+                    continue;
+                }
                 if inside
                     .extension()
                     .is_some_and(|extension| extension == "md")

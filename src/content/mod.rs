@@ -102,7 +102,7 @@ pub fn scan(content_dir: &Path, shown_as: &Path) -> Scan {
     let walker = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter();
-    for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name())) {
+    for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name())) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -153,8 +153,17 @@ pub fn read_source(path: &Path, shown_as: &Path) -> Result<front_matter::Parsed,
     front_matter::parse(shown_as, &text)
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+/// Whether a path below the content directory is skipped by [`scan`].
+pub fn is_ignored_path(relative: &Path) -> bool {
+    relative
+        .components()
+        .any(|component| is_ignored(component.as_os_str()))
+}
+
+/// Hidden files and editors' backup, swap and lock files are not content.
+fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
 }
 
 /// Assembles parsed files into a site: drops drafts, computes URLs, sections,
@@ -498,6 +507,35 @@ pub(crate) mod tests {
             errors[0]
                 .to_string()
                 .starts_with("content/_index.md: the home page is missing")
+        );
+    }
+
+    #[test]
+    fn scanning_skips_hidden_and_editor_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "_index.md",
+            ".hidden.md",
+            "#page.md#",
+            "page.md~",
+            ".page.md.swp",
+            "img.svg",
+        ] {
+            std::fs::write(dir.path().join(name), "+++\ntitle = \"T\"\n+++\n").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join(".git/x.md"), "not front matter").unwrap();
+        let scan = scan(dir.path(), Path::new("content"));
+        assert!(scan.problems.is_empty(), "{:?}", scan.problems);
+        assert!(
+            is_ignored_path(Path::new("guide/.draft.md"))
+                && !is_ignored_path(Path::new("guide/page.md"))
+        );
+        let sources: Vec<_> = scan.files.iter().map(|file| file.source.clone()).collect();
+        assert_eq!(sources, [PathBuf::from("_index.md")]);
+        assert_eq!(
+            scan.assets.into_iter().collect::<Vec<_>>(),
+            [PathBuf::from("img.svg")]
         );
     }
 
