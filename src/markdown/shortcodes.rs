@@ -40,7 +40,10 @@ pub enum Arg {
 pub enum Found {
     Call(Call),
     /// `{{/* x */}}`, to be replaced by `{{ x }}`.
-    Literal { text: String, range: Range<usize> },
+    Literal {
+        text: String,
+        range: Range<usize>,
+    },
 }
 
 /// A malformed call: byte offset and message.
@@ -61,14 +64,18 @@ pub fn scan(text: &str, code_ranges: &[Range<usize>]) -> (Vec<Found>, Vec<ScanEr
             position = code.end.max(start + 2);
             continue;
         }
-        if let Some(inner_start) = text[start..].strip_prefix("{{/*").map(|_| start + 4) {
-            if let Some(end) = text[inner_start..].find("*/}}") {
-                let inner = text[inner_start..inner_start + end].trim();
-                let range = start..inner_start + end + 4;
-                found.push(Found::Literal { text: format!("{{{{ {inner} }}}}"), range: range.clone() });
-                position = range.end;
-                continue;
-            }
+        let inner_start = start + 4;
+        if text[start..].starts_with("{{/*")
+            && let Some(end) = text[inner_start..].find("*/}}")
+        {
+            let inner = text[inner_start..inner_start + end].trim();
+            let range = start..inner_start + end + 4;
+            found.push(Found::Literal {
+                text: format!("{{{{ {inner} }}}}"),
+                range: range.clone(),
+            });
+            position = range.end;
+            continue;
         }
         match parse_call(text, start) {
             Ok(Some(call)) => {
@@ -88,7 +95,10 @@ pub fn scan(text: &str, code_ranges: &[Range<usize>]) -> (Vec<Found>, Vec<ScanEr
 /// Parses a call at `start` (which holds `{{`). `Ok(None)` when the text does
 /// not look like a call at all (no `name(`), so ordinary braces stay prose.
 fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
-    let mut cursor = Cursor { text, position: start + 2 };
+    let mut cursor = Cursor {
+        text,
+        position: start + 2,
+    };
     cursor.skip_spaces();
     let name = cursor.identifier();
     if name.is_empty() || !cursor.eat("(") {
@@ -103,7 +113,9 @@ fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
         let key_at = cursor.position;
         let key = cursor.identifier();
         if key.is_empty() {
-            return Err(cursor.error(format!("expected an argument name or `)` in the call to `{name}`")));
+            return Err(cursor.error(format!(
+                "expected an argument name or `)` in the call to `{name}`"
+            )));
         }
         cursor.skip_spaces();
         if !cursor.eat("=") {
@@ -112,7 +124,10 @@ fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
         cursor.skip_spaces();
         let value = cursor.value()?;
         if args.insert(key.clone(), value).is_some() {
-            return Err(ScanError { offset: key_at, message: format!("argument `{key}` is given twice") });
+            return Err(ScanError {
+                offset: key_at,
+                message: format!("argument `{key}` is given twice"),
+            });
         }
         cursor.skip_spaces();
         if !cursor.eat(",") && !cursor.text[cursor.position..].starts_with(')') {
@@ -123,7 +138,11 @@ fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
     if !cursor.eat("}}") {
         return Err(cursor.error(format!("expected `}}}}` to close the call to `{name}`")));
     }
-    Ok(Some(Call { name, args, range: start..cursor.position }))
+    Ok(Some(Call {
+        name,
+        args,
+        range: start..cursor.position,
+    }))
 }
 
 struct Cursor<'a> {
@@ -147,13 +166,19 @@ impl Cursor<'_> {
         matched
     }
     fn identifier(&mut self) -> String {
-        let length = self.rest().find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(self.rest().len());
+        let length = self
+            .rest()
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(self.rest().len());
         let identifier = self.rest()[..length].to_string();
         self.position += length;
         identifier
     }
     fn error(&self, message: String) -> ScanError {
-        ScanError { offset: self.position, message }
+        ScanError {
+            offset: self.position,
+            message,
+        }
     }
     fn value(&mut self) -> Result<Arg, ScanError> {
         if self.eat("\"") {
@@ -167,7 +192,12 @@ impl Cursor<'_> {
                     }
                     '\\' => match characters.next() {
                         Some((_, escaped @ ('"' | '\\'))) => value.push(escaped),
-                        _ => return Err(ScanError { offset: self.position + index, message: "only `\\\"` and `\\\\` escapes are allowed in shortcode strings".into() }),
+                        _ => return Err(ScanError {
+                            offset: self.position + index,
+                            message:
+                                "only `\\\"` and `\\\\` escapes are allowed in shortcode strings"
+                                    .into(),
+                        }),
                     },
                     other => value.push(other),
                 }
@@ -178,11 +208,18 @@ impl Cursor<'_> {
         match word.as_str() {
             "true" => Ok(Arg::Bool(true)),
             "false" => Ok(Arg::Bool(false)),
-            _ => word.parse().map(Arg::Integer).map_err(|_| self.error(format!("expected a \"string\", an integer, true or false, found `{word}`"))),
+            _ => word.parse().map(Arg::Integer).map_err(|_| {
+                self.error(format!(
+                    "expected a \"string\", an integer, true or false, found `{word}`"
+                ))
+            }),
         }
     }
     fn identifier_or_number(&mut self) -> String {
-        let length = self.rest().find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(self.rest().len());
+        let length = self
+            .rest()
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(self.rest().len());
         let word = self.rest()[..length].to_string();
         self.position += length;
         word
@@ -198,26 +235,36 @@ pub struct Args {
 
 impl Args {
     pub fn new(call: &Call) -> Self {
-        Self { name: call.name.clone(), args: call.args.clone() }
+        Self {
+            name: call.name.clone(),
+            args: call.args.clone(),
+        }
     }
 
     pub fn text(&mut self, key: &str) -> Result<Option<String>, String> {
         match self.args.remove(key) {
             None => Ok(None),
             Some(Arg::Text(text)) => Ok(Some(text)),
-            Some(_) => Err(format!("argument `{key}` of `{}` must be a \"string\"", self.name)),
+            Some(_) => Err(format!(
+                "argument `{key}` of `{}` must be a \"string\"",
+                self.name
+            )),
         }
     }
 
     pub fn required_text(&mut self, key: &str) -> Result<String, String> {
-        self.text(key)?.ok_or_else(|| format!("`{}` needs the argument `{key}=\"...\"`", self.name))
+        self.text(key)?
+            .ok_or_else(|| format!("`{}` needs the argument `{key}=\"...\"`", self.name))
     }
 
     pub fn integer(&mut self, key: &str) -> Result<Option<i64>, String> {
         match self.args.remove(key) {
             None => Ok(None),
             Some(Arg::Integer(value)) => Ok(Some(value)),
-            Some(_) => Err(format!("argument `{key}` of `{}` must be an integer", self.name)),
+            Some(_) => Err(format!(
+                "argument `{key}` of `{}` must be an integer",
+                self.name
+            )),
         }
     }
 
@@ -272,7 +319,9 @@ impl Format {
             "number" => Ok(Self::Number),
             "bytes" => Ok(Self::Bytes),
             "seconds" => Ok(Self::Seconds),
-            other => Err(format!("unknown fact format `{other}`: use bytes, number, seconds or text")),
+            other => Err(format!(
+                "unknown fact format `{other}`: use bytes, number, seconds or text"
+            )),
         }
     }
 }
@@ -290,10 +339,18 @@ impl Facts {
     pub fn lookup(&self, name: &str) -> Result<Option<&Value>, String> {
         if !KNOWN_FACTS.iter().any(|(known, _)| *known == name) {
             let names: Vec<&str> = KNOWN_FACTS.iter().map(|(known, _)| *known).collect();
-            return Err(format!("unknown fact `{name}`; known facts: {}", names.join(", ")));
+            return Err(format!(
+                "unknown fact `{name}`; known facts: {}",
+                names.join(", ")
+            ));
         }
-        let Some(manifest) = &self.manifest else { return Ok(None) };
-        Ok(name.split('.').try_fold(manifest, |value, key| value.get(key)).filter(|value| !value.is_null()))
+        let Some(manifest) = &self.manifest else {
+            return Ok(None);
+        };
+        Ok(name
+            .split('.')
+            .try_fold(manifest, |value, key| value.get(key))
+            .filter(|value| !value.is_null()))
     }
 
     /// The key lines of the boot log, if the demo has booted.
@@ -301,7 +358,13 @@ impl Facts {
         let boot = self.manifest.as_ref()?.get("boot")?;
         let excerpt = boot.get("log_excerpt").or_else(|| boot.get("log"))?;
         Some(match excerpt {
-            Value::Array(lines) => lines.iter().map(|line| line.as_str().map_or_else(|| line.to_string(), str::to_string)).collect(),
+            Value::Array(lines) => lines
+                .iter()
+                .map(|line| {
+                    line.as_str()
+                        .map_or_else(|| line.to_string(), str::to_string)
+                })
+                .collect(),
             Value::String(text) => text.lines().map(str::to_string).collect(),
             other => vec![other.to_string()],
         })
@@ -313,23 +376,47 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
     let name = args.required_text("name")?;
     let format = args.text("format")?;
     let value = facts.lookup(&name)?;
-    let default_format = KNOWN_FACTS.iter().find(|(known, _)| *known == name).map(|(_, format)| *format).unwrap_or(Format::Text);
-    let format = format.as_deref().map(Format::parse).transpose()?.unwrap_or(default_format);
+    let default_format = KNOWN_FACTS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, format)| *format)
+        .unwrap_or(Format::Text);
+    let format = format
+        .as_deref()
+        .map(Format::parse)
+        .transpose()?
+        .unwrap_or(default_format);
     let Some(value) = value else {
         return Ok(format!(
             "<span class=\"fact fact-missing\" data-fact=\"{}\" title=\"Build the demo (lkljs-site build without --skip-demo) to measure this\">not measured yet</span>",
             escape(&name)
         ));
     };
-    let text = format_value(value, format).ok_or_else(|| format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}"))?;
-    Ok(format!("<span class=\"fact\" data-fact=\"{}\">{}</span>", escape(&name), escape(&text)))
+    let text = format_value(value, format).ok_or_else(|| {
+        format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}")
+    })?;
+    Ok(format!(
+        "<span class=\"fact\" data-fact=\"{}\">{}</span>",
+        escape(&name),
+        escape(&text)
+    ))
 }
 
 fn format_value(value: &Value, format: Format) -> Option<String> {
     match format {
-        Format::Text => Some(value.as_str().map_or_else(|| value.to_string(), str::to_string)),
+        Format::Text => Some(
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string),
+        ),
         Format::Number => value.as_f64().map(group_thousands),
-        Format::Seconds => value.as_f64().map(|seconds| if seconds < 10.0 { format!("{seconds:.2} s") } else { format!("{seconds:.0} s") }),
+        Format::Seconds => value.as_f64().map(|seconds| {
+            if seconds < 10.0 {
+                format!("{seconds:.2} s")
+            } else {
+                format!("{seconds:.0} s")
+            }
+        }),
         Format::Bytes => value.as_f64().map(human_bytes),
     }
 }
@@ -347,7 +434,11 @@ fn group_thousands(number: f64) -> String {
         }
         grouped.push(digit);
     }
-    if number < 0.0 { format!("-{grouped}") } else { grouped }
+    if number < 0.0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
 }
 
 /// Binary units with one decimal: `1536` → `1.5 KiB`.
@@ -369,7 +460,10 @@ pub fn human_bytes(bytes: f64) -> String {
 }
 
 pub fn render_boot_log(facts: &Facts, args: &mut Args) -> Result<String, String> {
-    let limit = args.integer("lines")?.map(|lines| usize::try_from(lines).map_err(|_| "`lines` must be positive".to_string())).transpose()?;
+    let limit = args
+        .integer("lines")?
+        .map(|lines| usize::try_from(lines).map_err(|_| "`lines` must be positive".to_string()))
+        .transpose()?;
     match facts.boot_log_lines() {
         Some(lines) => {
             let shown: Vec<String> = lines.iter().take(limit.unwrap_or(usize::MAX)).map(|line| escape(line)).collect();
@@ -408,38 +502,61 @@ mod tests {
     #[test]
     fn parses_arguments_of_every_type() {
         let found = calls("x {{ fact(name=\"a \\\"b\\\"\", n=-3, on=true) }} y");
-        let Found::Call(call) = &found[0] else { panic!("{found:?}") };
+        let Found::Call(call) = &found[0] else {
+            panic!("{found:?}")
+        };
         assert_eq!(call.name, "fact");
         assert_eq!(call.args["name"], Arg::Text("a \"b\"".into()));
         assert_eq!(call.args["n"], Arg::Integer(-3));
         assert_eq!(call.args["on"], Arg::Bool(true));
-        assert_eq!(&"x {{ fact(name=\"a \\\"b\\\"\", n=-3, on=true) }} y"[call.range.clone()], "{{ fact(name=\"a \\\"b\\\"\", n=-3, on=true) }}");
+        assert_eq!(
+            &"x {{ fact(name=\"a \\\"b\\\"\", n=-3, on=true) }} y"[call.range.clone()],
+            "{{ fact(name=\"a \\\"b\\\"\", n=-3, on=true) }}"
+        );
     }
 
     #[test]
     fn plain_braces_are_not_calls_and_code_is_skipped() {
         assert!(calls("a {{ not a call }} b").is_empty());
         let text = "`{{ demo() }}` and {{ demo() }}";
-        let (found, _) = scan(text, &[0..14]);
+        let code_span = 0..14;
+        let (found, _) = scan(text, std::slice::from_ref(&code_span));
         assert_eq!(found.len(), 1);
-        let Found::Call(call) = &found[0] else { panic!() };
+        let Found::Call(call) = &found[0] else {
+            panic!()
+        };
         assert_eq!(call.range.start, 19);
     }
 
     #[test]
     fn literal_escapes_show_the_call() {
-        assert_eq!(calls("{{/* demo() */}}"), vec![Found::Literal { text: "{{ demo() }}".into(), range: 0..16 }]);
+        assert_eq!(
+            calls("{{/* demo() */}}"),
+            vec![Found::Literal {
+                text: "{{ demo() }}".into(),
+                range: 0..16
+            }]
+        );
     }
 
     #[test]
     fn malformed_calls_are_located() {
         let (_, errors) = scan("ok\n{{ fact(name=\"x\" format=\"bytes\") }}", &[]);
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("expected `,` or `)`"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("expected `,` or `)`"),
+            "{errors:?}"
+        );
         let (_, errors) = scan("{{ fact(name=unquoted) }}", &[]);
-        assert!(errors[0].message.contains("expected a \"string\""), "{errors:?}");
+        assert!(
+            errors[0].message.contains("expected a \"string\""),
+            "{errors:?}"
+        );
         let (_, errors) = scan("{{ demo() ", &[]);
-        assert!(errors[0].message.contains("to close the call"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("to close the call"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -448,15 +565,40 @@ mod tests {
         let facts = Facts::new(Some(manifest));
         let call = |text: &str| {
             let (found, _) = scan(text, &[]);
-            let Found::Call(call) = &found[0] else { panic!() };
+            let Found::Call(call) = &found[0] else {
+                panic!()
+            };
             render_fact(&facts, &mut Args::new(call))
         };
-        assert_eq!(call("{{ fact(name=\"wasm_brotli_bytes\") }}").unwrap(), "<span class=\"fact\" data-fact=\"wasm_brotli_bytes\">1.5 MiB</span>");
-        assert!(call("{{ fact(name=\"compile_units\") }}").unwrap().contains(">1,234<"));
-        assert!(call("{{ fact(name=\"boot.seconds_to_last_line\") }}").unwrap().contains(">0.50 s<"));
-        assert!(call("{{ fact(name=\"wasm_bytes\") }}").unwrap().contains("not measured yet"));
-        assert!(call("{{ fact(name=\"wasm_size\") }}").unwrap_err().contains("unknown fact `wasm_size`"));
-        assert!(call("{{ fact(name=\"wasm_brotli_bytes\", format=\"kb\") }}").unwrap_err().contains("unknown fact format"));
+        assert_eq!(
+            call("{{ fact(name=\"wasm_brotli_bytes\") }}").unwrap(),
+            "<span class=\"fact\" data-fact=\"wasm_brotli_bytes\">1.5 MiB</span>"
+        );
+        assert!(
+            call("{{ fact(name=\"compile_units\") }}")
+                .unwrap()
+                .contains(">1,234<")
+        );
+        assert!(
+            call("{{ fact(name=\"boot.seconds_to_last_line\") }}")
+                .unwrap()
+                .contains(">0.50 s<")
+        );
+        assert!(
+            call("{{ fact(name=\"wasm_bytes\") }}")
+                .unwrap()
+                .contains("not measured yet")
+        );
+        assert!(
+            call("{{ fact(name=\"wasm_size\") }}")
+                .unwrap_err()
+                .contains("unknown fact `wasm_size`")
+        );
+        assert!(
+            call("{{ fact(name=\"wasm_brotli_bytes\", format=\"kb\") }}")
+                .unwrap_err()
+                .contains("unknown fact format")
+        );
         let empty = Facts::default();
         assert_eq!(empty.lookup("wasm_bytes"), Ok(None));
         assert!(empty.lookup("nope").is_err());

@@ -1,7 +1,8 @@
 //! Tera templates from `theme/templates/`, and the context each page gets.
 //!
 //! Templates and what they receive (every one also gets `config`, `assets`
-//! — logical asset name → hashed URL — `base_path` and `sidebar`):
+//! — logical asset name → hashed URL — `base_path`, and `sidebar`: the
+//! top-level entries, with the sections on the way to the page expanded):
 //! - `index.html` (home), `section.html`, `page.html`: `page` (title,
 //!   description, url, permalink, date, content, toc, kind, source), `prev` and
 //!   `next` (title, url or none), `ancestors`, and for sections `children`;
@@ -34,14 +35,27 @@ impl Templates {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
-                    diagnostics.push(Diagnostic::new(shown_as, format!("cannot read the templates: {error}")));
+                    diagnostics.push(Diagnostic::new(
+                        shown_as,
+                        format!("cannot read the templates: {error}"),
+                    ));
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|extension| extension != "html") {
+            if !entry.file_type().is_file()
+                || entry
+                    .path()
+                    .extension()
+                    .is_none_or(|extension| extension != "html")
+            {
                 continue;
             }
-            let name = entry.path().strip_prefix(dir).expect("below the walked root").to_string_lossy().replace('\\', "/");
+            let name = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("below the walked root")
+                .to_string_lossy()
+                .replace('\\', "/");
             match std::fs::read_to_string(entry.path()) {
                 Ok(source) => {
                     if let Err(error) = tera::Template::new(&name, None, &source) {
@@ -49,7 +63,10 @@ impl Templates {
                     }
                     sources.insert(name, source);
                 }
-                Err(error) => diagnostics.push(Diagnostic::new(shown_as.join(&name), format!("cannot read: {error}"))),
+                Err(error) => diagnostics.push(Diagnostic::new(
+                    shown_as.join(&name),
+                    format!("cannot read: {error}"),
+                )),
             }
         }
         if !diagnostics.is_empty() {
@@ -57,9 +74,17 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(sources.iter().map(|(name, source)| (name.as_str(), source.as_str())))
-            .map_err(|error| vec![template_diagnostic(shown_as, &error)])?;
-        Ok(Self { tera, sources, shown_as: shown_as.to_path_buf() })
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, source)| (name.as_str(), source.as_str())),
+        )
+        .map_err(|error| vec![template_diagnostic(shown_as, &error)])?;
+        Ok(Self {
+            tera,
+            sources,
+            shown_as: shown_as.to_path_buf(),
+        })
     }
 
     /// Identifies the template set, for cache keys.
@@ -72,26 +97,80 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|error| self.render_diagnostic(name, &error))
+        self.tera
+            .render(name, context)
+            .map_err(|error| self.render_diagnostic(name, &error))
     }
 
-    /// Tera's render errors name the template but not the line: point at the
-    /// first line that uses the variable or function the error names.
+    /// Tera's render errors name the template being rendered but neither the
+    /// line nor, when a parent template or macro fails, the file. So the cause's
+    /// quoted name (variable, filter, function) is looked up along the
+    /// template's inheritance chain, then in every other template (macros).
     fn render_diagnostic(&self, name: &str, error: &tera::Error) -> Diagnostic {
-        let message = error_chain(error);
-        let culprit = message
-            .split_once("(error happened in '")
-            .and_then(|(_, rest)| rest.split_once('\''))
-            .map_or(name, |(parent, _)| parent);
-        let mut diagnostic = Diagnostic::new(self.shown_as.join(culprit), format!("template error: {message}"));
-        let mentioned = message.split('`').nth(1).map(|quoted| quoted.split(['.', '[', '(']).next().unwrap_or(quoted).to_string());
-        if let (Some(source), Some(mentioned)) = (self.sources.get(culprit), mentioned)
-            && let Some(index) = source.lines().position(|line| line.contains(&mentioned))
-        {
-            diagnostic = diagnostic.at(index + 1, None);
+        let chain = error_chain(error);
+        let cause = chain.rsplit(": ").next().unwrap_or(&chain);
+        let cause = cause
+            .split(" while rendering '")
+            .next()
+            .unwrap_or(cause)
+            .trim();
+        let mentioned = quoted(cause, '`').or_else(|| quoted(cause, '\''));
+        let chain = self.inheritance_chain(name);
+        let others = self
+            .sources
+            .keys()
+            .map(String::as_str)
+            .filter(|other| !chain.contains(other));
+        let candidates: Vec<&str> = chain.iter().copied().chain(others).collect();
+        let located = mentioned.and_then(|mentioned| {
+            let first_segment = mentioned.split(['.', '[', '(']).next().unwrap_or(mentioned);
+            [mentioned, first_segment].into_iter().find_map(|needle| {
+                candidates.iter().find_map(|candidate| {
+                    let line = self.sources[*candidate]
+                        .lines()
+                        .position(|line| line.contains(needle))?;
+                    Some((*candidate, line + 1))
+                })
+            })
+        });
+        let message = format!("template error: {cause}");
+        match located {
+            Some((culprit, line)) => {
+                Diagnostic::new(self.shown_as.join(culprit), message).at(line, None)
+            }
+            None => Diagnostic::new(self.shown_as.join(name), message),
         }
-        diagnostic
     }
+
+    /// `name`, its parent, its parent's parent... as `{% extends %}` names them.
+    fn inheritance_chain<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
+        let mut chain = vec![name];
+        while let Some(parent) = self
+            .sources
+            .get(*chain.last().expect("never empty"))
+            .and_then(|source| {
+                let rest = source.split_once("{% extends")?.1;
+                let quote = rest.trim_start().chars().next()?;
+                let parent = rest.trim_start()[1..].split(quote).next()?;
+                self.sources
+                    .get_key_value(parent)
+                    .map(|(key, _)| key.as_str())
+            })
+        {
+            if chain.contains(&parent) {
+                break;
+            }
+            chain.push(parent);
+        }
+        chain
+    }
+}
+
+/// The first text between a pair of `mark`s.
+fn quoted(text: &str, mark: char) -> Option<&str> {
+    text.split(mark)
+        .nth(1)
+        .filter(|inner| !inner.is_empty() && text.matches(mark).count() >= 2)
 }
 
 fn error_chain(error: &tera::Error) -> String {
@@ -109,12 +188,17 @@ fn error_chain(error: &tera::Error) -> String {
 fn template_diagnostic(file: &Path, error: &tera::Error) -> Diagnostic {
     let message = error_chain(error);
     let location = message.split_once("--> ").and_then(|(_, rest)| {
-        let position: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+        let position: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ':')
+            .collect();
         let (line, column) = position.split_once(':')?;
         Some((line.parse().ok()?, column.parse().ok()))
     });
     // The parser's message draws the line with a caret; its last `= ` part is the cause.
-    let cause = message.rsplit_once("= ").map_or(message.as_str(), |(_, cause)| cause);
+    let cause = message
+        .rsplit_once("= ")
+        .map_or(message.as_str(), |(_, cause)| cause);
     let compact = cause.split_whitespace().collect::<Vec<_>>().join(" ");
     let diagnostic = Diagnostic::new(file, format!("template syntax error: {compact}"));
     match location {
@@ -186,18 +270,22 @@ pub struct Common<'a> {
     pub config: &'a crate::config::SiteConfig,
     pub base_path: &'a str,
     pub assets: &'a BTreeMap<String, String>,
-    pub sidebar: &'a serde_json::Value,
 }
 
 pub fn context(common: &Common, specific: impl Serialize) -> Result<Context, Diagnostic> {
-    let mut context = Context::from_serialize(common).map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?;
-    context.extend(Context::from_serialize(specific).map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?);
+    let mut context = Context::from_serialize(common)
+        .map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?;
+    context.extend(
+        Context::from_serialize(specific)
+            .map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?,
+    );
     Ok(context)
 }
 
 pub fn iso_date(date: &time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    date.format(&format).expect("a calendar date always formats")
+    date.format(&format)
+        .expect("a calendar date always formats")
 }
 
 #[cfg(test)]
@@ -214,22 +302,69 @@ mod tests {
 
     #[test]
     fn parse_errors_of_every_template_are_located() {
-        let errors = templates(&[("a.html", "ok\n{{ oops( }}\n"), ("b.html", "{% if %}"), ("c.html", "fine")]).err().unwrap();
+        let errors = templates(&[
+            ("a.html", "ok\n{{ oops( }}\n"),
+            ("b.html", "{% if %}"),
+            ("c.html", "fine"),
+        ])
+        .err()
+        .unwrap();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0].file, Path::new("theme/templates/a.html"));
         assert_eq!(errors[0].line, Some(2), "{errors:?}");
-        assert!(errors[0].message.starts_with("template syntax error: expected"), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .starts_with("template syntax error: expected"),
+            "{errors:?}"
+        );
         assert_eq!(errors[1].file, Path::new("theme/templates/b.html"));
         assert_eq!(errors[1].line, Some(1));
     }
 
     #[test]
+    fn errors_in_parent_templates_and_filters_are_located() {
+        let templates = templates(&[
+            ("base.html", "<main>\n{% block content %}{% endblock content %}\n{{ page.title | shout }}\n</main>"),
+            ("page.html", "{% extends \"base.html\" %}"),
+            ("section.html", "{% extends \"page.html\" %}"),
+        ])
+        .unwrap();
+        let mut context = Context::new();
+        context.insert("page", &serde_json::json!({"title": "T"}));
+        let from_page = templates.render("page.html", &context).unwrap_err();
+        let from_section = templates.render("section.html", &context).unwrap_err();
+        assert_eq!(from_page, from_section, "one cause, one report");
+        assert_eq!(
+            from_page.file,
+            Path::new("theme/templates/base.html"),
+            "{from_page}"
+        );
+        assert_eq!(from_page.line, Some(3), "{from_page}");
+        assert_eq!(
+            from_page.message,
+            "template error: Filter 'shout' not found"
+        );
+    }
+
+    #[test]
     fn render_errors_name_the_template_and_line() {
-        let templates = templates(&[("base.html", "<p>\n{{ page.title }}\n{{ missing_thing }}\n</p>"), ("page.html", "{% extends \"base.html\" %}")]).unwrap();
+        let templates = templates(&[
+            (
+                "base.html",
+                "<p>\n{{ page.title }}\n{{ missing_thing }}\n</p>",
+            ),
+            ("page.html", "{% extends \"base.html\" %}"),
+        ])
+        .unwrap();
         let mut context = Context::new();
         context.insert("page", &serde_json::json!({"title": "T"}));
         let error = templates.render("page.html", &context).unwrap_err();
-        assert_eq!(error.file, Path::new("theme/templates/base.html"), "{error}");
+        assert_eq!(
+            error.file,
+            Path::new("theme/templates/base.html"),
+            "{error}"
+        );
         assert_eq!(error.line, Some(3), "{error}");
         assert!(error.message.contains("missing_thing"), "{error}");
     }
