@@ -2,7 +2,7 @@
 //! one-page rebuild under `serve`. Where `hugo` or `mdbook` are installed, the
 //! same corpus is rendered with them too and the time ratios are printed.
 //!
-//! Run with `cargo bench --bench site_build` (release profile). Set
+//! Run with `cargo bench --bench build_speed` (release profile). Set
 //! `BENCH_PAGES` to change the corpus size.
 
 mod corpus;
