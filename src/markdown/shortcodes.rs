@@ -291,6 +291,8 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("kernel_version", Format::Text),
     ("source_file", Format::Text),
     ("source_sha256", Format::Text),
+    ("source_version", Format::Text),
+    ("node_version", Format::Text),
     ("config_sha256", Format::Text),
     ("toolchain", Format::Text),
     ("wasm_bytes", Format::Bytes),
@@ -300,6 +302,8 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("build_seconds", Format::Seconds),
     ("cache_key", Format::Text),
     ("compile_units", Format::Number),
+    ("files_compiled", Format::Number),
+    ("boot.log_lines", Format::Number),
     ("boot.exit_code", Format::Number),
     ("boot.seconds_to_last_line", Format::Seconds),
 ];
