@@ -1,0 +1,1 @@
+#include <asm-generic/switch_to.h>
