@@ -758,6 +758,7 @@ deps_arch/lkljs/kernel/halt.o := \
     $(wildcard include/config/PM) \
     $(wildcard include/config/PM_CLK) \
     $(wildcard include/config/PM_GENERIC_DOMAINS) \
+  include/linux/task_work.h \
   arch/lkljs/include/asm/host.h \
 
 arch/lkljs/kernel/halt.o: $(deps_arch/lkljs/kernel/halt.o)

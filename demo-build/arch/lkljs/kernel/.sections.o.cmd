@@ -89,8 +89,7 @@ deps_arch/lkljs/kernel/sections.o := \
   include/linux/export.h \
     $(wildcard include/config/MODVERSIONS) \
     $(wildcard include/config/TRIM_UNUSED_KSYMS) \
-  arch/lkljs/include/generated/asm/linkage.h \
-  include/asm-generic/linkage.h \
+  arch/lkljs/include/asm/linkage.h \
   include/linux/container_of.h \
   include/linux/build_bug.h \
   include/linux/err.h \

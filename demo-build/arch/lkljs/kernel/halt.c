@@ -11,6 +11,7 @@
 #include <linux/pm.h>
 #include <linux/printk.h>
 #include <linux/string.h>
+#include <linux/task_work.h>
 #include <asm/host.h>
 
 #define LKLJS_INIT_PATH "/init"
@@ -67,6 +68,12 @@ static int __init lkljs_init_create(void)
 		return PTR_ERR(init_file);
 	}
 	filp_close(init_file, NULL);
+	/*
+	 * The last reference is dropped by task work on the way back to user
+	 * mode, which this task never takes; until then the file counts as
+	 * open for writing and exec refuses it (ETXTBSY).
+	 */
+	task_work_run();
 	return 0;
 }
 late_initcall(lkljs_init_create);

@@ -72,3 +72,11 @@ char _sinittext[0], _einittext[0];
 char __start_rodata[0], __end_rodata[0];
 char __start_ro_after_init[0], __end_ro_after_init[0];
 char _end[0];
+
+/* Text sections that wasm cannot place anywhere: all empty ranges. */
+char __sched_text_start[0], __sched_text_end[0];
+char __cpuidle_text_start[0], __cpuidle_text_end[0];
+
+/* No exception table: NOMMU user copies cannot fault. */
+MARK(char, __start___ex_table, ".lkljs.ex_table");
+MARK(char, __stop___ex_table, ".lkljs.ex_table");

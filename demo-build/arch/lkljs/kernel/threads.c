@@ -9,6 +9,7 @@
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/printk.h>
+#include <linux/ptrace.h>
 #include <asm/host.h>
 
 struct task_struct *lkljs_current_task = &init_task;
@@ -101,4 +102,22 @@ unsigned long __get_wchan(struct task_struct *p)
 void show_regs(struct pt_regs *regs)
 {
 	show_regs_print_info(KERN_DEFAULT);
+}
+
+/* wasm cannot walk its own call stack. */
+void show_stack(struct task_struct *task, unsigned long *stack,
+		const char *loglvl)
+{
+	printk("%sCall trace: not available under WebAssembly\n", loglvl);
+}
+
+/* There are no user-mode registers to inspect or single-step. */
+void ptrace_disable(struct task_struct *child)
+{
+}
+
+long arch_ptrace(struct task_struct *child, long request, unsigned long addr,
+		 unsigned long data)
+{
+	return ptrace_request(child, request, addr, data);
 }

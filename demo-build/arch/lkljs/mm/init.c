@@ -10,6 +10,8 @@
 #include <asm/lkljs.h>
 
 void *empty_zero_page;
+/* Bounds of the memory given to the kernel (asm-generic/page.h). */
+unsigned long memory_start, memory_end;
 
 void __init lkljs_setup_memory(void *memory, unsigned long size)
 {
@@ -18,6 +20,8 @@ void __init lkljs_setup_memory(void *memory, unsigned long size)
 			    PAGE_MASK;
 	unsigned long max_zone_pfn[MAX_NR_ZONES] = { 0 };
 
+	memory_start = start;
+	memory_end = end;
 	memblock_add(start, end - start);
 
 	min_low_pfn = PFN_UP(start);
