@@ -80,3 +80,38 @@ char __cpuidle_text_start[0], __cpuidle_text_end[0];
 /* No exception table: NOMMU user copies cannot fault. */
 MARK(char, __start___ex_table, ".lkljs.ex_table");
 MARK(char, __stop___ex_table, ".lkljs.ex_table");
+
+/*
+ * Function "addresses" in wasm are indices into the function table, and
+ * wasm-ld hands them out from 1 in the order it meets address-taken
+ * functions. The kernel assumes code addresses are at least 4096: kfree_rcu()
+ * stores a small structure offset where a callback pointer would go and
+ * tells the two apart by that bound. So the first 4096 table slots go to
+ * padding functions that nothing calls, taken here in the first object of
+ * the link; setup_arch() checks that the layout held.
+ */
+#define LKLJS_PAD_FUNCTION(n)	static void lkljs_table_pad_##n(void) { }
+#define LKLJS_PAD_POINTER(n)	lkljs_table_pad_##n,
+#define LKLJS_PAD16(m, p)						\
+	m(p##0) m(p##1) m(p##2) m(p##3) m(p##4) m(p##5) m(p##6) m(p##7)	\
+	m(p##8) m(p##9) m(p##a) m(p##b) m(p##c) m(p##d) m(p##e) m(p##f)
+#define LKLJS_PAD256(m, p)						\
+	LKLJS_PAD16(m, p##0) LKLJS_PAD16(m, p##1) LKLJS_PAD16(m, p##2)	\
+	LKLJS_PAD16(m, p##3) LKLJS_PAD16(m, p##4) LKLJS_PAD16(m, p##5)	\
+	LKLJS_PAD16(m, p##6) LKLJS_PAD16(m, p##7) LKLJS_PAD16(m, p##8)	\
+	LKLJS_PAD16(m, p##9) LKLJS_PAD16(m, p##a) LKLJS_PAD16(m, p##b)	\
+	LKLJS_PAD16(m, p##c) LKLJS_PAD16(m, p##d) LKLJS_PAD16(m, p##e)	\
+	LKLJS_PAD16(m, p##f)
+#define LKLJS_PAD4096(m)						\
+	LKLJS_PAD256(m, 0) LKLJS_PAD256(m, 1) LKLJS_PAD256(m, 2)	\
+	LKLJS_PAD256(m, 3) LKLJS_PAD256(m, 4) LKLJS_PAD256(m, 5)	\
+	LKLJS_PAD256(m, 6) LKLJS_PAD256(m, 7) LKLJS_PAD256(m, 8)	\
+	LKLJS_PAD256(m, 9) LKLJS_PAD256(m, a) LKLJS_PAD256(m, b)	\
+	LKLJS_PAD256(m, c) LKLJS_PAD256(m, d) LKLJS_PAD256(m, e)	\
+	LKLJS_PAD256(m, f)
+
+LKLJS_PAD4096(LKLJS_PAD_FUNCTION)
+
+void (*const lkljs_table_padding[])(void) __used = {
+	LKLJS_PAD4096(LKLJS_PAD_POINTER)
+};

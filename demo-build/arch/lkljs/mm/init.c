@@ -22,9 +22,16 @@ void __init lkljs_setup_memory(void *memory, unsigned long size)
 
 	memory_start = start;
 	memory_end = end;
-	memblock_add(start, end - start);
+	/*
+	 * Everything below the block (the module's static data and the host's
+	 * heap) is described as reserved RAM. Flat memory then starts at pfn 0,
+	 * which is what asm-generic/page.h assumes (ARCH_PFN_OFFSET 0), and
+	 * every kernel address has a struct page.
+	 */
+	memblock_add(0, end);
+	memblock_reserve(0, start);
 
-	min_low_pfn = PFN_UP(start);
+	min_low_pfn = 0;
 	max_low_pfn = PFN_DOWN(end);
 	max_pfn = max_low_pfn;
 	max_mapnr = max_pfn;
