@@ -177,7 +177,7 @@ done < "$config_fragment"
 echo "@@lkljs step compile"
 # Count what is left to compile from a dry run, which lists one "CC" line
 # per object that a real run would build.
-total=$(kmake -n -j1 lkljs-objects 2>/dev/null | grep -cE "^ *(echo|printf).*'  (CC|AS) " || true)
+total=$(kmake -n -j1 lkljs-objects 2>/dev/null | grep -cE "echo '  (CC|AS) " || true)
 echo "@@lkljs total $total"
 kmake -j"$jobs" lkljs-objects
 

@@ -225,9 +225,13 @@ void *lkljs_host_mem_alloc(unsigned long size)
 	return aligned_alloc(LKLJS_MEMORY_ALIGN, size);
 }
 
-static void lkljs_watchdog(void *seconds_pointer)
+static void lkljs_watchdog(void *milliseconds_pointer)
 {
-	struct timespec wait = { .tv_sec = (long)seconds_pointer };
+	long milliseconds = (long)milliseconds_pointer;
+	struct timespec wait = {
+		.tv_sec = milliseconds / 1000,
+		.tv_nsec = (milliseconds % 1000) * 1000000L,
+	};
 
 	while (nanosleep(&wait, &wait) && errno == EINTR)
 		;
@@ -240,17 +244,19 @@ static void lkljs_watchdog(void *seconds_pointer)
 int main(void)
 {
 	unsigned long memory_size = (unsigned long)LKLJS_MEMORY_MB << 20;
-	/* Under node: LKLJS_BOOT_TIMEOUT_SECONDS, else the default; none in a page. */
-	int timeout = MAIN_THREAD_EM_ASM_INT({
+	/*
+	 * Under node the boot must end within LKLJS_BOOT_TIMEOUT_SECONDS
+	 * (fractions allowed, 0 for no limit) or the default; a page has none.
+	 */
+	int timeout_ms = MAIN_THREAD_EM_ASM_INT({
 		if (!ENVIRONMENT_IS_NODE) return 0;
 		var value = process.env.LKLJS_BOOT_TIMEOUT_SECONDS;
-		if (value === undefined || value === "") return $0;
-		var seconds = Number(value);
-		if (!(seconds >= 0)) {
-			err("lkljs: LKLJS_BOOT_TIMEOUT_SECONDS must be a number of seconds, not '" + value + "'");
+		var seconds = (value === undefined || value === "") ? $0 : Number(value);
+		if (!(seconds >= 0 && seconds <= 86400)) {
+			err("lkljs: LKLJS_BOOT_TIMEOUT_SECONDS must be a number of seconds from 0 to 86400, not '" + value + "'");
 			return -1;
 		}
-		return Math.floor(seconds);
+		return Math.max(1, Math.round(seconds * 1000)) * (seconds > 0 ? 1 : 0);
 	}, LKLJS_DEFAULT_TIMEOUT_SECONDS);
 	/* Module.lkljsCommandLine if the page set it, else node's arguments. */
 	char *command_line = (char *)MAIN_THREAD_EM_ASM_INT({
@@ -267,10 +273,10 @@ int main(void)
 
 	/* Kernel time starts at 0 when the kernel does, as on a real machine. */
 	lkljs_boot_ns = lkljs_monotonic_ns();
-	if (timeout < 0)
+	if (timeout_ms < 0)
 		return 2;
-	if (timeout > 0 &&
-	    lkljs_host_thread_create(lkljs_watchdog, (void *)(long)timeout))
+	if (timeout_ms > 0 &&
+	    lkljs_host_thread_create(lkljs_watchdog, (void *)(long)timeout_ms))
 		return 3;
 
 	memory = lkljs_host_mem_alloc(memory_size);
