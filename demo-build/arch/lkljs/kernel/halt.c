@@ -12,6 +12,12 @@
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/task_work.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/sched/signal.h>
+#include <linux/rcupdate.h>
 #include <asm/host.h>
 
 #define LKLJS_INIT_PATH "/init"
@@ -36,13 +42,43 @@ void machine_restart(char *command)
 	lkljs_host_exit(5);
 }
 
+/* What the demo shows at the end of boot: the tasks, each a host thread. */
+static void lkljs_report_tasks(void)
+{
+	struct task_struct *process, *thread;
+	unsigned int count = 0;
+
+	pr_info("lkljs: tasks, each on its own host thread:\n");
+	rcu_read_lock();
+	for_each_process_thread(process, thread) {
+		pr_info("lkljs:   %5d %s\n", task_pid_nr(thread), thread->comm);
+		count++;
+	}
+	rcu_read_unlock();
+	pr_info("lkljs: %u tasks besides the idle task\n", count);
+}
+
+/* Sleeping needs the timer interrupt, the scheduler and the idle task. */
+static void lkljs_report_sleep(void)
+{
+	unsigned long before = jiffies;
+	u64 start_ns = ktime_get_ns();
+
+	msleep(50);
+	pr_info("lkljs: slept 50 ms: %llu ms and %lu jiffies passed (HZ=%d)\n",
+		div_u64(ktime_get_ns() - start_ns, NSEC_PER_MSEC),
+		jiffies - before, HZ);
+}
+
 static int lkljs_load_init(struct linux_binprm *binary)
 {
 	if (strcmp(binary->filename, LKLJS_INIT_PATH))
 		return -ENOEXEC;
 
-	pr_info("lkljs: boot complete, %s reached; halting\n",
-		LKLJS_INIT_PATH);
+	pr_info("lkljs: boot complete, %s reached\n", LKLJS_INIT_PATH);
+	lkljs_report_tasks();
+	lkljs_report_sleep();
+	pr_info("lkljs: no user space yet; halting\n");
 	kernel_halt();
 	return -ENOEXEC;
 }
