@@ -141,11 +141,18 @@ if [ ! -f "$identity_file" ] || [ "$(cat "$identity_file")" != "$tree_identity" 
   echo "$tree_identity" > "$identity_file"
 fi
 
-# The arch overlay is copied with its timestamps, so an unchanged file does
-# not trigger a recompile.
+# The arch overlay is copied with its timestamps over the previous copy,
+# whose build products stay, so an unchanged file is not recompiled. Source
+# files that left the overlay are removed from the tree.
 echo "@@lkljs step overlay"
-rm -rf "$tree/arch/lkljs"
-cp -a "$demo_build_dir/arch/lkljs" "$tree/arch/lkljs"
+overlay="$demo_build_dir/arch/lkljs"
+mkdir -p "$tree/arch/lkljs"
+(cd "$tree/arch/lkljs" && find . -type f ! -name '*.o' ! -name '*.a' ! -name '*.s' \
+    ! -name '.*.cmd' ! -path './include/generated/*' -print) |
+  while IFS= read -r file; do
+    [ -e "$overlay/$file" ] || rm -f "$tree/arch/lkljs/$file"
+  done
+cp -a "$overlay/." "$tree/arch/lkljs/"
 
 kmake() {
   make -C "$tree" ARCH=lkljs LLVM="$llvm_bin/" \

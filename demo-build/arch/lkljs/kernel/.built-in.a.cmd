@@ -1,1 +1,0 @@
-cmd_arch/lkljs/kernel/built-in.a := rm -f arch/lkljs/kernel/built-in.a;  printf "arch/lkljs/kernel/%s " setup.o threads.o irq.o time.o console.o halt.o | xargs /usr/lib/llvm-14/bin/llvm-ar cDPrST arch/lkljs/kernel/built-in.a
