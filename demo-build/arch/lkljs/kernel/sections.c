@@ -17,6 +17,7 @@
 #include <linux/init.h>
 #include <linux/moduleparam.h>
 #include <linux/compiler.h>
+#include <asm/lkljs.h>
 
 #define MARK(type, name, section) \
 	type name[0] __used __section(section) __aligned(sizeof(void *))
@@ -112,6 +113,6 @@ MARK(char, __stop___ex_table, ".lkljs.ex_table");
 
 LKLJS_PAD4096(LKLJS_PAD_FUNCTION)
 
-void (*const lkljs_table_padding[])(void) __used = {
+void (*const lkljs_table_padding[LKLJS_TABLE_PADDING])(void) __used = {
 	LKLJS_PAD4096(LKLJS_PAD_POINTER)
 };

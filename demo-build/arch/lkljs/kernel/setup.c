@@ -33,10 +33,11 @@ static struct notifier_block lkljs_panic_block = {
 
 void __init setup_arch(char **command_line)
 {
-	/* See the table padding in sections.c. */
-	if ((unsigned long)lkljs_host_sem_up < PAGE_SIZE)
-		panic("lkljs: function pointers below %lu; link sections.o first",
-		      PAGE_SIZE);
+	/* The padding must own table slots 1 to 4096; see sections.c. */
+	if ((unsigned long)lkljs_table_padding[0] != 1 ||
+	    (unsigned long)lkljs_table_padding[LKLJS_TABLE_PADDING - 1] !=
+	    LKLJS_TABLE_PADDING)
+		panic("lkljs: function table padding misplaced; link sections.o first");
 
 	strscpy(boot_command_line, lkljs_command_line, COMMAND_LINE_SIZE);
 	*command_line = boot_command_line;

@@ -6,6 +6,13 @@
 #define LKLJS_TIMER_IRQ		0
 #define LKLJS_NR_IRQS		1
 
+/*
+ * Function pointers below this many table slots would look like kfree_rcu()
+ * offsets, so padding functions take them (arch/lkljs/kernel/sections.c).
+ */
+#define LKLJS_TABLE_PADDING	4096
+extern void (*const lkljs_table_padding[LKLJS_TABLE_PADDING])(void);
+
 void lkljs_raise_irq(unsigned int irq);
 void lkljs_threads_init(void);
 void lkljs_setup_memory(void *memory, unsigned long size);
