@@ -6,10 +6,12 @@
  */
 #include <linux/console.h>
 #include <linux/init.h>
+#include <linux/kmsg_dump.h>
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/tty_flip.h>
 #include <asm/host.h>
+#include <asm/lkljs.h>
 
 static struct tty_driver *lkljs_tty_driver;
 static struct tty_port lkljs_tty_port;
@@ -35,6 +37,23 @@ static struct console lkljs_console = {
 	.flags	= CON_PRINTBUFFER,
 	.index	= -1,
 };
+
+/*
+ * Before the console is registered the log only sits in the printk buffer;
+ * on a panic that early, write the buffer to the host directly.
+ */
+void lkljs_console_emergency_flush(void)
+{
+	struct kmsg_dump_iter iter;
+	static char line[1024];
+	size_t length;
+
+	if (lkljs_console.flags & CON_ENABLED)
+		return;
+	kmsg_dump_rewind(&iter);
+	while (kmsg_dump_get_line(&iter, false, line, sizeof(line), &length))
+		lkljs_host_console_write(line, length);
+}
 
 static int __init lkljs_console_init(void)
 {

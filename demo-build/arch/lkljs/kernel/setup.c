@@ -21,7 +21,8 @@ static const char *lkljs_command_line;
 static int lkljs_panic_exit(struct notifier_block *block, unsigned long event,
 			    void *message)
 {
-	/* The panic message has been printed; make the failure visible. */
+	/* A panic before the console exists must still be seen. */
+	lkljs_console_emergency_flush();
 	lkljs_host_exit(1);
 }
 
@@ -33,17 +34,18 @@ static struct notifier_block lkljs_panic_block = {
 
 void __init setup_arch(char **command_line)
 {
+	strscpy(boot_command_line, lkljs_command_line, COMMAND_LINE_SIZE);
+	*command_line = boot_command_line;
+
+	atomic_notifier_chain_register(&panic_notifier_list,
+				       &lkljs_panic_block);
+
 	/* The padding must own table slots 1 to 4096; see sections.c. */
 	if ((unsigned long)lkljs_table_padding[0] != 1 ||
 	    (unsigned long)lkljs_table_padding[LKLJS_TABLE_PADDING - 1] !=
 	    LKLJS_TABLE_PADDING)
 		panic("lkljs: function table padding misplaced; link sections.o first");
 
-	strscpy(boot_command_line, lkljs_command_line, COMMAND_LINE_SIZE);
-	*command_line = boot_command_line;
-
-	atomic_notifier_chain_register(&panic_notifier_list,
-				       &lkljs_panic_block);
 	lkljs_setup_memory(lkljs_memory, lkljs_memory_size);
 }
 

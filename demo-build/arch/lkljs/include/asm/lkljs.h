@@ -15,6 +15,7 @@ extern void (*const lkljs_table_padding[LKLJS_TABLE_PADDING])(void);
 
 void lkljs_raise_irq(unsigned int irq);
 void lkljs_threads_init(void);
+void lkljs_console_emergency_flush(void);
 void lkljs_setup_memory(void *memory, unsigned long size);
 
 #endif
