@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _ASM_LKLJS_PROCESSOR_H
+#define _ASM_LKLJS_PROCESSOR_H
+
+#include <asm/ptrace.h>
+
+struct lkljs_host_sem;
+
+/*
+ * A task's "CPU state" is its host thread, parked on sched_sem whenever
+ * another task owns the CPU.
+ */
+struct thread_struct {
+	struct lkljs_host_sem *sched_sem;
+	int (*entry)(void *);
+	void *entry_argument;
+	/* Arguments and result of the system call the task is making. */
+	struct pt_regs regs;
+};
+
+#define task_pt_regs(task)	(&(task)->thread.regs)
+
+#define INIT_THREAD { }
+
+/* Without an MMU every task shares the one address space. */
+#define TASK_SIZE		(0xffffffffUL)
+#define TASK_UNMAPPED_BASE	0
+#define STACK_TOP		TASK_SIZE
+#define STACK_TOP_MAX		STACK_TOP
+
+#define cpu_relax()		barrier()
+
+#define KSTK_EIP(tsk)		(0)
+#define KSTK_ESP(tsk)		(0)
+
+struct task_struct;
+unsigned long __get_wchan(struct task_struct *p);
+
+#define prepare_to_copy(tsk)	do { } while (0)
+
+#endif

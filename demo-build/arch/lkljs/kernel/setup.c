@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot: the host calls lkljs_start_kernel() on its boot thread with a block
+ * of memory and a command line; that thread becomes the init task (and
+ * later the idle task) and runs start_kernel().
+ */
+#include <linux/init.h>
+#include <linux/start_kernel.h>
+#include <linux/string.h>
+#include <linux/panic_notifier.h>
+#include <linux/notifier.h>
+#include <linux/sched/task.h>
+#include <asm/host.h>
+#include <asm/lkljs.h>
+#include <asm/setup.h>
+
+static void *lkljs_memory;
+static unsigned long lkljs_memory_size;
+static const char *lkljs_command_line;
+
+static int lkljs_panic_exit(struct notifier_block *block, unsigned long event,
+			    void *message)
+{
+	/* A panic before the console exists must still be seen. */
+	lkljs_console_emergency_flush();
+	lkljs_host_exit(1);
+}
+
+static struct notifier_block lkljs_panic_block = {
+	.notifier_call = lkljs_panic_exit,
+	/* Run after every other handler has had its say. */
+	.priority = INT_MIN,
+};
+
+void __init setup_arch(char **command_line)
+{
+	strscpy(boot_command_line, lkljs_command_line, COMMAND_LINE_SIZE);
+	*command_line = boot_command_line;
+
+	atomic_notifier_chain_register(&panic_notifier_list,
+				       &lkljs_panic_block);
+
+	/* The padding must own table slots 1 to 4096; see sections.c. */
+	if ((unsigned long)lkljs_table_padding[0] != 1 ||
+	    (unsigned long)lkljs_table_padding[LKLJS_TABLE_PADDING - 1] !=
+	    LKLJS_TABLE_PADDING)
+		panic("lkljs: function table padding misplaced; link sections.o first");
+
+	lkljs_setup_memory(lkljs_memory, lkljs_memory_size);
+}
+
+void lkljs_start_kernel(void *memory, unsigned long memory_size,
+			const char *command_line)
+{
+	lkljs_memory = memory;
+	lkljs_memory_size = memory_size;
+	lkljs_command_line = command_line;
+
+	lkljs_threads_init();
+	start_kernel();
+	/* start_kernel() ends in the idle loop and does not return. */
+	lkljs_host_exit(4);
+}
