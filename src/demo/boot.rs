@@ -54,10 +54,11 @@ impl BootRun {
         }
     }
 
-    pub fn facts(&self) -> BootFacts {
+    /// The manifest's view of the boot of the build `key`.
+    pub fn facts(&self, key: &str) -> BootFacts {
         let mut log: String = self.console.iter().take(BOOT_LOG_LINES).flat_map(|line| [line.as_str(), "\n"]).collect();
         if self.console.len() > BOOT_LOG_LINES {
-            log.push_str(&format!("[{} more lines in logs/boot-<key>.log]\n", self.console.len() - BOOT_LOG_LINES));
+            log.push_str(&format!("[{} more lines in target/demo/logs/boot-{key}.log]\n", self.console.len() - BOOT_LOG_LINES));
         }
         BootFacts {
             exit_code: self.exit_code.unwrap_or(-1),
@@ -164,10 +165,10 @@ mod tests {
             console: (0..BOOT_LOG_LINES + 5).map(|index| format!("line {index}")).collect(),
             seconds_to_last_line: 1.23456,
         };
-        let facts = run.facts();
+        let facts = run.facts("0123456789abcdef");
         assert_eq!(facts.log_lines, (BOOT_LOG_LINES + 5) as u64);
         assert_eq!(facts.log.lines().count(), BOOT_LOG_LINES + 1);
-        assert!(facts.log.ends_with("[5 more lines in logs/boot-<key>.log]\n"));
+        assert!(facts.log.ends_with("[5 more lines in target/demo/logs/boot-0123456789abcdef.log]\n"), "{}", facts.log);
         assert_eq!(facts.seconds_to_last_line, 1.235);
     }
 

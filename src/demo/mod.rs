@@ -197,28 +197,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     }
 
     let out = TemporaryEntry::create(dirs.temporary_entry(&key))?;
-    let jobs = jobs()?.to_string();
-    let mut command = Command::new("bash");
-    command
-        .arg(&script)
-        .arg("--source")
-        .arg(&source.path)
-        .arg("--work")
-        .arg(std::path::absolute(dirs.work()).map_err(DemoError::io("resolve", dirs.work()))?)
-        .arg("--out")
-        .arg(&out.path)
-        .arg("--jobs")
-        .arg(&jobs)
-        .current_dir(&request.site_root)
-        .env("PATH", &tool_path)
-        .env("SOURCE_DATE_EPOCH", source_date_epoch.to_string())
-        .envs(BUILD_ENVIRONMENT.iter().copied())
-        .env("JOBS", &jobs)
-        .stdin(lock.child_stdin()?);
-    // Debian's emcc finds its node modules only through NODE_PATH.
-    if std::env::var_os("NODE_PATH").is_none() && Path::new("/usr/share/nodejs").is_dir() {
-        command.env("NODE_PATH", "/usr/share/nodejs");
-    }
+    let command = script_command(&script, &source.path, dirs, &out.path, source_date_epoch, &tool_path, &lock)?;
     let build_log = dirs.build_log(&key);
     let run = runner::run_script(command, &build_log)?;
     if !run.status.success() {
@@ -230,20 +209,9 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         });
     }
     if let Some(missing) = REQUIRED_ARTIFACTS.iter().find(|name| !out.path.join(name).is_file()) {
-        return Err(DemoError::MissingArtifact { file: (*missing).to_owned(), dir: out.path.clone(), log: build_log });
+        return Err(DemoError::MissingArtifact { file: (*missing).to_owned(), log: build_log });
     }
-
-    let node = toolchain::find_program("node", &tool_path).expect("the toolchain check found node");
-    let timeout = environment_number("LKLJS_BOOT_TIMEOUT_SECONDS", boot::DEFAULT_BOOT_TIMEOUT_SECONDS)?;
-    eprintln!("demo build: booting the kernel under node to check it (timeout {timeout}s)");
-    let booted = boot::boot(&node, &out.path, timeout, &tool_path)?;
-    let boot_log = dirs.boot_log(&key);
-    let console: String = booted.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
-    std::fs::write(&boot_log, console).map_err(DemoError::io("write", &boot_log))?;
-    if !booted.succeeded() {
-        let skip = booted.console.len().saturating_sub(runner::FAILURE_TAIL_LINES);
-        return Err(DemoError::BootFailed { outcome: booted.outcome(), log: boot_log, tail: booted.console[skip..].join("\n") });
-    }
+    let boot = check_boot(&out.path, &dirs.boot_log(&key), &tool_path, &key)?;
 
     // Only after the boot, whose timing the guide quotes: Brotli at quality 11
     // takes about half a minute of CPU on a kernel and would slow it down.
@@ -255,7 +223,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         source: &source_facts,
         source_date_epoch,
         run: &run,
-        boot: booted.facts(),
+        boot,
         wasm: WasmSizes::measure(&wasm),
     })?;
     let manifest_path = out.path.join(MANIFEST_FILE);
@@ -281,6 +249,61 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         manifest.wasm_brotli_bytes
     );
     Ok(DemoArtifacts::from_entry(dirs, manifest))
+}
+
+/// `bash demo-build/build-kernel.sh` as the kernel port's contract describes it.
+fn script_command(
+    script: &Path,
+    source: &Path,
+    dirs: &DemoDirs,
+    out: &Path,
+    source_date_epoch: u64,
+    tool_path: &std::ffi::OsStr,
+    lock: &BuildLock,
+) -> Result<Command, DemoError> {
+    let jobs = jobs()?.to_string();
+    let work = std::path::absolute(dirs.work()).map_err(DemoError::io("resolve", dirs.work()))?;
+    let mut command = Command::new("bash");
+    command
+        .arg(script)
+        .arg("--source")
+        .arg(source)
+        .arg("--work")
+        .arg(work)
+        .arg("--out")
+        .arg(out)
+        .arg("--jobs")
+        .arg(&jobs)
+        .current_dir(script.parent().and_then(Path::parent).expect("the script is in <site root>/demo-build/"))
+        .env("PATH", tool_path)
+        .env("SOURCE_DATE_EPOCH", source_date_epoch.to_string())
+        .envs(BUILD_ENVIRONMENT.iter().copied())
+        .env("JOBS", &jobs)
+        .stdin(lock.child_stdin()?);
+    // Debian's emcc finds its node modules only through NODE_PATH.
+    if std::env::var_os("NODE_PATH").is_none() && Path::new("/usr/share/nodejs").is_dir() {
+        command.env("NODE_PATH", "/usr/share/nodejs");
+    }
+    Ok(command)
+}
+
+/// Boots the build in `dir` once, keeping its console in `boot_log`.
+fn check_boot(dir: &Path, boot_log: &Path, tool_path: &std::ffi::OsStr, key: &str) -> Result<BootFacts, DemoError> {
+    let node = toolchain::find_program("node", tool_path).expect("the toolchain check found node");
+    let timeout = environment_number("LKLJS_BOOT_TIMEOUT_SECONDS", boot::DEFAULT_BOOT_TIMEOUT_SECONDS)?;
+    eprintln!("demo build: booting the kernel under node to check it (timeout {timeout}s)");
+    let booted = boot::boot(&node, dir, timeout, tool_path)?;
+    let console: String = booted.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
+    std::fs::write(boot_log, console).map_err(DemoError::io("write", boot_log))?;
+    if !booted.succeeded() {
+        let skip = booted.console.len().saturating_sub(runner::FAILURE_TAIL_LINES);
+        return Err(DemoError::BootFailed {
+            outcome: booted.outcome(),
+            log: boot_log.to_owned(),
+            tail: booted.console[skip..].join("\n"),
+        });
+    }
+    Ok(booted.facts(key))
 }
 
 struct ManifestInputs<'a> {
