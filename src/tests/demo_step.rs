@@ -432,3 +432,25 @@ fn the_cache_keeps_the_three_most_recently_used_builds() {
     assert_eq!(site.runs(), 4);
     assert!(!site.demo_dir().join(format!("logs/build-{second}.log")).exists());
 }
+
+#[test]
+fn source_date_epoch_is_part_of_the_key_and_jobs_is_not() {
+    let site = FakeSite::new();
+    let run = |command: &mut Command| {
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    run(site.cli().env_remove("SOURCE_DATE_EPOCH").env("JOBS", "2"));
+    run(site.cli().env_remove("SOURCE_DATE_EPOCH").env("JOBS", "1"));
+    assert_eq!(site.runs(), 1, "JOBS does not change what is built");
+    run(site.cli().env("SOURCE_DATE_EPOCH", "1700000000"));
+    assert_eq!(site.runs(), 2);
+    let invocations = fs::read_to_string(site.root.join("invocations")).unwrap();
+    assert!(invocations.contains("JOBS=2 SOURCE_DATE_EPOCH=1670716800"), "{invocations}");
+    assert!(invocations.lines().nth(1).unwrap().contains("SOURCE_DATE_EPOCH=1700000000"), "{invocations}");
+
+    let output = site.cli().env("SOURCE_DATE_EPOCH", "yesterday").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("SOURCE_DATE_EPOCH=\"yesterday\" is not valid"), "{stderr}");
+}
