@@ -23,12 +23,20 @@ struct FakeSite {
 
 impl FakeSite {
     fn new() -> Self {
+        Self::with_demo_build("fake-demo-build")
+    }
+
+    /// A site whose `demo-build/` is a copy of `src/tests/fixtures/<fixture>/`.
+    fn with_demo_build(fixture: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         let demo_build = root.join("demo-build");
         fs::create_dir_all(&demo_build).unwrap();
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/fake-demo-build/build-kernel.sh");
-        fs::copy(fixture, demo_build.join("build-kernel.sh")).unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures").join(fixture);
+        for file in fs::read_dir(fixture).unwrap() {
+            let file = file.unwrap();
+            fs::copy(file.path(), demo_build.join(file.file_name())).unwrap();
+        }
 
         let bin = dir.path().join("bin");
         fs::create_dir(&bin).unwrap();
@@ -453,4 +461,19 @@ fn source_date_epoch_is_part_of_the_key_and_jobs_is_not() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("SOURCE_DATE_EPOCH=\"yesterday\" is not valid"), "{stderr}");
+}
+
+#[test]
+fn a_real_emscripten_build_boots_under_node() {
+    let site = FakeSite::with_demo_build("emcc-demo-build");
+    // The machine's own PATH: the real emcc, and NODE_PATH as the step sets it.
+    let request = DemoRequest::new(&site.root, DemoMode::Build).kernel_source(&site.tarball);
+    let DemoOutcome::Ready(artifacts) = prepare(&request).unwrap() else { panic!("a build gave a placeholder") };
+    let manifest = &artifacts.manifest;
+    assert_eq!(artifacts.files, ["boot.js", "boot.wasm", "config.txt", "kernel-release.txt", "manifest.json"]);
+    assert!(manifest.toolchain.starts_with("emcc (Emscripten"), "{}", manifest.toolchain);
+    assert_eq!(manifest.kernel_version, "6.1.0-emcc-smoke");
+    assert_eq!(manifest.boot.exit_code, 0);
+    assert_eq!(manifest.boot.log_excerpt.len(), 3, "{}", manifest.boot.log);
+    assert!(manifest.wasm_bytes > 0 && manifest.js_bytes > manifest.wasm_bytes);
 }
