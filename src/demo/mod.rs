@@ -3,24 +3,62 @@
 //! in a manifest that the guide quotes.
 //!
 //! [`prepare`] with [`DemoMode::Build`]:
-//! 1. checks the toolchain (see [`toolchain::REQUIRED_TOOLS`]) before anything else;
-//! 2. picks the kernel source (see [`source`]) and hashes it (memoised);
-//! 3. computes the cache key from the source's hash, every file under
-//!    `demo-build/`, `emcc --version`, `SOURCE_DATE_EPOCH` and the fixed build
-//!    environment ([`BUILD_ENVIRONMENT`]); an existing entry is reused at once;
-//! 4. otherwise runs `demo-build/build-kernel.sh --source S --work W --out O --jobs N`
-//!    into a temporary directory, showing its progress (see [`runner`]), boots
-//!    the result once under node (see [`boot`]), writes `manifest.json`, and
-//!    renames the directory into the cache (see [`cache`] for the layout, why
-//!    an interrupted build never leaves a damaged entry, and how many entries
-//!    are kept).
+//! 1. checks the toolchain ([`REQUIRED_TOOLS`], Emscripten 3.1.6 or newer)
+//!    before anything else, naming every missing program and its fix;
+//! 2. picks the kernel source: [`DemoRequest::kernel_source`], else
+//!    `LKLJS_KERNEL_SOURCE`, else `kernel_source` in the `[demo]` table of
+//!    `content/site.toml` (relative to the site root), else
+//!    [`DEFAULT_KERNEL_SOURCE`]; it must be Linux 6.1, as a tarball or a tree;
+//! 3. computes the cache key from the source's SHA-256 (memoised in
+//!    `target/demo/source-fingerprint.json` by path, size, modification time
+//!    and inode, so a hit does not re-read 140 MB), every file under
+//!    `demo-build/` (paths, contents, executable bits), the first line of
+//!    `emcc --version`, `SOURCE_DATE_EPOCH` and [`BUILD_ENVIRONMENT`]; an
+//!    existing entry is returned at once (about half a second, mostly
+//!    spent asking emcc its version);
+//! 4. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
+//!    into a temporary directory, boots the result once under node, writes
+//!    `manifest.json` and renames the directory into the cache.
 //!
 //! [`DemoMode::ReuseLast`] (`--skip-demo`) needs no toolchain: it returns the
-//! last successful build, or [`DemoOutcome::Placeholder`] when there is none.
+//! build named by `target/demo/last`, or [`DemoOutcome::Placeholder`].
 //!
-//! Environment: `LKLJS_KERNEL_SOURCE` (the source), `SOURCE_DATE_EPOCH`
-//! (default [`DEFAULT_SOURCE_DATE_EPOCH`]), `JOBS` (parallel jobs, default the
-//! number of CPUs; not part of the key since it does not change the output),
+//! # The cache
+//!
+//! ```text
+//! target/demo/
+//!   lock                       held while a demo build runs (and by its script)
+//!   last                       key of the last successful build, for --skip-demo
+//!   source-fingerprint.json    memoised kernel source hashes
+//!   cache/<key>/               artefacts + manifest.json of one build
+//!   cache/.tmp-<key>-<pid>/    a build in progress; renamed to <key>/ on success
+//!   work/                      the script's scratch directory, reused between builds
+//!   logs/build-<key>.log       the script's full output, in the order written
+//!   logs/boot-<key>.log        the console of the boot check
+//! ```
+//!
+//! An entry appears only by the rename of a finished directory, so a build
+//! interrupted at any point (Ctrl-C, kill, power loss) leaves no entry; the
+//! next build removes its temporary directory. A failed build or boot leaves
+//! `last` as it was. The lock is handed to the script as its standard input,
+//! so a script orphaned by a killed `lkljs-site` still holds it and no second
+//! build starts in the same `work/` until the orphan ends. The three most
+//! recently used entries are kept, older ones removed with their logs.
+//!
+//! # Progress
+//!
+//! The script's standard output carries `@@lkljs step <name>`,
+//! `@@lkljs total <N>` and kbuild's `  CC  file` / `  AS  file` lines.
+//! Standard error shows the step, files compiled out of the total and the
+//! elapsed time: on a terminal as one line rewritten four times a second,
+//! otherwise as a plain line at each step change and every ten seconds. A
+//! failure shows the log's last 40 lines and its path.
+//!
+//! # Environment
+//!
+//! `LKLJS_KERNEL_SOURCE` (the source), `SOURCE_DATE_EPOCH` (default
+//! [`DEFAULT_SOURCE_DATE_EPOCH`]), `JOBS` (parallel jobs, default the number of
+//! CPUs; not in the key, as it does not change the output),
 //! `LKLJS_BOOT_TIMEOUT_SECONDS` (the boot check, default 60).
 
 mod boot;
@@ -39,7 +77,7 @@ use std::process::Command;
 pub use crate::build::DemoMode;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
-pub use manifest::{BootFacts, MANIFEST_FILE, Manifest, read_manifest};
+pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, read_manifest};
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
 pub use toolchain::REQUIRED_TOOLS;
