@@ -159,10 +159,12 @@ impl DemoArtifacts {
 
 /// Builds the kernel demo or reuses a cached build; see the module documentation.
 pub fn prepare(request: &DemoRequest) -> Result<DemoOutcome, DemoError> {
-    let dirs = DemoDirs::new(&request.site_root);
+    // Absolute, because the script runs in the site root and is told paths inside it.
+    let site_root = std::path::absolute(&request.site_root).map_err(DemoError::io("resolve", &request.site_root))?;
+    let dirs = DemoDirs::new(&site_root);
     match request.mode {
         DemoMode::ReuseLast => Ok(reuse_last(&dirs)),
-        DemoMode::Build => build_or_reuse(request, &dirs).map(DemoOutcome::Ready),
+        DemoMode::Build => build_or_reuse(&DemoRequest { site_root, ..request.clone() }, &dirs).map(DemoOutcome::Ready),
     }
 }
 

@@ -93,10 +93,15 @@ impl FakeSite {
         fs::read_to_string(self.demo_dir().join("last")).ok().map(|text| text.trim().to_owned())
     }
 
-    /// `lkljs-site demo --root <site>` with the fake toolchain and source.
+    /// `lkljs-site demo --root site` (relative, as most people type it) with
+    /// the fake toolchain and source.
     fn cli(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_lkljs-site"));
-        command.args(["demo", "--root"]).arg(&self.root).env("PATH", self.tool_path()).env("LKLJS_KERNEL_SOURCE", &self.tarball);
+        command
+            .args(["demo", "--root", "site"])
+            .current_dir(self.root.parent().unwrap())
+            .env("PATH", self.tool_path())
+            .env("LKLJS_KERNEL_SOURCE", &self.tarball);
         command
     }
 
