@@ -68,7 +68,7 @@ pub enum DemoError {
     #[error("{}:{line}: {message}\n  fix: correct that line of the file", .path.display())]
     SiteConfig { path: PathBuf, line: usize, message: String },
 
-    #[error("{name}={value:?} is not valid: {expected}\n  fix: unset it or give {expected}")]
+    #[error("{name}={value:?} is not valid\n  fix: unset it, or set it to {expected}")]
     BadEnvironment { name: &'static str, value: String, expected: &'static str },
 
     #[error("{} does not exist, so the kernel demo cannot be built\n  fix: restore demo-build/ from the repository, or build with --skip-demo to reuse the last demo build", .path.display())]

@@ -59,7 +59,8 @@
 //! `LKLJS_KERNEL_SOURCE` (the source), `SOURCE_DATE_EPOCH` (default
 //! [`DEFAULT_SOURCE_DATE_EPOCH`]), `JOBS` (parallel jobs, default the number of
 //! CPUs; not in the key, as it does not change the output),
-//! `LKLJS_BOOT_TIMEOUT_SECONDS` (the boot check, default 60).
+//! `LKLJS_BOOT_TIMEOUT_SECONDS` (the boot check: default 60, fractions
+//! allowed, 0 for no limit, as in the kernel port's contract).
 
 mod boot;
 mod cache;
@@ -73,6 +74,7 @@ mod toolchain;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 pub use crate::build::DemoMode;
 pub use cache::DemoDirs;
@@ -201,7 +203,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     if !script.is_file() {
         return Err(DemoError::MissingBuildScript { path: script });
     }
-    let source_date_epoch = environment_number("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)?;
+    let source_date_epoch = source_date_epoch()?;
 
     dirs.create()?;
     let lock = BuildLock::acquire(dirs, |path| {
@@ -330,8 +332,9 @@ fn script_command(
 /// Boots the build in `dir` once, keeping its console in `boot_log`.
 fn check_boot(dir: &Path, boot_log: &Path, tool_path: &std::ffi::OsStr, key: &str) -> Result<BootFacts, DemoError> {
     let node = toolchain::find_program("node", tool_path).expect("the toolchain check found node");
-    let timeout = environment_number("LKLJS_BOOT_TIMEOUT_SECONDS", boot::DEFAULT_BOOT_TIMEOUT_SECONDS)?;
-    eprintln!("demo build: booting the kernel under node to check it (timeout {timeout}s)");
+    let timeout = boot_timeout()?;
+    let limit = timeout.map_or("no time limit".to_owned(), |timeout| format!("timeout {}s", timeout.as_secs_f64()));
+    eprintln!("demo build: booting the kernel under node to check it ({limit})");
     let booted = boot::boot(&node, dir, timeout, tool_path)?;
     let console: String = booted.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
     std::fs::write(boot_log, console).map_err(DemoError::io("write", boot_log))?;
@@ -439,25 +442,41 @@ impl Drop for TemporaryEntry {
     }
 }
 
-fn environment_number(name: &'static str, default: u64) -> Result<u64, DemoError> {
+/// The environment variable `name` parsed, `None` when it is unset or empty,
+/// or an error saying what was `expected` when it fails to parse or `accept`.
+fn environment_value<T: std::str::FromStr>(
+    name: &'static str,
+    expected: &'static str,
+    accept: impl Fn(&T) -> bool,
+) -> Result<Option<T>, DemoError> {
     match std::env::var(name) {
-        Err(_) => Ok(default),
-        Ok(value) if value.trim().is_empty() => Ok(default),
-        Ok(value) => value.trim().parse().map_err(|_| DemoError::BadEnvironment {
-            name,
-            value,
-            expected: "a whole number of seconds",
-        }),
+        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<T>() {
+            Ok(parsed) if accept(&parsed) => Ok(Some(parsed)),
+            _ => Err(DemoError::BadEnvironment { name, value, expected }),
+        },
+        _ => Ok(None),
     }
+}
+
+fn source_date_epoch() -> Result<u64, DemoError> {
+    Ok(environment_value("SOURCE_DATE_EPOCH", "a whole number of seconds since 1970", |_: &u64| true)?
+        .unwrap_or(DEFAULT_SOURCE_DATE_EPOCH))
 }
 
 fn jobs() -> Result<u64, DemoError> {
     let available = std::thread::available_parallelism().map_or(1, |count| count.get() as u64);
-    match std::env::var("JOBS") {
-        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<u64>() {
-            Ok(jobs) if jobs > 0 => Ok(jobs),
-            _ => Err(DemoError::BadEnvironment { name: "JOBS", value, expected: "a positive number of parallel jobs" }),
-        },
-        _ => Ok(available),
-    }
+    Ok(environment_value("JOBS", "a positive number of parallel jobs", |jobs: &u64| *jobs > 0)?.unwrap_or(available))
+}
+
+/// `LKLJS_BOOT_TIMEOUT_SECONDS` as the kernel port's contract reads it:
+/// fractions allowed, 0 for no limit.
+fn boot_timeout() -> Result<Option<Duration>, DemoError> {
+    let seconds = environment_value("LKLJS_BOOT_TIMEOUT_SECONDS", "a number of seconds (0 for no limit)", |seconds: &f64| {
+        seconds.is_finite() && *seconds >= 0.0
+    })?;
+    Ok(match seconds {
+        None => Some(boot::DEFAULT_BOOT_TIMEOUT),
+        Some(0.0) => None,
+        Some(seconds) => Some(Duration::from_secs_f64(seconds)),
+    })
 }

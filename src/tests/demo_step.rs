@@ -469,6 +469,24 @@ fn source_date_epoch_is_part_of_the_key_and_jobs_is_not() {
 }
 
 #[test]
+fn the_boot_timeout_follows_the_kernel_ports_contract() {
+    let site = FakeSite::new();
+    site.steer("variant", "fraction");
+    let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "2.5").output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("(timeout 2.5s)"), "{}", String::from_utf8_lossy(&output.stderr));
+    site.steer("variant", "unlimited");
+    let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "0").output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("(no time limit)"));
+    assert_eq!(site.runs(), 2);
+
+    site.steer("variant", "negative");
+    let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "-1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("set it to a number of seconds (0 for no limit)"), "{stderr}");
+}
+
+#[test]
 fn a_real_emscripten_build_boots_under_node() {
     let site = FakeSite::with_demo_build("emcc-demo-build");
     // The machine's own PATH: the real emcc, and NODE_PATH as the step sets it.
