@@ -12,7 +12,7 @@ use super::runner::spawn_line_reader;
 use super::manifest::{BOOT_LOG_LINES, BootFacts};
 
 /// The contract's default for `LKLJS_BOOT_TIMEOUT_SECONDS`.
-pub const DEFAULT_BOOT_TIMEOUT_SECONDS: u64 = 60;
+pub const DEFAULT_BOOT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long past its own timeout `boot.js` may take before it is killed.
 const KILL_GRACE: Duration = Duration::from_secs(15);
 
@@ -54,10 +54,11 @@ impl BootRun {
         }
     }
 
-    pub fn facts(&self) -> BootFacts {
+    /// The manifest's view of the boot of the build `key`.
+    pub fn facts(&self, key: &str) -> BootFacts {
         let mut log: String = self.console.iter().take(BOOT_LOG_LINES).flat_map(|line| [line.as_str(), "\n"]).collect();
         if self.console.len() > BOOT_LOG_LINES {
-            log.push_str(&format!("[{} more lines in logs/boot-<key>.log]\n", self.console.len() - BOOT_LOG_LINES));
+            log.push_str(&format!("[{} more lines in target/demo/logs/boot-{key}.log]\n", self.console.len() - BOOT_LOG_LINES));
         }
         BootFacts {
             exit_code: self.exit_code.unwrap_or(-1),
@@ -80,14 +81,16 @@ pub fn excerpt(console: &[String]) -> Vec<String> {
     indices.into_iter().map(|index| console[index].clone()).collect()
 }
 
-/// Boots `dir/boot.js` with `node`, waiting at most `timeout` plus a grace period.
-pub fn boot(node: &Path, dir: &Path, timeout_seconds: u64, path_env: &std::ffi::OsStr) -> Result<BootRun, DemoError> {
+/// Boots `dir/boot.js` with `node`. `timeout` is handed to `boot.js` as
+/// `LKLJS_BOOT_TIMEOUT_SECONDS` (`None`: no limit, `0` by the contract); node
+/// is killed if it outlives the timeout by a grace period.
+pub fn boot(node: &Path, dir: &Path, timeout: Option<Duration>, path_env: &std::ffi::OsStr) -> Result<BootRun, DemoError> {
     let started = Instant::now();
     let mut child = Command::new(node)
         .args(["--no-experimental-fetch", "boot.js"])
         .current_dir(dir)
         .env("PATH", path_env)
-        .env("LKLJS_BOOT_TIMEOUT_SECONDS", timeout_seconds.to_string())
+        .env("LKLJS_BOOT_TIMEOUT_SECONDS", timeout.map_or(0.0, |timeout| timeout.as_secs_f64()).to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -98,18 +101,19 @@ pub fn boot(node: &Path, dir: &Path, timeout_seconds: u64, path_env: &std::ffi::
         spawn_line_reader(child.stdout.take().expect("stdout is piped"), sender.clone()),
         spawn_line_reader(child.stderr.take().expect("stderr is piped"), sender),
     ];
-    let deadline = started + Duration::from_secs(timeout_seconds) + KILL_GRACE;
+    let deadline = timeout.map(|timeout| started + timeout + KILL_GRACE);
     let mut console = Vec::new();
     let mut last_line_at = started;
     let mut timed_out = false;
     loop {
         let now = Instant::now();
-        if now >= deadline && !timed_out {
+        if deadline.is_some_and(|deadline| now >= deadline) && !timed_out {
             timed_out = true;
             // Killing node closes its pipes, which ends the loop below.
             let _ = child.kill();
         }
-        match receiver.recv_timeout(deadline.saturating_duration_since(now).max(Duration::from_millis(100))) {
+        let wait = deadline.map_or(Duration::from_secs(1), |deadline| deadline.saturating_duration_since(now));
+        match receiver.recv_timeout(wait.max(Duration::from_millis(100))) {
             Ok((at, line)) => {
                 last_line_at = at;
                 console.push(line);
@@ -164,10 +168,10 @@ mod tests {
             console: (0..BOOT_LOG_LINES + 5).map(|index| format!("line {index}")).collect(),
             seconds_to_last_line: 1.23456,
         };
-        let facts = run.facts();
+        let facts = run.facts("0123456789abcdef");
         assert_eq!(facts.log_lines, (BOOT_LOG_LINES + 5) as u64);
         assert_eq!(facts.log.lines().count(), BOOT_LOG_LINES + 1);
-        assert!(facts.log.ends_with("[5 more lines in logs/boot-<key>.log]\n"));
+        assert!(facts.log.ends_with("[5 more lines in target/demo/logs/boot-0123456789abcdef.log]\n"), "{}", facts.log);
         assert_eq!(facts.seconds_to_last_line, 1.235);
     }
 
@@ -179,7 +183,8 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("boot.js"), "console.log('Linux version 6.1.0'); setInterval(() => {}, 1000);\n").unwrap();
-        let run = boot(&node, dir.path(), 0, &std::env::var_os("PATH").unwrap()).unwrap();
+        let timeout = Some(Duration::from_millis(100));
+        let run = boot(&node, dir.path(), timeout, &std::env::var_os("PATH").unwrap()).unwrap();
         assert!(run.timed_out);
         assert!(!run.succeeded());
         assert_eq!(run.console, ["Linux version 6.1.0"]);

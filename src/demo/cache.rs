@@ -1,23 +1,5 @@
-//! The demo cache under `<site root>/target/demo/`:
-//!
-//! ```text
-//! target/demo/
-//!   lock                       held while a demo build runs (and by its script)
-//!   last                       key of the last successful build, for --skip-demo
-//!   source-fingerprint.json    memoised kernel source hashes (see source.rs)
-//!   cache/<key>/               artefacts + manifest.json of one build
-//!   cache/.tmp-<key>-<pid>/    a build in progress; renamed to <key>/ on success
-//!   work/                      the script's scratch directory, reused between builds
-//!   logs/build-<key>.log       the script's full output
-//!   logs/boot-<key>.log        the console of the boot check
-//! ```
-//!
-//! The [`KEPT_ENTRIES`] most recently used entries are kept; older ones (and
-//! their logs) are removed after each build, never the one `last` names.
-//!
-//! An entry appears only by the rename of a finished temporary directory, so a
-//! build that is interrupted at any point (Ctrl-C, kill, power loss) leaves no
-//! entry; its temporary directory is removed by the next build.
+//! The demo cache under `<site root>/target/demo/`: its layout, key, lock,
+//! `last` pointer and pruning, as described in the [`super`] module documentation.
 
 use std::fs::{self, File, TryLockError};
 use std::io::Write;

@@ -68,7 +68,7 @@ pub enum DemoError {
     #[error("{}:{line}: {message}\n  fix: correct that line of the file", .path.display())]
     SiteConfig { path: PathBuf, line: usize, message: String },
 
-    #[error("{name}={value:?} is not valid: {expected}\n  fix: unset it or give {expected}")]
+    #[error("{name}={value:?} is not valid\n  fix: unset it, or set it to {expected}")]
     BadEnvironment { name: &'static str, value: String, expected: &'static str },
 
     #[error("{} does not exist, so the kernel demo cannot be built\n  fix: restore demo-build/ from the repository, or build with --skip-demo to reuse the last demo build", .path.display())]
@@ -85,8 +85,8 @@ pub enum DemoError {
     )]
     BuildFailed { status: String, step: Option<String>, log: PathBuf, tail: String },
 
-    #[error("demo-build/build-kernel.sh succeeded but did not write {file} into {} (see {})\n  fix: the script must write boot.js, boot.wasm, kernel-release.txt and config.txt into its --out directory", .dir.display(), .log.display())]
-    MissingArtifact { file: String, dir: PathBuf, log: PathBuf },
+    #[error("demo-build/build-kernel.sh succeeded but did not write {file} into its --out directory (its output is in {})\n  fix: the script must write boot.js, boot.wasm, kernel-release.txt and config.txt into its --out directory", .log.display())]
+    MissingArtifact { file: String, log: PathBuf },
 
     #[error(
         "the freshly built kernel did not boot under node ({outcome}); the last {} console lines (full console in {}):\n{tail}\n  fix: the boot contract is `node --no-experimental-fetch boot.js` printing the console and exiting 0 after a clean halt",

@@ -91,10 +91,13 @@ pub fn hash_tree(root: &Path, depth: TreeHashDepth) -> Result<String, DemoError>
             hasher.field("symlink", target.as_os_str().as_encoded_bytes());
         } else if file_type.is_dir() {
             hasher.field("directory", b"");
-        } else {
+        } else if file_type.is_file() {
             let executable = metadata.permissions().mode() & 0o111 != 0;
             hasher.field("executable", &[u8::from(executable)]);
             hasher.field("sha256", sha256_file(path)?.as_bytes());
+        } else {
+            // A fifo or socket has no contents to read (reading a fifo would block).
+            hasher.field("special", b"");
         }
     }
     Ok(hasher.finish())

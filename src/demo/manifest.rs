@@ -20,15 +20,17 @@ pub struct Manifest {
     /// Wall-clock seconds of the script run (not of the boot check).
     pub build_seconds: f64,
     pub cache_key: String,
-    /// Compile units of the kernel (`@@lkljs total`), or the files compiled
-    /// when the script did not announce a total.
+    /// Compile units this build had to compile, as the script announced them
+    /// (`@@lkljs total`, which the kernel port counts by a dry run of what is
+    /// left to build), or the files compiled when it announced none. After an
+    /// incremental rebuild in the reused work directory it is smaller than
+    /// the kernel's full count.
     pub compile_units: u64,
     pub config_sha256: String,
     /// Every file of the entry except the manifest, with its size in bytes:
     /// what the site copies into `public/demo/`.
     pub files: BTreeMap<String, u64>,
-    /// `CC` and `AS` lines seen in this run: lower than `compile_units` after
-    /// an incremental rebuild in the reused work directory.
+    /// `CC` and `AS` lines seen in this run.
     pub files_compiled: u64,
     /// Total bytes of every `.js` file.
     pub js_bytes: u64,

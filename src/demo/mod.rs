@@ -3,25 +3,64 @@
 //! in a manifest that the guide quotes.
 //!
 //! [`prepare`] with [`DemoMode::Build`]:
-//! 1. checks the toolchain (see [`toolchain::REQUIRED_TOOLS`]) before anything else;
-//! 2. picks the kernel source (see [`source`]) and hashes it (memoised);
-//! 3. computes the cache key from the source's hash, every file under
-//!    `demo-build/`, `emcc --version`, `SOURCE_DATE_EPOCH` and the fixed build
-//!    environment ([`BUILD_ENVIRONMENT`]); an existing entry is reused at once;
-//! 4. otherwise runs `demo-build/build-kernel.sh --source S --work W --out O --jobs N`
-//!    into a temporary directory, showing its progress (see [`runner`]), boots
-//!    the result once under node (see [`boot`]), writes `manifest.json`, and
-//!    renames the directory into the cache (see [`cache`] for the layout, why
-//!    an interrupted build never leaves a damaged entry, and how many entries
-//!    are kept).
+//! 1. checks the toolchain ([`REQUIRED_TOOLS`], Emscripten 3.1.6 or newer)
+//!    before anything else, naming every missing program and its fix;
+//! 2. picks the kernel source: [`DemoRequest::kernel_source`], else
+//!    `LKLJS_KERNEL_SOURCE`, else `kernel_source` in the `[demo]` table of
+//!    `content/site.toml` (relative to the site root), else
+//!    [`DEFAULT_KERNEL_SOURCE`]; it must be Linux 6.1, as a tarball or a tree;
+//! 3. computes the cache key from the source's SHA-256 (memoised in
+//!    `target/demo/source-fingerprint.json` by path, size, modification time
+//!    and inode, so a hit does not re-read 140 MB), every file under
+//!    `demo-build/` (paths, contents, executable bits), the first line of
+//!    `emcc --version`, `SOURCE_DATE_EPOCH` and [`BUILD_ENVIRONMENT`]; an
+//!    existing entry is returned at once (about half a second, mostly
+//!    spent asking emcc its version);
+//! 4. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
+//!    into a temporary directory, boots the result once under node, writes
+//!    `manifest.json` and renames the directory into the cache.
 //!
 //! [`DemoMode::ReuseLast`] (`--skip-demo`) needs no toolchain: it returns the
-//! last successful build, or [`DemoOutcome::Placeholder`] when there is none.
+//! build named by `target/demo/last`, or [`DemoOutcome::Placeholder`].
 //!
-//! Environment: `LKLJS_KERNEL_SOURCE` (the source), `SOURCE_DATE_EPOCH`
-//! (default [`DEFAULT_SOURCE_DATE_EPOCH`]), `JOBS` (parallel jobs, default the
-//! number of CPUs; not part of the key since it does not change the output),
-//! `LKLJS_BOOT_TIMEOUT_SECONDS` (the boot check, default 60).
+//! # The cache
+//!
+//! ```text
+//! target/demo/
+//!   lock                       held while a demo build runs (and by its script)
+//!   last                       key of the last successful build, for --skip-demo
+//!   source-fingerprint.json    memoised kernel source hashes
+//!   cache/<key>/               artefacts + manifest.json of one build
+//!   cache/.tmp-<key>-<pid>/    a build in progress; renamed to <key>/ on success
+//!   work/                      the script's scratch directory, reused between builds
+//!   logs/build-<key>.log       the script's full output, in the order written
+//!   logs/boot-<key>.log        the console of the boot check
+//! ```
+//!
+//! An entry appears only by the rename of a finished directory, so a build
+//! interrupted at any point (Ctrl-C, kill, power loss) leaves no entry; the
+//! next build removes its temporary directory. A failed build or boot leaves
+//! `last` as it was. The lock is handed to the script as its standard input,
+//! so a script orphaned by a killed `lkljs-site` still holds it and no second
+//! build starts in the same `work/` until the orphan ends. The three most
+//! recently used entries are kept, older ones removed with their logs.
+//!
+//! # Progress
+//!
+//! The script's standard output carries `@@lkljs step <name>`,
+//! `@@lkljs total <N>` and kbuild's `  CC  file` / `  AS  file` lines.
+//! Standard error shows the step, files compiled out of the total and the
+//! elapsed time: on a terminal as one line rewritten four times a second,
+//! otherwise as a plain line at each step change and every ten seconds. A
+//! failure shows the log's last 40 lines and its path.
+//!
+//! # Environment
+//!
+//! `LKLJS_KERNEL_SOURCE` (the source), `SOURCE_DATE_EPOCH` (default
+//! [`DEFAULT_SOURCE_DATE_EPOCH`]), `JOBS` (parallel jobs, default the number of
+//! CPUs; not in the key, as it does not change the output),
+//! `LKLJS_BOOT_TIMEOUT_SECONDS` (the boot check: default 60, fractions
+//! allowed, 0 for no limit, as in the kernel port's contract).
 
 mod boot;
 mod cache;
@@ -35,11 +74,12 @@ mod toolchain;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 pub use crate::build::DemoMode;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
-pub use manifest::{BootFacts, MANIFEST_FILE, Manifest, read_manifest};
+pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, read_manifest};
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
 pub use toolchain::REQUIRED_TOOLS;
@@ -121,10 +161,12 @@ impl DemoArtifacts {
 
 /// Builds the kernel demo or reuses a cached build; see the module documentation.
 pub fn prepare(request: &DemoRequest) -> Result<DemoOutcome, DemoError> {
-    let dirs = DemoDirs::new(&request.site_root);
+    // Absolute, because the script runs in the site root and is told paths inside it.
+    let site_root = std::path::absolute(&request.site_root).map_err(DemoError::io("resolve", &request.site_root))?;
+    let dirs = DemoDirs::new(&site_root);
     match request.mode {
         DemoMode::ReuseLast => Ok(reuse_last(&dirs)),
-        DemoMode::Build => build_or_reuse(request, &dirs).map(DemoOutcome::Ready),
+        DemoMode::Build => build_or_reuse(&DemoRequest { site_root, ..request.clone() }, &dirs).map(DemoOutcome::Ready),
     }
 }
 
@@ -161,7 +203,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     if !script.is_file() {
         return Err(DemoError::MissingBuildScript { path: script });
     }
-    let source_date_epoch = environment_number("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)?;
+    let source_date_epoch = source_date_epoch()?;
 
     dirs.create()?;
     let lock = BuildLock::acquire(dirs, |path| {
@@ -197,28 +239,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     }
 
     let out = TemporaryEntry::create(dirs.temporary_entry(&key))?;
-    let jobs = jobs()?.to_string();
-    let mut command = Command::new("bash");
-    command
-        .arg(&script)
-        .arg("--source")
-        .arg(&source.path)
-        .arg("--work")
-        .arg(std::path::absolute(dirs.work()).map_err(DemoError::io("resolve", dirs.work()))?)
-        .arg("--out")
-        .arg(&out.path)
-        .arg("--jobs")
-        .arg(&jobs)
-        .current_dir(&request.site_root)
-        .env("PATH", &tool_path)
-        .env("SOURCE_DATE_EPOCH", source_date_epoch.to_string())
-        .envs(BUILD_ENVIRONMENT.iter().copied())
-        .env("JOBS", &jobs)
-        .stdin(lock.child_stdin()?);
-    // Debian's emcc finds its node modules only through NODE_PATH.
-    if std::env::var_os("NODE_PATH").is_none() && Path::new("/usr/share/nodejs").is_dir() {
-        command.env("NODE_PATH", "/usr/share/nodejs");
-    }
+    let command = script_command(&script, &source.path, dirs, &out.path, source_date_epoch, &tool_path, &lock)?;
     let build_log = dirs.build_log(&key);
     let run = runner::run_script(command, &build_log)?;
     if !run.status.success() {
@@ -230,28 +251,22 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         });
     }
     if let Some(missing) = REQUIRED_ARTIFACTS.iter().find(|name| !out.path.join(name).is_file()) {
-        return Err(DemoError::MissingArtifact { file: (*missing).to_owned(), dir: out.path.clone(), log: build_log });
+        return Err(DemoError::MissingArtifact { file: (*missing).to_owned(), log: build_log });
     }
+    let boot = check_boot(&out.path, &dirs.boot_log(&key), &tool_path, &key)?;
 
-    let node = toolchain::find_program("node", &tool_path).expect("the toolchain check found node");
-    let timeout = environment_number("LKLJS_BOOT_TIMEOUT_SECONDS", boot::DEFAULT_BOOT_TIMEOUT_SECONDS)?;
-    eprintln!("demo build: booting the kernel under node to check it (timeout {timeout}s)");
-    let booted = boot::boot(&node, &out.path, timeout, &tool_path)?;
-    let boot_log = dirs.boot_log(&key);
-    let console: String = booted.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
-    std::fs::write(&boot_log, console).map_err(DemoError::io("write", &boot_log))?;
-    if !booted.succeeded() {
-        let skip = booted.console.len().saturating_sub(runner::FAILURE_TAIL_LINES);
-        return Err(DemoError::BootFailed { outcome: booted.outcome(), log: boot_log, tail: booted.console[skip..].join("\n") });
-    }
-
+    // Only after the boot, whose timing the guide quotes: Brotli at quality 11
+    // takes about half a minute of CPU on a kernel and would slow it down.
+    let wasm_path = out.path.join("boot.wasm");
+    let wasm = std::fs::read(&wasm_path).map_err(DemoError::io("read", &wasm_path))?;
     let manifest = describe(&out.path, ManifestInputs {
         key: &key,
         toolchain: &toolchain,
         source: &source_facts,
         source_date_epoch,
         run: &run,
-        boot: booted.facts(),
+        boot,
+        wasm: WasmSizes::measure(&wasm),
     })?;
     let manifest_path = out.path.join(MANIFEST_FILE);
     cache::write_atomically(&manifest_path, manifest.to_json().as_bytes())?;
@@ -278,6 +293,62 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     Ok(DemoArtifacts::from_entry(dirs, manifest))
 }
 
+/// `bash demo-build/build-kernel.sh` as the kernel port's contract describes it.
+fn script_command(
+    script: &Path,
+    source: &Path,
+    dirs: &DemoDirs,
+    out: &Path,
+    source_date_epoch: u64,
+    tool_path: &std::ffi::OsStr,
+    lock: &BuildLock,
+) -> Result<Command, DemoError> {
+    let jobs = jobs()?.to_string();
+    let work = std::path::absolute(dirs.work()).map_err(DemoError::io("resolve", dirs.work()))?;
+    let mut command = Command::new("bash");
+    command
+        .arg(script)
+        .arg("--source")
+        .arg(source)
+        .arg("--work")
+        .arg(work)
+        .arg("--out")
+        .arg(out)
+        .arg("--jobs")
+        .arg(&jobs)
+        .current_dir(script.parent().and_then(Path::parent).expect("the script is in <site root>/demo-build/"))
+        .env("PATH", tool_path)
+        .env("SOURCE_DATE_EPOCH", source_date_epoch.to_string())
+        .envs(BUILD_ENVIRONMENT.iter().copied())
+        .env("JOBS", &jobs)
+        .stdin(lock.child_stdin()?);
+    // Debian's emcc finds its node modules only through NODE_PATH.
+    if std::env::var_os("NODE_PATH").is_none() && Path::new("/usr/share/nodejs").is_dir() {
+        command.env("NODE_PATH", "/usr/share/nodejs");
+    }
+    Ok(command)
+}
+
+/// Boots the build in `dir` once, keeping its console in `boot_log`.
+fn check_boot(dir: &Path, boot_log: &Path, tool_path: &std::ffi::OsStr, key: &str) -> Result<BootFacts, DemoError> {
+    let node = toolchain::find_program("node", tool_path).expect("the toolchain check found node");
+    let timeout = boot_timeout()?;
+    let limit = timeout.map_or("no time limit".to_owned(), |timeout| format!("timeout {}s", timeout.as_secs_f64()));
+    eprintln!("demo build: booting the kernel under node to check it ({limit})");
+    let booted = boot::boot(&node, dir, timeout, tool_path)?;
+    let console: String = booted.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
+    std::fs::write(boot_log, console).map_err(DemoError::io("write", boot_log))?;
+    if !booted.succeeded() {
+        let skip = booted.console.len().saturating_sub(runner::FAILURE_TAIL_LINES);
+        return Err(DemoError::BootFailed {
+            outcome: booted.outcome(),
+            log: boot_log.to_owned(),
+            tail: booted.console[skip..].join("\n"),
+        });
+    }
+    Ok(booted.facts(key))
+}
+
 struct ManifestInputs<'a> {
     key: &'a str,
     toolchain: &'a toolchain::Toolchain,
@@ -285,6 +356,20 @@ struct ManifestInputs<'a> {
     source_date_epoch: u64,
     run: &'a runner::ScriptRun,
     boot: BootFacts,
+    wasm: WasmSizes,
+}
+
+struct WasmSizes {
+    bytes: u64,
+    gzip: u64,
+    brotli: u64,
+}
+
+impl WasmSizes {
+    fn measure(wasm: &[u8]) -> Self {
+        let (gzip, brotli) = manifest::compressed_sizes(wasm);
+        WasmSizes { bytes: wasm.len() as u64, gzip, brotli }
+    }
 }
 
 /// Measures the artefacts in `dir` and assembles the manifest.
@@ -305,9 +390,6 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         let path = dir.join(name);
         std::fs::read_to_string(&path).map(|text| text.trim().to_owned()).map_err(DemoError::io("read", path))
     };
-    let wasm_path = dir.join("boot.wasm");
-    let wasm = std::fs::read(&wasm_path).map_err(DemoError::io("read", &wasm_path))?;
-    let (wasm_gzip_bytes, wasm_brotli_bytes) = manifest::compressed_sizes(&wasm);
     let progress = &inputs.run.progress;
     Ok(Manifest {
         boot: inputs.boot,
@@ -326,9 +408,9 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         source_sha256: inputs.source.sha256.clone(),
         source_version: inputs.source.version.clone(),
         toolchain: inputs.toolchain.emcc_version_line.clone(),
-        wasm_brotli_bytes,
-        wasm_bytes: wasm.len() as u64,
-        wasm_gzip_bytes,
+        wasm_brotli_bytes: inputs.wasm.brotli,
+        wasm_bytes: inputs.wasm.bytes,
+        wasm_gzip_bytes: inputs.wasm.gzip,
     })
 }
 
@@ -360,25 +442,41 @@ impl Drop for TemporaryEntry {
     }
 }
 
-fn environment_number(name: &'static str, default: u64) -> Result<u64, DemoError> {
+/// The environment variable `name` parsed, `None` when it is unset or empty,
+/// or an error saying what was `expected` when it fails to parse or `accept`.
+fn environment_value<T: std::str::FromStr>(
+    name: &'static str,
+    expected: &'static str,
+    accept: impl Fn(&T) -> bool,
+) -> Result<Option<T>, DemoError> {
     match std::env::var(name) {
-        Err(_) => Ok(default),
-        Ok(value) if value.trim().is_empty() => Ok(default),
-        Ok(value) => value.trim().parse().map_err(|_| DemoError::BadEnvironment {
-            name,
-            value,
-            expected: "a whole number of seconds",
-        }),
+        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<T>() {
+            Ok(parsed) if accept(&parsed) => Ok(Some(parsed)),
+            _ => Err(DemoError::BadEnvironment { name, value, expected }),
+        },
+        _ => Ok(None),
     }
+}
+
+fn source_date_epoch() -> Result<u64, DemoError> {
+    Ok(environment_value("SOURCE_DATE_EPOCH", "a whole number of seconds since 1970", |_: &u64| true)?
+        .unwrap_or(DEFAULT_SOURCE_DATE_EPOCH))
 }
 
 fn jobs() -> Result<u64, DemoError> {
     let available = std::thread::available_parallelism().map_or(1, |count| count.get() as u64);
-    match std::env::var("JOBS") {
-        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<u64>() {
-            Ok(jobs) if jobs > 0 => Ok(jobs),
-            _ => Err(DemoError::BadEnvironment { name: "JOBS", value, expected: "a positive number of parallel jobs" }),
-        },
-        _ => Ok(available),
-    }
+    Ok(environment_value("JOBS", "a positive number of parallel jobs", |jobs: &u64| *jobs > 0)?.unwrap_or(available))
+}
+
+/// `LKLJS_BOOT_TIMEOUT_SECONDS` as the kernel port's contract reads it:
+/// fractions allowed, 0 for no limit.
+fn boot_timeout() -> Result<Option<Duration>, DemoError> {
+    let seconds = environment_value("LKLJS_BOOT_TIMEOUT_SECONDS", "a number of seconds (0 for no limit)", |seconds: &f64| {
+        seconds.is_finite() && *seconds >= 0.0
+    })?;
+    Ok(match seconds {
+        None => Some(boot::DEFAULT_BOOT_TIMEOUT),
+        Some(0.0) => None,
+        Some(seconds) => Some(Duration::from_secs_f64(seconds)),
+    })
 }

@@ -24,6 +24,7 @@ use super::error::DemoError;
 pub const FAILURE_TAIL_LINES: usize = 40;
 const TERMINAL_REFRESH: Duration = Duration::from_millis(250);
 const PLAIN_REFRESH: Duration = Duration::from_secs(10);
+const TERMINAL_COLUMNS: usize = 80;
 
 /// One line of the script's standard output, as the protocol reads it.
 #[derive(Debug, PartialEq, Eq)]
@@ -123,7 +124,14 @@ impl<W: Write> ProgressDisplay<W> {
         self.last_drawn = Some(now);
         let line = progress.describe(now.duration_since(self.started));
         // Progress is a courtesy: a closed stderr must not fail the build.
-        let _ = if self.terminal { write!(self.out, "\r\x1b[2K{line}") } else { writeln!(self.out, "{line}") };
+        let _ = if self.terminal {
+            // A line that wraps could not be rewritten in place; the terminal's
+            // width is unknown, so stay within the narrowest common one.
+            let fitted: String = line.chars().take(TERMINAL_COLUMNS - 1).collect();
+            write!(self.out, "\r\x1b[2K{fitted}")
+        } else {
+            writeln!(self.out, "{line}")
+        };
         let _ = self.out.flush();
     }
 
@@ -298,5 +306,16 @@ mod tests {
         assert_eq!(text.matches("\r\x1b[2Kdemo build: starting").count(), 5, "{text:?}");
         assert!(!text.contains("starting, 0s\n"), "{text:?}");
         assert!(text.ends_with("\r\x1b[2Kdone\n"), "{text:?}");
+    }
+
+    #[test]
+    fn terminal_lines_never_wrap() {
+        let start = Instant::now();
+        let mut out = Vec::new();
+        let progress = Progress { step: Some("compile drivers/ünïcode/".repeat(5)), compiled: 1, total: Some(2) };
+        ProgressDisplay::new(&mut out, true, start).update(&progress, true, start);
+        let text = String::from_utf8(out).unwrap();
+        let shown = text.strip_prefix("\r\x1b[2K").unwrap();
+        assert_eq!(shown.chars().count(), 79, "{shown}");
     }
 }

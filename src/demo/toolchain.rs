@@ -22,6 +22,7 @@ pub const REQUIRED_TOOLS: &[RequiredTool] = &[
     RequiredTool { command: "perl", package: "perl", purpose: "runs kbuild scripts" },
     RequiredTool { command: "python3", package: "python3", purpose: "runs Emscripten and kbuild scripts" },
     RequiredTool { command: "tar", package: "tar", purpose: "unpacks the kernel source" },
+    RequiredTool { command: "patch", package: "patch", purpose: "applies demo-build/patches to the kernel source" },
     RequiredTool { command: "xz", package: "xz-utils", purpose: "decompresses the kernel source" },
 ];
 
@@ -134,6 +135,6 @@ mod tests {
         assert!(message.contains("`emcc` (compiles the kernel to WebAssembly, package emscripten)"), "{message}");
         assert!(message.contains("`xz` (decompresses the kernel source, package xz-utils)"), "{message}");
         assert!(message.contains("sudo demo-build/setup.sh"), "{message}");
-        assert!(message.contains("sudo apt-get install bc bison emscripten flex gcc make nodejs perl python3 tar xz-utils"), "{message}");
+        assert!(message.contains("sudo apt-get install bc bison emscripten flex gcc make nodejs patch perl python3 tar xz-utils"), "{message}");
     }
 }

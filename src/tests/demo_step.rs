@@ -23,12 +23,20 @@ struct FakeSite {
 
 impl FakeSite {
     fn new() -> Self {
+        Self::with_demo_build("fake-demo-build")
+    }
+
+    /// A site whose `demo-build/` is a copy of `src/tests/fixtures/<fixture>/`.
+    fn with_demo_build(fixture: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         let demo_build = root.join("demo-build");
         fs::create_dir_all(&demo_build).unwrap();
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/fake-demo-build/build-kernel.sh");
-        fs::copy(fixture, demo_build.join("build-kernel.sh")).unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures").join(fixture);
+        for file in fs::read_dir(fixture).unwrap() {
+            let file = file.unwrap();
+            fs::copy(file.path(), demo_build.join(file.file_name())).unwrap();
+        }
 
         let bin = dir.path().join("bin");
         fs::create_dir(&bin).unwrap();
@@ -85,10 +93,15 @@ impl FakeSite {
         fs::read_to_string(self.demo_dir().join("last")).ok().map(|text| text.trim().to_owned())
     }
 
-    /// `lkljs-site demo --root <site>` with the fake toolchain and source.
+    /// `lkljs-site demo --root site` (relative, as most people type it) with
+    /// the fake toolchain and source.
     fn cli(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_lkljs-site"));
-        command.args(["demo", "--root"]).arg(&self.root).env("PATH", self.tool_path()).env("LKLJS_KERNEL_SOURCE", &self.tarball);
+        command
+            .args(["demo", "--root", "site"])
+            .current_dir(self.root.parent().unwrap())
+            .env("PATH", self.tool_path())
+            .env("LKLJS_KERNEL_SOURCE", &self.tarball);
         command
     }
 
@@ -431,4 +444,59 @@ fn the_cache_keeps_the_three_most_recently_used_builds() {
     assert_eq!(site.cache_entries(), expected);
     assert_eq!(site.runs(), 4);
     assert!(!site.demo_dir().join(format!("logs/build-{second}.log")).exists());
+}
+
+#[test]
+fn source_date_epoch_is_part_of_the_key_and_jobs_is_not() {
+    let site = FakeSite::new();
+    let run = |command: &mut Command| {
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    run(site.cli().env_remove("SOURCE_DATE_EPOCH").env("JOBS", "2"));
+    run(site.cli().env_remove("SOURCE_DATE_EPOCH").env("JOBS", "1"));
+    assert_eq!(site.runs(), 1, "JOBS does not change what is built");
+    run(site.cli().env("SOURCE_DATE_EPOCH", "1700000000"));
+    assert_eq!(site.runs(), 2);
+    let invocations = fs::read_to_string(site.root.join("invocations")).unwrap();
+    assert!(invocations.contains("JOBS=2 SOURCE_DATE_EPOCH=1670716800"), "{invocations}");
+    assert!(invocations.lines().nth(1).unwrap().contains("SOURCE_DATE_EPOCH=1700000000"), "{invocations}");
+
+    let output = site.cli().env("SOURCE_DATE_EPOCH", "yesterday").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("SOURCE_DATE_EPOCH=\"yesterday\" is not valid"), "{stderr}");
+}
+
+#[test]
+fn the_boot_timeout_follows_the_kernel_ports_contract() {
+    let site = FakeSite::new();
+    site.steer("variant", "fraction");
+    let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "2.5").output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("(timeout 2.5s)"), "{}", String::from_utf8_lossy(&output.stderr));
+    site.steer("variant", "unlimited");
+    let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "0").output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("(no time limit)"));
+    assert_eq!(site.runs(), 2);
+
+    site.steer("variant", "negative");
+    let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "-1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("set it to a number of seconds (0 for no limit)"), "{stderr}");
+}
+
+#[test]
+fn a_real_emscripten_build_boots_under_node() {
+    let site = FakeSite::with_demo_build("emcc-demo-build");
+    // The machine's own PATH: the real emcc, and NODE_PATH as the step sets it.
+    let request = DemoRequest::new(&site.root, DemoMode::Build).kernel_source(&site.tarball);
+    let DemoOutcome::Ready(artifacts) = prepare(&request).unwrap() else { panic!("a build gave a placeholder") };
+    let manifest = &artifacts.manifest;
+    assert_eq!(artifacts.files, ["boot.js", "boot.wasm", "config.txt", "kernel-release.txt", "manifest.json"]);
+    assert!(manifest.toolchain.starts_with("emcc (Emscripten"), "{}", manifest.toolchain);
+    assert_eq!(manifest.kernel_version, "6.1.0-emcc-smoke");
+    assert_eq!(manifest.boot.exit_code, 0);
+    assert_eq!(manifest.boot.log_excerpt.len(), 3, "{}", manifest.boot.log);
+    assert!(manifest.wasm_bytes > 0 && manifest.js_bytes > manifest.wasm_bytes);
 }
