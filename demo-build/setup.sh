@@ -7,11 +7,11 @@ set -euo pipefail
 
 packages=(
   # The kernel-to-WebAssembly toolchain (clang/wasm-ld 14, binaryen) and node.
-  emscripten nodejs
+  emscripten nodejs clang-14 lld-14 llvm-14
   # Debian's kernel source: /usr/src/linux-source-6.1.tar.xz.
   linux-source-6.1
   # The kernel's own host tools.
-  make flex bison bc xz-utils python3 perl cpio
+  make gcc libc6-dev patch flex bison bc xz-utils python3 perl cpio
   # Size figures in the demo manifest are checked against these.
   gzip brotli
   # The browser that the page tests drive.
