@@ -155,7 +155,12 @@ fn a_permalink_opens_its_slide_and_survives_a_reload() {
     assert_eq!(current_slide(&page), json!("3"));
     assert_eq!(page.eval("location.hash"), json!("#3"));
     assert_eq!(page.eval("getComputedStyle(document.getElementById('slide-3')).visibility"), json!("visible"));
-    assert_eq!(page.eval("getComputedStyle(document.getElementById('slide-1')).visibility"), json!("hidden"));
+    // The others fade out (a short transition) once the deck starts.
+    page.wait_for(
+        "Array.from(document.querySelectorAll('.deck-stage > .slide'))\
+           .filter(slide => getComputedStyle(slide).visibility === 'visible').map(slide => slide.id).join() === 'slide-3'",
+        WAIT,
+    );
 
     let loads = page.load_count();
     page.call("Page.reload", json!({}));
