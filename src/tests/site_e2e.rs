@@ -79,6 +79,7 @@ fn guide_pages_are_isolated_and_error_free() {
     for path in ["/", "/guide/", GUIDE_PAGE, "/demo/"] {
         page.navigate(&session.site.url(path));
         assert_eq!(page.eval("crossOriginIsolated"), json!(true), "{path} is not cross-origin isolated");
+        assert_eq!(page.eval("typeof SharedArrayBuffer"), json!("function"), "{path}: the demo needs SharedArrayBuffer");
         assert_eq!(page.eval("document.querySelectorAll('link[rel=stylesheet]').length > 0"), json!(true));
         // Every stylesheet the page links really applied (a 404 would leave no rules).
         assert_eq!(
@@ -90,6 +91,12 @@ fn guide_pages_are_isolated_and_error_free() {
     assert_eq!(
         page.eval("document.querySelector('h1') && document.querySelector('h1').textContent.trim()"),
         json!("Live demo")
+    );
+    // Without a kernel build the demo page says so, instead of a broken boot button.
+    assert_eq!(
+        page.eval("document.querySelector('main').textContent.includes('The kernel has not been built')"),
+        json!(true),
+        "the demo placeholder is missing"
     );
     assert_no_errors(&page);
 }
@@ -343,11 +350,12 @@ fn bad_front_matter_shows_an_overlay_naming_the_file_and_line_until_fixed() {
     assert_eq!(other.eval("document.querySelector('h1').textContent.trim()"), json!("What this is"));
 
     session.site.save(GUIDE_SOURCE, &good.replace("## The short version", "## The fixed version"));
+    // A new document, without the overlay.
     page.wait_for(
         "window.lkljsMark === undefined && document.readyState === 'complete' \
-         && document.body.textContent.includes('The fixed version')",
+         && document.body.textContent.includes('The fixed version') \
+         && document.getElementById('lkljs-live-error') === null",
         WAIT,
     );
-    assert_eq!(page.eval("document.getElementById('lkljs-live-error') === null"), json!(true));
     assert_no_errors(&page);
 }
