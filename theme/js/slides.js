@@ -490,5 +490,10 @@
     toggleOverview: () => toggleOverview(),
     openNotes,
   });
+  // Transitions start only now: had they been on while the script took over,
+  // every other slide would have faded out over the first one. Reading a style
+  // settles the current one, so adding the class animates nothing by itself.
+  getComputedStyle(slides[0]).opacity;
+  root.classList.add('deck-animate');
   root.dataset.deckReady = 'true';
 })();

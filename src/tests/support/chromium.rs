@@ -140,6 +140,12 @@ fn connect_devtools(process: &mut Child, profile: &Path) -> WebSocket<TcpStream>
 
 impl Connection {
     fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.try_call(session, method, params).unwrap_or_else(|error| panic!("CDP {method} failed: {error}"))
+    }
+
+    /// Like [`Connection::call`], but returns the protocol's error (such as "Execution
+    /// context was destroyed" while a page reloads) instead of failing the test.
+    fn try_call(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         let mut command = json!({ "id": id, "method": method, "params": params });
@@ -150,10 +156,10 @@ impl Connection {
         loop {
             let message = self.read();
             if message["id"] == json!(id) {
-                if let Some(error) = message.get("error") {
-                    panic!("CDP {method} failed: {error}");
-                }
-                return message["result"].clone();
+                return match message.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(message["result"].clone()),
+                };
             }
             self.events.push(message);
         }
@@ -218,12 +224,14 @@ impl Page {
     }
 
     /// Evaluates `expression` until it is true, failing after `timeout`. A page
-    /// being replaced (reload) makes single evaluations fail; those are retried.
+    /// being replaced (reload) makes single evaluations fail, in the page or in
+    /// the protocol; those are retried.
     pub fn wait_for(&self, expression: &str, timeout: Duration) {
         let wrapped = format!("(() => {{ try {{ return !!({expression}); }} catch (error) {{ return false; }} }})()");
         self.wait_until(timeout, expression, || {
-            let result = self.call("Runtime.evaluate", json!({ "expression": wrapped, "returnByValue": true }));
-            result["result"]["value"] == json!(true)
+            let params = json!({ "expression": wrapped, "returnByValue": true });
+            let result = self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", params);
+            result.is_ok_and(|result| result["result"]["value"] == json!(true))
         });
     }
 

@@ -133,16 +133,7 @@ impl FixtureDirs {
         let temp = tempfile::tempdir().unwrap();
         let source = temp.path().join("site");
         let output = temp.path().join("public");
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/site");
-        for entry in walkdir::WalkDir::new(&fixture) {
-            let entry = entry.unwrap();
-            let target = source.join(entry.path().strip_prefix(&fixture).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
+        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/site"), &source);
         std::fs::write(temp.path().join("secret.txt"), SECRET).unwrap();
         Self { temp, source, output }
     }
@@ -151,17 +142,34 @@ impl FixtureDirs {
         FixtureBuilder::new(&self.source, &self.output)
     }
 
-    /// Rewrites a source file the way an editor's atomic save does: write a
-    /// temporary beside it, then rename it over the original.
+    /// Rewrites a source file the way an editor's atomic save does.
     pub fn save(&self, relative: &str, content: &str) {
-        let target = self.source.join(relative);
-        let name = target.file_name().unwrap().to_string_lossy();
-        let temporary = target.with_file_name(format!(".{name}.swp"));
-        std::fs::write(&temporary, content).unwrap();
-        std::fs::rename(&temporary, &target).unwrap();
+        save_atomically(&self.source.join(relative), content);
     }
 
     pub fn read_source(&self, relative: &str) -> String {
         std::fs::read_to_string(self.source.join(relative)).unwrap()
+    }
+}
+
+/// Rewrites `target` the way an editor's atomic save does: write a temporary
+/// beside it, then rename it over the original.
+pub fn save_atomically(target: &Path, content: &str) {
+    let name = target.file_name().unwrap().to_string_lossy();
+    let temporary = target.with_file_name(format!(".{name}.swp"));
+    std::fs::write(&temporary, content).unwrap();
+    std::fs::rename(&temporary, target).unwrap();
+}
+
+/// Copies the directory tree `from` to `to` (created as needed).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
     }
 }

@@ -1,0 +1,58 @@
+//! The real site under the real development server: a copy of the repository's
+//! `content/` and `theme/` in a temporary directory (so tests may edit it),
+//! built by [`SiteBuilder`] without the kernel step (`DemoMode::ReuseLast` in a
+//! fresh root always renders the demo placeholder) and served by `serve::start`.
+
+use std::path::{Path, PathBuf};
+
+use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
+use lkljs_site::serve::{RunningServer, ServeConfig, start};
+
+use super::fixture_site::{copy_tree, save_atomically};
+
+pub struct RealSite {
+    /// The site root: `content/`, `theme/` and the output `public/`.
+    pub root: PathBuf,
+    pub server: RunningServer,
+    _temp: tempfile::TempDir,
+}
+
+impl RealSite {
+    /// Serves a copy of the repository's own content and theme.
+    pub fn from_repository() -> Self {
+        Self::with_content(|content| copy_tree(&repository().join("content"), content))
+    }
+
+    /// Serves the repository's theme with content written by `fill` into the
+    /// (empty) `content/` directory it is given.
+    pub fn with_content(fill: impl FnOnce(&Path)) -> Self {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("site");
+        copy_tree(&repository().join("theme"), &root.join("theme"));
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        fill(&root.join("content"));
+        let options = BuildOptions::new(root.clone(), root.join("public")).demo(DemoMode::ReuseLast);
+        let builder = SiteBuilder::new(options).expect("the output directory is acceptable");
+        let server = start(builder, ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
+            .expect("cannot serve the real site");
+        Self { root, server, _temp: temp }
+    }
+
+    /// The served URL of a site path such as `/guide/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.address())
+    }
+
+    /// Saves a file of the site root the way an editor does (see [`save_atomically`]).
+    pub fn save(&self, relative: &str, content: &str) {
+        save_atomically(&self.root.join(relative), content);
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.root.join(relative)).unwrap()
+    }
+}
+
+fn repository() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
