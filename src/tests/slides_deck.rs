@@ -94,8 +94,9 @@ fn render_deck(deck_file: &Path, out: &Path, site_title: Option<&str>) -> Render
     };
     context.insert("config", &config);
     let mut tera = tera::Tera::default();
-    let template = std::fs::read_to_string(repo().join("theme/templates/slides.html")).unwrap();
-    tera.add_raw_template("slides.html", &template).unwrap();
+    let templates = ["slides.html", "partials/head-shared.html"]
+        .map(|name| (name, std::fs::read_to_string(repo().join("theme/templates").join(name)).unwrap()));
+    tera.add_raw_templates(templates).unwrap();
     let html = tera
         .render("slides.html", &context)
         .unwrap_or_else(|error| panic!("{error:?}"));
