@@ -10,8 +10,9 @@ packages=(
   emscripten nodejs clang-14 lld-14 llvm-14
   # Debian's kernel source: /usr/src/linux-source-6.1.tar.xz.
   linux-source-6.1
-  # The kernel's own host tools.
-  make gcc libc6-dev patch flex bison bc xz-utils python3 perl cpio
+  # The kernel's own host tools (gcc and libc6-dev build kbuild's helpers;
+  # patch applies demo-build/patches).
+  make flex bison bc xz-utils python3 perl cpio gcc libc6-dev patch
   # Size figures in the demo manifest are checked against these.
   gzip brotli
   # The browser that the page tests drive.

@@ -54,6 +54,13 @@ void arch_local_irq_restore(unsigned long flags)
 }
 EXPORT_SYMBOL(arch_local_irq_restore);
 
+void lkljs_cpu_relax(void)
+{
+	if (lkljs_irq_flag == ARCH_IRQ_ENABLED)
+		arch_local_irq_restore(ARCH_IRQ_ENABLED);
+}
+EXPORT_SYMBOL(lkljs_cpu_relax);
+
 /* Called on a host thread that does not own the CPU. */
 void lkljs_raise_irq(unsigned int irq)
 {

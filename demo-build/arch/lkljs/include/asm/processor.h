@@ -28,7 +28,13 @@ struct thread_struct {
 #define STACK_TOP		TASK_SIZE
 #define STACK_TOP_MAX		STACK_TOP
 
-#define cpu_relax()		barrier()
+/*
+ * A CPU spinning with interrupts enabled takes them as they come; here that
+ * means handling the pending ones, or a loop waiting for jiffies would spin
+ * forever.
+ */
+void lkljs_cpu_relax(void);
+#define cpu_relax()		lkljs_cpu_relax()
 
 #define KSTK_EIP(tsk)		(0)
 #define KSTK_ESP(tsk)		(0)
