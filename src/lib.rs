@@ -20,6 +20,7 @@ pub mod config;
 pub mod content;
 pub mod demo;
 pub mod highlight;
+pub mod html;
 pub mod markdown;
 pub mod output;
 pub mod render;

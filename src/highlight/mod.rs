@@ -252,7 +252,7 @@ pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError>
     } else {
         options.language.as_str()
     };
-    let language_attr = escape_html(language);
+    let language_attr = crate::html::escape(language);
     let mut html = String::with_capacity(code.len() * 3);
     html.push_str("<pre class=\"code hl-code");
     if syntax.is_none() {
@@ -313,7 +313,7 @@ pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError>
         html.push('>');
         match tokens {
             Some(tokens) => html.push_str(&tokens),
-            None => html.push_str(&escape_html(line)),
+            None => html.push_str(&crate::html::escape(line)),
         }
         html.push_str("\n</span>");
     }
@@ -381,20 +381,6 @@ fn open_span(html: &mut String, scope: Scope) {
     html.push_str("\">");
 }
 
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(character),
-        }
-    }
-    escaped
-}
 
 /// The stylesheet for highlighted code: the light theme on screens that do not
 /// prefer dark and in print, the dark theme on screens that do; plus the

@@ -15,7 +15,8 @@ use serde::Serialize;
 use crate::content::links::{self, Reference};
 use crate::content::slug::AnchorSet;
 use crate::content::{Diagnostic, Site};
-use shortcodes::{Args, Facts, Found, escape};
+use shortcodes::{Args, Facts, Found};
+use crate::html::escape;
 
 /// Everything a page's Markdown needs from the rest of the site.
 pub struct MarkdownContext<'a> {

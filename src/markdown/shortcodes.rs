@@ -15,6 +15,7 @@
 //!   `bytes` (binary units), `number`, `seconds`, `text`;
 //! - `boot_log(lines?)`: the key lines of the demo's boot log.
 
+use crate::html::escape;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -477,21 +478,6 @@ pub fn render_boot_log(facts: &Facts, args: &mut Args) -> Result<String, String>
     }
 }
 
-/// HTML escaping for text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::markdown::shortcodes::escape;
+use crate::html::escape;
 
 /// A page as feeds and sitemaps see it.
 #[derive(Clone, Debug)]

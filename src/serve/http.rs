@@ -172,7 +172,7 @@ fn not_found_reply(request: &Request, state: &ServerState) -> Reply {
 }
 
 fn build_error_page(error: &str) -> String {
-    let escaped = escape_html(error);
+    let escaped = crate::html::escape(error);
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\n\
          <body><h1>The site failed to build</h1>\n<pre>{escaped}</pre>\n\
@@ -180,9 +180,6 @@ fn build_error_page(error: &str) -> String {
     )
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
 
 fn text_reply(status: u16, body: &str) -> Reply {
     Response::from_data(body.as_bytes().to_vec())

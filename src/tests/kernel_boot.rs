@@ -8,6 +8,8 @@
 //! site root than this repository (e.g. one holding a `demo-build/` under
 //! development).
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -54,7 +56,7 @@ fn the_demo_step_builds_a_kernel_that_boots() {
 fn a_clean_kernel_build_elsewhere_is_byte_identical() {
     let usual = build_demo(&site_root());
     let elsewhere = tempfile::Builder::new().prefix("lkljs-reproducible-").tempdir().unwrap();
-    copy_tree(&site_root().join("demo-build"), &elsewhere.path().join("demo-build"));
+    support::fixture_site::copy_tree(&site_root().join("demo-build"), &elsewhere.path().join("demo-build"));
     let fresh = build_demo(elsewhere.path());
     assert_eq!(usual.manifest.cache_key, fresh.manifest.cache_key, "same inputs, same cache key");
     assert_eq!(fresh.manifest.files_compiled, fresh.manifest.compile_units, "the second build started from scratch");
@@ -69,18 +71,6 @@ fn build_demo(root: &Path) -> lkljs_site::demo::DemoArtifacts {
     match prepare(&DemoRequest::new(root, DemoMode::Build)).unwrap() {
         DemoOutcome::Ready(artifacts) => artifacts,
         DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
