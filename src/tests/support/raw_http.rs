@@ -27,7 +27,7 @@ impl RawResponse {
 /// or the caller asked for `Connection: close`).
 pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
     // A reset after the response is complete is fine; what was read is what counts.
@@ -41,7 +41,7 @@ pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
 /// after which the connection stays open (101 Switching Protocols).
 pub fn send_raw_head(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
     let mut byte = [0u8; 1];
