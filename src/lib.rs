@@ -2,17 +2,17 @@
 //! Linux-in-WebAssembly demo.
 //!
 //! The pipeline, one module a stage:
-//! - [`config`]: `content/site.toml`;
-//! - [`content`]: pages, sections, front matter, slugs and internal links;
-//! - [`markdown`]: Markdown to HTML, headings, table of contents, shortcodes;
-//! - [`highlight`]: syntect highlighting with CSS classes;
-//! - [`slides`]: a Markdown deck split into slides and speaker notes;
-//! - [`render`]: Tera templates that turn the content model into pages;
-//! - [`output`]: minification, hashed assets, feeds, deploy files, atomic publish;
-//! - [`demo`]: the kernel-to-WebAssembly build step and its manifest;
-//! - [`build`]: one build from inputs to the published directory;
-//! - [`check`]: a build without writing that reports every broken reference;
-//! - [`serve`]: the development server with live reload.
+//! - [`config`], `content/site.toml`;
+//! - [`content`], pages, sections, front matter, slugs and internal links;
+//! - [`markdown`], Markdown to HTML, headings, table of contents, shortcodes;
+//! - [`highlight`], syntect highlighting with CSS classes;
+//! - [`slides`], a Markdown deck split into slides and speaker notes;
+//! - [`render`], Tera templates that turn the content model into pages;
+//! - [`output`], minification, hashed assets, feeds, deploy files, atomic publish;
+//! - [`demo`], the kernel-to-WebAssembly build step and its manifest;
+//! - [`build`], one build from inputs to the published directory;
+//! - [`check`], a build without writing that reports every broken reference;
+//! - [`serve`], the development server with live reload.
 
 pub mod build;
 pub mod check;

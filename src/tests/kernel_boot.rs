@@ -14,7 +14,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use lkljs_site::build::DemoMode;
+use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
+use lkljs_site::serve::{ServeConfig, start};
 use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
 
 fn site_root() -> std::path::PathBuf {
@@ -48,6 +49,32 @@ fn the_demo_step_builds_a_kernel_that_boots() {
         assert!(artifacts.dir.join(file).is_file(), "{file}");
     }
     assert_boots(&artifacts.dir);
+}
+
+/// The demo page, served by the development server with the real builder,
+/// boots the kernel in a real browser when the reader presses its button.
+#[test]
+fn the_demo_page_boots_the_kernel_in_chromium() {
+    build_demo(&site_root());
+    let output = tempfile::tempdir().unwrap();
+    let options = BuildOptions::new(site_root(), output.path().join("public")).demo(DemoMode::ReuseLast);
+    let server = start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
+        .expect("cannot serve the site");
+    let Some(chromium) = support::chromium::Chromium::launch() else { return };
+    let page = chromium.page();
+    page.navigate(&format!("http://{}/demo/", server.address()));
+    page.wait_for("document.readyState === 'complete'", Duration::from_secs(30));
+    assert_eq!(page.eval("window.crossOriginIsolated"), serde_json::json!(true));
+    page.eval("document.querySelector('[data-demo-boot]').click()");
+    page.wait_for("document.querySelector('[data-demo-status]').textContent.includes('stopped')", Duration::from_secs(120));
+    let status = page.eval("document.querySelector('[data-demo-status]').textContent");
+    let console = page.eval("document.querySelector('[data-demo-console]').textContent");
+    let console = console.as_str().unwrap();
+    assert!(status.as_str().unwrap().contains("exit code 0"), "{status}\n{console}");
+    for milestone in ["Linux version 6.1.", "Kernel command line:", "Run /init as init process", "reboot: System halted"] {
+        assert!(console.contains(milestone), "the page's console lacks {milestone:?}:\n{console}");
+    }
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
 /// Two clean builds of the same inputs, in directories with different absolute
