@@ -6,6 +6,7 @@
 //! - [`content`], pages, sections, front matter, slugs and internal links;
 //! - [`markdown`], Markdown to HTML, headings, table of contents, shortcodes;
 //! - [`highlight`], syntect highlighting with CSS classes;
+//! - [`html`], the HTML escaping every stage shares;
 //! - [`slides`], a Markdown deck split into slides and speaker notes;
 //! - [`render`], Tera templates that turn the content model into pages;
 //! - [`output`], minification, hashed assets, feeds, deploy files, atomic publish;
