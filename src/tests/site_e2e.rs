@@ -12,8 +12,8 @@ use support::real_site::RealSite;
 
 /// Generous: this machine is shared by several builds at once.
 const WAIT: Duration = Duration::from_secs(30);
-const GUIDE_PAGE: &str = "/guide/what-is-this/";
-const GUIDE_SOURCE: &str = "content/guide/what-is-this.md";
+const GUIDE_PAGE: &str = "/guide/why-wasm/";
+const GUIDE_SOURCE: &str = "content/guide/why-wasm.md";
 const DECK: &str = "/slides/linux-in-wasm/";
 
 struct Session {
@@ -350,7 +350,7 @@ fn bad_front_matter_shows_an_overlay_naming_the_file_and_line_until_fixed() {
     // The last good build is still served.
     let other = session.page();
     other.navigate(&session.site.url(GUIDE_PAGE));
-    assert_eq!(other.eval("document.querySelector('h1').textContent.trim()"), json!("What this is"));
+    assert_eq!(other.eval("document.querySelector('h1').textContent.trim()"), json!("Why WebAssembly, without an emulator"));
 
     session.site.save(GUIDE_SOURCE, &good.replace("## The short version", "## The fixed version"));
     // A new document, without the overlay.
