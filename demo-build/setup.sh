@@ -15,8 +15,10 @@ packages=(
   make flex bison bc xz-utils python3 perl cpio gcc libc6-dev patch
   # Size figures in the demo manifest are checked against these.
   gzip brotli
-  # The browser that the page tests drive.
-  chromium chromium-driver
+  # The browser that the page tests drive. Chromium depends on no font
+  # package, and --no-install-recommends brings none: pages would lay out
+  # text without any glyphs on a bare machine.
+  chromium chromium-driver fonts-dejavu-core
 )
 
 missing=()
