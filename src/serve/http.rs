@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::ServerState;
+use super::encoding::{Coding, is_compressible, negotiate};
 use super::files::{Resolved, resolve_target};
 use super::live;
 
@@ -64,7 +65,8 @@ fn handle(request: Request, state: &Arc<ServerState>) {
     }
     if path_only == live::LIVE_CLIENT_PATH {
         let script = live::CLIENT_SCRIPT.as_bytes();
-        let reply = content_reply(&request, script.to_vec(), etag_of(script), "text/javascript; charset=utf-8", 200);
+        let served = Served { resource: live::LIVE_CLIENT_PATH, bytes: script.to_vec(), etag: etag_of(script) };
+        let reply = content_reply(&request, state, served, "text/javascript; charset=utf-8", 200);
         return respond(request, reply);
     }
     let reply = match resolve_target(state.root(), &target) {
@@ -100,14 +102,15 @@ fn file_reply(request: &Request, path: &Path, status: u16, state: &ServerState) 
         return not_found_reply(request, state);
     };
     let content_type = content_type(path);
+    let resource = path.to_string_lossy();
     if is_html(path) {
         // What is served differs from the file, so the ETag is of what is served.
-        let served = live::inject_client(bytes, state.build_state().generation);
-        let etag = etag_of(&served);
-        return content_reply(request, served, etag, content_type, status);
+        let bytes = live::inject_client(bytes, state.build_state().generation);
+        let etag = etag_of(&bytes);
+        return content_reply(request, state, Served { resource: &resource, bytes, etag }, content_type, status);
     }
     let etag = state.etags.get_or_compute(path, &metadata, || etag_of(&bytes));
-    content_reply(request, bytes, etag, content_type, status)
+    content_reply(request, state, Served { resource: &resource, bytes, etag }, content_type, status)
 }
 
 /// A strong ETag: a hash of the exact bytes served.
@@ -141,29 +144,56 @@ impl EtagCache {
     }
 }
 
-/// A body with its content type and ETag, or 304 when the client already has it.
-fn content_reply(request: &Request, bytes: Vec<u8>, etag: String, content_type: &str, status: u16) -> Reply {
-    let etag_header = header("ETag", &etag);
-    if status == 200 && if_none_match(request).is_some_and(|tags| etag_matches(tags, &etag)) {
+/// What a response serves before content coding: the bytes, their ETag, and a
+/// stable name for the resource under which compressed forms are cached.
+struct Served<'a> {
+    resource: &'a str,
+    bytes: Vec<u8>,
+    etag: String,
+}
+
+/// A body with its content type and ETag, compressed as the client accepts, or
+/// 304 when the client already has that representation.
+fn content_reply(request: &Request, state: &ServerState, served: Served, content_type: &str, status: u16) -> Reply {
+    let compressible = is_compressible(content_type);
+    let wanted = if compressible { negotiate(request_header(request, "Accept-Encoding")) } else { Coding::Identity };
+    let (coding, body) = match state.compressed.get_or_compress(served.resource, wanted, &served.etag, &served.bytes) {
+        Some(compressed) => (wanted, compressed.as_ref().clone()),
+        None => (Coding::Identity, served.bytes),
+    };
+    let etag = coding.etag(&served.etag);
+    let mut headers = vec![header("ETag", &etag)];
+    if compressible {
+        // The body depends on Accept-Encoding even when it is sent uncompressed.
+        headers.push(header("Vary", "Accept-Encoding"));
+    }
+    if status == 200 && request_header(request, "If-None-Match").is_some_and(|tags| etag_matches(tags, &etag)) {
         // No body, but the length the 200 would have had (RFC 9110 §8.6).
-        let length = Some(bytes.len());
-        return Response::new(StatusCode(304), vec![etag_header], Cursor::new(Vec::new()), length, None);
+        let length = Some(body.len());
+        return Response::new(StatusCode(304), headers, Cursor::new(Vec::new()), length, None);
+    }
+    if coding != Coding::Identity {
+        headers.push(header("Content-Encoding", coding.token()));
     }
     // Never chunked: every response states its length (tiny_http chunks large ones by default).
-    Response::from_data(bytes)
+    let mut reply = Response::from_data(body)
         .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
-        .with_header(header("Content-Type", content_type))
-        .with_header(etag_header)
+        .with_header(header("Content-Type", content_type));
+    for header in headers {
+        reply.add_header(header);
+    }
+    reply
 }
 
 fn not_found_reply(request: &Request, state: &ServerState) -> Reply {
     let build = state.build_state();
     if let Some(error) = &build.error {
         // Nothing to show and the build is broken: show why, and recover by itself once fixed.
-        let page = live::inject_client(build_error_page(error).into_bytes(), build.generation);
-        let etag = etag_of(&page);
-        return content_reply(request, page, etag, "text/html; charset=utf-8", 500);
+        let bytes = live::inject_client(build_error_page(error).into_bytes(), build.generation);
+        let etag = etag_of(&bytes);
+        let served = Served { resource: "build error page", bytes, etag };
+        return content_reply(request, state, served, "text/html; charset=utf-8", 500);
     }
     match resolve_target(state.root(), "/404.html") {
         Resolved::File(page) => file_reply(request, &page, 404, state),
@@ -187,8 +217,8 @@ fn text_reply(status: u16, body: &str) -> Reply {
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
 }
 
-fn if_none_match(request: &Request) -> Option<&str> {
-    request.headers().iter().find(|h| h.field.equiv("If-None-Match")).map(|h| h.value.as_str())
+fn request_header<'a>(request: &'a Request, name: &'static str) -> Option<&'a str> {
+    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
 }
 
 /// `If-None-Match` uses weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored,

@@ -1,14 +1,16 @@
 //! `lkljs-site serve`: the development server with live reload.
 //!
-//! The server is built from four parts, one file each:
+//! The server is built from five parts, one file each:
 //! - [`files`]: turning a request target into a file under the output root, safely;
 //! - [`http`]: the responses themselves (headers, ETags, HTML injection);
+//! - [`encoding`]: brotli and gzip as static hosts send them, negotiated and cached;
 //! - [`live`]: the WebSocket that tells browsers to reload, swap CSS or show an error;
 //! - [`watch`]: the file watcher and the loop that rebuilds and notifies.
 //!
 //! The build output on disk is exactly what production gets: the live-reload
 //! client is injected into HTML only as it is served.
 
+mod encoding;
 mod files;
 mod http;
 mod live;
@@ -118,6 +120,8 @@ pub(crate) struct ServerState {
     root: PathBuf,
     hub: live::Hub,
     etags: http::EtagCache,
+    /// Brotli and gzip bodies, compressed once per file version.
+    compressed: encoding::CompressedCache,
     stopping: AtomicBool,
 }
 
@@ -148,6 +152,7 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
         root,
         hub: live::Hub::new(live::BuildState { generation: 1, error }),
         etags: http::EtagCache::default(),
+        compressed: encoding::CompressedCache::default(),
         stopping: AtomicBool::new(false),
     });
 

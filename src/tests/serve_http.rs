@@ -462,3 +462,114 @@ fn stopping_the_server_closes_live_connections() {
         }
     }
 }
+
+/// A body of `size` bytes that compresses well but not trivially, like code.
+fn compressible_body(prefix: &[u8], size: usize) -> Vec<u8> {
+    let mut body = prefix.to_vec();
+    let mut line = 0u32;
+    while body.len() < size {
+        body.extend_from_slice(format!("function step{line}(x) {{ return x * {} + {}; }}\n", line % 97, line % 13).as_bytes());
+        line += 1;
+    }
+    body.truncate(size);
+    body
+}
+
+fn decode(coding: Option<&str>, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut decoded = Vec::new();
+    match coding {
+        Some("br") => brotli::Decompressor::new(body, 4096).read_to_end(&mut decoded).unwrap(),
+        Some("gzip") => flate2::read::GzDecoder::new(body).read_to_end(&mut decoded).unwrap(),
+        None => return body.to_vec(),
+        Some(other) => panic!("unexpected Content-Encoding {other}"),
+    };
+    decoded
+}
+
+#[test]
+fn bodies_are_compressed_as_the_browser_accepts() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let script = compressible_body(b"", 200_000);
+    let wasm = compressible_body(b"\0asm\x01\0\0\0", 300_000);
+    std::fs::write(dirs.output.join("big.js"), &script).unwrap();
+    std::fs::write(dirs.output.join("big.wasm"), &wasm).unwrap();
+    let browser = "Accept-Encoding: gzip, deflate, br, zstd";
+    for (target, original, content_type) in
+        [("/big.js", &script, "text/javascript; charset=utf-8"), ("/big.wasm", &wasm, "application/wasm")]
+    {
+        let mut etags = Vec::new();
+        for (accept, coding) in [(browser, Some("br")), ("Accept-Encoding: gzip", Some("gzip")), ("Accept-Encoding: identity", None)] {
+            let response = request(address, "GET", target, &[accept]);
+            let what = format!("{target} with {accept}");
+            assert_eq!(response.status, 200, "{what}");
+            assert_eq!(response.header("content-encoding"), coding, "{what}");
+            assert_eq!(response.header("vary"), Some("Accept-Encoding"), "{what}");
+            assert_eq!(response.header("content-type"), Some(content_type), "{what}");
+            assert_eq!(response.header("content-length"), Some(response.body.len().to_string().as_str()), "{what}");
+            if coding.is_some() {
+                assert!(response.body.len() < original.len() / 3, "{what}: {} bytes", response.body.len());
+            }
+            assert!(decode(coding, &response.body) == *original, "{what}: the body does not decode to the file");
+            etags.push(response.header("etag").unwrap().to_owned());
+        }
+        etags.sort();
+        etags.dedup();
+        assert_eq!(etags.len(), 3, "one ETag per coding for {target}: {etags:?}");
+        // Without Accept-Encoding: identity, as for a client that does not say what it decodes.
+        assert_eq!(get(address, target).header("content-encoding"), None);
+    }
+}
+
+#[test]
+fn conditional_and_head_requests_answer_for_the_negotiated_coding() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    std::fs::write(dirs.output.join("big.js"), compressible_body(b"", 100_000)).unwrap();
+    let brotli = request(address, "GET", "/big.js", &["Accept-Encoding: br"]);
+    let brotli_etag = brotli.header("etag").unwrap().to_owned();
+    let again = request(address, "GET", "/big.js", &["Accept-Encoding: br", &format!("If-None-Match: {brotli_etag}")]);
+    assert_eq!(again.status, 304);
+    assert_eq!(again.header("vary"), Some("Accept-Encoding"));
+    assert_eq!(again.header("content-length"), Some(brotli.body.len().to_string().as_str()));
+    // The brotli tag does not validate the gzip representation.
+    let gzip = request(address, "GET", "/big.js", &["Accept-Encoding: gzip", &format!("If-None-Match: {brotli_etag}")]);
+    assert_eq!(gzip.status, 200);
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    let head = request(address, "HEAD", "/big.js", &["Accept-Encoding: br"]);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-encoding"), Some("br"));
+    assert_eq!(head.header("content-length"), Some(brotli.body.len().to_string().as_str()));
+    assert_eq!(head.header("etag"), Some(brotli_etag.as_str()));
+    // A rebuilt file is compressed afresh: new tag, new bytes.
+    std::thread::sleep(Duration::from_millis(20));
+    let rebuilt = compressible_body(b"// rebuilt\n", 100_000);
+    std::fs::write(dirs.output.join("big.js"), &rebuilt).unwrap();
+    let fresh = request(address, "GET", "/big.js", &["Accept-Encoding: br", &format!("If-None-Match: {brotli_etag}")]);
+    assert_eq!(fresh.status, 200);
+    assert_ne!(fresh.header("etag"), Some(brotli_etag.as_str()));
+    assert!(decode(Some("br"), &fresh.body) == rebuilt);
+}
+
+#[test]
+fn pages_are_compressed_with_their_live_client_and_images_are_not() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let page = request(address, "GET", "/", &["Accept-Encoding: br"]);
+    assert_eq!(page.header("content-encoding"), Some("br"));
+    let text = String::from_utf8(decode(Some("br"), &page.body)).unwrap();
+    assert!(text.contains("/__lkljs/live.js"), "the live client is injected before compression: {text}");
+    let image = request(address, "GET", "/pixel.png", &["Accept-Encoding: br"]);
+    assert_eq!(image.status, 200);
+    assert_eq!(image.header("content-encoding"), None, "PNG is compressed already");
+    assert_eq!(image.header("vary"), None);
+    // Too small to gain anything: sent as is, though the answer still varies with the header.
+    let tiny = request(address, "GET", "/boot.wasm", &["Accept-Encoding: br"]);
+    assert_eq!(tiny.header("content-encoding"), None);
+    assert_eq!(tiny.body, b"\0asm\x01\0\0\0");
+    assert_eq!(tiny.header("vary"), Some("Accept-Encoding"));
+}
