@@ -3,15 +3,16 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
 use std::time::Duration;
 
-use lkljs_site::serve::{RunningServer, ServeConfig, content_type, start};
+use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::json;
 use support::chromium::{Chromium, Page};
 use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs};
+use support::static_hosts::PlainServer;
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -193,58 +194,6 @@ fn serve_fixture_until_killed() {
     let server = start(builder, config).unwrap();
     println!("READY {}", server.address());
     server.wait();
-}
-
-/// A static server that sends no isolation headers, like GitHub Pages.
-struct PlainServer {
-    address: SocketAddr,
-}
-
-impl PlainServer {
-    fn start(root: PathBuf) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let root = root.clone();
-                std::thread::spawn(move || answer_plainly(stream, &root));
-            }
-        });
-        Self { address }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-}
-
-fn answer_plainly(mut stream: TcpStream, root: &Path) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-    }
-    let target = request_line.split(' ').nth(1).unwrap_or("/").split('?').next().unwrap().to_owned();
-    let file = target.strip_prefix('/').map(|rest| {
-        let path = root.join(rest);
-        if rest.is_empty() || rest.ends_with('/') { path.join("index.html") } else { path }
-    });
-    let (status, content_type, body) = match file.as_deref().map(|file| (file, std::fs::read(file))) {
-        Some((file, Ok(body))) if !target.contains("..") => ("200 OK", content_type(file), body),
-        _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
 }
 
 /// A project site as GitHub Pages serves it: under `/repo/`, with the registration

@@ -5,3 +5,4 @@ pub mod chromium;
 pub mod fixture_site;
 pub mod raw_http;
 pub mod real_site;
+pub mod static_hosts;

@@ -75,5 +75,25 @@ fn parse(bytes: &[u8]) -> Option<RawResponse> {
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
         .collect();
-    Some(RawResponse { status, headers, body: bytes[end + 4..].to_vec() })
+    let mut response = RawResponse { status, headers, body: bytes[end + 4..].to_vec() };
+    if response.header("transfer-encoding").is_some_and(|coding| coding.eq_ignore_ascii_case("chunked")) {
+        response.body = dechunk(&response.body)?;
+    }
+    Some(response)
+}
+
+/// The payload of a chunked body (hosts other than ours chunk large files).
+fn dechunk(mut chunked: &[u8]) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = chunked.windows(2).position(|window| window == b"\r\n")?;
+        let size_field = std::str::from_utf8(&chunked[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_field.split(';').next()?.trim(), 16).ok()?;
+        chunked = &chunked[line_end + 2..];
+        if size == 0 {
+            return Some(body);
+        }
+        body.extend_from_slice(chunked.get(..size)?);
+        chunked = chunked.get(size + 2..)?;
+    }
 }

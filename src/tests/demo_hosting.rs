@@ -1,0 +1,157 @@
+//! The published site (`public/`, with the real kernel) as readers get it from
+//! real static hosts, in headless Chromium:
+//! - through Cloudflare's `wrangler pages dev`, which applies the generated
+//!   `_headers` file the way Cloudflare Pages does (and Netlify reads the same file);
+//! - through a plain file server without isolation headers, like GitHub Pages,
+//!   where the service worker must supply them with a single reload.
+//!
+//! The first run builds the kernel (minutes) unless `target/demo/cache/` has it,
+//! and installs the pinned emulator from npm into `target/host-emulator/`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use lkljs_site::build::{BuildOptions, DemoMode, build};
+use lkljs_site::output::deploy::HEADER_RULES;
+use serde_json::json;
+use support::chromium::{Chromium, Page};
+use support::raw_http::get;
+use support::static_hosts::{PagesDev, PlainServer};
+
+/// Booting the kernel in a browser on a shared two-core machine takes seconds; this is a hang detector.
+const BOOT_LIMIT: Duration = Duration::from_secs(120);
+const COMMAND_LIMIT: Duration = Duration::from_secs(60);
+
+/// The repository's site, built once per test binary with the kernel demo.
+fn published_site() -> &'static Path {
+    static PUBLIC: OnceLock<PathBuf> = OnceLock::new();
+    PUBLIC.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        // Kept for the life of the test process; the directory is under the system temp dir.
+        let output = tempfile::Builder::new().prefix("lkljs-hosting-").tempdir().unwrap().keep().join("public");
+        let report = build(&BuildOptions::new(root, output.clone()).demo(DemoMode::Build))
+            .unwrap_or_else(|error| panic!("the site build failed: {error}"));
+        assert_eq!(report.demo_placeholder, None, "the demo must be built for these tests");
+        output
+    })
+}
+
+/// Every published file (as a URL path) matching a `_headers` pattern such as
+/// `/*`, `/*.wasm` or `/theme/*`: one `*` matching any run of characters.
+fn published_paths_matching(public: &Path, pattern: &str) -> Vec<String> {
+    let (prefix, suffix) = pattern.split_once('*').unwrap_or((pattern, ""));
+    let mut paths: Vec<String> = walkdir::WalkDir::new(public)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| format!("/{}", entry.path().strip_prefix(public).unwrap().to_string_lossy()))
+        .filter(|path| path.len() >= prefix.len() + suffix.len() && path.starts_with(prefix) && path.ends_with(suffix))
+        .filter(|path| !path.ends_with("/_headers"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// What a host answers at a file's path: pages are asked for by their directory URL.
+fn url_path_of(file: &str) -> &str {
+    file.strip_suffix("index.html").unwrap_or(file)
+}
+
+#[test]
+fn pages_dev_sends_every_header_rule_of_the_generated_headers_file() {
+    let public = published_site();
+    let Some(host) = PagesDev::start(public) else { return };
+    let mut checked = 0;
+    for rule in HEADER_RULES {
+        let files = published_paths_matching(public, rule.pattern);
+        assert!(!files.is_empty(), "no published file matches {}", rule.pattern);
+        // The demo's own files are the ones that need the rules most; then one of the rest.
+        let samples = files.iter().filter(|file| file.starts_with("/demo/")).chain(files.first()).take(4);
+        for file in samples {
+            let response = get(host.address, url_path_of(file));
+            assert_eq!(response.status, 200, "GET {file}\n{}", host.log());
+            for (name, value) in rule.headers {
+                assert_eq!(
+                    response.header(name),
+                    Some(*value),
+                    "{name} on {file} (rule {}); all headers: {:?}",
+                    rule.pattern,
+                    response.headers
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= HEADER_RULES.len());
+    // The kernel itself, specifically: isolated and typed for instantiateStreaming.
+    let wasm = get(host.address, "/demo/boot.wasm");
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert_eq!(wasm.header("cross-origin-embedder-policy"), Some("require-corp"));
+    let published = std::fs::read(public.join("demo/boot.wasm")).unwrap();
+    assert!(wasm.body == published, "boot.wasm served as {} bytes, published as {}", wasm.body.len(), published.len());
+}
+
+#[test]
+fn on_pages_dev_the_demo_is_isolated_and_answers_a_command() {
+    let public = published_site();
+    let Some(browser) = Chromium::launch() else { return };
+    let Some(host) = PagesDev::start(public) else { return };
+    let page = browser.page();
+    page.navigate(&host.url("/demo/"));
+    assert_eq!(page.eval("crossOriginIsolated"), json!(true), "the headers isolate the page by themselves");
+    assert_eq!(page.eval("window.lkljsCoi && window.lkljsCoi.state"), json!("isolated"));
+    assert_eq!(page.load_count(), 1, "no service-worker reload where the host sends the headers");
+    assert_reaches_the_prompt_and_runs_uname(&page);
+}
+
+#[test]
+fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload() {
+    let public = published_site();
+    let Some(browser) = Chromium::launch() else { return };
+    let host = PlainServer::start(public.to_path_buf());
+    let demo = get(host.address, "/demo/");
+    assert_eq!(demo.header("cross-origin-opener-policy"), None, "this host must not send isolation headers");
+    let page = browser.page();
+    page.navigate(&host.url("/demo/"));
+    page.wait_for("window.crossOriginIsolated === true && document.readyState === 'complete'", BOOT_LIMIT);
+    assert_eq!(page.load_count(), 2, "exactly one reload: the first load and the isolated one");
+    assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
+    assert_reaches_the_prompt_and_runs_uname(&page);
+    // No loop: still the same document after the boot and the command.
+    assert_eq!(page.load_count(), 2, "the page reloaded again");
+}
+
+/// The demo component's contract (`window.lkljsDemo`, `data-demo-state`): the
+/// kernel boots to the shell's prompt and one command gives the kernel's own answer.
+fn assert_reaches_the_prompt_and_runs_uname(page: &Page) {
+    page.wait_for("['ready', 'panic', 'halted', 'unsupported', 'not-isolated'].includes(window.lkljsDemo && window.lkljsDemo.state)", BOOT_LIMIT);
+    let state = page.eval("window.lkljsDemo.state");
+    let terminal = page.eval("window.lkljsDemo.terminalText()");
+    assert_eq!(state, json!("ready"), "the demo did not reach the prompt; terminal:\n{}", terminal.as_str().unwrap_or(""));
+    assert_eq!(page.eval("document.querySelector('[data-demo-state]').dataset.demoState"), json!("ready"));
+    assert!(terminal.as_str().unwrap().contains("Linux version 6.1."), "no boot log in the terminal:\n{terminal}");
+    let output = eval_within(page, "window.lkljsDemo.run('uname -a')", COMMAND_LIMIT);
+    let output = output.as_str().expect("run() resolves with the command's output as text");
+    assert!(output.starts_with("Linux ") && output.contains(" 6.1."), "unexpected `uname -a` output: {output:?}");
+    assert_eq!(page.eval("window.lkljsDemo.state"), json!("ready"), "the prompt came back");
+    assert!(page.exceptions().is_empty(), "uncaught exceptions: {:?}", page.exceptions());
+}
+
+/// Evaluates a promise-returning expression, failing (with the terminal) when it
+/// has not settled within `limit`.
+fn eval_within(page: &Page, expression: &str, limit: Duration) -> serde_json::Value {
+    page.eval(&format!(
+        "window.__lkljsResult = undefined; Promise.resolve({expression}).then(\
+           (value) => {{ window.__lkljsResult = {{ value }}; }},\
+           (error) => {{ window.__lkljsResult = {{ error: String(error) }}; }}); true"
+    ));
+    page.wait_for("window.__lkljsResult !== undefined", limit);
+    let result = page.eval("window.__lkljsResult");
+    if let Some(error) = result.get("error") {
+        panic!("`{expression}` failed: {error}\nterminal:\n{}", page.eval("window.lkljsDemo.terminalText()"));
+    }
+    result["value"].clone()
+}

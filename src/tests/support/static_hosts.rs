@@ -1,0 +1,233 @@
+//! `public/` served the way static hosts serve it:
+//! - [`PagesDev`]: Cloudflare's `wrangler pages dev`, which applies `_headers` as
+//!   Cloudflare Pages does, pinned by `src/tests/fixtures/host-emulator/`;
+//! - [`PlainServer`]: a file server that sends no isolation headers, like GitHub Pages.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use lkljs_site::serve::content_type;
+use sha2::{Digest, Sha256};
+
+/// The compatibility date the emulated Pages worker runs with: fixed, so a run
+/// does not depend on the day (the pinned runtime supports dates up to this one).
+const COMPATIBILITY_DATE: &str = "2025-07-18";
+const STARTUP_LIMIT: Duration = Duration::from_secs(90);
+
+fn emulator_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/host-emulator")
+}
+
+/// The cargo target directory this test binary was built in (`target/debug/deps/x` → `target`).
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    exe.ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
+        .and_then(|deps| deps.parent()?.parent())
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), Path::to_path_buf)
+}
+
+fn required() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// Installs the pinned emulator (once per lockfile version, under
+/// `target/host-emulator/`) and returns the directory holding its `node_modules`.
+/// `None` (with a notice) when node or npm is missing, unless `CI` is set.
+pub fn install_emulator() -> Option<PathBuf> {
+    let lock = std::fs::read(emulator_fixture().join("package-lock.json")).expect("the emulator's lockfile is committed");
+    let version = hex::encode(&Sha256::digest(&lock)[..8]);
+    let cache = target_dir().join("host-emulator");
+    let installed = cache.join(&version);
+    if installed.join("node_modules/wrangler/bin/wrangler.js").is_file() {
+        return Some(installed);
+    }
+    for tool in ["node", "npm"] {
+        if Command::new(tool).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_err() {
+            assert!(!required(), "{tool} is missing; demo-build/setup.sh installs it");
+            eprintln!("\n*** SKIPPING HOST EMULATOR TEST: {tool} is not installed (set CI=1 to make this a failure) ***\n");
+            return None;
+        }
+    }
+    // Installed beside its final place and renamed into it, so that a test
+    // running at the same time never sees half a `node_modules`.
+    std::fs::create_dir_all(&cache).unwrap();
+    let staging = tempfile::Builder::new().prefix("installing-").tempdir_in(&cache).unwrap();
+    for file in ["package.json", "package-lock.json"] {
+        std::fs::copy(emulator_fixture().join(file), staging.path().join(file)).unwrap();
+    }
+    // Lifecycle scripts stay off: the packages' binaries come as platform
+    // packages from the registry, and npm versions disagree about running them.
+    let output = Command::new("npm")
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(staging.path())
+        .output()
+        .expect("cannot run npm");
+    assert!(
+        output.status.success(),
+        "npm ci for {} failed: {}\n{}",
+        emulator_fixture().display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let staged = staging.keep();
+    if std::fs::rename(&staged, &installed).is_err() {
+        // Another test installed the same version first.
+        let _ = std::fs::remove_dir_all(&staged);
+    }
+    Some(installed)
+}
+
+/// `wrangler pages dev` serving a directory, stopped (with its workerd) on drop.
+pub struct PagesDev {
+    child: Child,
+    pub address: SocketAddr,
+    log: Arc<Mutex<String>>,
+    _home: tempfile::TempDir,
+}
+
+impl PagesDev {
+    /// Serves `public` as Cloudflare Pages would, or `None` when the emulator
+    /// cannot be installed here (see [`install_emulator`]).
+    pub fn start(public: &Path) -> Option<Self> {
+        let installed = install_emulator()?;
+        // Wrangler writes its state (`.wrangler/`), logs and settings next to it
+        // and under the user's config directory: keep all of that out of the way.
+        let home = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut command = Command::new("node");
+        command
+            .arg(installed.join("node_modules/wrangler/bin/wrangler.js"))
+            .args(["pages", "dev"])
+            .arg(public)
+            .args(["--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--inspector-port", &free_port().to_string()])
+            .arg(format!("--compatibility-date={COMPATIBILITY_DATE}"))
+            .current_dir(home.path())
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // Its own process group, so that stopping it also stops the workerd it starts.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().expect("cannot start node");
+        let log = Arc::new(Mutex::new(String::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        let emulator = Self { child, address, log, _home: home };
+        emulator.wait_until_ready();
+        Some(emulator)
+    }
+
+    fn wait_until_ready(&self) {
+        let deadline = Instant::now() + STARTUP_LIMIT;
+        loop {
+            if self.log().contains("Ready on") && TcpStream::connect(self.address).is_ok() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "wrangler pages dev did not start within {STARTUP_LIMIT:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Everything the emulator printed so far (for failure messages).
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+impl Drop for PagesDev {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A static server that sends no isolation headers, like GitHub Pages.
+pub struct PlainServer {
+    pub address: SocketAddr,
+}
+
+impl PlainServer {
+    pub fn start(root: PathBuf) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                std::thread::spawn(move || answer_plainly(stream, &root));
+            }
+        });
+        Self { address }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+fn answer_plainly(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let target = request_line.split(' ').nth(1).unwrap_or("/").split('?').next().unwrap().to_owned();
+    let file = target.strip_prefix('/').map(|rest| {
+        let path = root.join(rest);
+        if rest.is_empty() || rest.ends_with('/') { path.join("index.html") } else { path }
+    });
+    let (status, content_type, body) = match file.as_deref().map(|file| (file, std::fs::read(file))) {
+        Some((file, Ok(body))) if !target.contains("..") => ("200 OK", content_type(file), body),
+        _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
