@@ -41,6 +41,9 @@ struct Connection {
     next_id: u64,
     /// Events read while waiting for command replies, kept for the pages to inspect.
     events: Vec<Value>,
+    /// Set by [`Page::watch_workers_network`]: workers attached from then on get
+    /// their network events enabled before they run.
+    watch_workers_network: bool,
 }
 
 impl Chromium {
@@ -79,7 +82,7 @@ impl Chromium {
                 .expect("cannot start chromium"),
         );
         let socket = connect_devtools(&mut process.0, profile.path());
-        let connection = Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new() }));
+        let connection = Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new(), watch_workers_network: false }));
         Some(Self { process, connection, _profile: profile })
     }
 
@@ -161,8 +164,24 @@ impl Connection {
                     None => Ok(message["result"].clone()),
                 };
             }
-            self.events.push(message);
+            self.note_event(message);
         }
+    }
+
+    /// Keeps an event, first letting a newly attached worker run with its
+    /// network events on. The commands' replies are not awaited (they would be
+    /// read in the middle of another command's wait); they end up among the events.
+    fn note_event(&mut self, event: Value) {
+        if self.watch_workers_network && event["method"] == json!("Target.attachedToTarget") {
+            let worker_session = event["params"]["sessionId"].clone();
+            for method in ["Network.enable", "Runtime.runIfWaitingForDebugger"] {
+                let id = self.next_id;
+                self.next_id += 1;
+                let command = json!({ "id": id, "method": method, "params": {}, "sessionId": worker_session });
+                self.socket.send(Message::text(command.to_string())).expect("CDP send failed");
+            }
+        }
+        self.events.push(event);
     }
 
     fn read(&mut self) -> Value {
@@ -187,7 +206,7 @@ impl Connection {
         let result = self.socket.read();
         self.socket.get_ref().set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
         match result {
-            Ok(Message::Text(text)) => self.events.push(serde_json::from_str(&text).unwrap()),
+            Ok(Message::Text(text)) => self.note_event(serde_json::from_str(&text).unwrap()),
             Ok(_) => {}
             Err(tungstenite::Error::Io(error))
                 if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
@@ -302,6 +321,27 @@ impl Page {
             .events
             .iter()
             .filter(|event| event["method"] == json!(method) && event["sessionId"] == json!(self.session))
+            .cloned()
+            .collect()
+    }
+
+    /// Makes the network events of this page's workers (which Chromium reports
+    /// on the workers' own sessions) visible to [`Page::events_named_with_workers`].
+    /// Workers started from then on wait until their network events are on.
+    pub fn watch_workers_network(&self) {
+        self.connection.borrow_mut().watch_workers_network = true;
+        self.call("Target.setAutoAttach", json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true }));
+    }
+
+    /// Events of this page and of the workers attached to it.
+    pub fn events_named_with_workers(&self, method: &str) -> Vec<Value> {
+        let mut sessions = vec![json!(self.session)];
+        sessions.extend(self.events_named("Target.attachedToTarget").iter().map(|event| event["params"]["sessionId"].clone()));
+        self.connection
+            .borrow()
+            .events
+            .iter()
+            .filter(|event| event["method"] == json!(method) && sessions.contains(&event["sessionId"]))
             .cloned()
             .collect()
     }

@@ -1,0 +1,235 @@
+//! The kernel demo as a reader first meets it: a cold load of `/demo/` from
+//! `lkljs-site serve` (brotli, as hosts send it) in headless Chromium with a
+//! fresh profile each run, timed from navigation:
+//! - to the first kernel console line on screen ("Linux version ..."),
+//! - to the shell's prompt (`data-demo-state="ready"`),
+//! - and one command round trip each for `echo x` and `uname -a`,
+//!   through `window.lkljsDemo.run` (the same input path as keystrokes);
+//!
+//! plus the bytes transferred (CDP `Network.loadingFinished` encodedDataLength,
+//! headers included) in all and per asset. Times are medians over the runs, read
+//! from the page's own clock (`performance.now()`, zero at navigation start) by
+//! an observer this benchmark installs, independently of the page's code; the
+//! page's self-reported `lkljsDemo.timings` are printed beside them.
+//!
+//! `cargo bench --bench demo_page` (`LKLJS_BENCH_RUNS=n` for other than 5 runs).
+//! The first run after a kernel change builds the kernel (minutes).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
+use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
+use lkljs_site::serve::{LIVE_CLIENT_PATH, ServeConfig, start};
+use serde_json::{Value, json};
+use support::chromium::{Chromium, Page};
+
+const DEFAULT_RUNS: usize = 5;
+const PROMPT_TARGET_MS: f64 = 1000.0;
+const TRANSFER_TARGET_BYTES: f64 = 3_000_000.0;
+/// A hang detector, not a target: the boot on a busy two-core machine takes seconds.
+const BOOT_LIMIT: Duration = Duration::from_secs(120);
+
+/// Records, on the page's clock, when the first kernel line and the prompt
+/// appear. Installed before any of the page's scripts run; it looks only at
+/// what mutations add, so that it costs the page next to nothing.
+const OBSERVER: &str = r#"
+(() => {
+  const marks = (window.__lkljsBench = { firstLineMs: null, promptMs: null });
+  const FIRST_LINE = "Linux version";
+  const observer = new MutationObserver((records) => {
+    const now = performance.now();
+    for (const record of records) {
+      if (marks.firstLineMs === null) {
+        const texts = record.type === "characterData" ? [record.target.data] : Array.from(record.addedNodes, (node) => node.textContent || "");
+        if (texts.some((text) => text.includes(FIRST_LINE))) marks.firstLineMs = now;
+      }
+      if (marks.promptMs === null && record.type === "attributes" && record.target.dataset.demoState === "ready") {
+        marks.promptMs = now;
+      }
+    }
+    if (marks.firstLineMs !== null && marks.promptMs !== null) observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-demo-state"] });
+})();
+"#;
+
+#[derive(Default)]
+struct Figures {
+    first_line_ms: Vec<f64>,
+    prompt_ms: Vec<f64>,
+    echo_ms: Vec<f64>,
+    uname_ms: Vec<f64>,
+    transferred_bytes: Vec<f64>,
+    /// Per asset (URL path), the bytes of each run.
+    per_asset: BTreeMap<String, Vec<f64>>,
+    /// The page's own `lkljsDemo.timings`, from the last run.
+    self_reported: Option<Value>,
+    /// Why the prompt and the commands were not measured, when they were not.
+    no_prompt: Option<String>,
+}
+
+fn main() {
+    let runs = std::env::var("LKLJS_BENCH_RUNS").ok().and_then(|runs| runs.parse().ok()).unwrap_or(DEFAULT_RUNS);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    match prepare(&DemoRequest::new(&root, DemoMode::Build)).expect("the demo step failed") {
+        DemoOutcome::Ready(_) => {}
+        DemoOutcome::Placeholder { reason } => panic!("no kernel to measure: {reason}"),
+    }
+    let output = tempfile::tempdir().unwrap();
+    let options = BuildOptions::new(root, output.path().join("public")).demo(DemoMode::ReuseLast);
+    let builder = SiteBuilder::new(options).expect("the output directory is acceptable");
+    let server = start(builder, ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
+        .expect("cannot serve the site");
+    let origin = server.url().trim_end_matches('/').to_owned();
+
+    let mut figures = Figures::default();
+    for run in 1..=runs {
+        // A new browser with a new profile: nothing cached, as for a first visit.
+        let browser = Chromium::launch().expect("the benchmark needs chromium (demo-build/setup.sh installs it)");
+        measure_cold_load(&browser.page(), &origin, &mut figures);
+        eprintln!("demo_page: run {run}/{runs} done");
+    }
+    report(&figures, runs);
+    server.stop();
+}
+
+/// One cold load of `{origin}/demo/`.
+fn measure_cold_load(page: &Page, origin: &str, figures: &mut Figures) {
+    let url = format!("{origin}/demo/");
+    page.call("Network.enable", json!({}));
+    page.watch_workers_network();
+    page.call("Page.addScriptToEvaluateOnNewDocument", json!({ "source": OBSERVER }));
+    page.navigate(&url);
+    assert_eq!(page.eval("crossOriginIsolated"), json!(true), "the served demo page is not cross-origin isolated");
+    // A page that boots on request rather than on load: press its start button, as a reader would.
+    page.eval("(() => { const start = document.querySelector('[data-demo-boot]'); if (start && !start.disabled) start.click(); })()");
+    page.wait_for("window.__lkljsBench.firstLineMs !== null", BOOT_LIMIT);
+    figures.first_line_ms.push(number(&page.eval("window.__lkljsBench.firstLineMs")));
+
+    if page.eval("typeof window.lkljsDemo === 'object' && window.lkljsDemo !== null") == json!(true) {
+        page.wait_for(
+            "['ready', 'panic', 'halted', 'unsupported', 'not-isolated'].includes(window.lkljsDemo.state)",
+            BOOT_LIMIT,
+        );
+        let state = page.eval("window.lkljsDemo.state");
+        assert_eq!(state, json!("ready"), "the demo stopped before the prompt:\n{}", page.eval("window.lkljsDemo.terminalText()"));
+        page.wait_for("window.__lkljsBench.promptMs !== null", BOOT_LIMIT);
+        figures.prompt_ms.push(number(&page.eval("window.__lkljsBench.promptMs")));
+        figures.echo_ms.push(command_round_trip(page, "echo x", "x"));
+        figures.uname_ms.push(command_round_trip(page, "uname -a", "Linux"));
+        figures.self_reported = Some(page.eval("window.lkljsDemo.timings"));
+    } else {
+        figures.no_prompt = Some("the page has no window.lkljsDemo (its shell is not in this build)".into());
+    }
+
+    // Let late requests (workers, favicon) finish before counting.
+    page.collect_events(Duration::from_millis(500));
+    let (total, per_asset) = transferred(page, origin);
+    figures.transferred_bytes.push(total);
+    for (asset, bytes) in per_asset {
+        figures.per_asset.entry(asset).or_default().push(bytes);
+    }
+}
+
+/// Milliseconds from typing `command` to its output and the prompt being back.
+fn command_round_trip(page: &Page, command: &str, expected: &str) -> f64 {
+    let started = Instant::now();
+    let result = page.eval(&format!(
+        "(async () => {{ const started = performance.now(); const output = await window.lkljsDemo.run({command:?}); \
+           return {{ ms: performance.now() - started, output }}; }})()"
+    ));
+    let output = result["output"].as_str().unwrap_or_default();
+    assert!(output.contains(expected), "`{command}` printed {output:?} (after {:?})", started.elapsed());
+    number(&result["ms"])
+}
+
+/// Bytes on the wire for every finished request, in all and by URL path, less
+/// the live-reload client that only the development server injects.
+fn transferred(page: &Page, origin: &str) -> (f64, BTreeMap<String, f64>) {
+    let urls: BTreeMap<String, String> = page
+        .events_named_with_workers("Network.requestWillBeSent")
+        .iter()
+        .map(|event| {
+            let params = &event["params"];
+            let url = params["request"]["url"].as_str().unwrap_or("?");
+            (params["requestId"].as_str().unwrap_or("").to_owned(), url.strip_prefix(origin).unwrap_or(url).to_owned())
+        })
+        .collect();
+    let mut per_asset = BTreeMap::new();
+    let mut total = 0.0;
+    for event in page.events_named_with_workers("Network.loadingFinished") {
+        let params = &event["params"];
+        let bytes = params["encodedDataLength"].as_f64().unwrap_or(0.0);
+        let asset = urls.get(params["requestId"].as_str().unwrap_or("")).cloned().unwrap_or_else(|| "?".into());
+        if asset == LIVE_CLIENT_PATH {
+            continue;
+        }
+        *per_asset.entry(asset).or_insert(0.0) += bytes;
+        total += bytes;
+    }
+    (total, per_asset)
+}
+
+fn number(value: &Value) -> f64 {
+    value.as_f64().unwrap_or_else(|| panic!("expected a number from the page, got {value}"))
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[n / 2]),
+        n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
+fn spread(values: &[f64]) -> String {
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("min {min:.0}, max {max:.0}")
+}
+
+fn report(figures: &Figures, runs: usize) {
+    println!("demo_page: cold loads of /demo/ from `lkljs-site serve`, median of {runs} runs (fresh Chromium profile each)");
+    let times = [
+        ("navigation -> first kernel line", &figures.first_line_ms, None),
+        ("navigation -> prompt", &figures.prompt_ms, Some(format!("target < {PROMPT_TARGET_MS:.0} ms"))),
+        ("command round trip `echo x`", &figures.echo_ms, None),
+        ("command round trip `uname -a`", &figures.uname_ms, None),
+    ];
+    for (what, values, target) in times {
+        let target = target.map(|target| format!("  [{target}]")).unwrap_or_default();
+        match median(values) {
+            Some(median) => println!("  {what:<34} {median:>8.0} ms ({}){target}", spread(values)),
+            None => println!(
+                "  {what:<34}      n/a ({}){target}",
+                figures.no_prompt.as_deref().unwrap_or("not measured")
+            ),
+        }
+    }
+    if let Some(total) = median(&figures.transferred_bytes) {
+        println!(
+            "  {:<34} {:>8.0} KB ({:.2} MB; {})  [target < {:.0} MB with brotli]",
+            "transferred, cold load",
+            total / 1000.0,
+            total / 1e6,
+            spread(&figures.transferred_bytes),
+            TRANSFER_TARGET_BYTES / 1e6
+        );
+    }
+    let mut assets: Vec<(&String, f64)> =
+        figures.per_asset.iter().filter_map(|(asset, bytes)| Some((asset, median(bytes)?))).collect();
+    assets.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (asset, bytes) in assets {
+        println!("    {:>9.1} KB  {asset}", bytes / 1000.0);
+    }
+    if let Some(timings) = &figures.self_reported {
+        println!("  the page's own lkljsDemo.timings (last run): {timings}");
+    }
+}
