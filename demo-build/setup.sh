@@ -21,6 +21,11 @@ packages=(
   chromium chromium-driver fonts-dejavu-core
 )
 
+# npm installs the pinned static-host emulator of the hosting tests (wrangler,
+# see src/tests/fixtures/host-emulator/) into target/; Debian packages it apart
+# from nodejs. A machine with its own node and npm keeps them.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
