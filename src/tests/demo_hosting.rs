@@ -30,8 +30,8 @@ fn published_site() -> &'static Path {
     static PUBLIC: OnceLock<PathBuf> = OnceLock::new();
     PUBLIC.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        // Kept for the life of the test process; the directory is under the system temp dir.
-        let output = tempfile::Builder::new().prefix("lkljs-hosting-").tempdir().unwrap().keep().join("public");
+        // A fixed place under target/, replaced by each run's build (publishing swaps it in whole).
+        let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo_hosting/public");
         let report = build(&BuildOptions::new(root, output.clone()).demo(DemoMode::Build))
             .unwrap_or_else(|error| panic!("the site build failed: {error}"));
         assert_eq!(report.demo_placeholder, None, "the demo must be built for these tests");
