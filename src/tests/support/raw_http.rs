@@ -23,15 +23,24 @@ impl RawResponse {
     }
 }
 
-/// Sends `raw` as is and reads the whole response (the server closes after it,
-/// or the caller asked for `Connection: close`).
+/// Sends `raw` as is and reads the whole response: up to the end its length or
+/// chunking announces, or else until the server closes (it does after HEAD and
+/// 304 when the caller asked for `Connection: close`).
 pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
-    // A reset after the response is complete is fine; what was read is what counts.
-    let _ = stream.read_to_end(&mut bytes);
+    let mut buffer = [0u8; 64 * 1024];
+    // Servers that keep the connection open anyway (node's) are not waited for.
+    while !announced_end_reached(&bytes) {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => bytes.extend_from_slice(&buffer[..read]),
+            // A reset after the response is complete is fine; what was read is what counts.
+            Err(_) => break,
+        }
+    }
     parse(&bytes).unwrap_or_else(|| {
         panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes))
     })
@@ -64,6 +73,18 @@ pub fn request(address: SocketAddr, method: &str, target: &str, extra_headers: &
 
 pub fn get(address: SocketAddr, target: &str) -> RawResponse {
     request(address, "GET", target, &[])
+}
+
+/// Whether `bytes` hold a response head and all the body its head announces.
+fn announced_end_reached(bytes: &[u8]) -> bool {
+    let Some(end) = bytes.windows(4).position(|window| window == b"\r\n\r\n") else { return false };
+    let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
+    let body = &bytes[end + 4..];
+    let field = |name: &str| head.split("\r\n").find_map(|line| line.strip_prefix(name).map(str::trim).map(str::to_owned));
+    if field("transfer-encoding:").is_some_and(|coding| coding == "chunked") {
+        return body.ends_with(b"0\r\n\r\n");
+    }
+    field("content-length:").and_then(|length| length.parse::<usize>().ok()).is_some_and(|length| body.len() >= length)
 }
 
 fn parse(bytes: &[u8]) -> Option<RawResponse> {
