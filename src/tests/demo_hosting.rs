@@ -25,18 +25,25 @@ use support::static_hosts::{PagesDev, PlainServer};
 const BOOT_LIMIT: Duration = Duration::from_secs(120);
 const COMMAND_LIMIT: Duration = Duration::from_secs(60);
 
-/// The repository's site, built once per test binary with the kernel demo.
+/// The repository's site, built once per test binary with the kernel demo,
+/// for a host that serves it at its root.
 fn published_site() -> &'static Path {
     static PUBLIC: OnceLock<PathBuf> = OnceLock::new();
-    PUBLIC.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        // A fixed place under target/, replaced by each run's build (publishing swaps it in whole).
-        let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo_hosting/public");
-        let report = build(&BuildOptions::new(root, output.clone()).demo(DemoMode::Build))
-            .unwrap_or_else(|error| panic!("the site build failed: {error}"));
-        assert_eq!(report.demo_placeholder, None, "the demo must be built for these tests");
-        output
-    })
+    PUBLIC.get_or_init(|| build_site_into(&work_dir().join("public"), None))
+}
+
+/// A fixed place under target/; each run's build replaces what it holds
+/// (publishing swaps a new output in whole).
+fn work_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo_hosting")
+}
+
+fn build_site_into(output: &Path, base_url: Option<String>) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = BuildOptions::new(root, output.to_path_buf()).base_url(base_url).demo(DemoMode::Build);
+    let report = build(&options).unwrap_or_else(|error| panic!("the site build failed: {error}"));
+    assert_eq!(report.demo_placeholder, None, "the demo must be built for these tests");
+    output.to_path_buf()
 }
 
 /// Every published file (as a URL path) matching a `_headers` pattern such as
@@ -107,18 +114,26 @@ fn on_pages_dev_the_demo_is_isolated_and_answers_a_command() {
     assert_reaches_the_prompt_and_runs_uname(&page);
 }
 
+/// A GitHub Pages project site: `public/` published under `/repo/`, built with that base URL.
 #[test]
 fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload() {
-    let public = published_site();
     let Some(browser) = Chromium::launch() else { return };
-    let host = PlainServer::start(public.to_path_buf());
-    let demo = get(host.address, "/demo/");
+    let host_root = work_dir().join("github-pages");
+    let host = PlainServer::start(host_root.clone());
+    build_site_into(&host_root.join("repo"), Some(host.url("/repo/")));
+    let demo = get(host.address, "/repo/demo/");
+    assert_eq!(demo.status, 200);
     assert_eq!(demo.header("cross-origin-opener-policy"), None, "this host must not send isolation headers");
     let page = browser.page();
-    page.navigate(&host.url("/demo/"));
+    page.navigate(&host.url("/repo/demo/"));
     page.wait_for("window.crossOriginIsolated === true && document.readyState === 'complete'", BOOT_LIMIT);
     assert_eq!(page.load_count(), 2, "exactly one reload: the first load and the isolated one");
     assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
+    assert_eq!(
+        page.eval("navigator.serviceWorker.getRegistration().then((registration) => registration && registration.scope)"),
+        json!(host.url("/repo/")),
+        "the worker covers the project site, not the whole host"
+    );
     assert_reaches_the_prompt_and_runs_uname(&page);
     // No loop: still the same document after the boot and the command.
     assert_eq!(page.load_count(), 2, "the page reloaded again");
