@@ -258,7 +258,8 @@
     var module = {
       print: function (text) { if (current()) demo.kernelOutput(text + "\n"); },
       printErr: function (text) { if (current()) demo.kernelOutput(text + "\n"); },
-      lkljsConsole: function (text) { if (current()) demo.kernelOutput(text); },
+      // The kernel's console, a line (or a chunk ending in a newline) at a time.
+      lkljsConsole: function (text) { if (current()) demo.kernelOutput(/\n$/.test(text) ? text : text + "\n"); },
       locateFile: function (path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
       mainScriptUrlOrBlob: assets.script,
       instantiateWasm: function (imports, receive) {
