@@ -705,6 +705,38 @@ mod tests {
     }
 
     #[test]
+    fn the_live_demo_embeds_once_with_its_payload_figures() {
+        let site = sample_site();
+        let facts = Facts::new(Some(serde_json::json!({
+            "kernel_version": "6.1.192", "wasm_bytes": 12_000_000, "wasm_brotli_bytes": 2_000_000
+        })));
+        let page = site.page_by_source(Path::new("guide/b.md")).unwrap();
+        let context = MarkdownContext {
+            site: &site,
+            page,
+            base_path: "/base/",
+            facts: &facts,
+            shown_as: Path::new("content/guide/b.md"),
+            first_line: 1,
+        };
+        let once = render("Intro\n\n{{ demo() }}\n", &context).unwrap();
+        assert_eq!(once.live_demos, 1);
+        for needed in [
+            "data-demo-base=\"/base/demo/\"",
+            "data-demo-state=\"loading\"",
+            "data-demo-wasm-bytes=\"12000000\"",
+            "data-demo-wasm-brotli-bytes=\"2000000\"",
+            LIVE_DEMO_MARKER,
+        ] {
+            assert!(once.html.contains(needed), "{needed}: {}", once.html);
+        }
+        let errors = render("{{ demo() }}\n\n{{ demo() }}\n", &context).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, Some(3));
+        assert!(errors[0].message.contains("embed the demo once"), "{errors:?}");
+    }
+
+    #[test]
     fn shortcode_errors_keep_the_original_line_numbers() {
         let errors = render_in(
             "guide/b.md",

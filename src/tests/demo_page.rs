@@ -175,6 +175,47 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
+/// `{{ demo() }}` on a slide: the deck loads the demo, which fits the 16:9
+/// stage, boots and answers commands there too.
+#[test]
+fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
+    let repository = site_root();
+    match prepare(&DemoRequest::new(&repository, DemoMode::Build)).unwrap() {
+        DemoOutcome::Ready(_) => {}
+        DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("site");
+    support::fixture_site::copy_tree(&repository.join("theme"), &root.join("theme"));
+    std::fs::create_dir_all(root.join("content/slides")).unwrap();
+    std::fs::copy(repository.join("content/site.toml"), root.join("content/site.toml")).unwrap();
+    std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
+    std::fs::write(root.join("content/slides/_index.md"), "+++\ntitle = \"Slides\"\n+++\n").unwrap();
+    std::fs::write(
+        root.join("content/slides/live.md"),
+        "+++\ntitle = \"Live\"\n+++\n\n# A deck with the demo\n\n---\n\n## The kernel, live\n\n{{ demo() }}\n",
+    )
+    .unwrap();
+    // The built kernel and the vendored terminal, from the repository's target/.
+    std::os::unix::fs::symlink(repository.join("target"), root.join("target")).unwrap();
+    let options = BuildOptions::new(root.clone(), root.join("public")).demo(DemoMode::ReuseLast);
+    let server = start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
+        .expect("cannot serve the deck");
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    page.navigate(&format!("http://{}/slides/live/#slide-2", server.address()));
+    wait_for_prompt(&page);
+    let fits = page.eval(
+        "(() => { const slide = document.querySelector('#slide-2').getBoundingClientRect();
+                  const demo = document.querySelector('#slide-2 .demo').getBoundingClientRect();
+                  return demo.top >= slide.top && demo.bottom <= slide.bottom + 0.5
+                      && demo.left >= slide.left && demo.right <= slide.right + 0.5; })()",
+    );
+    assert_eq!(fits, json!(true), "the demo overflows its slide");
+    assert!(run(&page, "uname -r").starts_with("6.1."));
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
 /// Without cross-origin isolation there is no SharedArrayBuffer: the page says
 /// so instead of failing obscurely (the service worker is kept from fixing it).
 #[test]
