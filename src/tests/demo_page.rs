@@ -16,6 +16,14 @@ use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
 use support::chromium::{Chromium, Page};
 
+/// The tests boot kernels in browsers: one at a time, so that a slow shared
+/// machine does not turn into timeouts.
+static ONE_BROWSER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    ONE_BROWSER_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 const BOOT_LIMIT: Duration = Duration::from_secs(180);
 const ARTEFACTS: [&str; 3] = ["boot.js", "boot.worker.js", "boot.wasm"];
 
@@ -32,6 +40,15 @@ fn serve_site(output: &std::path::Path) -> RunningServer {
     let options = BuildOptions::new(site_root(), output.join("public")).demo(DemoMode::ReuseLast);
     start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
         .expect("cannot serve the site")
+}
+
+/// Navigates and waits for the document to be complete. (With the kernel's
+/// workers running, Chromium does not always report Page.loadEventFired,
+/// which `Page::navigate` waits for.)
+fn open(page: &Page, url: &str) {
+    let result = page.call("Page.navigate", json!({ "url": url }));
+    assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
+    page.wait_for("location.href.startsWith('http') && document.readyState === 'complete'", Duration::from_secs(30));
 }
 
 fn state(page: &Page) -> String {
@@ -81,12 +98,13 @@ fn requests_for(page: &Page, name: &str) -> usize {
 
 #[test]
 fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
+    let _exclusive = exclusive();
     let output = tempfile::tempdir().unwrap();
     let server = serve_site(output.path());
     let Some(chromium) = Chromium::launch() else { return };
     let page = chromium.page();
     page.call("Network.enable", json!({}));
-    page.navigate(&format!("http://{}/demo/", server.address()));
+    open(&page, &format!("http://{}/demo/", server.address()));
     assert_eq!(page.eval("window.crossOriginIsolated"), json!(true));
     wait_for_prompt(&page);
 
@@ -159,11 +177,11 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     assert!(echo.contains("client: received \"ping over loopback\""), "{echo}");
 
     // Reboot tears the kernel down and boots again without reloading the page.
-    let loads = page.load_count();
+    page.eval("window.beforeReboot = true");
     page.eval("lkljsDemo.reboot(); true");
     page.wait_for("lkljsDemo.state !== 'ready'", Duration::from_secs(10));
     wait_for_prompt(&page);
-    assert_eq!(page.load_count(), loads, "the reboot reloaded the page");
+    assert_eq!(page.eval("window.beforeReboot"), json!(true), "the reboot reloaded the page");
     assert_eq!(run(&page, "cat /tmp/x"), "cat: /tmp/x: No such file or directory\n", "a fresh kernel has a fresh /tmp");
 
     // Each artefact was fetched once, by the page, for both boots and every worker.
@@ -179,6 +197,7 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
 /// stage, boots and answers commands there too.
 #[test]
 fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
+    let _exclusive = exclusive();
     let repository = site_root();
     match prepare(&DemoRequest::new(&repository, DemoMode::Build)).unwrap() {
         DemoOutcome::Ready(_) => {}
@@ -203,7 +222,7 @@ fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
         .expect("cannot serve the deck");
     let Some(chromium) = Chromium::launch() else { return };
     let page = chromium.page();
-    page.navigate(&format!("http://{}/slides/live/#slide-2", server.address()));
+    open(&page, &format!("http://{}/slides/live/#slide-2", server.address()));
     wait_for_prompt(&page);
     let fits = page.eval(
         "(() => { const slide = document.querySelector('#slide-2').getBoundingClientRect();
@@ -220,6 +239,7 @@ fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
 /// so instead of failing obscurely (the service worker is kept from fixing it).
 #[test]
 fn a_page_without_isolation_explains_why_the_kernel_cannot_start() {
+    let _exclusive = exclusive();
     let output = tempfile::tempdir().unwrap();
     let server = serve_site(output.path());
     let Some(chromium) = Chromium::launch() else { return };
@@ -269,4 +289,24 @@ fn wait_event(page: &Page, method: &str, index: usize) -> Value {
         assert!(started.elapsed() < Duration::from_secs(20), "no {method} event #{index}");
         page.collect_events(Duration::from_millis(100));
     }
+}
+
+/// Not a check: prints what the shell answers, for a look by eye.
+/// `DEMO_COMMANDS="ps;free;tcpecho" cargo test --test demo_page show_command_outputs -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn show_command_outputs() {
+    let _exclusive = exclusive();
+    let output = tempfile::tempdir().unwrap();
+    let server = serve_site(output.path());
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    open(&page, &format!("http://{}/demo/", server.address()));
+    wait_for_prompt(&page);
+    let commands = std::env::var("DEMO_COMMANDS").unwrap_or_else(|_| "uname -a;ps;free;ls -l /".into());
+    for command in commands.split(';') {
+        println!("$ {command}\n{}", run(&page, command));
+    }
+    println!("{:?}", page.eval("lkljsDemo.timings"));
+    println!("console {:?}\nexceptions {:?}", page.console(), page.exceptions());
 }
