@@ -21,9 +21,10 @@ packages=(
   chromium chromium-driver fonts-dejavu-core
 )
 
-# npm installs the pinned static-host emulator of the hosting tests (wrangler,
-# see src/tests/fixtures/host-emulator/) into target/; Debian packages it apart
-# from nodejs. A machine with its own node and npm keeps them.
+# npm fetches the demo terminal's pinned xterm.js (theme/vendor) and the
+# hosting tests' pinned static-host emulator (src/tests/fixtures/host-emulator/).
+# Debian's npm package goes with Debian's nodejs; a machine with another node
+# build already has its own npm, which serves as well.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
