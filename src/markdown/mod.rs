@@ -1,6 +1,7 @@
 //! Markdown to HTML: shortcodes, headings with stable anchors, a table of
 //! contents, highlighted code blocks, and links rewritten to page URLs.
 
+pub mod boot_timeline;
 pub mod shortcodes;
 
 use std::collections::BTreeSet;
@@ -481,11 +482,12 @@ fn expand_call(
     let html = match call.name.as_str() {
         "fact" => shortcodes::render_fact(context.facts, &mut args)?,
         "boot_log" => shortcodes::render_boot_log(context.facts, &mut args)?,
+        "boot_timeline" => boot_timeline::render(context.facts, &mut args)?,
         "demo" => render_demo(context),
         "figure" => render_figure(context, &mut args, rendered)?,
         other => {
             return Err(format!(
-                "unknown shortcode `{other}`; available: boot_log, demo, fact, figure"
+                "unknown shortcode `{other}`; available: boot_log, boot_timeline, demo, fact, figure"
             ));
         }
     };

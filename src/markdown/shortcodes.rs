@@ -12,8 +12,11 @@
 //! - `figure(src, alt, caption?)`: an image from the page's directory with a caption;
 //! - `demo()`: the live kernel demo (a console and a boot button);
 //! - `fact(name, format?)`: a figure from the demo manifest, `format` one of
-//!   `bytes` (binary units), `number`, `seconds`, `text`;
-//! - `boot_log(lines?)`: the key lines of the demo's boot log.
+//!   `bytes` (binary units), `number`, `seconds`, `text`; it renders as
+//!   `<data data-fact="name" value="raw manifest value">shown text</data>`;
+//! - `boot_log(lines?)`: the key lines of the demo's boot log;
+//! - `boot_timeline(caption?)`: the boot's phases over time, an inline SVG
+//!   drawn from the boot log's timestamps (see [`super::boot_timeline`]).
 
 use crate::html::escape;
 use std::collections::BTreeMap;
@@ -361,18 +364,27 @@ impl Facts {
     /// The key lines of the boot log, if the demo has booted.
     pub fn boot_log_lines(&self) -> Option<Vec<String>> {
         let boot = self.manifest.as_ref()?.get("boot")?;
-        let excerpt = boot.get("log_excerpt").or_else(|| boot.get("log"))?;
-        Some(match excerpt {
-            Value::Array(lines) => lines
-                .iter()
-                .map(|line| {
-                    line.as_str()
-                        .map_or_else(|| line.to_string(), str::to_string)
-                })
-                .collect(),
-            Value::String(text) => text.lines().map(str::to_string).collect(),
-            other => vec![other.to_string()],
-        })
+        boot.get("log_excerpt").or_else(|| boot.get("log")).map(lines_of)
+    }
+
+    /// The whole recorded boot log, if the demo has booted.
+    pub fn boot_log_full(&self) -> Option<Vec<String>> {
+        self.manifest.as_ref()?.get("boot")?.get("log").map(lines_of)
+    }
+}
+
+/// A log kept in the manifest as a list of lines or as one text.
+fn lines_of(log: &Value) -> Vec<String> {
+    match log {
+        Value::Array(lines) => lines
+            .iter()
+            .map(|line| {
+                line.as_str()
+                    .map_or_else(|| line.to_string(), str::to_string)
+            })
+            .collect(),
+        Value::String(text) => text.lines().map(str::to_string).collect(),
+        other => vec![other.to_string()],
     }
 }
 
@@ -400,20 +412,26 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
     let text = format_value(value, format).ok_or_else(|| {
         format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}")
     })?;
+    // <data> carries the manifest's own value next to the formatted one, so
+    // that a test (and a script) can check every figure against the manifest.
     Ok(format!(
-        "<span class=\"fact\" data-fact=\"{}\">{}</span>",
+        "<data class=\"fact\" data-fact=\"{}\" value=\"{}\">{}</data>",
         escape(&name),
+        escape(&raw_text(value)),
         escape(&text)
     ))
 }
 
+/// A manifest value as plain text: strings unquoted, numbers as JSON writes them.
+fn raw_text(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string)
+}
+
 fn format_value(value: &Value, format: Format) -> Option<String> {
     match format {
-        Format::Text => Some(
-            value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_string),
-        ),
+        Format::Text => Some(raw_text(value)),
         Format::Number => value.as_f64().map(group_thousands),
         Format::Seconds => value.as_f64().map(|seconds| {
             if seconds < 10.0 {
@@ -472,7 +490,7 @@ pub fn render_boot_log(facts: &Facts, args: &mut Args) -> Result<String, String>
     match facts.boot_log_lines() {
         Some(lines) => {
             let shown: Vec<String> = lines.iter().take(limit.unwrap_or(usize::MAX)).map(|line| escape(line)).collect();
-            Ok(format!("<pre class=\"boot-log\"><code>{}</code></pre>", shown.join("&#10;")))
+            Ok(format!("<pre class=\"boot-log\" data-fact=\"boot.log_excerpt\"><code>{}</code></pre>", shown.join("&#10;")))
         }
         None => Ok("<p class=\"fact-missing boot-log\">Boot log not measured yet: build the demo (<code>lkljs-site build</code> without <code>--skip-demo</code>) to record it.</p>".to_string()),
     }
@@ -562,7 +580,7 @@ mod tests {
         };
         assert_eq!(
             call("{{ fact(name=\"wasm_brotli_bytes\") }}").unwrap(),
-            "<span class=\"fact\" data-fact=\"wasm_brotli_bytes\">1.5 MiB</span>"
+            "<data class=\"fact\" data-fact=\"wasm_brotli_bytes\" value=\"1572864\">1.5 MiB</data>"
         );
         assert!(
             call("{{ fact(name=\"compile_units\") }}")
