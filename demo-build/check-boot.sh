@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Boots OUT/boot.js under node and checks the log for the milestones of a
-# complete boot (issue 3): banner, memory, command line, console,
-# clocksource, initcalls, kernel_init reaching /init, a clean halt, and no
-# panic or WARNING. Prints the wall time of the boot.
+# complete boot: banner, memory, command line, console, clocksource, the
+# initramfs unpacked, kernel_init executing /init, PID 1 handed over to the
+# host, whose system calls mount the pseudo file systems, bring lo up and
+# read uname, a clean halt, and no panic or WARNING. Prints the wall time.
 #
 #   demo-build/check-boot.sh OUT [kernel command line...]
 set -euo pipefail
@@ -43,9 +44,13 @@ expect "memory report" "Memory: [0-9]+K/[0-9]+K available"
 expect "command line" "Kernel command line:"
 expect "console" "printk: console \[lkljs0\] enabled"
 expect "clocksource" "clocksource: Switched to clocksource lkljs"
+expect "initramfs from the host" "lkljs: initramfs of [0-9]+ bytes from the host"
+expect "initramfs unpacked" "Unpacking initramfs"
 expect "kernel_init running /init" "Run /init as init process"
-expect "kernel threads" "lkljs: +[0-9]+ kthreadd"
-expect "timed sleep" "lkljs: slept 50 ms"
+expect "PID 1 handed over" "lkljs: PID 1 \(init\) handed over to the host"
+expect "mounts" "lkljs-init: mounted proc on /proc, sysfs on /sys, devtmpfs on /dev, tmpfs on /tmp"
+expect "loopback" "lkljs-init: lo is up"
+expect "PID 1 system calls" "lkljs-init: PID 1 ready: Linux lkljs 6\.1\."
 expect "halt" "reboot: System halted"
 refuse "panic" "Kernel panic"
 refuse "warning" "WARNING:|cut here"

@@ -50,11 +50,13 @@ void __init setup_arch(char **command_line)
 }
 
 void lkljs_start_kernel(void *memory, unsigned long memory_size,
-			const char *command_line)
+			const char *command_line, void *initrd,
+			unsigned long initrd_size)
 {
 	lkljs_memory = memory;
 	lkljs_memory_size = memory_size;
 	lkljs_command_line = command_line;
+	lkljs_set_initrd(initrd, initrd_size);
 
 	lkljs_threads_init();
 	start_kernel();

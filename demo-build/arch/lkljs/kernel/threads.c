@@ -11,6 +11,7 @@
 #include <linux/printk.h>
 #include <linux/ptrace.h>
 #include <asm/host.h>
+#include <asm/lkljs.h>
 
 struct task_struct *lkljs_current_task = &init_task;
 
@@ -56,8 +57,11 @@ static void lkljs_task_thread(void *argument)
 	task->thread.entry(task->thread.entry_argument);
 	/*
 	 * Kernel threads end in do_exit(). Only a user-mode thread returns,
-	 * after a successful exec, and there is no user mode to enter.
+	 * after a successful exec, to enter user mode: the only one is PID 1,
+	 * whose "user mode" is the host program.
 	 */
+	if (task_pid_nr(task) == 1)
+		lkljs_init_handover();
 	panic("lkljs: task %s returned to a user mode that does not exist",
 	      task->comm);
 }

@@ -30,6 +30,7 @@ void __init lkljs_setup_memory(void *memory, unsigned long size)
 	 */
 	memblock_add(0, end);
 	memblock_reserve(0, start);
+	lkljs_reserve_initrd();
 
 	min_low_pfn = 0;
 	max_low_pfn = PFN_DOWN(end);

@@ -49,9 +49,56 @@ void lkljs_host_timer_set(struct lkljs_host_timer *timer,
 /* Page-aligned memory for the kernel's own page allocator. */
 void *lkljs_host_mem_alloc(unsigned long size);
 
-/* Entry point the host calls on its boot thread; never returns. */
+/*
+ * Entry point the host calls on its boot thread; never returns. The host
+ * acts as the boot loader: an initramfs (cpio), if any, lies inside the
+ * memory block at initrd, and the kernel frees it once unpacked.
+ */
 void lkljs_start_kernel(void *memory, unsigned long memory_size,
-			const char *command_line)
+			const char *command_line, void *initrd,
+			unsigned long initrd_size)
 	__attribute__((noreturn));
+
+/*
+ * System calls from host threads. A host thread never runs kernel code
+ * itself: it hands a call to the kernel task that serves it and sleeps on
+ * call->done until the task has run it. Each host thread gets its own task,
+ * a thread of PID 1 (same files, cwd and root), created on its first call.
+ */
+struct lkljs_task;
+
+struct lkljs_host_call {
+	/* Kernel's own: link in the list of submitted calls. */
+	struct lkljs_host_call *next;
+	/* The task that runs the call; NULL for PID 1's main thread. */
+	struct lkljs_task *task;
+	/* A system call number, or one of LKLJS_CALL_*. */
+	long nr;
+	long args[6];
+	/* Set by the kernel before it posts done. */
+	long result;
+	struct lkljs_host_sem *done;
+	/* LKLJS_CALL_INTERRUPT only: non-zero while submitted. */
+	int queued;
+};
+
+/* PID 1's main thread: a new thread of PID 1; result is its lkljs_task. */
+#define LKLJS_CALL_NEW_THREAD	(-1)
+/* The task ends; result 0. */
+#define LKLJS_CALL_EXIT		(-2)
+/*
+ * The call the task is running, if it sleeps interruptibly, returns -EINTR
+ * (no done semaphore: the kernel clears queued instead).
+ */
+#define LKLJS_CALL_INTERRUPT	(-3)
+
+/* Any host thread, without the CPU: queue the call and wake the kernel. */
+void lkljs_call_submit(struct lkljs_host_call *call);
+
+/*
+ * Host: PID 1 has executed /init and its main thread now serves host calls.
+ * Called on a kernel task, so it must not wait for the kernel.
+ */
+void lkljs_host_init_ready(void);
 
 #endif

@@ -4,7 +4,9 @@
 
 /* Interrupt lines of the virtual CPU; the pending set is one word. */
 #define LKLJS_TIMER_IRQ		0
-#define LKLJS_NR_IRQS		1
+/* Host threads have submitted calls (kernel/host_calls.c). */
+#define LKLJS_HOST_CALL_IRQ	1
+#define LKLJS_NR_IRQS		2
 
 /*
  * Function pointers below this many table slots would look like kfree_rcu()
@@ -13,9 +15,17 @@
 #define LKLJS_TABLE_PADDING	4096
 extern void (*const lkljs_table_padding[LKLJS_TABLE_PADDING])(void);
 
+struct pt_regs;
+/* Every system call, whatever its arity (asm/syscall_wrapper.h). */
+typedef long (*lkljs_syscall_fn)(const struct pt_regs *regs);
+extern const lkljs_syscall_fn lkljs_syscall_table[];
+
 void lkljs_raise_irq(unsigned int irq);
+void lkljs_init_handover(void) __attribute__((noreturn));
 void lkljs_threads_init(void);
 void lkljs_console_emergency_flush(void);
 void lkljs_setup_memory(void *memory, unsigned long size);
+void lkljs_set_initrd(void *initrd, unsigned long size);
+void lkljs_reserve_initrd(void);
 
 #endif

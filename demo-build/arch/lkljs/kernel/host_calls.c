@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * System calls from host threads, library-OS style.
+ *
+ * A host thread never runs kernel code: only the thread of the task that
+ * owns the CPU does (kernel/threads.c). So each host thread that makes
+ * system calls is served by a kernel task of its own, a thread of PID 1
+ * (CLONE_THREAD | CLONE_FILES | CLONE_FS ...), whose host thread waits in
+ * the kernel for calls. A call travels like this:
+ *
+ *   host thread:  lkljs_call_submit(call)  - push on a lock-free list,
+ *                                            raise LKLJS_HOST_CALL_IRQ
+ *   interrupt:    move each call to its task's queue, wake the task up
+ *   task:         run sys_call_table[nr](regs), then what a return to user
+ *                 mode would do (task work, signals), post call->done
+ *   host thread:  wakes on call->done with call->result
+ *
+ * PID 1 itself is the host program: kernel_init() executes /init, a binary
+ * format recognises it, and once the exec is through, PID 1's main thread
+ * serves the host (lkljs_init_handover). It creates the other tasks.
+ */
+#include <linux/binfmts.h>
+#include <linux/errno.h>
+#include <linux/init.h>
+#include <linux/interrupt.h>
+#include <linux/resume_user_mode.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/task_work.h>
+#include <asm/host.h>
+#include <asm/lkljs.h>
+#include <asm/unistd.h>
+
+/* The first bytes of the rootfs /init that stands for the host program. */
+#define LKLJS_INIT_MAGIC "#!lkljs-host"
+
+/* The kernel side of a host thread: the task that serves it. */
+struct lkljs_task {
+	struct task_struct *task;
+	/* Calls to run, in submission order; touched with interrupts off. */
+	struct lkljs_host_call *first, *last;
+	/* The call that made this task (answered by the task once it runs). */
+	struct lkljs_host_call *creation;
+	/* A system call is running; an interrupt may cut it short. */
+	bool in_call;
+	bool interrupted;
+};
+
+static struct lkljs_task lkljs_init_task;
+
+/* Submitted by host threads, newest first; taken whole by the interrupt. */
+static struct lkljs_host_call *lkljs_submitted_calls;
+
+void lkljs_call_submit(struct lkljs_host_call *call)
+{
+	struct lkljs_host_call *head =
+		__atomic_load_n(&lkljs_submitted_calls, __ATOMIC_RELAXED);
+
+	do {
+		call->next = head;
+	} while (!__atomic_compare_exchange_n(&lkljs_submitted_calls, &head,
+					      call, true, __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+	lkljs_raise_irq(LKLJS_HOST_CALL_IRQ);
+}
+
+static irqreturn_t lkljs_host_call_interrupt(int irq, void *dev_id)
+{
+	struct lkljs_host_call *calls, *call, *in_order = NULL;
+
+	calls = __atomic_exchange_n(&lkljs_submitted_calls, NULL,
+				    __ATOMIC_ACQUIRE);
+	/* The list is newest first; serve each task's calls oldest first. */
+	while (calls) {
+		call = calls;
+		calls = call->next;
+		call->next = in_order;
+		in_order = call;
+	}
+
+	while (in_order) {
+		struct lkljs_task *target;
+
+		call = in_order;
+		in_order = call->next;
+		target = call->task ?: &lkljs_init_task;
+
+		if (call->nr == LKLJS_CALL_INTERRUPT) {
+			if (target->in_call) {
+				target->interrupted = true;
+				set_notify_signal(target->task);
+			}
+			/* The host may submit it again from now on. */
+			__atomic_store_n(&call->queued, 0, __ATOMIC_RELEASE);
+			continue;
+		}
+
+		call->next = NULL;
+		if (target->last)
+			target->last->next = call;
+		else
+			target->first = call;
+		target->last = call;
+		wake_up_process(target->task);
+	}
+	return IRQ_HANDLED;
+}
+
+static void lkljs_call_complete(struct lkljs_host_call *call, long result)
+{
+	call->result = result;
+	/* The host may free the call as soon as done is posted. */
+	lkljs_host_sem_up(call->done);
+}
+
+static struct lkljs_host_call *lkljs_next_call(struct lkljs_task *self)
+{
+	struct lkljs_host_call *call;
+
+	for (;;) {
+		/* Not woken by signals: only a call ends this sleep. */
+		set_current_state(TASK_IDLE);
+		local_irq_disable();
+		call = self->first;
+		if (call) {
+			self->first = call->next;
+			if (!self->first)
+				self->last = NULL;
+		}
+		local_irq_enable();
+		if (call)
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return call;
+}
+
+/*
+ * What the way back to user mode does on a real machine. Signals with a
+ * handler are dropped: a handler would be host code the kernel cannot call.
+ */
+static void lkljs_return_to_host(void)
+{
+	if (test_thread_flag(TIF_NOTIFY_SIGNAL)) {
+		clear_notify_signal();
+		if (task_work_pending(current))
+			task_work_run();
+	}
+	if (test_thread_flag(TIF_NOTIFY_RESUME))
+		resume_user_mode_work(task_pt_regs(current));
+	if (test_thread_flag(TIF_SIGPENDING)) {
+		struct ksignal signal;
+
+		while (get_signal(&signal))
+			;
+	}
+	restore_saved_sigmask();
+}
+
+static long lkljs_run_syscall(struct lkljs_task *self,
+			      struct lkljs_host_call *call)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	long result;
+
+	if (call->nr < 0 || call->nr >= __NR_syscalls)
+		return -ENOSYS;
+
+	regs->regs.syscall_nr = call->nr;
+	memcpy(regs->regs.args, call->args, sizeof(regs->regs.args));
+	self->interrupted = false;
+	self->in_call = true;
+	result = lkljs_syscall_table[call->nr](regs);
+	self->in_call = false;
+	regs->regs.return_value = result;
+	lkljs_return_to_host();
+
+	/*
+	 * With no signal handler to run, a real machine would restart these
+	 * transparently; here only an interrupt from the host or a signal
+	 * cuts a sleep short, and the caller is told so.
+	 */
+	switch (result) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		result = -EINTR;
+		break;
+	}
+	return result;
+}
+
+static int lkljs_thread_task_main(void *argument);
+
+static void lkljs_new_thread(struct lkljs_host_call *call)
+{
+	struct lkljs_task *thread = kzalloc(sizeof(*thread), GFP_KERNEL);
+	struct kernel_clone_args args = {
+		/* A thread of PID 1: one file table, cwd and signal set. */
+		.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			 CLONE_THREAD | CLONE_SYSVSEM,
+		.exit_signal = 0,
+		.fn = lkljs_thread_task_main,
+		.fn_arg = thread,
+	};
+	pid_t pid;
+
+	if (!thread) {
+		lkljs_call_complete(call, -ENOMEM);
+		return;
+	}
+	thread->creation = call;
+	pid = kernel_clone(&args);
+	if (pid < 0) {
+		kfree(thread);
+		lkljs_call_complete(call, pid);
+	}
+	/* Otherwise the new thread answers once it runs. */
+}
+
+static void lkljs_serve(struct lkljs_task *self)
+{
+	for (;;) {
+		struct lkljs_host_call *call = lkljs_next_call(self);
+
+		switch (call->nr) {
+		case LKLJS_CALL_NEW_THREAD:
+			if (self != &lkljs_init_task) {
+				lkljs_call_complete(call, -EINVAL);
+				break;
+			}
+			lkljs_new_thread(call);
+			break;
+		case LKLJS_CALL_EXIT:
+			if (self == &lkljs_init_task) {
+				/* PID 1 ends only with the machine. */
+				lkljs_call_complete(call, -EPERM);
+				break;
+			}
+			kfree(self);
+			lkljs_call_complete(call, 0);
+			do_exit(0);
+		default:
+			lkljs_call_complete(call, lkljs_run_syscall(self, call));
+			break;
+		}
+		/* The kernel is cooperative: let woken tasks run between calls. */
+		cond_resched();
+	}
+}
+
+static int lkljs_thread_task_main(void *argument)
+{
+	struct lkljs_task *self = argument;
+
+	self->task = current;
+	lkljs_call_complete(self->creation, (long)self);
+	self->creation = NULL;
+	lkljs_serve(self);
+	return 0;
+}
+
+/*
+ * kernel_init() has executed /init (lkljs_load_init) and returned, which on
+ * a real machine would enter user mode: PID 1's main thread serves the host
+ * from now on.
+ */
+void lkljs_init_handover(void)
+{
+	lkljs_init_task.task = current;
+	pr_info("lkljs: PID 1 (%s) handed over to the host\n", current->comm);
+	lkljs_host_init_ready();
+	lkljs_serve(&lkljs_init_task);
+	panic("lkljs: PID 1 stopped serving the host");
+}
+
+/* Recognises the rootfs /init and makes the exec of it succeed. */
+static int lkljs_load_init(struct linux_binprm *binary)
+{
+	int err;
+
+	if (memcmp(binary->buf, LKLJS_INIT_MAGIC, sizeof(LKLJS_INIT_MAGIC) - 1))
+		return -ENOEXEC;
+
+	err = begin_new_exec(binary);
+	if (err)
+		return err;
+	setup_new_exec(binary);
+	finalize_exec(binary);
+	return 0;
+}
+
+static struct linux_binfmt lkljs_init_format = {
+	.load_binary = lkljs_load_init,
+};
+
+static int __init lkljs_host_calls_init(void)
+{
+	int err = request_irq(LKLJS_HOST_CALL_IRQ, lkljs_host_call_interrupt,
+			      0, "host calls", NULL);
+
+	if (err)
+		return err;
+	register_binfmt(&lkljs_init_format);
+	return 0;
+}
+core_initcall(lkljs_host_calls_init);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef LKLJS_HOST_INTERNAL_H
+#define LKLJS_HOST_INTERNAL_H
+
+/* Between the files of the host library; not part of any contract. */
+
+/* What PID 1's host program does once the kernel is up. */
+enum lkljs_program {
+	/* Mount, report, then halt (or stay up for Module.lkljs). */
+	LKLJS_PROGRAM_BOOT,
+	/* The self-test suite in TAP, then halt. */
+	LKLJS_PROGRAM_SELFTEST,
+	/* Timings for src/benches/kernel_alive.rs, then halt. */
+	LKLJS_PROGRAM_BENCH,
+};
+
+struct lkljs_host_options {
+	enum lkljs_program program;
+	/* Module.lkljsKeepRunning: stay up after boot for Module.lkljs. */
+	int keep_running;
+};
+
+extern struct lkljs_host_options lkljs_options;
+
+/* Host time of PID 1's hand-over, in ns since the kernel started. */
+extern unsigned long long lkljs_pid1_ready_ns;
+
+/* Wakes host threads waiting in lkljs_syscall() for PID 1. */
+void lkljs_host_mark_ready(void);
+
+/* Status the host exits with when the kernel halts cleanly. */
+void lkljs_host_set_halt_status(int status);
+
+/*
+ * The boot watchdog (node only): the host exits with status 2 unless the
+ * kernel halts within the given milliseconds from now; 0 disarms it.
+ */
+void lkljs_host_watchdog_set(long milliseconds);
+
+/* Host-side text to the console, in order with the kernel's log. */
+void lkljs_host_print(const char *text);
+
+/* PID 1's host program (init.c), on a host thread of its own. */
+void lkljs_pid1_main(void);
+
+/* The self-test suite and the benchmark (selftest.c). */
+int lkljs_selftest_run(void);
+void lkljs_bench_run(void);
+
+/* Sets IFF_UP on lo; 0 or a negative errno. */
+long lkljs_loopback_up(void);
+
+/* Halts the machine through reboot(2); does not return on success. */
+long lkljs_halt(void);
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PID 1's host program: what an init does on a real machine, made of real
+ * system calls from a host thread. It mounts the pseudo file systems, sets
+ * the host name from /etc/hostname, brings lo up, reports, and then runs
+ * the program the page or command asked for.
+ */
+#include <emscripten.h>
+#include <stdio.h>
+
+#include "../arch/lkljs/include/asm/host.h"
+#include "host.h"
+#include "lkljs.h"
+#include "lkljs-syscall-numbers.h"
+#include "lkljs-uapi.h"
+
+/* Writes to PID 1's standard output, the console (fd 1 of init). */
+static void lkljs_init_say(const char *text)
+{
+	long length = 0;
+
+	while (text[length])
+		length++;
+	if (lkljs_call(LKLJS_NR_write, 1, text, length) != length)
+		lkljs_host_print(text);
+}
+
+static int lkljs_init_mount(const char *source, const char *target,
+			    const char *type, unsigned long flags,
+			    const char *data)
+{
+	char message[160];
+	long err = lkljs_call(LKLJS_NR_mount, source, target, type, flags, data);
+
+	if (err) {
+		snprintf(message, sizeof(message),
+			 "lkljs-init: cannot mount %s on %s: error %ld\n",
+			 type, target, -err);
+		lkljs_init_say(message);
+		return 0;
+	}
+	return 1;
+}
+
+static void lkljs_init_hostname(void)
+{
+	char name[65];
+	long fd, length;
+
+	fd = lkljs_call(LKLJS_NR_openat, LKLJS_AT_FDCWD, "/etc/hostname",
+			LKLJS_O_RDONLY);
+	if (fd < 0)
+		return;
+	length = lkljs_call(LKLJS_NR_read, fd, name, sizeof(name) - 1);
+	lkljs_call(LKLJS_NR_close, fd);
+	while (length > 0 && (name[length - 1] == '\n' || name[length - 1] == ' '))
+		length--;
+	if (length > 0)
+		lkljs_call(LKLJS_NR_sethostname, name, length);
+}
+
+long lkljs_loopback_up(void)
+{
+	struct lkljs_ifreq request = { .name = "lo" };
+	long fd, err;
+
+	fd = lkljs_call(LKLJS_NR_socket, LKLJS_AF_INET, LKLJS_SOCK_DGRAM, 0);
+	if (fd < 0)
+		return fd;
+	err = lkljs_call(LKLJS_NR_ioctl, fd, LKLJS_SIOCGIFFLAGS, &request);
+	if (!err) {
+		request.flags |= LKLJS_IFF_UP;
+		err = lkljs_call(LKLJS_NR_ioctl, fd, LKLJS_SIOCSIFFLAGS, &request);
+	}
+	lkljs_call(LKLJS_NR_close, fd);
+	return err;
+}
+
+long lkljs_halt(void)
+{
+	lkljs_call(LKLJS_NR_sync);
+	return lkljs_call(LKLJS_NR_reboot, LKLJS_REBOOT_MAGIC1,
+			  LKLJS_REBOOT_MAGIC2, LKLJS_REBOOT_CMD_HALT, 0);
+}
+
+static void lkljs_init_report(void)
+{
+	struct lkljs_utsname name;
+	char message[400];
+
+	if (lkljs_call(LKLJS_NR_uname, &name))
+		return;
+	snprintf(message, sizeof(message),
+		 "lkljs-init: PID %ld ready: %s %s %s %s\n",
+		 lkljs_call(LKLJS_NR_getpid), name.sysname, name.nodename,
+		 name.release, name.machine);
+	lkljs_init_say(message);
+}
+
+void lkljs_pid1_main(void)
+{
+	int mounted = 1;
+	long err;
+
+	mounted &= lkljs_init_mount("proc", "/proc", "proc",
+				    LKLJS_MS_NOSUID | LKLJS_MS_NODEV |
+				    LKLJS_MS_NOEXEC, 0);
+	mounted &= lkljs_init_mount("sysfs", "/sys", "sysfs",
+				    LKLJS_MS_NOSUID | LKLJS_MS_NODEV |
+				    LKLJS_MS_NOEXEC, 0);
+	mounted &= lkljs_init_mount("devtmpfs", "/dev", "devtmpfs",
+				    LKLJS_MS_NOSUID, "mode=0755");
+	mounted &= lkljs_init_mount("tmpfs", "/tmp", "tmpfs",
+				    LKLJS_MS_NOSUID | LKLJS_MS_NODEV,
+				    "mode=1777");
+	if (mounted)
+		lkljs_init_say("lkljs-init: mounted proc on /proc, sysfs on /sys, devtmpfs on /dev, tmpfs on /tmp\n");
+	lkljs_init_hostname();
+	err = lkljs_loopback_up();
+	if (err)
+		lkljs_host_print("lkljs-init: cannot bring lo up\n");
+	else
+		lkljs_init_say("lkljs-init: lo is up (127.0.0.1)\n");
+	lkljs_init_report();
+
+	switch (lkljs_options.program) {
+	case LKLJS_PROGRAM_SELFTEST:
+		lkljs_host_set_halt_status(lkljs_selftest_run() ? 1 : 0);
+		break;
+	case LKLJS_PROGRAM_BENCH:
+		lkljs_bench_run();
+		break;
+	case LKLJS_PROGRAM_BOOT:
+		if (lkljs_options.keep_running) {
+			/* The page makes its calls through Module.lkljs now. */
+			lkljs_host_watchdog_set(0);
+			MAIN_THREAD_ASYNC_EM_ASM({
+				if (Module.lkljsReady) Module.lkljsReady();
+			});
+			lkljs_thread_detach();
+			return;
+		}
+		break;
+	}
+	lkljs_halt();
+	lkljs_host_print("lkljs-init: the kernel refused to halt\n");
+	lkljs_host_exit(1);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef LKLJS_H
+#define LKLJS_H
+
+/*
+ * System calls into the lkljs kernel from host code (contract B).
+ *
+ * Any host pthread may call lkljs_syscall(), several at once. On its first
+ * call a thread gets a kernel task of its own, a thread of PID 1 (so it
+ * shares PID 1's files, cwd and root with every other host thread); the
+ * task ends when the host thread exits or calls lkljs_thread_detach().
+ * Calls made before PID 1 is ready wait for it.
+ *
+ * Numbers are the kernel's (asm-generic, 32-bit): LKLJS_NR_openat, ... in
+ * the generated lkljs-syscall-numbers.h. Arguments are integers or
+ * pointers into this module's memory; the result is the kernel's raw
+ * return value, a negative errno on failure.
+ */
+long lkljs_syscall(long nr, long args[6]);
+
+/* lkljs_syscall() with up to six arguments given inline. */
+#define lkljs_call(nr, ...) lkljs_call6((nr), ##__VA_ARGS__, 0, 0, 0, 0, 0, 0)
+#define lkljs_call6(nr, a, b, c, d, e, f, ...) \
+	lkljs_syscall((nr), (long[6]){ (long)(a), (long)(b), (long)(c), \
+				       (long)(d), (long)(e), (long)(f) })
+
+/* Ends this host thread's kernel task now rather than at thread exit. */
+void lkljs_thread_detach(void);
+
+/*
+ * This host thread's handle, its kernel task created if need be (NULL if
+ * the kernel cannot create one). lkljs_interrupt(handle) makes the call
+ * that thread is making, if it sleeps interruptibly, return -EINTR; it may
+ * be used from any thread, including the browser's main thread (it never
+ * blocks).
+ */
+struct lkljs_host_thread;
+struct lkljs_host_thread *lkljs_this_thread(void);
+void lkljs_interrupt(struct lkljs_host_thread *thread);
+
+#endif

@@ -1,0 +1,865 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The self-test suite: real system calls from host threads into the
+ * kernel, each case checking real results (return values, errno codes,
+ * file contents, directory entries). Output is TAP on the console:
+ * "1..N", then "ok K - name" or "not ok K - name # why", with "# ..."
+ * diagnostics. selftest.js adds the clean-halt case and the summary line.
+ *
+ * The benchmark mode (lkljs_bench_run) prints "@@bench NAME VALUE" lines
+ * that src/benches/kernel_alive.rs parses.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../arch/lkljs/include/asm/host.h"
+#include "host.h"
+#include "lkljs.h"
+#include "lkljs-syscall-numbers.h"
+#include "lkljs-uapi.h"
+
+#define LKLJS_WHY_SIZE 200
+
+/* Fails the current case with a reason unless the condition holds. */
+#define EXPECT(condition, ...)						\
+	do {								\
+		if (!(condition)) {					\
+			snprintf(why, LKLJS_WHY_SIZE, __VA_ARGS__);	\
+			return 0;					\
+		}							\
+	} while (0)
+
+static void lkljs_diagnostic(const char *text)
+{
+	char line[300];
+
+	snprintf(line, sizeof(line), "# %s\n", text);
+	lkljs_host_print(line);
+}
+
+static long lkljs_open(const char *path, long flags, long mode)
+{
+	return lkljs_call(LKLJS_NR_openat, LKLJS_AT_FDCWD, path, flags, mode);
+}
+
+/* Reads a whole small file into buffer (NUL-terminated); length or -errno. */
+static long lkljs_read_file(const char *path, char *buffer, long size)
+{
+	long fd = lkljs_open(path, LKLJS_O_RDONLY, 0), total = 0, count;
+
+	if (fd < 0)
+		return fd;
+	while (total < size - 1 &&
+	       (count = lkljs_call(LKLJS_NR_read, fd, buffer + total,
+				   size - 1 - total)) > 0)
+		total += count;
+	lkljs_call(LKLJS_NR_close, fd);
+	buffer[total] = 0;
+	return count < 0 ? count : total;
+}
+
+static long long lkljs_monotonic_ns(void)
+{
+	struct lkljs_timespec64 now;
+
+	if (lkljs_call(LKLJS_NR_clock_gettime64, LKLJS_CLOCK_MONOTONIC, &now))
+		return -1;
+	return now.sec * 1000000000LL + now.nsec;
+}
+
+static int lkljs_sleep_ms(long milliseconds)
+{
+	struct lkljs_timespec64 wait = {
+		.sec = milliseconds / 1000,
+		.nsec = (milliseconds % 1000) * 1000000LL,
+	};
+
+	return lkljs_call(LKLJS_NR_clock_nanosleep_time64,
+			  LKLJS_CLOCK_MONOTONIC, 0, &wait, 0) == 0;
+}
+
+static int case_getpid(char *why)
+{
+	long pid = lkljs_call(LKLJS_NR_getpid);
+
+	EXPECT(pid == 1, "getpid returned %ld", pid);
+	EXPECT(lkljs_call(LKLJS_NR_getppid) == 0, "PID 1 has a parent");
+	return 1;
+}
+
+static int case_uname(char *why)
+{
+	struct lkljs_utsname name;
+	long err = lkljs_call(LKLJS_NR_uname, &name);
+
+	EXPECT(err == 0, "uname returned %ld", err);
+	EXPECT(!strcmp(name.sysname, "Linux"), "sysname is '%s'", name.sysname);
+	EXPECT(!strncmp(name.release, "6.1.", 4), "release is '%s'", name.release);
+	EXPECT(!strcmp(name.nodename, "lkljs"),
+	       "nodename is '%s', not /etc/hostname's", name.nodename);
+	return 1;
+}
+
+static int case_umask(char *why)
+{
+	long old = lkljs_call(LKLJS_NR_umask, 027);
+	long mine = lkljs_call(LKLJS_NR_umask, old);
+
+	EXPECT(old == 022, "the initial umask is %lo, not 022", old);
+	EXPECT(mine == 027, "umask returned %lo after setting 027", mine);
+	return 1;
+}
+
+static int case_create_close(char *why)
+{
+	long fd = lkljs_open("/tmp/selftest.txt",
+			     LKLJS_O_CREAT | LKLJS_O_WRONLY | LKLJS_O_TRUNC,
+			     0644);
+	long err;
+
+	EXPECT(fd >= 3, "openat(O_CREAT) returned %ld", fd);
+	err = lkljs_call(LKLJS_NR_close, fd);
+	EXPECT(err == 0, "close returned %ld", err);
+	err = lkljs_call(LKLJS_NR_close, fd);
+	EXPECT(err == -LKLJS_EBADF, "a second close returned %ld, not -EBADF", err);
+	return 1;
+}
+
+static int case_failing_open(char *why)
+{
+	long fd = lkljs_open("/no/such/file", LKLJS_O_RDONLY, 0);
+
+	EXPECT(fd == -LKLJS_ENOENT, "openat returned %ld, not -ENOENT", fd);
+	fd = lkljs_open("/tmp/selftest.txt",
+			LKLJS_O_CREAT | LKLJS_O_EXCL | LKLJS_O_WRONLY, 0644);
+	EXPECT(fd == -LKLJS_EEXIST, "O_EXCL on an existing file returned %ld", fd);
+	return 1;
+}
+
+static const char lkljs_text[] = "hello, kernel\n";
+#define LKLJS_TEXT_LENGTH ((long)sizeof(lkljs_text) - 1)
+
+static int case_read_write(char *why)
+{
+	char buffer[32] = { 0 };
+	long long position = -1;
+	long fd = lkljs_open("/tmp/selftest.txt", LKLJS_O_RDWR, 0);
+	long count;
+
+	EXPECT(fd >= 0, "openat returned %ld", fd);
+	count = lkljs_call(LKLJS_NR_write, fd, lkljs_text, LKLJS_TEXT_LENGTH);
+	EXPECT(count == LKLJS_TEXT_LENGTH, "write returned %ld", count);
+	lkljs_call(LKLJS_NR_llseek, fd, 0, 0, &position, LKLJS_SEEK_SET);
+	count = lkljs_call(LKLJS_NR_read, fd, buffer, sizeof(buffer));
+	lkljs_call(LKLJS_NR_close, fd);
+	EXPECT(count == LKLJS_TEXT_LENGTH, "read returned %ld", count);
+	EXPECT(!memcmp(buffer, lkljs_text, count), "read back '%s'", buffer);
+	return 1;
+}
+
+static int case_llseek(char *why)
+{
+	static const struct {
+		long offset, whence;
+		long long expected;
+	} steps[] = {
+		{ 5, LKLJS_SEEK_SET, 5 },
+		{ 3, LKLJS_SEEK_CUR, 8 },
+		{ -4, LKLJS_SEEK_END, LKLJS_TEXT_LENGTH - 4 },
+	};
+	char tail[8] = { 0 };
+	long fd = lkljs_open("/tmp/selftest.txt", LKLJS_O_RDONLY, 0);
+	unsigned int i;
+
+	EXPECT(fd >= 0, "openat returned %ld", fd);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		long long position = -1;
+		long high = steps[i].offset < 0 ? -1 : 0;
+		long err = lkljs_call(LKLJS_NR_llseek, fd, high, steps[i].offset,
+				      &position, steps[i].whence);
+
+		EXPECT(err == 0 && position == steps[i].expected,
+		       "llseek step %u: returned %ld, position %ld", i, err,
+		       (long)position);
+	}
+	lkljs_call(LKLJS_NR_read, fd, tail, 4);
+	lkljs_call(LKLJS_NR_close, fd);
+	EXPECT(!strcmp(tail, "nel\n"), "read '%s' at SEEK_END - 4", tail);
+	return 1;
+}
+
+static int case_fstat(char *why)
+{
+	struct lkljs_stat64 status;
+	long fd = lkljs_open("/tmp/selftest.txt", LKLJS_O_RDONLY, 0);
+	long err;
+
+	EXPECT(fd >= 0, "openat returned %ld", fd);
+	err = lkljs_call(LKLJS_NR_fstat64, fd, &status);
+	lkljs_call(LKLJS_NR_close, fd);
+	EXPECT(err == 0, "fstat64 returned %ld", err);
+	EXPECT((status.mode & LKLJS_S_IFMT) == LKLJS_S_IFREG,
+	       "mode %o is not a regular file", status.mode);
+	EXPECT((status.mode & 0777) == 0644, "permissions are %o", status.mode & 0777);
+	EXPECT(status.size == LKLJS_TEXT_LENGTH, "size is %ld", (long)status.size);
+	return 1;
+}
+
+/*
+ * Collects the names getdents64 returns for a directory into names (one
+ * space-separated, sorted by the caller's expectation); returns the count.
+ */
+static long lkljs_list_directory(const char *path, char *names, long size)
+{
+	char buffer[2048];
+	long fd = lkljs_open(path, LKLJS_O_RDONLY | LKLJS_O_DIRECTORY, 0);
+	long count, entries = 0, used = 0;
+
+	if (fd < 0)
+		return fd;
+	names[0] = 0;
+	while ((count = lkljs_call(LKLJS_NR_getdents64, fd, buffer,
+				   sizeof(buffer))) > 0) {
+		long offset = 0;
+
+		while (offset < count) {
+			struct lkljs_dirent64 *entry =
+				(struct lkljs_dirent64 *)(buffer + offset);
+
+			used += snprintf(names + used, size - used, "%s%s",
+					 used ? " " : "", entry->name);
+			if (used >= size)
+				used = size - 1;
+			entries++;
+			offset += entry->reclen;
+		}
+	}
+	lkljs_call(LKLJS_NR_close, fd);
+	return count < 0 ? count : entries;
+}
+
+static int lkljs_has_word(const char *words, const char *word)
+{
+	long length = strlen(word);
+	const char *at = words;
+
+	while ((at = strstr(at, word))) {
+		if ((at == words || at[-1] == ' ') &&
+		    (at[length] == ' ' || at[length] == 0))
+			return 1;
+		at += length;
+	}
+	return 0;
+}
+
+static int case_directories(char *why)
+{
+	struct lkljs_stat64 status;
+	char names[256], line[300];
+	long err, entries;
+	const char *const files[] = { "/tmp/dir/alpha", "/tmp/dir/beta" };
+	unsigned int i;
+
+	err = lkljs_call(LKLJS_NR_mkdirat, LKLJS_AT_FDCWD, "/tmp/dir", 0755);
+	EXPECT(err == 0, "mkdirat returned %ld", err);
+	err = lkljs_call(LKLJS_NR_mkdirat, LKLJS_AT_FDCWD, "/tmp/dir", 0755);
+	EXPECT(err == -LKLJS_EEXIST, "a second mkdirat returned %ld", err);
+	err = lkljs_call(LKLJS_NR_fstatat64, LKLJS_AT_FDCWD, "/tmp/dir",
+			 &status, 0);
+	EXPECT(err == 0, "fstatat64 returned %ld", err);
+	EXPECT((status.mode & LKLJS_S_IFMT) == LKLJS_S_IFDIR,
+	       "mode %o is not a directory", status.mode);
+	for (i = 0; i < 2; i++) {
+		long fd = lkljs_open(files[i], LKLJS_O_CREAT | LKLJS_O_WRONLY,
+				     0600);
+
+		EXPECT(fd >= 0, "creating %s returned %ld", files[i], fd);
+		lkljs_call(LKLJS_NR_close, fd);
+	}
+	entries = lkljs_list_directory("/tmp/dir", names, sizeof(names));
+	snprintf(line, sizeof(line), "/tmp/dir holds: %s", names);
+	lkljs_diagnostic(line);
+	EXPECT(entries == 4, "getdents64 listed %ld entries: %s", entries, names);
+	EXPECT(lkljs_has_word(names, ".") && lkljs_has_word(names, "..") &&
+	       lkljs_has_word(names, "alpha") && lkljs_has_word(names, "beta"),
+	       "getdents64 listed '%s'", names);
+	return 1;
+}
+
+static int case_pipe(char *why)
+{
+	int fds[2] = { -1, -1 };
+	char buffer[8] = { 0 };
+	long err, count;
+
+	err = lkljs_call(LKLJS_NR_pipe2, fds, LKLJS_O_NONBLOCK | LKLJS_O_CLOEXEC);
+	EXPECT(err == 0, "pipe2 returned %ld", err);
+	count = lkljs_call(LKLJS_NR_read, fds[0], buffer, sizeof(buffer));
+	EXPECT(count == -LKLJS_EAGAIN, "reading an empty pipe returned %ld", count);
+	count = lkljs_call(LKLJS_NR_write, fds[1], "pipe!", 5);
+	EXPECT(count == 5, "write returned %ld", count);
+	count = lkljs_call(LKLJS_NR_read, fds[0], buffer, sizeof(buffer));
+	lkljs_call(LKLJS_NR_close, fds[0]);
+	lkljs_call(LKLJS_NR_close, fds[1]);
+	EXPECT(count == 5 && !memcmp(buffer, "pipe!", 5),
+	       "read returned %ld: '%s'", count, buffer);
+	return 1;
+}
+
+static int case_epoll(char *why)
+{
+	struct lkljs_epoll_event event = { .events = LKLJS_EPOLLIN, .data = 42 };
+	struct lkljs_epoll_event ready[4];
+	int fds[2] = { -1, -1 };
+	long epoll, err, count;
+
+	EXPECT(lkljs_call(LKLJS_NR_pipe2, fds, 0) == 0, "pipe2 failed");
+	epoll = lkljs_call(LKLJS_NR_epoll_create1, 0);
+	EXPECT(epoll >= 0, "epoll_create1 returned %ld", epoll);
+	err = lkljs_call(LKLJS_NR_epoll_ctl, epoll, LKLJS_EPOLL_CTL_ADD, fds[0],
+			 &event);
+	EXPECT(err == 0, "epoll_ctl returned %ld", err);
+	count = lkljs_call(LKLJS_NR_epoll_pwait, epoll, ready, 4, 0, 0, 8);
+	EXPECT(count == 0, "epoll_pwait on an empty pipe returned %ld", count);
+	lkljs_call(LKLJS_NR_write, fds[1], "x", 1);
+	memset(ready, 0, sizeof(ready));
+	count = lkljs_call(LKLJS_NR_epoll_pwait, epoll, ready, 4, 1000, 0, 8);
+	lkljs_call(LKLJS_NR_close, epoll);
+	lkljs_call(LKLJS_NR_close, fds[0]);
+	lkljs_call(LKLJS_NR_close, fds[1]);
+	EXPECT(count == 1, "epoll_pwait returned %ld after a write", count);
+	EXPECT((ready[0].events & LKLJS_EPOLLIN) && ready[0].data == 42,
+	       "event %x with data %ld", ready[0].events, (long)ready[0].data);
+	return 1;
+}
+
+static int case_nanosleep(char *why)
+{
+	long long before = lkljs_monotonic_ns(), slept;
+	char line[80];
+
+	EXPECT(before >= 0, "clock_gettime64 failed");
+	EXPECT(lkljs_sleep_ms(50), "clock_nanosleep_time64 failed");
+	slept = lkljs_monotonic_ns() - before;
+	snprintf(line, sizeof(line), "asked for 50 ms, slept %ld ms",
+		 (long)(slept / 1000000));
+	lkljs_diagnostic(line);
+	EXPECT(slept >= 50000000LL && slept < 5000000000LL,
+	       "slept %ld ms", (long)(slept / 1000000));
+	return 1;
+}
+
+static int case_mount_proc(char *why)
+{
+	char comm[32];
+	long err, fd;
+
+	err = lkljs_call(LKLJS_NR_mkdirat, LKLJS_AT_FDCWD, "/tmp/proc", 0555);
+	EXPECT(err == 0, "mkdirat returned %ld", err);
+	err = lkljs_call(LKLJS_NR_mount, "proc", "/tmp/proc", "proc", 0, 0);
+	EXPECT(err == 0, "mount returned %ld", err);
+	err = lkljs_call(LKLJS_NR_chdir, "/tmp/proc");
+	EXPECT(err == 0, "chdir returned %ld", err);
+	/* A relative path: the cwd is the new mount. */
+	err = lkljs_read_file("1/comm", comm, sizeof(comm));
+	lkljs_call(LKLJS_NR_chdir, "/");
+	EXPECT(err > 0 && !strcmp(comm, "init\n"),
+	       "1/comm read %ld bytes: '%s'", err, comm);
+	err = lkljs_call(LKLJS_NR_umount2, "/tmp/proc", 0);
+	EXPECT(err == 0, "umount2 returned %ld", err);
+	fd = lkljs_open("/tmp/proc/1/comm", LKLJS_O_RDONLY, 0);
+	EXPECT(fd == -LKLJS_ENOENT, "after umount, opening 1/comm returned %ld", fd);
+	return 1;
+}
+
+static int case_rootfs(char *why)
+{
+	static const char *const mounts[] = {
+		" / rootfs ", "proc /proc proc ", "sysfs /sys sysfs ",
+		"devtmpfs /dev devtmpfs ", "tmpfs /tmp tmpfs ",
+	};
+	char text[1024];
+	long length;
+	unsigned int i;
+
+	length = lkljs_read_file("/proc/mounts", text, sizeof(text));
+	EXPECT(length > 0, "reading /proc/mounts returned %ld", length);
+	for (i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
+		EXPECT(strstr(text, mounts[i]), "/proc/mounts lacks '%s'",
+		       mounts[i]);
+	length = lkljs_read_file("/etc/hostname", text, sizeof(text));
+	EXPECT(length == 6 && !strcmp(text, "lkljs\n"),
+	       "/etc/hostname holds '%s'", text);
+	length = lkljs_read_file("/init", text, sizeof(text));
+	EXPECT(length > 0 && !strncmp(text, "#!lkljs-host\n", 13),
+	       "/init starts '%.20s'", text);
+	return 1;
+}
+
+/* /proc/PID/comm of every process into found, and the wanted ones shown. */
+static int case_proc_tasks(char *why)
+{
+	char names[2048], path[40], comm[32], line[80];
+	int kthreadd = 0, ksoftirqd = 0, kworker = 0;
+	long entries = lkljs_list_directory("/proc", names, sizeof(names));
+	const char *at = names;
+
+	EXPECT(entries > 0, "listing /proc returned %ld", entries);
+	while (*at) {
+		const char *end = strchr(at, ' ');
+		long length = end ? end - at : (long)strlen(at);
+		int numeric = length > 0 && length < 10;
+		long i;
+
+		for (i = 0; i < length; i++)
+			numeric &= at[i] >= '0' && at[i] <= '9';
+		if (numeric) {
+			snprintf(path, sizeof(path), "/proc/%.*s/comm",
+				 (int)length, at);
+			if (lkljs_read_file(path, comm, sizeof(comm)) > 0) {
+				int wanted = 0;
+
+				comm[strcspn(comm, "\n")] = 0;
+				if (!strcmp(comm, "kthreadd"))
+					wanted = kthreadd = 1;
+				if (!strcmp(comm, "ksoftirqd/0"))
+					wanted = ksoftirqd = 1;
+				if (!strncmp(comm, "kworker/", 8))
+					wanted = kworker = 1;
+				if (wanted) {
+					snprintf(line, sizeof(line), "%.*s %s",
+						 (int)length, at, comm);
+					lkljs_diagnostic(line);
+				}
+			}
+		}
+		at = end ? end + 1 : at + length;
+	}
+	EXPECT(kthreadd, "no kthreadd in /proc");
+	EXPECT(ksoftirqd, "no ksoftirqd/0 in /proc");
+	EXPECT(kworker, "no kworker in /proc");
+	return 1;
+}
+
+struct lkljs_second_thread {
+	long pid, tid, fd;
+};
+
+static void *lkljs_second_thread_main(void *result_pointer)
+{
+	struct lkljs_second_thread *result = result_pointer;
+
+	result->pid = lkljs_call(LKLJS_NR_getpid);
+	result->tid = lkljs_call(LKLJS_NR_gettid);
+	result->fd = lkljs_open("/tmp/second.txt",
+				LKLJS_O_CREAT | LKLJS_O_RDWR | LKLJS_O_TRUNC,
+				0644);
+	if (result->fd >= 0)
+		lkljs_call(LKLJS_NR_write, result->fd, "second\n", 7);
+	return NULL;
+}
+
+static int case_second_thread(char *why)
+{
+	struct lkljs_second_thread result = { 0 };
+	long long position = -1;
+	char text[16] = { 0 };
+	long my_tid = lkljs_call(LKLJS_NR_gettid), count;
+	pthread_t thread;
+
+	EXPECT(!pthread_create(&thread, NULL, lkljs_second_thread_main, &result),
+	       "pthread_create failed");
+	pthread_join(thread, NULL);
+	EXPECT(result.pid == 1, "getpid on the second thread returned %ld",
+	       result.pid);
+	EXPECT(result.tid > 1 && result.tid != my_tid,
+	       "gettid on the second thread returned %ld (mine is %ld)",
+	       result.tid, my_tid);
+	EXPECT(result.fd >= 0, "openat on the second thread returned %ld",
+	       result.fd);
+	/* One file table for all of PID 1's threads: its fd works here. */
+	lkljs_call(LKLJS_NR_llseek, result.fd, 0, 0, &position, LKLJS_SEEK_SET);
+	count = lkljs_call(LKLJS_NR_read, result.fd, text, sizeof(text) - 1);
+	lkljs_call(LKLJS_NR_close, result.fd);
+	EXPECT(count == 7 && !strcmp(text, "second\n"),
+	       "reading its fd here returned %ld: '%s'", count, text);
+	return 1;
+}
+
+#define LKLJS_THREADS 8
+#define LKLJS_CALLS_PER_THREAD 100
+
+struct lkljs_worker {
+	int index;
+	int errors;
+	long fd;
+};
+
+/* 100 calls: getpid, then writes of "index:call\n" to a file of its own. */
+static void *lkljs_worker_main(void *worker_pointer)
+{
+	struct lkljs_worker *worker = worker_pointer;
+	char path[32], record[16];
+	int call;
+
+	snprintf(path, sizeof(path), "/tmp/worker%d", worker->index);
+	worker->fd = lkljs_open(path, LKLJS_O_CREAT | LKLJS_O_WRONLY |
+				LKLJS_O_TRUNC, 0644);
+	if (worker->fd < 0) {
+		worker->errors++;
+		return NULL;
+	}
+	for (call = 2; call < LKLJS_CALLS_PER_THREAD; call++) {
+		if (call % 2) {
+			int length = snprintf(record, sizeof(record), "%d:%d\n",
+					      worker->index, call);
+
+			if (lkljs_call(LKLJS_NR_write, worker->fd, record,
+				       length) != length)
+				worker->errors++;
+		} else if (lkljs_call(LKLJS_NR_getpid) != 1) {
+			worker->errors++;
+		}
+	}
+	if (lkljs_call(LKLJS_NR_close, worker->fd))
+		worker->errors++;
+	return NULL;
+}
+
+static int case_many_threads(char *why)
+{
+	struct lkljs_worker workers[LKLJS_THREADS];
+	pthread_t threads[LKLJS_THREADS];
+	char text[1024], expected[1024], path[32];
+	int i, call;
+
+	for (i = 0; i < LKLJS_THREADS; i++) {
+		workers[i] = (struct lkljs_worker){ .index = i };
+		EXPECT(!pthread_create(&threads[i], NULL, lkljs_worker_main,
+				       &workers[i]),
+		       "pthread_create %d failed", i);
+	}
+	for (i = 0; i < LKLJS_THREADS; i++)
+		pthread_join(threads[i], NULL);
+	for (i = 0; i < LKLJS_THREADS; i++) {
+		long used = 0;
+
+		EXPECT(!workers[i].errors, "thread %d saw %d wrong results", i,
+		       workers[i].errors);
+		for (call = 3; call < LKLJS_CALLS_PER_THREAD; call += 2)
+			used += snprintf(expected + used, sizeof(expected) - used,
+					 "%d:%d\n", i, call);
+		snprintf(path, sizeof(path), "/tmp/worker%d", i);
+		EXPECT(lkljs_read_file(path, text, sizeof(text)) == used &&
+		       !strcmp(text, expected),
+		       "%s does not hold thread %d's %d records", path, i,
+		       LKLJS_CALLS_PER_THREAD / 2 - 1);
+	}
+	return 1;
+}
+
+struct lkljs_blocked_reader {
+	int fd;
+	long result;
+	struct lkljs_host_thread *handle;
+	struct lkljs_host_sem *started;
+};
+
+static void *lkljs_blocked_reader_main(void *reader_pointer)
+{
+	struct lkljs_blocked_reader *reader = reader_pointer;
+	char byte;
+
+	reader->handle = lkljs_this_thread();
+	lkljs_host_sem_up(reader->started);
+	reader->result = lkljs_call(LKLJS_NR_read, reader->fd, &byte, 1);
+	return NULL;
+}
+
+static int case_interrupt(char *why)
+{
+	struct lkljs_blocked_reader reader = { 0 };
+	int fds[2] = { -1, -1 };
+	pthread_t thread;
+
+	EXPECT(lkljs_call(LKLJS_NR_pipe2, fds, 0) == 0, "pipe2 failed");
+	reader.fd = fds[0];
+	reader.started = lkljs_host_sem_alloc(0);
+	EXPECT(reader.started, "no semaphore");
+	EXPECT(!pthread_create(&thread, NULL, lkljs_blocked_reader_main, &reader),
+	       "pthread_create failed");
+	lkljs_host_sem_down(reader.started);
+	/* Give the read time to go to sleep in the kernel. */
+	lkljs_sleep_ms(100);
+	lkljs_interrupt(reader.handle);
+	pthread_join(thread, NULL);
+	lkljs_host_sem_free(reader.started);
+	lkljs_call(LKLJS_NR_close, fds[0]);
+	lkljs_call(LKLJS_NR_close, fds[1]);
+	EXPECT(reader.result == -LKLJS_EINTR,
+	       "the interrupted read returned %ld, not -EINTR", reader.result);
+	return 1;
+}
+
+static int case_loopback_up(char *why)
+{
+	struct lkljs_ifreq request = { .name = "lo" };
+	long err = lkljs_loopback_up(), fd;
+
+	EXPECT(err == 0, "SIOCSIFFLAGS on lo returned %ld", err);
+	fd = lkljs_call(LKLJS_NR_socket, LKLJS_AF_INET, LKLJS_SOCK_DGRAM, 0);
+	EXPECT(fd >= 0, "socket returned %ld", fd);
+	err = lkljs_call(LKLJS_NR_ioctl, fd, LKLJS_SIOCGIFFLAGS, &request);
+	lkljs_call(LKLJS_NR_close, fd);
+	EXPECT(err == 0, "SIOCGIFFLAGS returned %ld", err);
+	EXPECT((request.flags & (LKLJS_IFF_UP | LKLJS_IFF_LOOPBACK)) ==
+	       (LKLJS_IFF_UP | LKLJS_IFF_LOOPBACK),
+	       "lo flags are %x", request.flags);
+	return 1;
+}
+
+/* A socket bound to 127.0.0.1 on a port the kernel picks; fd or -errno. */
+static long lkljs_bound_socket(long type, struct lkljs_sockaddr_in *address)
+{
+	long length = sizeof(*address);
+	long fd = lkljs_call(LKLJS_NR_socket, LKLJS_AF_INET, type, 0), err;
+
+	if (fd < 0)
+		return fd;
+	*address = (struct lkljs_sockaddr_in){
+		.family = LKLJS_AF_INET,
+		.address = LKLJS_INADDR_LOOPBACK,
+	};
+	err = lkljs_call(LKLJS_NR_bind, fd, address, sizeof(*address));
+	if (!err)
+		err = lkljs_call(LKLJS_NR_getsockname, fd, address, &length);
+	if (err) {
+		lkljs_call(LKLJS_NR_close, fd);
+		return err;
+	}
+	return fd;
+}
+
+static int case_tcp(char *why)
+{
+	struct lkljs_sockaddr_in address, peer;
+	long peer_length = sizeof(peer);
+	char buffer[16] = { 0 };
+	long server, client, connection, err, count;
+	char line[80];
+
+	server = lkljs_bound_socket(LKLJS_SOCK_STREAM, &address);
+	EXPECT(server >= 0, "binding a TCP socket returned %ld", server);
+	err = lkljs_call(LKLJS_NR_listen, server, 4);
+	EXPECT(err == 0, "listen returned %ld", err);
+	client = lkljs_call(LKLJS_NR_socket, LKLJS_AF_INET, LKLJS_SOCK_STREAM, 0);
+	EXPECT(client >= 0, "socket returned %ld", client);
+	err = lkljs_call(LKLJS_NR_connect, client, &address, sizeof(address));
+	EXPECT(err == 0, "connect to 127.0.0.1 returned %ld", err);
+	connection = lkljs_call(LKLJS_NR_accept4, server, &peer, &peer_length, 0);
+	EXPECT(connection >= 0, "accept4 returned %ld", connection);
+	EXPECT(peer.address == LKLJS_INADDR_LOOPBACK,
+	       "the peer address is %x", peer.address);
+	count = lkljs_call(LKLJS_NR_sendto, client, "ping", 4, 0, 0, 0);
+	EXPECT(count == 4, "send returned %ld", count);
+	count = lkljs_call(LKLJS_NR_recvfrom, connection, buffer, sizeof(buffer),
+			   0, 0, 0);
+	EXPECT(count == 4 && !memcmp(buffer, "ping", 4),
+	       "the server received %ld bytes: '%s'", count, buffer);
+	count = lkljs_call(LKLJS_NR_sendto, connection, "pong", 4, 0, 0, 0);
+	memset(buffer, 0, sizeof(buffer));
+	count = lkljs_call(LKLJS_NR_recvfrom, client, buffer, sizeof(buffer),
+			   0, 0, 0);
+	EXPECT(count == 4 && !memcmp(buffer, "pong", 4),
+	       "the client received %ld bytes: '%s'", count, buffer);
+	snprintf(line, sizeof(line), "TCP 127.0.0.1:%d: ping/pong exchanged",
+		 (address.port >> 8) | ((address.port & 0xff) << 8));
+	lkljs_diagnostic(line);
+	lkljs_call(LKLJS_NR_close, connection);
+	lkljs_call(LKLJS_NR_close, client);
+	lkljs_call(LKLJS_NR_close, server);
+	return 1;
+}
+
+static int case_udp(char *why)
+{
+	struct lkljs_sockaddr_in address, source;
+	long source_length = sizeof(source);
+	char buffer[16] = { 0 };
+	long receiver, sender, count;
+
+	receiver = lkljs_bound_socket(LKLJS_SOCK_DGRAM, &address);
+	EXPECT(receiver >= 0, "binding a UDP socket returned %ld", receiver);
+	sender = lkljs_call(LKLJS_NR_socket, LKLJS_AF_INET, LKLJS_SOCK_DGRAM, 0);
+	EXPECT(sender >= 0, "socket returned %ld", sender);
+	count = lkljs_call(LKLJS_NR_sendto, sender, "datagram", 8, 0, &address,
+			   sizeof(address));
+	EXPECT(count == 8, "sendto returned %ld", count);
+	count = lkljs_call(LKLJS_NR_recvfrom, receiver, buffer, sizeof(buffer),
+			   0, &source, &source_length);
+	lkljs_call(LKLJS_NR_close, sender);
+	lkljs_call(LKLJS_NR_close, receiver);
+	EXPECT(count == 8 && !memcmp(buffer, "datagram", 8),
+	       "recvfrom returned %ld: '%s'", count, buffer);
+	EXPECT(source.family == LKLJS_AF_INET &&
+	       source.address == LKLJS_INADDR_LOOPBACK,
+	       "the datagram came from family %d address %x", source.family,
+	       source.address);
+	return 1;
+}
+
+static const struct lkljs_case {
+	const char *name;
+	int (*run)(char *why);
+} lkljs_cases[] = {
+	{ "getpid returns 1", case_getpid },
+	{ "uname reports Linux 6.1 and the host name from /etc/hostname", case_uname },
+	{ "umask sets and returns the mask", case_umask },
+	{ "openat creates a file, close frees the fd", case_create_close },
+	{ "a failing openat reports ENOENT and EEXIST", case_failing_open },
+	{ "write then read returns the same bytes", case_read_write },
+	{ "llseek with SEEK_SET, SEEK_CUR and SEEK_END", case_llseek },
+	{ "fstat64 reports a regular file, its mode and size", case_fstat },
+	{ "mkdirat, fstatat64 and getdents64", case_directories },
+	{ "pipe2 carries bytes, non-blocking read reports EAGAIN", case_pipe },
+	{ "epoll reports a readable pipe", case_epoll },
+	{ "clock_nanosleep sleeps 50 ms", case_nanosleep },
+	{ "mount proc, chdir into it, umount", case_mount_proc },
+	{ "the initramfs is unpacked and proc, sysfs, devtmpfs, tmpfs mounted", case_rootfs },
+	{ "/proc lists kthreadd, ksoftirqd/0 and a kworker", case_proc_tasks },
+	{ "a second host thread calls as a thread of PID 1", case_second_thread },
+	{ "8 host threads make 100 calls each at once", case_many_threads },
+	{ "an interrupt makes a blocked read return EINTR", case_interrupt },
+	{ "lo is brought up with SIOCSIFFLAGS", case_loopback_up },
+	{ "TCP connect, accept, send and receive over 127.0.0.1", case_tcp },
+	{ "UDP sendto and recvfrom over 127.0.0.1", case_udp },
+};
+
+#define LKLJS_CASES ((long)(sizeof(lkljs_cases) / sizeof(lkljs_cases[0])))
+
+int lkljs_selftest_run(void)
+{
+	int failed = 0;
+	char plan[32];
+	long i;
+
+	/* selftest.js adds one case, the clean halt, after these. */
+	snprintf(plan, sizeof(plan), "1..%ld\n", LKLJS_CASES + 1);
+	lkljs_host_print(plan);
+	/* The suite may take a while; a hang still ends in the watchdog. */
+	lkljs_host_watchdog_set(120 * 1000);
+	for (i = 0; i < LKLJS_CASES; i++) {
+		char why[LKLJS_WHY_SIZE] = "";
+		char line[LKLJS_WHY_SIZE + 120];
+
+		if (lkljs_cases[i].run(why)) {
+			snprintf(line, sizeof(line), "ok %ld - %s\n", i + 1,
+				 lkljs_cases[i].name);
+		} else {
+			snprintf(line, sizeof(line), "not ok %ld - %s # %s\n",
+				 i + 1, lkljs_cases[i].name, why);
+			failed++;
+		}
+		lkljs_host_print(line);
+	}
+	return failed;
+}
+
+/* MemFree from /proc/meminfo in KiB, or -1. */
+static long lkljs_mem_free_kib(void)
+{
+	char text[512];
+	const char *line;
+
+	if (lkljs_read_file("/proc/meminfo", text, sizeof(text)) <= 0)
+		return -1;
+	line = strstr(text, "MemFree:");
+	return line ? strtol(line + 8, NULL, 10) : -1;
+}
+
+static unsigned long long lkljs_elapsed_ns(unsigned long long since)
+{
+	return lkljs_host_time_ns() - since;
+}
+
+static void lkljs_bench_figure(const char *name, double value)
+{
+	char line[120];
+
+	/* The kernel's snprintf has no %f: print thousandths by hand. */
+	long long thousandths = (long long)(value * 1000.0 + 0.5);
+
+	snprintf(line, sizeof(line), "@@bench %s %lld.%03lld\n", name,
+		 thousandths / 1000, thousandths % 1000);
+	lkljs_host_print(line);
+}
+
+static int lkljs_compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double lkljs_median(double *values, int count)
+{
+	qsort(values, count, sizeof(values[0]), lkljs_compare_doubles);
+	return values[count / 2];
+}
+
+static void *lkljs_one_call_thread(void *unused)
+{
+	lkljs_call(LKLJS_NR_getpid);
+	return NULL;
+}
+
+#define LKLJS_BENCH_ROUNDS 7
+#define LKLJS_BENCH_CALLS 1000
+#define LKLJS_BENCH_THREADS 10
+
+/*
+ * Figures for src/benches/kernel_alive.rs: "@@bench NAME VALUE" lines.
+ * Boot time is measured by the host from kernel start to PID 1's hand-over.
+ */
+void lkljs_bench_run(void)
+{
+	double samples[LKLJS_BENCH_ROUNDS];
+	long mem_free, low_water = lkljs_mem_free_kib();
+	int round, i;
+
+	lkljs_host_watchdog_set(120 * 1000);
+	lkljs_bench_figure("boot_to_pid1_ms", lkljs_pid1_ready_ns / 1e6);
+
+	for (round = 0; round < LKLJS_BENCH_ROUNDS; round++) {
+		unsigned long long start = lkljs_host_time_ns();
+
+		for (i = 0; i < LKLJS_BENCH_CALLS; i++)
+			lkljs_call(LKLJS_NR_getpid);
+		samples[round] = lkljs_elapsed_ns(start) / 1e3 / LKLJS_BENCH_CALLS;
+	}
+	lkljs_bench_figure("getpid_round_trip_us",
+			   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
+
+	/* A host thread, its kernel task (made on its first call), its end. */
+	for (round = 0; round < LKLJS_BENCH_ROUNDS; round++) {
+		unsigned long long start = lkljs_host_time_ns();
+
+		for (i = 0; i < LKLJS_BENCH_THREADS; i++) {
+			pthread_t thread;
+
+			if (pthread_create(&thread, NULL, lkljs_one_call_thread,
+					   NULL))
+				break;
+			pthread_join(thread, NULL);
+		}
+		samples[round] = lkljs_elapsed_ns(start) / 1e6 / LKLJS_BENCH_THREADS;
+		mem_free = lkljs_mem_free_kib();
+		if (mem_free >= 0 && mem_free < low_water)
+			low_water = mem_free;
+	}
+	lkljs_bench_figure("thread_and_task_create_ms",
+			   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
+	lkljs_bench_figure("mem_free_low_water_kib", low_water);
+}
