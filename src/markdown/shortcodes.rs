@@ -12,7 +12,7 @@
 //! - `figure(src, alt, caption?)`: an image from the page's directory with a caption;
 //! - `demo()`: the live kernel demo (a console and a boot button);
 //! - `fact(name, format?)`: a figure from the demo manifest, `format` one of
-//!   `bytes` (binary units), `number`, `seconds`, `text`; it renders as
+//!   `bytes` (binary units), `milliseconds`, `number`, `seconds`, `text`; it renders as
 //!   `<data data-fact="name" value="raw manifest value">shown text</data>`;
 //! - `boot_log(lines?)`: the key lines of the demo's boot log;
 //! - `boot_timeline(caption?)`: the boot's phases over time, an inline SVG
@@ -310,6 +310,9 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("boot.log_lines", Format::Number),
     ("boot.exit_code", Format::Number),
     ("boot.seconds_to_last_line", Format::Seconds),
+    ("boot.pid1_milliseconds", Format::Milliseconds),
+    ("selftest.passed", Format::Number),
+    ("selftest.failed", Format::Number),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,6 +321,7 @@ pub enum Format {
     Number,
     Bytes,
     Seconds,
+    Milliseconds,
 }
 
 impl Format {
@@ -327,8 +331,9 @@ impl Format {
             "number" => Ok(Self::Number),
             "bytes" => Ok(Self::Bytes),
             "seconds" => Ok(Self::Seconds),
+            "milliseconds" => Ok(Self::Milliseconds),
             other => Err(format!(
-                "unknown fact format `{other}`: use bytes, number, seconds or text"
+                "unknown fact format `{other}`: use bytes, milliseconds, number, seconds or text"
             )),
         }
     }
@@ -441,6 +446,13 @@ fn format_value(value: &Value, format: Format) -> Option<String> {
             }
         }),
         Format::Bytes => value.as_f64().map(human_bytes),
+        Format::Milliseconds => value.as_f64().map(|milliseconds| {
+            if milliseconds < 100.0 {
+                format!("{milliseconds:.1} ms")
+            } else {
+                format!("{milliseconds:.0} ms")
+            }
+        }),
     }
 }
 

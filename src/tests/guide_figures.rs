@@ -196,6 +196,7 @@ fn shown_matches(shown: &str, raw: &str) -> bool {
         "MiB" => (1024.0 * 1024.0, 0.05),
         "GiB" => (1024.0 * 1024.0 * 1024.0, 0.05),
         "s" => (1.0, if number >= 10.0 { 0.5 } else { 0.005 }),
+        "ms" => (1.0, if number >= 100.0 { 0.5 } else { 0.05 }),
         _ => return false,
     };
     (number - value / scale).abs() <= rounding + 1e-9
@@ -320,4 +321,5 @@ fn html_scanner_reads_quoted_and_unquoted_attributes() {
     assert!(shown_matches("1,234", "1234"));
     assert!(shown_matches("0.45 s", "0.448"));
     assert!(!shown_matches("0.55 s", "0.448"));
+    assert!(shown_matches("91.5 ms", "91.46"));
 }

@@ -263,5 +263,13 @@ fn no_slide_content_overflows_its_stage() {
             return tall.concat(outside).map(problem => 'slide ' + slide.dataset.index + ': ' + problem);
         })",
     );
+    // Every slide as a picture, for a human to page through.
+    let count: usize = page.eval("document.querySelectorAll('.deck-stage > .slide').length").as_u64().unwrap() as usize;
+    for index in 1..=count {
+        page.eval(&format!("location.hash = '#{index}'"));
+        page.wait_for(&format!("document.documentElement.dataset.slide === '{index}'"), WAIT);
+        page.collect_events(Duration::from_millis(250));
+        save(&page, &format!("deck-{index:02}"));
+    }
     assert_eq!(overflowing, json!([]), "slides whose content does not fit the stage");
 }
