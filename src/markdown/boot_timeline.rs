@@ -39,14 +39,19 @@ pub const MILESTONES: &[(&str, &str)] = &[
     ("Memory:", "page allocator"),
     ("printk: console [", "console on"),
     ("clocksource: Switched to clocksource", "host clock"),
-    ("Run /init as init process", "/init starts"),
+    ("Unpacking initramfs", "initramfs"),
+    ("Run /init as init process", "/init runs"),
+    ("lkljs: PID 1", "PID 1 to host"),
+    ("lkljs-init: PID 1 ready", "init done"),
 ];
 
-/// Phases lie between milestones; each names the label that starts it.
+/// Phases lie between milestones; each names the milestone that starts it
+/// and ends at the next phase's start, or at the last line.
 const PHASES: &[(&str, &str)] = &[
-    ("start_kernel()", "early setup"),
-    ("console on", "initcalls"),
-    ("/init starts", "PID 1"),
+    ("start_kernel()", "start_kernel"),
+    ("console on", "kernel_init"),
+    ("PID 1 to host", "PID 1's init"),
+    ("init done", "to the halt"),
 ];
 
 const LAST_LINE: &str = "last line";
@@ -272,6 +277,8 @@ mod tests {
         [    0.028532] clocksource: Switched to clocksource lkljs\n\
         [    0.037106] Run /init as init process\n\
         no stamp here\n\
+        [    0.041200] lkljs: PID 1 (init) handed over to the host\n\
+        [    0.052000] lkljs-init: PID 1 ready: Linux lkljs 6.1.192 wasm32\n\
         [    0.109868] reboot: System halted\n";
 
     fn chart(log: Option<&str>) -> Result<String, String> {
@@ -300,7 +307,9 @@ mod tests {
         for (label, stamp) in [
             ("start_kernel()", "0.000488"),
             ("console on", "0.018814"),
-            ("/init starts", "0.037106"),
+            ("/init runs", "0.037106"),
+            ("PID 1 to host", "0.041200"),
+            ("init done", "0.052000"),
             ("last line", "0.109868"),
         ] {
             assert!(
@@ -308,11 +317,14 @@ mod tests {
                 "{label} missing in {html}"
             );
         }
-        assert_eq!(html.matches("class=\"timeline-phase\"").count(), 3);
-        assert!(html.contains("data-phase=\"initcalls\" data-from=\"0.018814\" data-to=\"0.037106\""));
-        // Six stamped lines, six ticks; the unstamped line is skipped.
-        assert_eq!(html.matches("y1=\"52\" y2=\"64\"").count(), 6, "{html}");
-        assert!(html.contains("Phases: early setup: 18.3 ms · initcalls: 18.3 ms · PID 1: 72.8 ms"), "{html}");
+        assert_eq!(html.matches("class=\"timeline-phase\"").count(), 4);
+        assert!(html.contains("data-phase=\"kernel_init\" data-from=\"0.018814\" data-to=\"0.041200\""), "{html}");
+        // Eight stamped lines, eight ticks; the unstamped line is skipped.
+        assert_eq!(html.matches("y1=\"52\" y2=\"64\"").count(), 8, "{html}");
+        assert!(
+            html.contains("Phases: start_kernel: 18.3 ms · kernel_init: 22.4 ms · PID 1&#39;s init: 10.8 ms · to the halt: 57.9 ms"),
+            "{html}"
+        );
         // Colours come only from the page: currentColor and the accent variable.
         assert!(!html.contains("=\"#") && !html.contains(": #"), "no fixed colours: {html}");
         assert_eq!(html, chart(Some(LOG)).unwrap(), "reproducible");

@@ -483,11 +483,12 @@ fn expand_call(
         "fact" => shortcodes::render_fact(context.facts, &mut args)?,
         "boot_log" => shortcodes::render_boot_log(context.facts, &mut args)?,
         "boot_timeline" => boot_timeline::render(context.facts, &mut args)?,
+        "selftest" => shortcodes::render_selftest(context.facts)?,
         "demo" => render_demo(context),
         "figure" => render_figure(context, &mut args, rendered)?,
         other => {
             return Err(format!(
-                "unknown shortcode `{other}`; available: boot_log, boot_timeline, demo, fact, figure"
+                "unknown shortcode `{other}`; available: boot_log, boot_timeline, demo, fact, figure, selftest"
             ));
         }
     };

@@ -15,6 +15,7 @@
 //!   `bytes` (binary units), `milliseconds`, `number`, `seconds`, `text`; it renders as
 //!   `<data data-fact="name" value="raw manifest value">shown text</data>`;
 //! - `boot_log(lines?)`: the key lines of the demo's boot log;
+//! - `selftest()`: the kernel self-test cases and their results, a table;
 //! - `boot_timeline(caption?)`: the boot's phases over time, an inline SVG
 //!   drawn from the boot log's timestamps (see [`super::boot_timeline`]).
 
@@ -508,6 +509,38 @@ pub fn render_boot_log(facts: &Facts, args: &mut Args) -> Result<String, String>
     }
 }
 
+/// The kernel self-test suite's cases from the manifest, one table row each.
+pub fn render_selftest(facts: &Facts) -> Result<String, String> {
+    let cases = facts
+        .manifest()
+        .and_then(|manifest| manifest.get("selftest"))
+        .and_then(|selftest| selftest.get("cases"))
+        .and_then(Value::as_array);
+    let Some(cases) = cases else {
+        return Ok("<p class=\"fact-missing selftest\">Self-test results not measured yet: build the demo (<code>lkljs-site build</code> without <code>--skip-demo</code>) to run them.</p>".to_string());
+    };
+    let mut rows = String::new();
+    for (number, case) in cases.iter().enumerate() {
+        let name = case
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("self-test case {} in the manifest has no name", number + 1))?;
+        let ok = case
+            .get("ok")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| format!("self-test case `{name}` in the manifest has no `ok`"))?;
+        let (class, verdict) = if ok { ("selftest-ok", "passed") } else { ("selftest-failed", "failed") };
+        rows.push_str(&format!(
+            "<tr class=\"{class}\" data-case=\"{}\" data-ok=\"{ok}\"><td>{}</td><td>{}</td><td>{verdict}</td></tr>",
+            escape(name),
+            number + 1,
+            escape(name)
+        ));
+    }
+    Ok(format!(
+        "<table class=\"selftest\"><thead><tr><th>#</th><th>Case</th><th>Result</th></tr></thead><tbody>{rows}</tbody></table>"
+    ))
+}
 
 #[cfg(test)]
 mod tests {
@@ -622,6 +655,20 @@ mod tests {
         let empty = Facts::default();
         assert_eq!(empty.lookup("wasm_bytes"), Ok(None));
         assert!(empty.lookup("nope").is_err());
+    }
+
+    #[test]
+    fn selftest_cases_become_rows() {
+        let facts = Facts::new(Some(serde_json::json!({"selftest": {"cases": [
+            {"name": "getpid returns 1", "ok": true},
+            {"name": "a <pipe>", "ok": false}
+        ], "passed": 1, "failed": 1}})));
+        let html = render_selftest(&facts).unwrap();
+        assert!(html.contains("<tr class=\"selftest-ok\" data-case=\"getpid returns 1\" data-ok=\"true\"><td>1</td>"), "{html}");
+        assert!(html.contains("data-case=\"a &lt;pipe&gt;\" data-ok=\"false\""), "{html}");
+        assert!(render_selftest(&Facts::default()).unwrap().contains("not measured yet"));
+        let broken = Facts::new(Some(serde_json::json!({"selftest": {"cases": [{"name": "x"}]}})));
+        assert!(render_selftest(&broken).unwrap_err().contains("no `ok`"));
     }
 
     #[test]
