@@ -253,6 +253,24 @@ fn check_published_site(public: &Path) -> usize {
             );
             on_this_page += 1;
         }
+        let rows = elements(&html, "data-case");
+        if !rows.is_empty() {
+            let cases = manifest["selftest"]["cases"].as_array().cloned().unwrap_or_default();
+            let shown: Vec<(String, String)> = rows
+                .iter()
+                .map(|row| (row.attributes["data-case"].clone(), row.attributes["data-ok"].clone()))
+                .collect();
+            let expected: Vec<(String, String)> = cases
+                .iter()
+                .map(|case| (case["name"].as_str().unwrap_or_default().to_owned(), case["ok"].to_string()))
+                .collect();
+            assert_eq!(shown, expected, "{page}: the self-test table differs from the manifest's cases");
+            for row in &rows {
+                let verdict = if row.attributes["data-ok"] == "true" { "passed" } else { "failed" };
+                assert!(row.text.ends_with(verdict), "{page}: row {:?} does not say {verdict}", row.text);
+            }
+            on_this_page += rows.len();
+        }
         if on_this_page > 0 {
             pages_with_figures.push(page);
         }
@@ -293,6 +311,36 @@ fn a_figure_that_disagrees_with_the_manifest_is_caught() {
     let failure = std::panic::catch_unwind(|| check_published_site(&public)).unwrap_err();
     let message = failure.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(message.contains("wasm_bytes"), "{message}");
+}
+
+/// Every code block of the guide and the deck names a language the
+/// highlighter knows, so none is left as plain text.
+#[test]
+fn every_code_block_of_the_guide_and_deck_is_highlighted() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    build_with_manifest(&repository().join("src/tests/fixtures/guide-demo"), &public);
+    let mut blocks = 0;
+    for section in ["guide", "slides"] {
+        for entry in walkdir::WalkDir::new(public.join(section)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|extension| extension != "html") {
+                continue;
+            }
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            for block in elements(&html, "data-lang") {
+                let class = block.attributes.get("class").cloned().unwrap_or_default();
+                assert!(
+                    !class.split(' ').any(|name| name == "code-plain"),
+                    "{}: a `{}` code block is not highlighted",
+                    entry.path().display(),
+                    block.attributes["data-lang"]
+                );
+                blocks += 1;
+            }
+        }
+    }
+    assert!(blocks >= 20, "only {blocks} code blocks found");
 }
 
 #[test]
