@@ -229,6 +229,48 @@ fn guide_first_page_lays_out_in_light_and_dark() {
     }
 }
 
+/// The guide's diagrams are SVG files shown through `<img>`; their own
+/// `prefers-color-scheme` rules must follow the reader's scheme, or a dark
+/// page shows a glaring white box. Measured on the pixels the browser drew.
+#[test]
+fn diagrams_follow_the_colour_scheme() {
+    let Some(browser) = Chromium::launch() else { return };
+    let site = RealSite::from_repository();
+    for path in ["/guide/build-flow/", "/guide/library-os/"] {
+        for scheme in [Scheme::Light, Scheme::Dark] {
+            let page = open(&browser, &site.url(path), &DESKTOP, scheme);
+            page.eval("document.querySelector('.figure img').scrollIntoView({ block: 'center' })");
+            page.collect_events(Duration::from_millis(200));
+            let name = path.trim_matches('/').replace('/', "-");
+            let shot = save(&page, &format!("{name}-{}", scheme.name()));
+            let luminance = measure(
+                &page,
+                r#"
+                const image = document.querySelector('.figure img');
+                const canvas = document.createElement('canvas');
+                canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+                const context = canvas.getContext('2d');
+                context.drawImage(image, 0, 0);
+                const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+                let sum = 0, counted = 0;
+                for (let index = 0; index < pixels.length; index += 4) {
+                  if (pixels[index + 3] < 128) continue;
+                  sum += luminance({ r: pixels[index], g: pixels[index + 1], b: pixels[index + 2] });
+                  counted++;
+                }
+                return { mean: counted ? sum / counted : null, counted };
+                "#,
+            );
+            let mean = number(&luminance, "mean");
+            let context = format!("{path} in {} ({}): {luminance}", scheme.name(), shot.display());
+            match scheme {
+                Scheme::Light => assert!(mean > 0.5, "the diagram is dark on a light page: {context}"),
+                Scheme::Dark => assert!(mean < 0.3, "the diagram stays light on a dark page: {context}"),
+            }
+        }
+    }
+}
+
 #[test]
 fn first_slide_fills_the_stage_in_light_and_dark() {
     let Some(browser) = Chromium::launch() else { return };
