@@ -48,8 +48,8 @@ pub const MILESTONES: &[(&str, &str)] = &[
 /// Phases lie between milestones; each names the milestone that starts it
 /// and ends at the next phase's start, or at the last line.
 const PHASES: &[(&str, &str)] = &[
-    ("start_kernel()", "start_kernel"),
-    ("console on", "kernel_init"),
+    ("start_kernel()", "early setup"),
+    ("console on", "initcalls, /init"),
     ("PID 1 to host", "PID 1's init"),
     ("init done", "to the halt"),
 ];
@@ -318,11 +318,11 @@ mod tests {
             );
         }
         assert_eq!(html.matches("class=\"timeline-phase\"").count(), 4);
-        assert!(html.contains("data-phase=\"kernel_init\" data-from=\"0.018814\" data-to=\"0.041200\""), "{html}");
+        assert!(html.contains("data-phase=\"initcalls, /init\" data-from=\"0.018814\" data-to=\"0.041200\""), "{html}");
         // Eight stamped lines, eight ticks; the unstamped line is skipped.
         assert_eq!(html.matches("y1=\"52\" y2=\"64\"").count(), 8, "{html}");
         assert!(
-            html.contains("Phases: start_kernel: 18.3 ms · kernel_init: 22.4 ms · PID 1&#39;s init: 10.8 ms · to the halt: 57.9 ms"),
+            html.contains("Phases: early setup: 18.3 ms · initcalls, /init: 22.4 ms · PID 1&#39;s init: 10.8 ms · to the halt: 57.9 ms"),
             "{html}"
         );
         // Colours come only from the page: currentColor and the accent variable.
