@@ -99,8 +99,8 @@ const BAR_HEIGHT: f64 = 22.0;
 const RUG_TOP: f64 = 52.0;
 const RUG_HEIGHT: f64 = 12.0;
 const AXIS_Y: f64 = 70.0;
-const LABELS_TOP: f64 = 106.0;
-const LANE_HEIGHT: f64 = 17.0;
+const LABELS_TOP: f64 = 108.0;
+const LANE_HEIGHT: f64 = 16.0;
 /// Rough width of one character of the 12 px labels, to keep labels apart.
 const CHAR_WIDTH: f64 = 6.6;
 
@@ -182,36 +182,32 @@ pub fn render(facts: &Facts, args: &mut Args) -> Result<String, String> {
         ));
     }
     svg.push_str("</g>");
-    // Milestones: a dashed rule through the chart, and a label in the first
-    // lane below the axis where it does not run into another label.
-    let mut lane_ends: Vec<f64> = Vec::new();
-    for milestone in &milestones {
+    // Milestones: a dashed rule through the bars down to the axis, and a
+    // leader from below the tick labels down to the milestone's own row.
+    // The earliest milestone takes the lowest row and labels run to the
+    // right of their leader, so a leader only ever passes rows of later
+    // milestones, whose labels start further right: no label is crossed.
+    let rows = milestones.len();
+    for (index, milestone) in milestones.iter().enumerate() {
         let at = x(milestone.line.seconds);
         let text = format!("{} {}", milliseconds(milestone.line.seconds), milestone.label);
         let width = text.chars().count() as f64 * CHAR_WIDTH;
-        let (anchor, text_left) = if at + width > WIDTH - 4.0 {
-            ("end", at - width)
+        let (anchor, text_x) = if at + 5.0 + width > WIDTH - 2.0 {
+            ("end", at - 5.0)
         } else {
-            ("start", at)
+            ("start", at + 5.0)
         };
-        let lane = lane_ends
-            .iter()
-            .position(|&end| end + 10.0 <= text_left)
-            .unwrap_or_else(|| {
-                lane_ends.push(f64::NEG_INFINITY);
-                lane_ends.len() - 1
-            });
-        lane_ends[lane] = text_left + width;
-        let label_y = LABELS_TOP + LANE_HEIGHT * lane as f64;
+        let label_y = LABELS_TOP + LANE_HEIGHT * (rows - 1 - index) as f64;
         svg.push_str(&format!(
-            "<g class=\"timeline-milestone\" data-milestone=\"{}\" data-seconds=\"{}\"><line x1=\"{at:.1}\" x2=\"{at:.1}\" y1=\"{BAR_TOP}\" y2=\"{:.1}\" stroke=\"currentColor\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"/><circle cx=\"{at:.1}\" cy=\"{AXIS_Y}\" r=\"3\" fill=\"currentColor\"/><text x=\"{at:.1}\" y=\"{label_y:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
+            "<g class=\"timeline-milestone\" data-milestone=\"{}\" data-seconds=\"{}\"><line x1=\"{at:.1}\" x2=\"{at:.1}\" y1=\"{BAR_TOP}\" y2=\"{AXIS_Y}\" stroke=\"currentColor\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"/><line x1=\"{at:.1}\" x2=\"{at:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.45\"/><circle cx=\"{at:.1}\" cy=\"{AXIS_Y}\" r=\"3\" fill=\"currentColor\"/><text x=\"{text_x:.1}\" y=\"{label_y:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
             escape(milestone.label),
             escape(milestone.line.stamp),
-            label_y - 12.0,
+            AXIS_Y + 24.0,
+            label_y - 4.0,
             escape(&text)
         ));
     }
-    let legend_y = LABELS_TOP + LANE_HEIGHT * lane_ends.len() as f64 + 6.0;
+    let legend_y = LABELS_TOP + LANE_HEIGHT * rows as f64 + 8.0;
     let legend: Vec<String> = phases
         .iter()
         .map(|(name, start, stop)| format!("{name}: {}", milliseconds(stop - start)))
@@ -331,15 +327,31 @@ mod tests {
     }
 
     #[test]
-    fn labels_that_would_collide_go_to_another_lane() {
+    fn no_leader_crosses_another_milestones_label() {
         let html = chart(Some(LOG)).unwrap();
-        let label_ys: Vec<&str> = html
+        let attribute = |group: &str, tag: &str, name: &str| -> f64 {
+            let element = group.split(&format!("<{tag} ")).nth(1).unwrap();
+            element.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+        };
+        // (leader x, label row y, label start x for labels that run right)
+        let milestones: Vec<(f64, f64, Option<f64>)> = html
             .split("class=\"timeline-milestone\"")
             .skip(1)
-            .map(|group| group.split("<text x=\"").nth(1).unwrap().split("y=\"").nth(1).unwrap().split('"').next().unwrap())
+            .map(|group| {
+                let runs_right = group.contains("text-anchor=\"start\"");
+                let text_x = attribute(group, "text", "x");
+                (attribute(group, "circle", "cx"), attribute(group, "text", "y"), runs_right.then_some(text_x))
+            })
             .collect();
-        // start_kernel() at 0.5 ms and the page allocator at 10.5 ms are too close for one lane.
-        assert_ne!(label_ys[0], label_ys[1], "{label_ys:?}");
+        for (earlier, (leader_x, row_y, _)) in milestones.iter().enumerate() {
+            for (later_x, later_row, later_text) in &milestones[earlier + 1..] {
+                assert!(later_row < row_y, "later milestones sit on higher rows: {milestones:?}");
+                assert!(later_x >= leader_x);
+                if let Some(text_x) = later_text {
+                    assert!(text_x > leader_x, "a label covers an earlier leader: {milestones:?}");
+                }
+            }
+        }
     }
 
     #[test]
