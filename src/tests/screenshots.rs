@@ -315,3 +315,39 @@ fn no_slide_content_overflows_its_stage() {
     }
     assert_eq!(overflowing, json!([]), "slides whose content does not fit the stage");
 }
+
+/// The live kernel inside its slide, against a site that really has one:
+/// `LKLJS_SITE_URL=http://127.0.0.1:1111 cargo test --test screenshots live`
+/// with `lkljs-site serve` running (the other tests build the site without
+/// the kernel, so they see the placeholder).
+#[test]
+fn live_kernel_boots_inside_its_slide() {
+    let Some(site) = std::env::var_os("LKLJS_SITE_URL") else {
+        eprintln!("LKLJS_SITE_URL is not set: not checking the live kernel in the deck");
+        return;
+    };
+    let Some(browser) = Chromium::launch() else { return };
+    let base = site.to_string_lossy().trim_end_matches('/').to_owned();
+    let page = open(&browser, &format!("{base}{DECK}"), &DESKTOP, Scheme::Light);
+    let index = page
+        .eval("Array.from(document.querySelectorAll('.deck-stage > .slide')).findIndex(slide => slide.querySelector('[data-demo]')) + 1")
+        .as_u64()
+        .expect("a slide embeds the demo");
+    assert!(index > 0, "no slide embeds the live kernel");
+    page.eval(&format!("location.hash = '#{index}'"));
+    page.wait_for(&format!("document.documentElement.dataset.slide === '{index}'"), WAIT);
+    page.eval("document.querySelector('.slide.is-current [data-demo-boot]')?.click(); true");
+    page.wait_for(
+        "/handed over to the host|System halted/.test(document.querySelector('.slide.is-current [data-demo]').textContent)",
+        Duration::from_secs(60),
+    );
+    page.collect_events(Duration::from_millis(500));
+    save(&page, "deck-live-kernel");
+    let fits = measure(
+        &page,
+        "const slide = document.querySelector('.slide.is-current'); const demo = slide.querySelector('[data-demo]'); \
+         const s = slide.getBoundingClientRect(), d = demo.getBoundingClientRect(); \
+         return { inside: d.left >= s.left && d.right <= s.right && d.top >= s.top && d.bottom <= s.bottom };",
+    );
+    assert_eq!(fits["inside"], json!(true), "the live kernel does not fit its slide: {fits}");
+}
