@@ -218,15 +218,22 @@ fn check_first_slide(site: &RealSite, browser: &Chromium, viewport: &Viewport, s
     assert_scheme(scheme, number(&facts, "backgroundLuminance"), &context);
 }
 
-#[test]
-fn guide_first_page_lays_out_in_light_and_dark() {
+type ViewCheck = fn(&RealSite, &Chromium, &Viewport, Scheme);
+
+/// Runs `check` on the real site at each viewport, in light and in dark.
+fn in_every_view(viewports: &[&Viewport], check: ViewCheck) {
     let Some(browser) = Chromium::launch() else { return };
     let site = RealSite::from_repository();
-    for viewport in [&DESKTOP, &PHONE] {
+    for viewport in viewports {
         for scheme in [Scheme::Light, Scheme::Dark] {
-            check_guide_page(&site, &browser, viewport, scheme);
+            check(&site, &browser, viewport, scheme);
         }
     }
+}
+
+#[test]
+fn guide_first_page_lays_out_in_light_and_dark() {
+    in_every_view(&[&DESKTOP, &PHONE], check_guide_page);
 }
 
 /// The guide's diagrams are SVG files shown through `<img>`; their own
@@ -273,13 +280,7 @@ fn diagrams_follow_the_colour_scheme() {
 
 #[test]
 fn first_slide_fills_the_stage_in_light_and_dark() {
-    let Some(browser) = Chromium::launch() else { return };
-    let site = RealSite::from_repository();
-    for viewport in [&DESKTOP, &SQUARE] {
-        for scheme in [Scheme::Light, Scheme::Dark] {
-            check_first_slide(&site, &browser, viewport, scheme);
-        }
-    }
+    in_every_view(&[&DESKTOP, &SQUARE], check_first_slide);
 }
 
 /// Every slide's content fits its 1280x720 stage: nothing is cut off at the
