@@ -1,6 +1,7 @@
 //! Markdown to HTML: shortcodes, headings with stable anchors, a table of
 //! contents, highlighted code blocks, and links rewritten to page URLs.
 
+pub mod boot_timeline;
 pub mod shortcodes;
 
 use std::collections::BTreeSet;
@@ -483,11 +484,17 @@ fn expand_call(
     let html = match call.name.as_str() {
         "fact" => shortcodes::render_fact(context.facts, &mut args)?,
         "boot_log" => shortcodes::render_boot_log(context.facts, &mut args)?,
+<<<<<<< HEAD
         "demo" => render_demo(context, rendered)?,
+=======
+        "boot_timeline" => boot_timeline::render(context.facts, &mut args)?,
+        "selftest" => shortcodes::render_selftest(context.facts)?,
+        "demo" => render_demo(context),
+>>>>>>> writeup
         "figure" => render_figure(context, &mut args, rendered)?,
         other => {
             return Err(format!(
-                "unknown shortcode `{other}`; available: boot_log, demo, fact, figure"
+                "unknown shortcode `{other}`; available: boot_log, boot_timeline, demo, fact, figure, selftest"
             ));
         }
     };

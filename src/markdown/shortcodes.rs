@@ -12,8 +12,12 @@
 //! - `figure(src, alt, caption?)`: an image from the page's directory with a caption;
 //! - `demo()`: the live kernel demo (a console and a boot button);
 //! - `fact(name, format?)`: a figure from the demo manifest, `format` one of
-//!   `bytes` (binary units), `number`, `seconds`, `text`;
-//! - `boot_log(lines?)`: the key lines of the demo's boot log.
+//!   `bytes` (binary units), `milliseconds`, `number`, `seconds`, `text`; it renders as
+//!   `<data data-fact="name" value="raw manifest value">shown text</data>`;
+//! - `boot_log(lines?)`: the key lines of the demo's boot log;
+//! - `selftest()`: the kernel self-test cases and their results, a table;
+//! - `boot_timeline(caption?)`: the boot's phases over time, an inline SVG
+//!   drawn from the boot log's timestamps (see [`super::boot_timeline`]).
 
 use crate::html::escape;
 use std::collections::BTreeMap;
@@ -307,6 +311,9 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("boot.log_lines", Format::Number),
     ("boot.exit_code", Format::Number),
     ("boot.seconds_to_last_line", Format::Seconds),
+    ("boot.pid1_milliseconds", Format::Milliseconds),
+    ("selftest.passed", Format::Number),
+    ("selftest.failed", Format::Number),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -315,6 +322,7 @@ pub enum Format {
     Number,
     Bytes,
     Seconds,
+    Milliseconds,
 }
 
 impl Format {
@@ -324,8 +332,9 @@ impl Format {
             "number" => Ok(Self::Number),
             "bytes" => Ok(Self::Bytes),
             "seconds" => Ok(Self::Seconds),
+            "milliseconds" => Ok(Self::Milliseconds),
             other => Err(format!(
-                "unknown fact format `{other}`: use bytes, number, seconds or text"
+                "unknown fact format `{other}`: use bytes, milliseconds, number, seconds or text"
             )),
         }
     }
@@ -361,18 +370,27 @@ impl Facts {
     /// The key lines of the boot log, if the demo has booted.
     pub fn boot_log_lines(&self) -> Option<Vec<String>> {
         let boot = self.manifest.as_ref()?.get("boot")?;
-        let excerpt = boot.get("log_excerpt").or_else(|| boot.get("log"))?;
-        Some(match excerpt {
-            Value::Array(lines) => lines
-                .iter()
-                .map(|line| {
-                    line.as_str()
-                        .map_or_else(|| line.to_string(), str::to_string)
-                })
-                .collect(),
-            Value::String(text) => text.lines().map(str::to_string).collect(),
-            other => vec![other.to_string()],
-        })
+        boot.get("log_excerpt").or_else(|| boot.get("log")).map(lines_of)
+    }
+
+    /// The whole recorded boot log, if the demo has booted.
+    pub fn boot_log_full(&self) -> Option<Vec<String>> {
+        self.manifest.as_ref()?.get("boot")?.get("log").map(lines_of)
+    }
+}
+
+/// A log kept in the manifest as a list of lines or as one text.
+fn lines_of(log: &Value) -> Vec<String> {
+    match log {
+        Value::Array(lines) => lines
+            .iter()
+            .map(|line| {
+                line.as_str()
+                    .map_or_else(|| line.to_string(), str::to_string)
+            })
+            .collect(),
+        Value::String(text) => text.lines().map(str::to_string).collect(),
+        other => vec![other.to_string()],
     }
 }
 
@@ -400,20 +418,26 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
     let text = format_value(value, format).ok_or_else(|| {
         format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}")
     })?;
+    // <data> carries the manifest's own value next to the formatted one, so
+    // that a test (and a script) can check every figure against the manifest.
     Ok(format!(
-        "<span class=\"fact\" data-fact=\"{}\">{}</span>",
+        "<data class=\"fact\" data-fact=\"{}\" value=\"{}\">{}</data>",
         escape(&name),
+        escape(&raw_text(value)),
         escape(&text)
     ))
 }
 
+/// A manifest value as plain text: strings unquoted, numbers as JSON writes them.
+fn raw_text(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string)
+}
+
 fn format_value(value: &Value, format: Format) -> Option<String> {
     match format {
-        Format::Text => Some(
-            value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_string),
-        ),
+        Format::Text => Some(raw_text(value)),
         Format::Number => value.as_f64().map(group_thousands),
         Format::Seconds => value.as_f64().map(|seconds| {
             if seconds < 10.0 {
@@ -423,6 +447,13 @@ fn format_value(value: &Value, format: Format) -> Option<String> {
             }
         }),
         Format::Bytes => value.as_f64().map(human_bytes),
+        Format::Milliseconds => value.as_f64().map(|milliseconds| {
+            if milliseconds < 100.0 {
+                format!("{milliseconds:.1} ms")
+            } else {
+                format!("{milliseconds:.0} ms")
+            }
+        }),
     }
 }
 
@@ -472,12 +503,44 @@ pub fn render_boot_log(facts: &Facts, args: &mut Args) -> Result<String, String>
     match facts.boot_log_lines() {
         Some(lines) => {
             let shown: Vec<String> = lines.iter().take(limit.unwrap_or(usize::MAX)).map(|line| escape(line)).collect();
-            Ok(format!("<pre class=\"boot-log\"><code>{}</code></pre>", shown.join("&#10;")))
+            Ok(format!("<pre class=\"boot-log\" data-fact=\"boot.log_excerpt\"><code>{}</code></pre>", shown.join("&#10;")))
         }
         None => Ok("<p class=\"fact-missing boot-log\">Boot log not measured yet: build the demo (<code>lkljs-site build</code> without <code>--skip-demo</code>) to record it.</p>".to_string()),
     }
 }
 
+/// The kernel self-test suite's cases from the manifest, one table row each.
+pub fn render_selftest(facts: &Facts) -> Result<String, String> {
+    let cases = facts
+        .manifest()
+        .and_then(|manifest| manifest.get("selftest"))
+        .and_then(|selftest| selftest.get("cases"))
+        .and_then(Value::as_array);
+    let Some(cases) = cases else {
+        return Ok("<p class=\"fact-missing selftest\">Self-test results not measured yet: build the demo (<code>lkljs-site build</code> without <code>--skip-demo</code>) to run them.</p>".to_string());
+    };
+    let mut rows = String::new();
+    for (number, case) in cases.iter().enumerate() {
+        let name = case
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("self-test case {} in the manifest has no name", number + 1))?;
+        let ok = case
+            .get("ok")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| format!("self-test case `{name}` in the manifest has no `ok`"))?;
+        let (class, verdict) = if ok { ("selftest-ok", "passed") } else { ("selftest-failed", "failed") };
+        rows.push_str(&format!(
+            "<tr class=\"{class}\" data-case=\"{}\" data-ok=\"{ok}\"><td>{}</td><td>{}</td><td>{verdict}</td></tr>",
+            escape(name),
+            number + 1,
+            escape(name)
+        ));
+    }
+    Ok(format!(
+        "<table class=\"selftest\"><thead><tr><th>#</th><th>Case</th><th>Result</th></tr></thead><tbody>{rows}</tbody></table>"
+    ))
+}
 
 #[cfg(test)]
 mod tests {
@@ -562,7 +625,7 @@ mod tests {
         };
         assert_eq!(
             call("{{ fact(name=\"wasm_brotli_bytes\") }}").unwrap(),
-            "<span class=\"fact\" data-fact=\"wasm_brotli_bytes\">1.5 MiB</span>"
+            "<data class=\"fact\" data-fact=\"wasm_brotli_bytes\" value=\"1572864\">1.5 MiB</data>"
         );
         assert!(
             call("{{ fact(name=\"compile_units\") }}")
@@ -592,6 +655,20 @@ mod tests {
         let empty = Facts::default();
         assert_eq!(empty.lookup("wasm_bytes"), Ok(None));
         assert!(empty.lookup("nope").is_err());
+    }
+
+    #[test]
+    fn selftest_cases_become_rows() {
+        let facts = Facts::new(Some(serde_json::json!({"selftest": {"cases": [
+            {"name": "getpid returns 1", "ok": true},
+            {"name": "a <pipe>", "ok": false}
+        ], "passed": 1, "failed": 1}})));
+        let html = render_selftest(&facts).unwrap();
+        assert!(html.contains("<tr class=\"selftest-ok\" data-case=\"getpid returns 1\" data-ok=\"true\"><td>1</td>"), "{html}");
+        assert!(html.contains("data-case=\"a &lt;pipe&gt;\" data-ok=\"false\""), "{html}");
+        assert!(render_selftest(&Facts::default()).unwrap().contains("not measured yet"));
+        let broken = Facts::new(Some(serde_json::json!({"selftest": {"cases": [{"name": "x"}]}})));
+        assert!(render_selftest(&broken).unwrap_err().contains("no `ok`"));
     }
 
     #[test]

@@ -340,7 +340,7 @@ fn demo_artefacts_and_facts_are_published() {
     assert_eq!(manifest["kernel_version"], "6.1.158");
     let intro = String::from_utf8(files["docs/intro/index.html"].clone()).unwrap();
     assert!(
-        intro.contains("data-fact=wasm_brotli_bytes>1.5 MiB</span>"),
+        intro.contains("data-fact=wasm_brotli_bytes value=1572864>1.5 MiB</data>"),
         "{intro}"
     );
     let advanced = String::from_utf8(files["docs/advanced-topics/index.html"].clone()).unwrap();

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::chromium::{Chromium, Page};
+use support::chromium::{Chromium, Page, decode_base64};
 use support::real_site::RealSite;
 
 /// Generous: this machine is shared by several builds at once.
@@ -274,24 +274,6 @@ fn pdf_page_count(pdf: &[u8]) -> usize {
     pdf.windows(needle.len() + 1)
         .filter(|window| window.starts_with(needle) && window[needle.len()] != b's')
         .count()
-}
-
-fn decode_base64(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => panic!("not base64: {c}"),
-    };
-    let digits: Vec<u8> = text.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).map(value).collect();
-    let mut bytes = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let bits = chunk.iter().enumerate().fold(0u32, |bits, (i, digit)| bits | (u32::from(*digit) << (18 - 6 * i)));
-        bytes.extend(&bits.to_be_bytes()[1..chunk.len()]);
-    }
-    bytes
 }
 
 // ----- Editing under serve -----

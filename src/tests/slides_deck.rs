@@ -124,8 +124,8 @@ fn rendered_starter_deck() -> RenderedDeck {
 fn starter_deck_renders_every_slide_with_notes() {
     let deck = rendered_starter_deck();
     assert!(
-        (5..=9).contains(&deck.slide_count),
-        "about six slides, got {}",
+        (16..=26).contains(&deck.slide_count),
+        "about twenty slides, got {}",
         deck.slide_count
     );
     for index in 1..=deck.slide_count {

@@ -268,6 +268,12 @@ impl Page {
         );
     }
 
+    /// A PNG of the viewport as it is painted now.
+    pub fn screenshot_png(&self) -> Vec<u8> {
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        decode_base64(shot["data"].as_str().expect("a screenshot comes as base64 data"))
+    }
+
     /// Console messages so far, as `"level: text"`.
     pub fn console(&self) -> Vec<String> {
         self.events_named("Runtime.consoleAPICalled")
@@ -358,6 +364,25 @@ impl Page {
             self.connection.borrow_mut().pump(Duration::from_millis(50));
         }
     }
+}
+
+/// Decodes standard base64, as CDP returns screenshots and PDFs.
+pub fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let digits: Vec<u8> = text.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).map(value).collect();
+    let mut bytes = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let bits = chunk.iter().enumerate().fold(0u32, |bits, (i, digit)| bits | (u32::from(*digit) << (18 - 6 * i)));
+        bytes.extend(&bits.to_be_bytes()[1..chunk.len()]);
+    }
+    bytes
 }
 
 fn key_identity(key: &str) -> (String, u32, Option<String>) {
