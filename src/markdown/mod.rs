@@ -484,13 +484,9 @@ fn expand_call(
     let html = match call.name.as_str() {
         "fact" => shortcodes::render_fact(context.facts, &mut args)?,
         "boot_log" => shortcodes::render_boot_log(context.facts, &mut args)?,
-<<<<<<< HEAD
-        "demo" => render_demo(context, rendered)?,
-=======
         "boot_timeline" => boot_timeline::render(context.facts, &mut args)?,
         "selftest" => shortcodes::render_selftest(context.facts)?,
-        "demo" => render_demo(context),
->>>>>>> writeup
+        "demo" => render_demo(context, rendered)?,
         "figure" => render_figure(context, &mut args, rendered)?,
         other => {
             return Err(format!(
