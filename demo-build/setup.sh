@@ -21,6 +21,11 @@ packages=(
   chromium chromium-driver fonts-dejavu-core
 )
 
+# npm fetches the demo terminal's pinned xterm.js (theme/vendor). Debian's npm
+# package goes with Debian's nodejs; a machine with another node build
+# already has its own npm, which serves as well.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -38,7 +38,9 @@ use crate::markdown::shortcodes::Facts;
 use crate::markdown::{self, MarkdownContext, RenderedMarkdown};
 use crate::output::assets::{self, ThemeAssets};
 use crate::output::publish::{self, PublishError};
-use crate::output::{OutputFile, OutputTree, deploy, feeds, file_for_url_path, minify_html};
+use crate::output::{
+    OutputFile, OutputTree, deploy, feeds, file_for_url_path, minify_html, vendor,
+};
 use crate::render::{
     self, ChildView, Common, DeckView, NavEntry, PageLink, PageView, SlideView, Templates,
 };
@@ -288,7 +290,22 @@ impl SiteBuilder {
             .as_ref()
             .map_or("/", SiteConfig::base_path)
             .to_string();
-        let generated = [("highlight.css", crate::highlight::stylesheet().into_bytes())];
+        let mut generated = vec![(
+            "highlight.css".to_string(),
+            crate::highlight::stylesheet().into_bytes(),
+        )];
+        // Only a page with the live demo needs the vendored terminal.
+        if self.demo.manifest.is_some() {
+            let vendored = vendor::prepare(
+                &self.root.join(THEME).join(vendor::VENDOR_DIR),
+                &self.root.join("target").join("vendor"),
+            )
+            .map_err(|error| {
+                let file = content::diagnostic::display_path(&self.root, error.file());
+                vec![Diagnostic::new(file, error.to_string())]
+            })?;
+            generated.extend(vendored);
+        }
         self.theme = assets::collect(
             &self.root.join(THEME),
             Path::new(THEME),
@@ -834,6 +851,13 @@ fn render_body(
             merge_into(&mut body.main, html),
             merge_into(&mut body.main, notes),
         );
+        if body.main.live_demos > 1 {
+            body.main.live_demos = 1;
+            problems.push(
+                Diagnostic::new(&shown_as, "`{{ demo() }}` appears on more than one slide: a deck is one page and runs one kernel, so embed the demo once")
+                    .at(slide.first_line, None),
+            );
+        }
         body.slides.push(SlideView {
             index: number + 1,
             html,
@@ -848,6 +872,7 @@ fn merge_into(deck: &mut RenderedMarkdown, part: RenderedMarkdown) -> String {
     deck.anchors.extend(part.anchors);
     deck.pending_links.extend(part.pending_links);
     deck.assets_used.extend(part.assets_used);
+    deck.live_demos += part.live_demos;
     part.html
 }
 
@@ -953,6 +978,7 @@ fn render_page(
             title: &page.front.title,
             description: &page.front.description,
             url,
+            has_demo: body.main.live_demos > 0,
         };
         render::context(common, serde_json::json!({ "deck": deck, "slides": body.slides, "demo": demo, "sidebar": sidebar(site, base_path, Some(index)) }))
             .and_then(|context| templates.render(template, &context))?
@@ -999,7 +1025,7 @@ fn render_page(
             content: &body.main.html,
             toc: &body.main.toc,
             source: page.source.to_string_lossy().replace('\\', "/"),
-            has_demo: body.main.html.contains("data-demo-console"),
+            has_demo: body.main.live_demos > 0,
         };
         let specific = serde_json::json!({
             "page": view, "prev": prev, "next": next, "ancestors": ancestors, "children": children, "demo": demo,

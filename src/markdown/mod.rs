@@ -60,6 +60,8 @@ pub struct RenderedMarkdown {
     pub pending_links: Vec<PendingLink>,
     /// Content assets the page uses (relative to `content/`).
     pub assets_used: BTreeSet<std::path::PathBuf>,
+    /// How many live demos (`{{ demo() }}` with a built kernel) the HTML embeds.
+    pub live_demos: usize,
 }
 
 const TOC_LEVELS: std::ops::RangeInclusive<u8> = 2..=4;
@@ -484,7 +486,7 @@ fn expand_call(
         "boot_log" => shortcodes::render_boot_log(context.facts, &mut args)?,
         "boot_timeline" => boot_timeline::render(context.facts, &mut args)?,
         "selftest" => shortcodes::render_selftest(context.facts)?,
-        "demo" => render_demo(context),
+        "demo" => render_demo(context, rendered)?,
         "figure" => render_figure(context, &mut args, rendered)?,
         other => {
             return Err(format!(
@@ -531,26 +533,57 @@ fn render_figure(
     ))
 }
 
-/// The live demo: a console that `demo.js` fills with the kernel's output once
-/// the reader presses the button. The script and wasm are under `/demo/`.
-fn render_demo(context: &MarkdownContext) -> String {
+/// The live demo (contract C in the project's briefs): `demo.js` boots the
+/// kernel into the terminal as soon as the page loads and starts our shell.
+/// The element carries what the script needs (artefact directory, payload
+/// size) and mirrors the demo's state in `data-demo-state`. One per page:
+/// `window.lkljsDemo` and the kernel's shared memory are per page.
+fn render_demo(
+    context: &MarkdownContext,
+    rendered: &mut RenderedMarkdown,
+) -> Result<String, String> {
     const NOT_BUILT: &str = "<section class=\"demo\" aria-label=\"Live Linux demo\"><p class=\"demo-status demo-unavailable\">The kernel has not been built for this copy of the site, so there is nothing to boot here. Run <code>lkljs-site build</code> (without <code>--skip-demo</code>) to compile Linux to WebAssembly and embed it in this page.</p></section>";
     if context.facts.manifest().is_none() {
-        return NOT_BUILT.to_string();
+        return Ok(NOT_BUILT.to_string());
     }
-    let version = context
-        .facts
-        .lookup("kernel_version")
-        .ok()
-        .flatten()
-        .and_then(|value| value.as_str())
-        .unwrap_or("(unknown version)");
-    format!(
-        "<section class=\"demo\" data-demo data-demo-base=\"{}demo/\" aria-label=\"Live Linux demo\"><p class=\"demo-status\" data-demo-status>Ready: Linux {} compiled to WebAssembly.</p><p><button type=\"button\" class=\"demo-boot\" data-demo-boot>Boot Linux</button></p><pre class=\"demo-console\" data-demo-console tabindex=\"0\" aria-live=\"polite\" aria-label=\"Kernel console\"></pre></section>",
-        escape(context.base_path),
-        escape(version)
-    )
+    if rendered.live_demos > 0 {
+        return Err("`{{ demo() }}` is already used on this page: a page (or a whole slide deck) runs one kernel, so embed the demo once".to_string());
+    }
+    rendered.live_demos += 1;
+    let fact = |name: &str| context.facts.lookup(name).ok().flatten();
+    let version = fact("kernel_version")
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "(unknown version)".to_owned());
+    let wasm_bytes = fact("wasm_bytes").and_then(|value| value.as_u64()).unwrap_or(0);
+    let wasm_brotli_bytes = fact("wasm_brotli_bytes")
+        .and_then(|value| value.as_u64())
+        .unwrap_or(0);
+    Ok(format!(
+        concat!(
+            "<section class=\"demo\" data-demo data-demo-state=\"loading\" data-demo-base=\"{base}demo/\" ",
+            "data-demo-kernel=\"{version}\" data-demo-wasm-bytes=\"{wasm}\" data-demo-wasm-brotli-bytes=\"{brotli}\" aria-label=\"Live Linux demo\">",
+            "<div class=\"demo-bar\">",
+            "<p class=\"demo-status\" data-demo-status role=\"status\">Linux {version} compiled to WebAssembly: loading…</p>",
+            "<progress class=\"demo-progress\" data-demo-progress max=\"1\" value=\"0\" hidden></progress>",
+            "<p class=\"demo-figures\" data-demo-figures></p>",
+            "<button type=\"button\" class=\"demo-reboot\" data-demo-reboot disabled>Reboot</button>",
+            "</div>",
+            "<div class=\"demo-notice\" data-demo-notice role=\"alert\" hidden></div>",
+            "<div class=\"demo-terminal\" {marker} aria-label=\"Linux terminal\"></div>",
+            "<noscript><p class=\"demo-notice\">The demo runs Linux in this page with JavaScript and WebAssembly; enable JavaScript to boot it.</p></noscript>",
+            "</section>"
+        ),
+        base = escape(context.base_path),
+        version = escape(&version),
+        wasm = wasm_bytes,
+        brotli = wasm_brotli_bytes,
+        marker = LIVE_DEMO_MARKER,
+    ))
 }
+
+/// The attribute that only a live demo's markup carries: templates load the
+/// demo scripts for pages that contain it.
+pub const LIVE_DEMO_MARKER: &str = "data-demo-terminal";
 
 #[cfg(test)]
 mod tests {
@@ -672,6 +705,38 @@ mod tests {
             rendered.html
         );
         assert!(rendered.html.contains("{{ demo() }}"));
+    }
+
+    #[test]
+    fn the_live_demo_embeds_once_with_its_payload_figures() {
+        let site = sample_site();
+        let facts = Facts::new(Some(serde_json::json!({
+            "kernel_version": "6.1.192", "wasm_bytes": 12_000_000, "wasm_brotli_bytes": 2_000_000
+        })));
+        let page = site.page_by_source(Path::new("guide/b.md")).unwrap();
+        let context = MarkdownContext {
+            site: &site,
+            page,
+            base_path: "/base/",
+            facts: &facts,
+            shown_as: Path::new("content/guide/b.md"),
+            first_line: 1,
+        };
+        let once = render("Intro\n\n{{ demo() }}\n", &context).unwrap();
+        assert_eq!(once.live_demos, 1);
+        for needed in [
+            "data-demo-base=\"/base/demo/\"",
+            "data-demo-state=\"loading\"",
+            "data-demo-wasm-bytes=\"12000000\"",
+            "data-demo-wasm-brotli-bytes=\"2000000\"",
+            LIVE_DEMO_MARKER,
+        ] {
+            assert!(once.html.contains(needed), "{needed}: {}", once.html);
+        }
+        let errors = render("{{ demo() }}\n\n{{ demo() }}\n", &context).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, Some(3));
+        assert!(errors[0].message.contains("embed the demo once"), "{errors:?}");
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn collect(
     theme_dir: &Path,
     shown_as: &Path,
     base_path: &str,
-    extra: &[(&str, Vec<u8>)],
+    extra: &[(String, Vec<u8>)],
 ) -> Result<ThemeAssets, Vec<Diagnostic>> {
     let mut assets = ThemeAssets::default();
     let mut diagnostics = Vec::new();
@@ -61,8 +61,12 @@ pub fn collect(
     let walker = walkdir::WalkDir::new(theme_dir)
         .sort_by_file_name()
         .into_iter();
-    for entry in walker.filter_entry(|entry| entry.depth() != 1 || entry.file_name() != "templates")
-    {
+    // Templates are rendered, not published; vendor/ holds the npm pins whose
+    // installed files come in through `extra` (see `super::vendor`).
+    let published = |entry: &walkdir::DirEntry| {
+        entry.depth() != 1 || (entry.file_name() != "templates" && entry.file_name() != "vendor")
+    };
+    for entry in walker.filter_entry(published) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -97,7 +101,7 @@ pub fn collect(
         }
     }
     for (name, bytes) in extra {
-        if sources.contains_key(*name) {
+        if sources.contains_key(name) {
             diagnostics.push(Diagnostic::new(
                 shown_as,
                 format!(
@@ -162,7 +166,7 @@ mod tests {
             dir.path(),
             Path::new("theme"),
             "/repo/",
-            &[("highlight.css", b"pre{}".to_vec())],
+            &[("highlight.css".to_string(), b"pre{}".to_vec())],
         )
         .unwrap();
         let names: Vec<_> = assets.urls.keys().map(String::as_str).collect();

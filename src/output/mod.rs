@@ -5,6 +5,7 @@ pub mod assets;
 pub mod deploy;
 pub mod feeds;
 pub mod publish;
+pub mod vendor;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -262,6 +262,8 @@ pub struct DeckView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub url: String,
+    /// Whether a slide embeds the live demo (its scripts are then loaded).
+    pub has_demo: bool,
 }
 
 /// What every template receives.

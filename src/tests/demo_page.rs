@@ -1,0 +1,312 @@
+//! The live demo page in real headless Chromium, served by `lkljs-site serve`'s
+//! server with the real kernel: it boots to our shell's prompt, and commands
+//! typed into the terminal run as real system calls in the wasm kernel.
+//!
+//! The kernel is built (or reused from `target/demo/cache/`) by the demo step
+//! first, as in `kernel_boot.rs`. One browser page serves all the checks, since
+//! each boot costs seconds.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
+use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
+use lkljs_site::serve::{RunningServer, ServeConfig, start};
+use serde_json::{Value, json};
+use support::chromium::{Chromium, Page};
+
+/// The tests boot kernels in browsers: one at a time, so that a slow shared
+/// machine does not turn into timeouts.
+static ONE_BROWSER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    ONE_BROWSER_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+const BOOT_LIMIT: Duration = Duration::from_secs(180);
+const ARTEFACTS: [&str; 3] = ["boot.js", "boot.worker.js", "boot.wasm"];
+
+fn site_root() -> std::path::PathBuf {
+    std::env::var_os("LKLJS_TEST_SITE_ROOT").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
+}
+
+/// Builds the kernel (cached) and serves the repository's site with it.
+fn serve_site(output: &std::path::Path) -> RunningServer {
+    match prepare(&DemoRequest::new(site_root(), DemoMode::Build)).unwrap() {
+        DemoOutcome::Ready(_) => {}
+        DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
+    }
+    let options = BuildOptions::new(site_root(), output.join("public")).demo(DemoMode::ReuseLast);
+    start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
+        .expect("cannot serve the site")
+}
+
+/// Navigates and waits for the document to be complete. (With the kernel's
+/// workers running, Chromium does not always report Page.loadEventFired,
+/// which `Page::navigate` waits for.)
+fn open(page: &Page, url: &str) {
+    let result = page.call("Page.navigate", json!({ "url": url }));
+    assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
+    page.wait_for("location.href.startsWith('http') && document.readyState === 'complete'", Duration::from_secs(30));
+}
+
+fn state(page: &Page) -> String {
+    page.eval("window.lkljsDemo ? lkljsDemo.state : 'no lkljsDemo'").as_str().unwrap_or("?").to_owned()
+}
+
+fn wait_for_prompt(page: &Page) {
+    let started = Instant::now();
+    loop {
+        let now = state(page);
+        match now.as_str() {
+            "ready" => return,
+            "panic" | "halted" | "unsupported" | "not-isolated" => panic!(
+                "the demo ended in state {now:?} instead of a prompt\n{}",
+                page.eval("lkljsDemo.terminalText()").as_str().unwrap_or("")
+            ),
+            _ => {}
+        }
+        assert!(
+            started.elapsed() < BOOT_LIMIT,
+            "no prompt after {BOOT_LIMIT:?} (state {now:?})\n{}\nconsole: {:?}",
+            page.eval("window.lkljsDemo ? lkljsDemo.terminalText() : ''").as_str().unwrap_or(""),
+            page.console()
+        );
+        page.collect_events(Duration::from_millis(200));
+    }
+}
+
+/// Runs a command line through `lkljsDemo.run` (the keystroke path) and returns its output.
+fn run(page: &Page, command: &str) -> String {
+    let output = page.eval(&format!("lkljsDemo.run({})", json!(command)));
+    output.as_str().unwrap_or_else(|| panic!("`{command}` gave no text: {output}")).to_owned()
+}
+
+/// Types text into the focused terminal with real input events, then presses Enter.
+fn type_line(page: &Page, text: &str) {
+    page.call("Input.insertText", json!({ "text": text }));
+    page.press_key("Enter");
+}
+
+fn requests_for(page: &Page, name: &str) -> usize {
+    page.events_named("Network.requestWillBeSent")
+        .iter()
+        .filter(|event| event["params"]["request"]["url"].as_str().is_some_and(|url| url.ends_with(&format!("/demo/{name}"))))
+        .count()
+}
+
+#[test]
+fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
+    let _exclusive = exclusive();
+    let output = tempfile::tempdir().unwrap();
+    let server = serve_site(output.path());
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    page.call("Network.enable", json!({}));
+    open(&page, &format!("http://{}/demo/", server.address()));
+    assert_eq!(page.eval("window.crossOriginIsolated"), json!(true));
+    wait_for_prompt(&page);
+
+    // The boot streamed the kernel's console, then the prompt appeared.
+    let text = page.eval("lkljsDemo.terminalText()");
+    let text = text.as_str().unwrap();
+    for line in ["Linux version 6.1.", "Kernel command line:", "Run /init as init process", "root@"] {
+        assert!(text.contains(line), "the terminal lacks {line:?}:\n{text}");
+    }
+    assert_eq!(page.eval("document.querySelector('[data-demo]').dataset.demoState"), json!("ready"));
+    let timings = page.eval("lkljsDemo.timings");
+    let first = timings["navigationToFirstLineMs"].as_f64().unwrap();
+    let prompt = timings["navigationToPromptMs"].as_f64().unwrap();
+    assert!(first > 0.0 && prompt >= first, "{timings}");
+    assert!(timings["downloadBytes"].as_u64().unwrap() > 1_000_000, "{timings}");
+    println!("navigation to first console line {first} ms, to prompt {prompt} ms, downloaded {} bytes", timings["downloadBytes"]);
+    let figures = page.eval("document.querySelector('[data-demo-figures]').textContent");
+    assert!(figures.as_str().unwrap().contains("boot to prompt"), "{figures}");
+
+    // Real key events: xterm's textarea receives them like a reader's typing.
+    page.eval("document.querySelector('.demo-terminal textarea').focus()");
+    type_line(&page, "uname -a");
+    page.wait_for("lkljsDemo.state === 'ready' && /Linux \\S+ 6\\.1\\./.test(lkljsDemo.terminalText())", Duration::from_secs(20));
+
+    assert!(run(&page, "uname -a").starts_with("Linux "), "uname");
+    assert_eq!(run(&page, "echo hi > /tmp/x"), "");
+    assert_eq!(run(&page, "cat /tmp/x"), "hi\n");
+    assert_eq!(run(&page, "echo there >> /tmp/x"), "");
+    assert_eq!(run(&page, "cat /tmp/x"), "hi\nthere\n");
+    let listing = run(&page, "ls /proc");
+    for entry in ["1", "meminfo", "uptime", "self"] {
+        assert!(listing.split_whitespace().any(|word| word == entry), "ls /proc lacks {entry}: {listing}");
+    }
+    let long = run(&page, "ls -l /tmp");
+    assert!(long.lines().any(|line| line.starts_with("-rw-r--r--") && line.ends_with(" x")), "{long}");
+    let ps = run(&page, "ps");
+    assert!(ps.contains("[kthreadd]"), "ps shows no kthreadd:\n{ps}");
+    assert!(ps.lines().any(|line| line.split_whitespace().next() == Some("1")), "ps shows no PID 1:\n{ps}");
+    assert_eq!(
+        run(&page, "ls /nonexistent"),
+        "ls: cannot access '/nonexistent': No such file or directory\n"
+    );
+    assert_eq!(run(&page, "mkdir /tmp/d"), "");
+    assert_eq!(run(&page, "cd /tmp/d"), "");
+    assert_eq!(run(&page, "pwd"), "/tmp/d\n");
+    assert_eq!(run(&page, "cd /"), "");
+    assert!(run(&page, "free").contains("Mem:"));
+    assert!(run(&page, "dmesg").contains("Linux version 6.1."));
+    assert!(run(&page, "mount").contains(" on / type "));
+    assert!(run(&page, "nosuchcommand").contains("command not found"));
+
+    // Ctrl-C interrupts a blocking nanosleep through channel.interrupt().
+    page.eval("window.sleeping = lkljsDemo.run('sleep 30').then(() => 'done'); true");
+    page.wait_for("lkljsDemo.state === 'running'", Duration::from_secs(10));
+    page.collect_events(Duration::from_millis(500));
+    let interrupted_at = Instant::now();
+    page.eval("document.querySelector('.demo-terminal textarea').focus()");
+    for kind in ["keyDown", "keyUp"] {
+        page.call(
+            "Input.dispatchKeyEvent",
+            json!({ "type": kind, "key": "c", "code": "KeyC", "windowsVirtualKeyCode": 67, "modifiers": 2 }),
+        );
+    }
+    page.wait_for("lkljsDemo.state === 'ready'", Duration::from_secs(15));
+    assert!(interrupted_at.elapsed() < Duration::from_secs(15));
+    assert_eq!(page.eval("window.sleeping"), json!("done"));
+
+    // TCP over the kernel's loopback, server and client on two kernel threads.
+    let echo = run(&page, "tcpecho ping over loopback");
+    assert!(echo.contains("client: received \"ping over loopback\""), "{echo}");
+
+    // Reboot tears the kernel down and boots again without reloading the page.
+    page.eval("window.beforeReboot = true");
+    page.eval("lkljsDemo.reboot(); true");
+    page.wait_for("lkljsDemo.state !== 'ready'", Duration::from_secs(10));
+    wait_for_prompt(&page);
+    assert_eq!(page.eval("window.beforeReboot"), json!(true), "the reboot reloaded the page");
+    assert_eq!(run(&page, "cat /tmp/x"), "cat: /tmp/x: No such file or directory\n", "a fresh kernel has a fresh /tmp");
+
+    // Each artefact was fetched once, by the page, for both boots and every worker.
+    for name in ARTEFACTS {
+        assert_eq!(requests_for(&page, name), 1, "{name} requested {} times", requests_for(&page, name));
+    }
+    let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// `{{ demo() }}` on a slide: the deck loads the demo, which fits the 16:9
+/// stage, boots and answers commands there too.
+#[test]
+fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
+    let _exclusive = exclusive();
+    let repository = site_root();
+    match prepare(&DemoRequest::new(&repository, DemoMode::Build)).unwrap() {
+        DemoOutcome::Ready(_) => {}
+        DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("site");
+    support::fixture_site::copy_tree(&repository.join("theme"), &root.join("theme"));
+    std::fs::create_dir_all(root.join("content/slides")).unwrap();
+    std::fs::copy(repository.join("content/site.toml"), root.join("content/site.toml")).unwrap();
+    std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
+    std::fs::write(root.join("content/slides/_index.md"), "+++\ntitle = \"Slides\"\n+++\n").unwrap();
+    std::fs::write(
+        root.join("content/slides/live.md"),
+        "+++\ntitle = \"Live\"\n+++\n\n# A deck with the demo\n\n---\n\n## The kernel, live\n\n{{ demo() }}\n",
+    )
+    .unwrap();
+    // The built kernel and the vendored terminal, from the repository's target/.
+    std::os::unix::fs::symlink(repository.join("target"), root.join("target")).unwrap();
+    let options = BuildOptions::new(root.clone(), root.join("public")).demo(DemoMode::ReuseLast);
+    let server = start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
+        .expect("cannot serve the deck");
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    open(&page, &format!("http://{}/slides/live/#slide-2", server.address()));
+    wait_for_prompt(&page);
+    let fits = page.eval(
+        "(() => { const slide = document.querySelector('#slide-2').getBoundingClientRect();
+                  const demo = document.querySelector('#slide-2 .demo').getBoundingClientRect();
+                  return demo.top >= slide.top && demo.bottom <= slide.bottom + 0.5
+                      && demo.left >= slide.left && demo.right <= slide.right + 0.5; })()",
+    );
+    assert_eq!(fits, json!(true), "the demo overflows its slide");
+    assert!(run(&page, "uname -r").starts_with("6.1."));
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// Without cross-origin isolation there is no SharedArrayBuffer: the page says
+/// so instead of failing obscurely (the service worker is kept from fixing it).
+#[test]
+fn a_page_without_isolation_explains_why_the_kernel_cannot_start() {
+    let _exclusive = exclusive();
+    let output = tempfile::tempdir().unwrap();
+    let server = serve_site(output.path());
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    // Strip COOP/COEP from the page's response and block the service worker's
+    // registration script, which would otherwise restore them.
+    page.call(
+        "Fetch.enable",
+        json!({ "patterns": [
+            { "urlPattern": "*/demo/", "requestStage": "Response" },
+            { "urlPattern": "*coi-register*", "requestStage": "Request" },
+        ] }),
+    );
+    // Page.navigate would wait for the paused response: start the navigation from the page.
+    page.eval(&format!("location.href = {}; true", json!(format!("http://{}/demo/", server.address()))));
+    let document = wait_event(&page, "Fetch.requestPaused", 0);
+    let headers: Vec<Value> = document["params"]["responseHeaders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|header| !header["name"].as_str().unwrap().to_ascii_lowercase().starts_with("cross-origin-"))
+        .cloned()
+        .collect();
+    let body = page.call("Fetch.getResponseBody", json!({ "requestId": document["params"]["requestId"] }));
+    let body = if body["base64Encoded"] == json!(true) { body["body"].clone() } else { panic!("expected a base64 body: {body}") };
+    page.call(
+        "Fetch.fulfillRequest",
+        json!({ "requestId": document["params"]["requestId"], "responseCode": 200, "responseHeaders": headers, "body": body }),
+    );
+    let script = wait_event(&page, "Fetch.requestPaused", 1);
+    assert!(script["params"]["request"]["url"].as_str().unwrap().contains("coi-register"), "{script}");
+    page.call("Fetch.failRequest", json!({ "requestId": script["params"]["requestId"], "errorReason": "BlockedByClient" }));
+    page.wait_for("window.lkljsDemo && lkljsDemo.state === 'not-isolated'", Duration::from_secs(30));
+    let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
+    let notice = notice.as_str().unwrap();
+    assert!(notice.contains("SharedArrayBuffer") && notice.contains("service worker"), "{notice}");
+    assert_eq!(page.eval("document.querySelector('[data-demo-notice]').hidden"), json!(false));
+}
+
+/// The `index`-th event named `method`, waiting for it if need be.
+fn wait_event(page: &Page, method: &str, index: usize) -> Value {
+    let started = Instant::now();
+    loop {
+        if let Some(event) = page.events_named(method).into_iter().nth(index) {
+            return event;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no {method} event #{index}");
+        page.collect_events(Duration::from_millis(100));
+    }
+}
+
+/// Not a check: prints what the shell answers, for a look by eye.
+/// `DEMO_COMMANDS="ps;free;tcpecho" cargo test --test demo_page show_command_outputs -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn show_command_outputs() {
+    let _exclusive = exclusive();
+    let output = tempfile::tempdir().unwrap();
+    let server = serve_site(output.path());
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    open(&page, &format!("http://{}/demo/", server.address()));
+    wait_for_prompt(&page);
+    let commands = std::env::var("DEMO_COMMANDS").unwrap_or_else(|_| "uname -a;ps;free;ls -l /".into());
+    for command in commands.split(';') {
+        println!("$ {command}\n{}", run(&page, command));
+    }
+    println!("{:?}", page.eval("lkljsDemo.timings"));
+    println!("console {:?}\nexceptions {:?}", page.console(), page.exceptions());
+}
