@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::chromium::{Chromium, Page};
+use support::chromium::{Chromium, Page, decode_base64, pdf_page_count};
 use support::real_site::RealSite;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -356,4 +356,14 @@ fn live_kernel_boots_inside_its_slide() {
          return { inside: d.left >= s.left && d.right <= s.right && d.top >= s.top && d.bottom <= s.bottom };",
     );
     assert_eq!(fits["inside"], json!(true), "the live kernel does not fit its slide: {fits}");
+
+    // With the terminal on its slide, the deck still prints one slide a page.
+    let count = page.eval("document.querySelectorAll('.deck-stage > .slide').length").as_u64().unwrap() as usize;
+    // `open` emulated screen media for the colour scheme; printing needs print.
+    page.call("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    page.wait_for("matchMedia('print').matches", WAIT);
+    let pdf = page.call("Page.printToPDF", json!({ "preferCSSPageSize": true, "printBackground": true }));
+    let pdf = decode_base64(pdf["data"].as_str().unwrap());
+    std::fs::write(screenshot_dir().join("deck-live-kernel.pdf"), &pdf).unwrap();
+    assert_eq!(pdf_page_count(&pdf), count, "the printed deck should have one page per slide");
 }
