@@ -176,6 +176,8 @@ fn check_guide_page(site: &RealSite, browser: &Chromium, viewport: &Viewport, sc
     assert!(contrast >= MIN_CONTRAST, "text contrast {contrast:.2} below {MIN_CONTRAST}: {context}");
     assert_scheme(scheme, number(&facts, "backgroundLuminance"), &context);
     assert_eq!(facts["brokenImages"], json!([]), "{context}");
+    let demo_status = page.eval("fetch(document.querySelector('.try-it a').href).then(response => response.status)");
+    assert_eq!(demo_status, json!(200), "the try-it link does not lead to the demo page: {context}");
 }
 
 fn check_first_slide(site: &RealSite, browser: &Chromium, viewport: &Viewport, scheme: Scheme) {
