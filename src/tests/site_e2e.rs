@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::chromium::{Chromium, Page, decode_base64};
+use support::chromium::{Chromium, Page, decode_base64, pdf_page_count};
 use support::real_site::RealSite;
 
 /// Generous: this machine is shared by several builds at once.
@@ -268,13 +268,6 @@ fn printing_shows_every_slide_one_per_page() {
     assert_no_errors(&page);
 }
 
-/// Page objects (`/Type /Page`, not `/Pages`) in an uncompressed-xref PDF such as Chromium's.
-fn pdf_page_count(pdf: &[u8]) -> usize {
-    let needle = b"/Type /Page";
-    pdf.windows(needle.len() + 1)
-        .filter(|window| window.starts_with(needle) && window[needle.len()] != b's')
-        .count()
-}
 
 // ----- Editing under serve -----
 

@@ -366,6 +366,14 @@ impl Page {
     }
 }
 
+/// Page objects (`/Type /Page`, not `/Pages`) in an uncompressed-xref PDF such as Chromium's.
+pub fn pdf_page_count(pdf: &[u8]) -> usize {
+    let needle = b"/Type /Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|window| window.starts_with(needle) && window[needle.len()] != b's')
+        .count()
+}
+
 /// Decodes standard base64, as CDP returns screenshots and PDFs.
 pub fn decode_base64(text: &str) -> Vec<u8> {
     let value = |c: u8| match c {
