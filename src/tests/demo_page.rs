@@ -48,7 +48,30 @@ fn serve_site(output: &std::path::Path) -> RunningServer {
 fn open(page: &Page, url: &str) {
     let result = page.call("Page.navigate", json!({ "url": url }));
     assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
-    page.wait_for("location.href.startsWith('http') && document.readyState === 'complete'", Duration::from_secs(30));
+    let started = Instant::now();
+    loop {
+        let seen = page.call("Runtime.evaluate", json!({ "expression": "location.href + ' ' + document.readyState", "returnByValue": true }));
+        let seen = seen["result"]["value"].as_str().unwrap_or("").to_owned();
+        if seen.starts_with("http") && seen.ends_with(" complete") {
+            return;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let finished: std::collections::BTreeSet<String> = page
+                .events_named("Network.loadingFinished")
+                .iter()
+                .chain(page.events_named("Network.loadingFailed").iter())
+                .map(|event| event["params"]["requestId"].as_str().unwrap_or("").to_owned())
+                .collect();
+            let pending: Vec<String> = page
+                .events_named("Network.requestWillBeSent")
+                .iter()
+                .filter(|event| !finished.contains(event["params"]["requestId"].as_str().unwrap_or("")))
+                .map(|event| event["params"]["request"]["url"].as_str().unwrap_or("").to_owned())
+                .collect();
+            panic!("{url} did not load: {seen}; requests still pending: {pending:?}; console {:?}", page.console());
+        }
+        page.collect_events(Duration::from_millis(200));
+    }
 }
 
 fn state(page: &Page) -> String {
@@ -176,10 +199,15 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     let echo = run(&page, "tcpecho ping over loopback");
     assert!(echo.contains("client: received \"ping over loopback\""), "{echo}");
 
-    // Reboot tears the kernel down and boots again without reloading the page.
+    // `halt` is reboot(LINUX_REBOOT_CMD_HALT); the page then offers a reboot,
+    // which tears the kernel down and boots again without reloading the page.
+    let halted = run(&page, "halt");
+    assert!(halted.contains("reboot: System halted"), "{halted}");
+    assert_eq!(state(&page), "halted");
+    assert_eq!(page.eval("document.querySelector('[data-demo-reboot]').disabled"), json!(false));
     page.eval("window.beforeReboot = true");
-    page.eval("lkljsDemo.reboot(); true");
-    page.wait_for("lkljsDemo.state !== 'ready'", Duration::from_secs(10));
+    page.eval("document.querySelector('[data-demo-reboot]').click()");
+    page.wait_for("lkljsDemo.state !== 'halted'", Duration::from_secs(10));
     wait_for_prompt(&page);
     assert_eq!(page.eval("window.beforeReboot"), json!(true), "the reboot reloaded the page");
     assert_eq!(run(&page, "cat /tmp/x"), "cat: /tmp/x: No such file or directory\n", "a fresh kernel has a fresh /tmp");
@@ -233,6 +261,26 @@ fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
     assert_eq!(fits, json!(true), "the demo overflows its slide");
     assert!(run(&page, "uname -r").starts_with("6.1."));
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// A browser without WebAssembly threads is told so, and nothing is downloaded.
+#[test]
+fn a_browser_without_wasm_threads_is_told_so() {
+    let _exclusive = exclusive();
+    let output = tempfile::tempdir().unwrap();
+    let server = serve_site(output.path());
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    page.call("Network.enable", json!({}));
+    // As in a browser whose WebAssembly lacks the threads proposal.
+    page.call("Page.addScriptToEvaluateOnNewDocument", json!({ "source": "WebAssembly.validate = () => false;" }));
+    open(&page, &format!("http://{}/demo/", server.address()));
+    page.wait_for("window.lkljsDemo && lkljsDemo.state === 'unsupported'", Duration::from_secs(20));
+    let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
+    assert!(notice.as_str().unwrap().contains("WebAssembly threads"), "{notice}");
+    for name in ARTEFACTS {
+        assert_eq!(requests_for(&page, name), 0, "{name} was downloaded for nothing");
+    }
 }
 
 /// Without cross-origin isolation there is no SharedArrayBuffer: the page says
@@ -310,3 +358,4 @@ fn show_command_outputs() {
     println!("{:?}", page.eval("lkljsDemo.timings"));
     println!("console {:?}\nexceptions {:?}", page.console(), page.exceptions());
 }
+

@@ -614,7 +614,7 @@
 
   command("halt", "stop the kernel (reboot(LINUX_REBOOT_CMD_HALT))", async function (sys, args, io, shell) {
     io.out("Halting the kernel…\n");
-    shell.halt();
+    await shell.halt();
     return 0;
   });
 
@@ -664,7 +664,7 @@
   };
 
   Shell.prototype.halt = function () {
-    this.hooks.halt();
+    return this.hooks.halt();
   };
 
   // Runs one command line; resolves with its exit status when it is done.

@@ -280,6 +280,7 @@
           demo.editor.stop();
           demo.setState("halted");
           demo.say("The kernel halted. Press Reboot to start it again.");
+          demo.finishCapture();
         } else {
           demo.fail("The kernel stopped with exit code " + code + ".", "panic");
         }
@@ -308,7 +309,8 @@
     var bootMs = performance.now() - this.bootStarted;
     this.shell = new window.LkljsShell(module, function (text) { demo.write(text); }, {
       history: function () { return demo.editor.history.slice(); },
-      halt: function () { module.lkljs.halt(); }
+      // The command never returns: the kernel stops and onExit(0) ends the session.
+      halt: function () { return new Promise(function () { module.lkljs.halt(); }); }
     });
     this.shell.start().then(function () {
       if (demo.module !== module) return;
@@ -329,14 +331,18 @@
     var module = this.module;
     return this.shell.prompt().then(function (prompt) {
       if (demo.module !== module || demo.state === "panic" || demo.state === "halted") return;
-      if (demo.capture) {
-        var capture = demo.capture;
-        demo.capture = null;
-        capture.resolve(capture.text.replace(ANSI, "").replace(/\r\n/g, "\n"));
-      }
+      demo.finishCapture();
       demo.setState("ready");
       demo.editor.prompt(prompt);
     });
+  };
+
+  // Resolves lkljsDemo.run() with what the command printed.
+  Demo.prototype.finishCapture = function () {
+    if (!this.capture) return;
+    var capture = this.capture;
+    this.capture = null;
+    capture.resolve(capture.text.replace(ANSI, "").replace(/\r\n/g, "\n"));
   };
 
   Demo.prototype.execute = function (line) {
