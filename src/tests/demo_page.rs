@@ -42,36 +42,48 @@ fn serve_site(output: &std::path::Path) -> RunningServer {
         .expect("cannot serve the site")
 }
 
-/// Navigates and waits for the document to be complete. (With the kernel's
-/// workers running, Chromium does not always report Page.loadEventFired,
-/// which `Page::navigate` waits for.)
+/// Navigates and waits for the demo's script to have started. (With the
+/// kernel's workers running, Chromium does not always report
+/// Page.loadEventFired, which `Page::navigate` waits for.) On a loaded shared
+/// machine Chromium has been seen to leave a page's first subresource
+/// requests pending for a minute: such a stall is reported, with the pending
+/// requests, and the navigation tried once more.
 fn open(page: &Page, url: &str) {
-    let result = page.call("Page.navigate", json!({ "url": url }));
-    assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
-    let started = Instant::now();
-    loop {
-        let seen = page.call("Runtime.evaluate", json!({ "expression": "location.href + ' ' + document.readyState", "returnByValue": true }));
-        let seen = seen["result"]["value"].as_str().unwrap_or("").to_owned();
-        if seen.starts_with("http") && seen.ends_with(" complete") {
-            return;
+    for attempt in 1..=2 {
+        let result = page.call("Page.navigate", json!({ "url": url }));
+        assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
+        let started = Instant::now();
+        loop {
+            let expression = "location.href + ' ' + document.readyState + (window.lkljsDemo ? ' demo' : '')";
+            let seen = page.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
+            let seen = seen["result"]["value"].as_str().unwrap_or("").to_owned();
+            if seen.starts_with("http") && seen.ends_with(" demo") {
+                return;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                let stall = format!("{url} did not load: {seen}; requests still pending: {:?}", pending_requests(page));
+                assert!(attempt < 2, "{stall}; console {:?}", page.console());
+                eprintln!("*** {stall}; navigating again");
+                break;
+            }
+            page.collect_events(Duration::from_millis(200));
         }
-        if started.elapsed() > Duration::from_secs(60) {
-            let finished: std::collections::BTreeSet<String> = page
-                .events_named("Network.loadingFinished")
-                .iter()
-                .chain(page.events_named("Network.loadingFailed").iter())
-                .map(|event| event["params"]["requestId"].as_str().unwrap_or("").to_owned())
-                .collect();
-            let pending: Vec<String> = page
-                .events_named("Network.requestWillBeSent")
-                .iter()
-                .filter(|event| !finished.contains(event["params"]["requestId"].as_str().unwrap_or("")))
-                .map(|event| event["params"]["request"]["url"].as_str().unwrap_or("").to_owned())
-                .collect();
-            panic!("{url} did not load: {seen}; requests still pending: {pending:?}; console {:?}", page.console());
-        }
-        page.collect_events(Duration::from_millis(200));
     }
+}
+
+/// Requests the page sent that have neither finished nor failed (with Network enabled).
+fn pending_requests(page: &Page) -> Vec<String> {
+    let finished: std::collections::BTreeSet<String> = page
+        .events_named("Network.loadingFinished")
+        .iter()
+        .chain(page.events_named("Network.loadingFailed").iter())
+        .map(|event| event["params"]["requestId"].as_str().unwrap_or("").to_owned())
+        .collect();
+    page.events_named("Network.requestWillBeSent")
+        .iter()
+        .filter(|event| !finished.contains(event["params"]["requestId"].as_str().unwrap_or("")))
+        .map(|event| event["params"]["request"]["url"].as_str().unwrap_or("").to_owned())
+        .collect()
 }
 
 fn state(page: &Page) -> String {
@@ -358,4 +370,5 @@ fn show_command_outputs() {
     println!("{:?}", page.eval("lkljsDemo.timings"));
     println!("console {:?}\nexceptions {:?}", page.console(), page.exceptions());
 }
+
 
