@@ -165,6 +165,13 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     page.wait_for("lkljsDemo.state === 'ready' && /Linux \\S+ 6\\.1\\./.test(lkljsDemo.terminalText())", Duration::from_secs(20));
 
     assert!(run(&page, "uname -a").starts_with("Linux "), "uname");
+    // Line editing and history, through the keystroke path (xterm's escape sequences).
+    assert_eq!(run(&page, "echo abd\u{1b}[D\u{7f}c"), "acd\n", "left, backspace, insert");
+    assert_eq!(run(&page, "cho hi\u{1}e\u{5}!"), "hi!\n", "Ctrl-A, Ctrl-E");
+    assert_eq!(run(&page, "garbage\u{15}echo ok"), "ok\n", "Ctrl-U");
+    assert_eq!(run(&page, "echo one two\u{17}three"), "one three\n", "Ctrl-W");
+    assert_eq!(run(&page, "echo Xbc\u{1b}[H\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[3~a\u{1b}[F"), "abc\n", "home, right, delete, end");
+    assert_eq!(run(&page, "\u{1b}[A\u{1b}[A"), "one three\n", "history: up twice");
     assert_eq!(run(&page, "echo hi > /tmp/x"), "");
     assert_eq!(run(&page, "cat /tmp/x"), "hi\n");
     assert_eq!(run(&page, "echo there >> /tmp/x"), "");
@@ -372,3 +379,22 @@ fn show_command_outputs() {
 }
 
 
+
+#[test]
+#[ignore]
+fn screenshot() {
+    let output = tempfile::tempdir().unwrap();
+    let server = serve_site(output.path());
+    let Some(chromium) = Chromium::launch() else { return };
+    let page = chromium.page();
+    page.call("Emulation.setDeviceMetricsOverride", json!({ "width": 1280, "height": 1100, "deviceScaleFactor": 1, "mobile": false }));
+    let path = std::env::var("SHOT_PATH").unwrap_or_else(|_| "/demo/".into());
+    open(&page, &format!("http://{}{path}", server.address()));
+    wait_for_prompt(&page);
+    run(&page, "ls -l /");
+    page.eval("document.querySelector('.demo').scrollIntoView()");
+    page.collect_events(Duration::from_millis(500));
+    let shot = page.call("Page.captureScreenshot", json!({ "format": "png" }));
+    let data = shot["data"].as_str().unwrap();
+    std::fs::write("/tmp/p-shot.b64", data).unwrap();
+}
