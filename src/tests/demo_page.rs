@@ -398,3 +398,4 @@ fn screenshot() {
     let data = shot["data"].as_str().unwrap();
     std::fs::write("/tmp/p-shot.b64", data).unwrap();
 }
+
