@@ -478,7 +478,6 @@ pub fn render_boot_log(facts: &Facts, args: &mut Args) -> Result<String, String>
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,19 +39,29 @@ pub enum VendorError {
         path: PathBuf,
         source: serde_json::Error,
     },
-    #[error("{path}: `lkljsAssets` must be an object mapping published names to files under node_modules, e.g. {{\"xterm.js\": \"@xterm/xterm/lib/xterm.js\"}}")]
+    #[error(
+        "{path}: `lkljsAssets` must be an object mapping published names to files under node_modules, e.g. {{\"xterm.js\": \"@xterm/xterm/lib/xterm.js\"}}"
+    )]
     AssetList { path: PathBuf },
-    #[error("{path}: the asset `{name}` names `{file}`, which is not inside node_modules (no `..` or absolute paths)")]
+    #[error(
+        "{path}: the asset `{name}` names `{file}`, which is not inside node_modules (no `..` or absolute paths)"
+    )]
     AssetPath {
         path: PathBuf,
         name: String,
         file: String,
     },
-    #[error("{lockfile} is missing: pin the versions by running `npm install --package-lock-only --ignore-scripts` in {dir} and commit the lockfile")]
+    #[error(
+        "{lockfile} is missing: pin the versions by running `npm install --package-lock-only --ignore-scripts` in {dir} and commit the lockfile"
+    )]
     NoLockfile { lockfile: PathBuf, dir: PathBuf },
-    #[error("cannot run npm ({source}) to fetch the theme's pinned packages: {INSTALL_HINT}, then build again")]
+    #[error(
+        "cannot run npm ({source}) to fetch the theme's pinned packages: {INSTALL_HINT}, then build again"
+    )]
     NoNpm { source: std::io::Error },
-    #[error("`npm ci --ignore-scripts` failed in {dir} ({status}); is the npm registry reachable? Run it there by hand to see why. npm said:\n{stderr}")]
+    #[error(
+        "`npm ci --ignore-scripts` failed in {dir} ({status}); is the npm registry reachable? Run it there by hand to see why. npm said:\n{stderr}"
+    )]
     Install {
         dir: PathBuf,
         status: std::process::ExitStatus,
@@ -62,7 +72,9 @@ pub enum VendorError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{manifest}: the asset `{name}` names {file}, which the installed packages do not contain; fix the path in `lkljsAssets`")]
+    #[error(
+        "{manifest}: the asset `{name}` names {file}, which the installed packages do not contain; fix the path in `lkljsAssets`"
+    )]
     MissingAsset {
         manifest: PathBuf,
         name: String,
@@ -153,7 +165,10 @@ fn published_files(path: &Path, manifest: &[u8]) -> Result<BTreeMap<String, Stri
             path: path.to_path_buf(),
             source,
         })?;
-    let Some(assets) = value.get("lkljsAssets").and_then(|assets| assets.as_object()) else {
+    let Some(assets) = value
+        .get("lkljsAssets")
+        .and_then(|assets| assets.as_object())
+    else {
         return Err(VendorError::AssetList {
             path: path.to_path_buf(),
         });
@@ -250,7 +265,8 @@ fn without_source_map_comment(bytes: Vec<u8>) -> Vec<u8> {
         .split_inclusive('\n')
         .filter(|line| {
             let line = line.trim_start();
-            !(line.starts_with("//# sourceMappingURL=") || line.starts_with("/*# sourceMappingURL="))
+            !(line.starts_with("//# sourceMappingURL=")
+                || line.starts_with("/*# sourceMappingURL="))
         })
         .collect();
     kept.concat().into_bytes()
@@ -278,7 +294,10 @@ mod tests {
         for bad in [r#""../x.js""#, r#""/etc/passwd""#, r#""""#] {
             let manifest = format!(r#"{{"lkljsAssets": {{"x.js": {bad}}}}}"#);
             let error = published_files(path, manifest.as_bytes()).unwrap_err();
-            assert!(matches!(error, VendorError::AssetPath { .. }), "{bad}: {error}");
+            assert!(
+                matches!(error, VendorError::AssetPath { .. }),
+                "{bad}: {error}"
+            );
         }
         let error = published_files(path, br#"{"dependencies": {}}"#).unwrap_err();
         assert!(error.to_string().contains("lkljsAssets"), "{error}");
@@ -289,9 +308,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(MANIFEST), "{}").unwrap();
         let error = prepare(dir.path(), &dir.path().join("cache")).unwrap_err();
-        assert!(error.to_string().contains("npm install --package-lock-only"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("npm install --package-lock-only"),
+            "{error}"
+        );
         let empty = tempfile::tempdir().unwrap();
-        assert!(prepare(empty.path(), &empty.path().join("cache")).unwrap().is_empty());
+        assert!(
+            prepare(empty.path(), &empty.path().join("cache"))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
