@@ -478,6 +478,7 @@ pub fn render_boot_log(facts: &Facts, args: &mut Args) -> Result<String, String>
     }
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
