@@ -44,30 +44,48 @@ fn serve_site(output: &std::path::Path) -> RunningServer {
 
 /// Navigates and waits for the demo's script to have started. (With the
 /// kernel's workers running, Chromium does not always report
-/// Page.loadEventFired, which `Page::navigate` waits for.) On a loaded shared
-/// machine Chromium has been seen to leave a page's first subresource
-/// requests pending for a minute: such a stall is reported, with the pending
-/// requests, and the navigation tried once more.
+/// Page.loadEventFired, which `Page::navigate` waits for.)
+///
+/// tiny_http 0.12 can leave a new connection queued behind long-lived
+/// keep-alive connections (its task pool wakes one waiting thread for two
+/// queued connections), and Chromium opens many at once for a page's
+/// subresources: a request then waits until some connection ends. Seen on
+/// this page as a stylesheet pending for minutes while the server never saw
+/// it. Until the server avoids that, a stalled load is reported and unstuck
+/// by one short-lived connection of our own, whose pool thread then takes
+/// the queued one.
 fn open(page: &Page, url: &str) {
-    for attempt in 1..=2 {
-        let result = page.call("Page.navigate", json!({ "url": url }));
-        assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
-        let started = Instant::now();
-        loop {
-            let expression = "location.href + ' ' + document.readyState + (window.lkljsDemo ? ' demo' : '')";
-            let seen = page.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
-            let seen = seen["result"]["value"].as_str().unwrap_or("").to_owned();
-            if seen.starts_with("http") && seen.ends_with(" demo") {
-                return;
-            }
-            if started.elapsed() > Duration::from_secs(30) {
-                let stall = format!("{url} did not load: {seen}; requests still pending: {:?}", pending_requests(page));
-                assert!(attempt < 2, "{stall}; console {:?}", page.console());
-                eprintln!("*** {stall}; navigating again");
-                break;
-            }
-            page.collect_events(Duration::from_millis(200));
+    let result = page.call("Page.navigate", json!({ "url": url }));
+    assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
+    let started = Instant::now();
+    let mut next_nudge = Duration::from_secs(5);
+    loop {
+        let expression = "location.href + ' ' + document.readyState + (window.lkljsDemo ? ' demo' : '')";
+        let seen = page.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
+        let seen = seen["result"]["value"].as_str().unwrap_or("").to_owned();
+        if seen.starts_with("http") && seen.ends_with(" demo") {
+            return;
         }
+        let waited = started.elapsed();
+        let stall = || format!("{url} did not load: {seen}; requests still pending: {:?}", pending_requests(page));
+        assert!(waited < Duration::from_secs(60), "{}; console {:?}", stall(), page.console());
+        if waited > next_nudge {
+            eprintln!("*** {} after {waited:?}: nudging the server's connection pool", stall());
+            nudge_server(url);
+            next_nudge += Duration::from_secs(5);
+        }
+        page.collect_events(Duration::from_millis(200));
+    }
+}
+
+/// One complete HTTP exchange on a connection of its own (see [`open`]).
+fn nudge_server(url: &str) {
+    use std::io::{Read, Write};
+    let authority = url.trim_start_matches("http://").split('/').next().unwrap();
+    if let Ok(mut stream) = std::net::TcpStream::connect(authority) {
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = write!(stream, "HEAD / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+        let _ = stream.read_to_end(&mut Vec::new());
     }
 }
 
@@ -272,6 +290,7 @@ fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
         .expect("cannot serve the deck");
     let Some(chromium) = Chromium::launch() else { return };
     let page = chromium.page();
+    page.call("Network.enable", json!({}));
     open(&page, &format!("http://{}/slides/live/#slide-2", server.address()));
     wait_for_prompt(&page);
     let fits = page.eval(
@@ -401,4 +420,5 @@ fn screenshot() {
     let data = shot["data"].as_str().unwrap();
     std::fs::write("/tmp/p-shot.b64", data).unwrap();
 }
+
 
