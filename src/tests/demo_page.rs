@@ -252,7 +252,23 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     assert_eq!(page.eval("window.beforeReboot"), json!(true), "the reboot reloaded the page");
     assert_eq!(run(&page, "cat /tmp/x"), "cat: /tmp/x: No such file or directory\n", "a fresh kernel has a fresh /tmp");
 
-    // Each artefact was fetched once, by the page, for both boots and every worker.
+    // A kernel that stops on its own (reboot(RESTART), which the port cannot
+    // carry out: it stops with exit status 5) shows why in the terminal and the
+    // notice, and the page offers a reboot.
+    page.eval(
+        "document.querySelector('.demo iframe').contentWindow.Module.lkljs.syscall(142, 0xfee1dead, 672274793, 0x01234567, 0, 0, 0); true",
+    );
+    page.wait_for("lkljsDemo.state === 'panic'", Duration::from_secs(20));
+    let terminal = page.eval("lkljsDemo.terminalText()");
+    assert!(terminal.as_str().unwrap().contains("exit code 5"), "{terminal}");
+    let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
+    assert!(notice.as_str().unwrap().contains("exit code 5") && notice.as_str().unwrap().contains("Reboot"), "{notice}");
+    assert_eq!(page.eval("document.querySelector('[data-demo-reboot]').disabled"), json!(false));
+    page.eval("lkljsDemo.reboot(); true");
+    wait_for_prompt(&page);
+    assert!(run(&page, "uname -s").starts_with("Linux"));
+
+    // Each artefact was fetched once, by the page, for all three boots and every worker.
     for name in ARTEFACTS {
         assert_eq!(requests_for(&page, name), 1, "{name} requested {} times", requests_for(&page, name));
     }
