@@ -58,14 +58,6 @@ fn main() {
             }
         }
     }
-    let describe = |name: &str| match name {
-        "boot_to_pid1_ms" => "boot to PID 1, host clock (ms)",
-        "getpid_round_trip_us" => "getpid round trip from a host thread (µs)",
-        "thread_and_task_create_ms" => "host thread + kernel task, create to exit (ms)",
-        "mem_free_low_water_kib" => "kernel MemFree low-water (KiB of 32 MiB)",
-        "node_max_rss_kib" => "node peak RSS (KiB)",
-        other => other,
-    };
     for (name, values) in &mut figures {
         let count = values.len();
         println!("{:<48} median {:.3} ({count} runs)", describe(name), median(values));
@@ -73,6 +65,18 @@ fn main() {
     if figures.is_empty() {
         eprintln!("kernel_alive: selftest.js --bench printed no figures");
         std::process::exit(1);
+    }
+}
+
+/// What each `@@bench` figure of `selftest.js --bench` measures.
+fn describe(name: &str) -> &str {
+    match name {
+        "boot_to_pid1_ms" => "boot to PID 1, host clock (ms)",
+        "getpid_round_trip_us" => "getpid round trip from a host thread (µs)",
+        "thread_and_task_create_ms" => "host thread + kernel task, create to exit (ms)",
+        "mem_free_low_water_kib" => "kernel MemFree low-water (KiB of 32 MiB)",
+        "node_max_rss_kib" => "node peak RSS (KiB)",
+        other => other,
     }
 }
 
