@@ -57,17 +57,25 @@ fn serve_site(output: &std::path::Path) -> RunningServer {
 fn open(page: &Page, url: &str) {
     let result = page.call("Page.navigate", json!({ "url": url }));
     assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
+    wait_loading(page, url, "location.href.startsWith('http') && !!window.lkljsDemo");
+}
+
+/// Waits until `condition` holds in the page loading from `url`'s server,
+/// nudging the server when the load stalls (see [`open`]).
+fn wait_loading(page: &Page, url: &str, condition: &str) {
     let started = Instant::now();
     let mut next_nudge = Duration::from_secs(5);
+    let expression = format!("(() => {{ try {{ return !!({condition}); }} catch (error) {{ return false; }} }})()");
     loop {
-        let expression = "location.href + ' ' + document.readyState + (window.lkljsDemo ? ' demo' : '')";
         let seen = page.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
-        let seen = seen["result"]["value"].as_str().unwrap_or("").to_owned();
-        if seen.starts_with("http") && seen.ends_with(" demo") {
+        if seen["result"]["value"] == json!(true) {
             return;
         }
         let waited = started.elapsed();
-        let stall = || format!("{url} did not load: {seen}; requests still pending: {:?}", pending_requests(page));
+        let stall = || {
+            let state = page.eval("location.href + ' ' + document.readyState");
+            format!("{url}: `{condition}` is still false ({state}); requests pending: {:?}", pending_requests(page))
+        };
         assert!(waited < Duration::from_secs(60), "{}; console {:?}", stall(), page.console());
         if waited > next_nudge {
             eprintln!("*** {} after {waited:?}: nudging the server's connection pool", stall());
@@ -377,7 +385,7 @@ fn a_page_without_isolation_explains_why_the_kernel_cannot_start() {
     let script = wait_event(&page, "Fetch.requestPaused", 1);
     assert!(script["params"]["request"]["url"].as_str().unwrap().contains("coi-register"), "{script}");
     page.call("Fetch.failRequest", json!({ "requestId": script["params"]["requestId"], "errorReason": "BlockedByClient" }));
-    page.wait_for("window.lkljsDemo && lkljsDemo.state === 'not-isolated'", Duration::from_secs(30));
+    wait_loading(&page, &format!("http://{}/demo/", server.address()), "window.lkljsDemo && lkljsDemo.state === 'not-isolated'");
     let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
     let notice = notice.as_str().unwrap();
     assert!(notice.contains("SharedArrayBuffer") && notice.contains("service worker"), "{notice}");
