@@ -218,6 +218,9 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
         run(&page, "ls /nonexistent"),
         "ls: cannot access '/nonexistent': No such file or directory\n"
     );
+    assert_eq!(run(&page, "touch /tmp/t"), "");
+    assert!(run(&page, "ls /tmp").split_whitespace().any(|name| name == "t"));
+    assert!(run(&page, "ls -l /dev/null").starts_with("crw-rw-rw-"), "a character device");
     assert_eq!(run(&page, "mkdir /tmp/d"), "");
     assert_eq!(run(&page, "cd /tmp/d"), "");
     assert_eq!(run(&page, "pwd"), "/tmp/d\n");
