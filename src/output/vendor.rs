@@ -210,15 +210,19 @@ fn install(
     manifest: &[u8],
     lockfile: &[u8],
 ) -> Result<(), VendorError> {
-    let staging = entry.with_extension(format!("partial-{}", std::process::id()));
+    // A directory of its own per install: two builds in one process (tests)
+    // or in two processes must never fill the same staging directory.
+    let parent = entry.parent().unwrap_or(Path::new("."));
+    let staging_dir = std::fs::create_dir_all(parent)
+        .and_then(|()| tempfile::Builder::new().prefix(".partial-").tempdir_in(parent))
+        .map_err(|source| VendorError::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    let staging = staging_dir.path().to_path_buf();
     let write = |path: PathBuf, bytes: &[u8]| {
         std::fs::write(&path, bytes).map_err(|source| VendorError::Write { path, source })
     };
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|source| VendorError::Write {
-        path: staging.clone(),
-        source,
-    })?;
     write(staging.join(MANIFEST), manifest)?;
     write(staging.join(LOCKFILE), lockfile)?;
     eprintln!(
@@ -243,7 +247,6 @@ fn install(
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
-        let _ = std::fs::remove_dir_all(&staging);
         return Err(VendorError::Install {
             manifest: manifest_path.to_path_buf(),
             status: output.status,
@@ -255,8 +258,8 @@ fn install(
     if entry.exists() && !entry.join(COMPLETE_MARKER).is_file() {
         let _ = std::fs::remove_dir_all(entry);
     }
+    // On failure the staging directory goes with `staging_dir`'s drop.
     if let Err(source) = std::fs::rename(&staging, entry) {
-        let _ = std::fs::remove_dir_all(&staging);
         // Another build may have finished the same entry meanwhile: theirs is as good.
         if !entry.join(COMPLETE_MARKER).is_file() {
             return Err(VendorError::Write {
