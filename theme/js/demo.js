@@ -159,7 +159,11 @@
       convertEol: false,
       cursorBlink: true,
       scrollback: 10000,
-      fontSize: 14,
+      // 13 px fits a classic 80-column line (free, ps) in the guide's text
+      // column; the extra line height keeps underscores from being clipped
+      // by the row below.
+      fontSize: 13,
+      lineHeight: 1.15,
       fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
       theme: { background: "#101418", foreground: "#d8dee9" }
     });
