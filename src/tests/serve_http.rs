@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
 use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs, SECRET};
-use support::raw_http::{RawResponse, get, request, send_raw, send_raw_head};
+use support::raw_http::{RawResponse, get, read_response, request, send_raw, send_raw_head};
 
 fn serve(dirs: &FixtureDirs) -> RunningServer {
     start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap()
@@ -288,6 +288,39 @@ fn serves_many_connections_at_once() {
     assert!(statuses.iter().all(|status| matches!(status, 200 | 404)), "{statuses:?}");
     assert_eq!(statuses.iter().filter(|status| **status == 404).count(), 96);
     drop(idle);
+}
+
+/// Browsers open several connections at once and keep idle ones open. Every new
+/// connection must be answered however many others sit idle (tiny_http lost the
+/// wake-up of one of two connections accepted back to back, which then waited
+/// for some other connection to close: a stylesheet on /demo/ hung for minutes).
+#[test]
+fn a_burst_of_connections_beside_idle_ones_is_answered_at_once() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    for round in 0..5 {
+        let idle: Vec<TcpStream> = (0..6).map(|_| TcpStream::connect(address).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let mut burst: Vec<TcpStream> = (0..8).map(|_| TcpStream::connect(address).unwrap()).collect();
+        for stream in &mut burst {
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            stream.write_all(format!("GET /app.js HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes()).unwrap();
+        }
+        // All connections stay open until every answer is in: none may rely on another closing.
+        let answers: Vec<_> = std::thread::scope(|scope| {
+            let readers: Vec<_> = burst.iter_mut().map(|stream| scope.spawn(move || read_response(stream))).collect();
+            readers.into_iter().map(|reader| reader.join().unwrap()).collect()
+        });
+        for (index, answer) in answers.iter().enumerate() {
+            let response = answer.as_ref().unwrap_or_else(|bytes| {
+                panic!("round {round}: connection {index} got no answer within 10 s: {:?}", String::from_utf8_lossy(bytes))
+            });
+            assert_eq!(response.status, 200, "round {round}, connection {index}");
+            assert_eq!(response.text(), "console.log(\"app\");\n");
+        }
+        drop(idle);
+    }
 }
 
 #[test]

@@ -30,6 +30,15 @@ pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream.write_all(raw).unwrap();
+    read_response(&mut stream).unwrap_or_else(|bytes| {
+        panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes))
+    })
+}
+
+/// Reads one response from `stream`, up to the end its length or chunking
+/// announces (so the connection can carry another), or until the server closes.
+/// On failure, the bytes that were read.
+pub fn read_response(stream: &mut TcpStream) -> Result<RawResponse, Vec<u8>> {
     let mut bytes = Vec::new();
     let mut buffer = [0u8; 64 * 1024];
     // Servers that keep the connection open anyway (node's) are not waited for.
@@ -41,9 +50,7 @@ pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
             Err(_) => break,
         }
     }
-    parse(&bytes).unwrap_or_else(|| {
-        panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes))
-    })
+    parse(&bytes).ok_or(bytes)
 }
 
 /// Sends `raw` and reads only up to the end of the response head, for responses
