@@ -28,7 +28,7 @@ impl RawResponse {
 /// 304 when the caller asked for `Connection: close`).
 pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     stream.write_all(raw).unwrap();
     read_response(&mut stream).unwrap_or_else(|bytes| {
         panic!("unparseable response to {:?}: {:?}", String::from_utf8_lossy(raw), String::from_utf8_lossy(&bytes))
@@ -57,7 +57,7 @@ pub fn read_response(stream: &mut TcpStream) -> Result<RawResponse, Vec<u8>> {
 /// after which the connection stays open (101 Switching Protocols).
 pub fn send_raw_head(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
     let mut byte = [0u8; 1];
