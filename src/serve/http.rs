@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fs::Metadata;
 use std::net::TcpStream;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -121,11 +122,71 @@ fn content_reply(request: &Request, state: &ServerState, served: Served, content
         // The body depends on Accept-Encoding even when it is sent uncompressed.
         reply = reply.with_header("Vary", "Accept-Encoding");
     }
-    if status == 200 && request.header("If-None-Match").is_some_and(|tags| etag_matches(tags, &etag)) {
+    if status != 200 {
+        return reply;
+    }
+    if request.header("If-None-Match").is_some_and(|tags| etag_matches(tags, &etag)) {
         // No body, but the length the 200 would have had (RFC 9110 §8.6).
         return reply.into_not_modified();
     }
-    reply
+    let reply = reply.with_header("Accept-Ranges", "bytes");
+    // Ranges are defined for GET only; an If-Range that does not name this very
+    // representation asks for all of it (we send no Last-Modified, so dates never match).
+    let range = request.header("Range").filter(|_| !request.is_head());
+    let Some(range) = range.filter(|_| request.header("If-Range").is_none_or(|tag| tag.trim() == etag)) else {
+        return reply;
+    };
+    let length = reply.content_length();
+    match requested_range(range, length) {
+        RangeAnswer::Whole => reply,
+        RangeAnswer::Part(part) => reply.into_partial(part),
+        RangeAnswer::Unsatisfiable => Response::text(416, &format!("The range {range} lies outside the {length} bytes.\n"))
+            .with_header("Content-Range", format!("bytes */{length}")),
+    }
+}
+
+/// How to answer a `Range` header (RFC 9110 §14.2).
+#[derive(Debug, PartialEq, Eq)]
+enum RangeAnswer {
+    /// The whole representation: no usable range (unknown unit, malformed, or several ranges,
+    /// which browsers do not ask for and which would need a multipart body).
+    Whole,
+    Part(Range<usize>),
+    /// 416: the range starts past the end.
+    Unsatisfiable,
+}
+
+fn requested_range(header: &str, length: usize) -> RangeAnswer {
+    let Some((unit, spec)) = header.split_once('=') else { return RangeAnswer::Whole };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return RangeAnswer::Whole;
+    }
+    let Some((first, last)) = spec.split_once('-') else { return RangeAnswer::Whole };
+    let (first, last) = (first.trim(), last.trim());
+    let length = length as u64;
+    let (start, end) = if first.is_empty() {
+        // `-N`: the last N bytes.
+        let Ok(suffix) = last.parse::<u64>() else { return RangeAnswer::Whole };
+        if suffix == 0 || length == 0 {
+            return RangeAnswer::Unsatisfiable;
+        }
+        (length - suffix.min(length), length)
+    } else {
+        let Ok(start) = first.parse::<u64>() else { return RangeAnswer::Whole };
+        let end = match last {
+            "" => length,
+            last => match last.parse::<u64>() {
+                Ok(last) if last >= start => last.saturating_add(1).min(length),
+                _ => return RangeAnswer::Whole,
+            },
+        };
+        if start >= length {
+            return RangeAnswer::Unsatisfiable;
+        }
+        (start, end)
+    };
+    // Both bounds are at most `length`, which came from a usize.
+    RangeAnswer::Part(start as usize..end as usize)
 }
 
 fn not_found_reply(request: &Request, state: &ServerState) -> Response {
@@ -211,6 +272,23 @@ mod tests {
         assert!(etag_matches("*", etag));
         assert!(!etag_matches("\"abcd\"", etag));
         assert!(!etag_matches("abc", etag));
+    }
+
+    #[test]
+    fn single_byte_ranges_are_understood() {
+        use RangeAnswer::{Part, Unsatisfiable, Whole};
+        assert_eq!(requested_range("bytes=0-99", 1000), Part(0..100));
+        assert_eq!(requested_range("Bytes = 990-", 1000), Part(990..1000));
+        assert_eq!(requested_range("bytes=-5", 1000), Part(995..1000));
+        assert_eq!(requested_range("bytes=-5000", 1000), Part(0..1000));
+        assert_eq!(requested_range("bytes=500-5000", 1000), Part(500..1000));
+        assert_eq!(requested_range("bytes=999-999", 1000), Part(999..1000));
+        assert_eq!(requested_range("bytes=1000-", 1000), Unsatisfiable);
+        assert_eq!(requested_range("bytes=-0", 1000), Unsatisfiable);
+        assert_eq!(requested_range("bytes=0-", 0), Unsatisfiable);
+        for ignored in ["bytes=0-1,5-6", "bytes=5-3", "bytes=x-", "items=0-1", "bytes 0-1", "bytes=-"] {
+            assert_eq!(requested_range(ignored, 1000), Whole, "{ignored}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! headers every response of the server carries.
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -194,6 +195,19 @@ impl Response {
     pub(super) fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
+    }
+
+    /// The part `range` of this response's content, as 206 Partial Content.
+    pub(super) fn into_partial(mut self, range: Range<usize>) -> Self {
+        let total = self.body.bytes().len();
+        let content_range = format!("bytes {}-{}/{total}", range.start, range.end.saturating_sub(1));
+        self.body = Body::Owned(self.body.bytes()[range].to_vec());
+        self.status = 206;
+        self.with_header("Content-Range", content_range)
+    }
+
+    pub(super) fn content_length(&self) -> usize {
+        self.body.bytes().len()
     }
 
     /// The response to a conditional GET whose validator matched: the same

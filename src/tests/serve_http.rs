@@ -438,6 +438,43 @@ fn stopping_the_server_closes_idle_keep_alive_connections() {
 }
 
 #[test]
+fn single_byte_ranges_get_partial_content() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let content: Vec<u8> = (0..1000u32).map(|n| (n % 251) as u8).collect();
+    std::fs::write(dirs.output.join("data.bin"), &content).unwrap();
+    let whole = get(address, "/data.bin");
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    let etag = whole.header("etag").unwrap().to_owned();
+    for (range, part, content_range) in [
+        ("bytes=0-99", 0..100, "bytes 0-99/1000"),
+        ("bytes=990-", 990..1000, "bytes 990-999/1000"),
+        ("bytes=-5", 995..1000, "bytes 995-999/1000"),
+        ("bytes=500-5000", 500..1000, "bytes 500-999/1000"),
+    ] {
+        let response = request(address, "GET", "/data.bin", &[&format!("Range: {range}")]);
+        assert_eq!(response.status, 206, "{range}");
+        assert_eq!(response.header("content-range"), Some(content_range), "{range}");
+        assert_eq!(response.body, content[part.clone()], "{range}");
+        assert_eq!(response.header("content-length"), Some(part.len().to_string().as_str()), "{range}");
+        assert_common_headers(&response, range);
+    }
+    let beyond = request(address, "GET", "/data.bin", &["Range: bytes=1000-"]);
+    assert_eq!((beyond.status, beyond.header("content-range")), (416, Some("bytes */1000")));
+    assert_common_headers(&beyond, "416");
+    // Several ranges, a stale If-Range or HEAD: the whole file.
+    for headers in [&["Range: bytes=0-1,5-6"][..], &["Range: bytes=0-1", "If-Range: \"stale\""]] {
+        let response = request(address, "GET", "/data.bin", headers);
+        assert_eq!((response.status, response.body.len()), (200, 1000), "{headers:?}");
+    }
+    let current = request(address, "GET", "/data.bin", &["Range: bytes=0-1", &format!("If-Range: {etag}")]);
+    assert_eq!((current.status, current.body.as_slice()), (206, &content[..2]));
+    let head = request(address, "HEAD", "/data.bin", &["Range: bytes=0-1"]);
+    assert_eq!((head.status, head.header("content-length")), (200, Some("1000")));
+}
+
+#[test]
 fn a_taken_port_moves_to_the_next_free_one() {
     let dirs = FixtureDirs::new();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
