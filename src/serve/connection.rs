@@ -120,7 +120,7 @@ impl Connections {
                 drop(open);
                 // Answered from the accepting thread, so without lingering: the
                 // answer is small and the client is told to come back.
-                let busy = wire::refusal(503, "Too many connections; retry in a moment.\n").with_header("Retry-After", "1");
+                let busy = Response::text(503, "Too many connections; retry in a moment.\n").with_header("Retry-After", "1");
                 let _ = wire::write_response(&mut &stream, &busy, false, Persistence::Close);
                 return;
             }
@@ -203,20 +203,19 @@ fn serve_connection(mut stream: TcpStream, state: &Arc<ServerState>, registratio
             return close_after_refusal(stream, &refusal);
         }
         // A bug in one response must not take the connection's thread down unanswered.
-        let outcome = catch_unwind(AssertUnwindSafe(|| handle(&request, state))).unwrap_or_else(|_| {
-            eprintln!("serve: internal error while answering {} {} (see the panic message above)", request.method, request.target);
-            Outcome::Fail(Response::text(500, "Internal error in the preview server; see its output.\n"))
-        });
-        let (response, keep_alive) = match outcome {
-            Outcome::Reply(response) => (response, request.keeps_alive() && !state.stopping.load(Ordering::SeqCst)),
-            Outcome::Fail(response) => (response, false),
-            Outcome::Upgrade { switching, run } => {
+        let (response, keep_alive) = match catch_unwind(AssertUnwindSafe(|| handle(&request, state))) {
+            Ok(Outcome::Reply(response)) => (response, request.keeps_alive() && !state.stopping.load(Ordering::SeqCst)),
+            Ok(Outcome::Upgrade { switching, run }) => {
                 if wire::write_response(&mut stream, &switching, false, Persistence::Upgrade).is_err() {
                     return;
                 }
                 registration.now_websocket();
                 let _ = stream.set_read_timeout(None);
                 return run(stream, std::mem::take(&mut buffered));
+            }
+            Err(_) => {
+                eprintln!("serve: internal error while answering {} {} (see the panic message above)", request.method, request.target);
+                (Response::text(500, "Internal error in the preview server; see its output.\n"), false)
             }
         };
         let persistence = match (keep_alive, request.version) {
@@ -271,7 +270,7 @@ fn read_head(stream: &mut TcpStream, buffered: &mut Vec<u8>, state: &ServerState
 }
 
 fn head_timeout() -> Response {
-    wire::refusal(408, &format!("The request head did not arrive within {} s.\n", HEAD_TIMEOUT.as_secs()))
+    Response::text(408, &format!("The request head did not arrive within {} s.\n", HEAD_TIMEOUT.as_secs()))
 }
 
 /// Sends a refusal and closes the connection, first draining what the client

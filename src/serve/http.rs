@@ -20,8 +20,6 @@ use super::wire::{Body, Request, Response};
 /// What answering a request comes to.
 pub(super) enum Outcome {
     Reply(Response),
-    /// A response after which the connection is closed (the server failed).
-    Fail(Response),
     /// Switch protocols: send `switching`, then hand the connection to `run`
     /// with any bytes already read past the request head.
     Upgrade { switching: Response, run: Box<dyn FnOnce(TcpStream, Vec<u8>) + Send> },

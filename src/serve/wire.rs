@@ -54,16 +54,16 @@ pub(super) fn parse_head(bytes: &[u8]) -> Result<Parsed, Response> {
         Ok(httparse::Status::Partial) if bytes.len() >= MAX_HEAD_BYTES => return Err(oversized_head(bytes)),
         Ok(httparse::Status::Partial) => return Ok(Parsed::Partial),
         Err(httparse::Error::TooManyHeaders) => {
-            return Err(refusal(431, &format!("More than {MAX_HEADERS} header lines.\n")));
+            return Err(Response::text(431, &format!("More than {MAX_HEADERS} header lines.\n")));
         }
-        Err(httparse::Error::Version) => return Err(refusal(505, "Only HTTP/1.0 and HTTP/1.1 are supported.\n")),
-        Err(error) => return Err(refusal(400, &format!("Malformed request head: {error}.\n"))),
+        Err(httparse::Error::Version) => return Err(Response::text(505, "Only HTTP/1.0 and HTTP/1.1 are supported.\n")),
+        Err(error) => return Err(Response::text(400, &format!("Malformed request head: {error}.\n"))),
     };
     let (Some(method), Some(target), Some(minor)) = (parsed.method, parsed.path, parsed.version) else {
-        return Err(refusal(400, "Malformed request line.\n"));
+        return Err(Response::text(400, "Malformed request line.\n"));
     };
     if target.len() > MAX_TARGET_BYTES {
-        return Err(refusal(414, &format!("Request targets are limited to {MAX_TARGET_BYTES} bytes.\n")));
+        return Err(Response::text(414, &format!("Request targets are limited to {MAX_TARGET_BYTES} bytes.\n")));
     }
     let headers = parsed
         .headers
@@ -78,15 +78,10 @@ pub(super) fn parse_head(bytes: &[u8]) -> Result<Parsed, Response> {
 fn oversized_head(bytes: &[u8]) -> Response {
     let request_line_complete = bytes.windows(2).any(|pair| pair == b"\r\n");
     if request_line_complete {
-        refusal(431, &format!("Request heads are limited to {MAX_HEAD_BYTES} bytes.\n"))
+        Response::text(431, &format!("Request heads are limited to {MAX_HEAD_BYTES} bytes.\n"))
     } else {
-        refusal(414, &format!("Request lines are limited to {MAX_HEAD_BYTES} bytes.\n"))
+        Response::text(414, &format!("Request lines are limited to {MAX_HEAD_BYTES} bytes.\n"))
     }
-}
-
-/// A response after which the connection is closed.
-pub(super) fn refusal(status: u16, message: &str) -> Response {
-    Response::text(status, message)
 }
 
 impl Request {
@@ -128,10 +123,10 @@ impl Request {
             Some(first) => {
                 // A repeated length must repeat the same number (RFC 9112 §6.3).
                 let Ok(length) = first.parse::<u64>() else {
-                    return Err(refusal(400, "Content-Length is not a number.\n"));
+                    return Err(Response::text(400, "Content-Length is not a number.\n"));
                 };
                 if lengths.any(|other| other != first) {
-                    return Err(refusal(400, "Conflicting Content-Length values.\n"));
+                    return Err(Response::text(400, "Conflicting Content-Length values.\n"));
                 }
                 Some(length)
             }
@@ -139,18 +134,18 @@ impl Request {
         let chunked = self.header("Transfer-Encoding").is_some();
         if chunked && length.is_some() {
             // The classic request-smuggling ambiguity: refuse rather than guess.
-            return Err(refusal(400, "Transfer-Encoding and Content-Length together.\n"));
+            return Err(Response::text(400, "Transfer-Encoding and Content-Length together.\n"));
         }
         let has_body = chunked || length.is_some_and(|length| length > 0);
         if self.method != "GET" && self.method != "HEAD" {
-            return Err(refusal(405, "Only GET and HEAD are supported.\n").with_header("Allow", "GET, HEAD"));
+            return Err(Response::text(405, "Only GET and HEAD are supported.\n").with_header("Allow", "GET, HEAD"));
         }
         if has_body {
-            return Err(refusal(413, "GET and HEAD requests to this server carry no body.\n"));
+            return Err(Response::text(413, "GET and HEAD requests to this server carry no body.\n"));
         }
         let hosts = self.values("Host").count();
         if self.version == Version::Http11 && hosts != 1 {
-            return Err(refusal(400, "HTTP/1.1 requests need exactly one Host header.\n"));
+            return Err(Response::text(400, "HTTP/1.1 requests need exactly one Host header.\n"));
         }
         Ok(())
     }
