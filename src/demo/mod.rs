@@ -84,6 +84,7 @@ pub use crate::build::DemoMode;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
 pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, read_manifest};
+pub use boot::pid1_milliseconds;
 pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};

@@ -106,7 +106,7 @@ fn the_demo_step_builds_a_kernel_that_boots() {
 }
 
 /// The demo page, served by the development server with the real builder,
-/// boots the kernel in a real browser when the reader presses its button.
+/// boots the kernel in a real browser as it loads (demo_page.rs drives its shell).
 #[test]
 fn the_demo_page_boots_the_kernel_in_chromium() {
     build_demo(&site_root());
