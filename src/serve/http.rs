@@ -3,100 +3,50 @@
 
 use std::collections::HashMap;
 use std::fs::Metadata;
-use std::io::Cursor;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::net::TcpStream;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::ServerState;
 use super::encoding::{Coding, is_compressible, negotiate};
 use super::files::{Resolved, resolve_target};
 use super::live;
+use super::wire::{Body, Request, Response};
 
-/// Requests handled at once; WebSocket clients get threads of their own.
-const WORKERS: usize = 8;
-
-type Reply = Response<Cursor<Vec<u8>>>;
-
-pub(super) fn spawn_workers(server: &Arc<tiny_http::Server>, state: &Arc<ServerState>) -> Vec<JoinHandle<()>> {
-    (0..WORKERS)
-        .map(|index| {
-            let server = Arc::clone(server);
-            let state = Arc::clone(state);
-            std::thread::Builder::new()
-                .name(format!("serve-http-{index}"))
-                .spawn(move || work(&server, &state))
-                .expect("the OS refused to start a server thread")
-        })
-        .collect()
+/// What answering a request comes to.
+pub(super) enum Outcome {
+    Reply(Response),
+    /// Switch protocols: send `switching`, then hand the connection to `run`
+    /// with any bytes already read past the request head.
+    Upgrade { switching: Response, run: Box<dyn FnOnce(TcpStream, Vec<u8>) + Send> },
 }
 
-fn work(server: &tiny_http::Server, state: &Arc<ServerState>) {
-    loop {
-        match server.recv() {
-            Ok(request) => {
-                // A bug in one response must not take a worker down with it.
-                if catch_unwind(AssertUnwindSafe(|| handle(request, state))).is_err() {
-                    eprintln!("serve: internal error while answering a request (see the panic message above)");
-                }
-            }
-            Err(_) if state.stopping.load(Ordering::SeqCst) => return,
-            Err(_) => continue,
-        }
-    }
-}
-
-fn handle(request: Request, state: &Arc<ServerState>) {
-    let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
-        let reply = text_reply(405, "Only GET and HEAD are supported.\n").with_header(header("Allow", "GET, HEAD"));
-        return respond(request, reply);
-    }
-    let target = request.url().to_owned();
+/// Answers a GET or HEAD request (the connection layer refuses everything else).
+pub(super) fn handle(request: &Request, state: &Arc<ServerState>) -> Outcome {
+    let target = request.target.as_str();
     let path_only = target.split(['?', '#']).next().unwrap_or("");
-    if path_only == live::LIVE_SOCKET_PATH && method == Method::Get {
+    if path_only == live::LIVE_SOCKET_PATH && !request.is_head() {
         return live::accept(request, state);
     }
     if path_only == live::LIVE_CLIENT_PATH {
         let script = live::CLIENT_SCRIPT.as_bytes();
         let served = Served { resource: live::LIVE_CLIENT_PATH, bytes: script.to_vec(), etag: etag_of(script) };
-        let reply = content_reply(&request, state, served, "text/javascript; charset=utf-8", 200);
-        return respond(request, reply);
+        return Outcome::Reply(content_reply(request, state, served, "text/javascript; charset=utf-8", 200));
     }
-    let reply = match resolve_target(state.root(), &target) {
-        Resolved::File(path) => file_reply(&request, &path, 200, state),
-        Resolved::Redirect(location) => {
-            text_reply(308, &format!("Moved to {location}\n")).with_header(header("Location", &location))
-        }
-        Resolved::NotFound => not_found_reply(&request, state),
-        Resolved::Forbidden => text_reply(403, "Forbidden.\n"),
+    let reply = match resolve_target(state.root(), target) {
+        Resolved::File(path) => file_reply(request, &path, 200, state),
+        Resolved::Redirect(location) => Response::text(308, &format!("Moved to {location}\n")).with_header("Location", location),
+        Resolved::NotFound => not_found_reply(request, state),
+        Resolved::Forbidden => Response::text(403, "Forbidden.\n"),
     };
-    respond(request, reply)
+    Outcome::Reply(reply)
 }
 
-fn respond(request: Request, reply: Reply) {
-    // The client may be gone already; there is nobody left to tell.
-    let _ = request.respond(with_common_headers(reply));
-}
-
-/// Headers on every response: cross-origin isolation (the kernel demo needs
-/// SharedArrayBuffer) and revalidation on every load, so an author never sees a stale page.
-pub(super) fn with_common_headers<R: std::io::Read>(response: Response<R>) -> Response<R> {
-    response
-        .with_header(header("Cross-Origin-Opener-Policy", "same-origin"))
-        .with_header(header("Cross-Origin-Embedder-Policy", "require-corp"))
-        .with_header(header("Cross-Origin-Resource-Policy", "same-origin"))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-fn file_reply(request: &Request, path: &Path, status: u16, state: &ServerState) -> Reply {
+fn file_reply(request: &Request, path: &Path, status: u16, state: &ServerState) -> Response {
     let (Ok(metadata), Ok(bytes)) = (std::fs::metadata(path), std::fs::read(path)) else {
         // Removed between resolving and reading, typically by a rebuild in progress.
         return not_found_reply(request, state);
@@ -154,39 +104,90 @@ struct Served<'a> {
 
 /// A body with its content type and ETag, compressed as the client accepts, or
 /// 304 when the client already has that representation.
-fn content_reply(request: &Request, state: &ServerState, served: Served, content_type: &str, status: u16) -> Reply {
+fn content_reply(request: &Request, state: &ServerState, served: Served, content_type: &str, status: u16) -> Response {
     let compressible = is_compressible(content_type);
-    let wanted = if compressible { negotiate(request_header(request, "Accept-Encoding")) } else { Coding::Identity };
+    let wanted = if compressible { negotiate(request.header("Accept-Encoding")) } else { Coding::Identity };
     let (coding, body) = match state.compressed.get_or_compress(served.resource, wanted, &served.etag, &served.bytes) {
-        Some(compressed) => (wanted, compressed.as_ref().clone()),
-        None => (Coding::Identity, served.bytes),
+        Some(compressed) => (wanted, Body::Shared(compressed)),
+        None => (Coding::Identity, Body::Owned(served.bytes)),
     };
     let etag = coding.etag(&served.etag);
-    let mut headers = vec![header("ETag", &etag)];
+    let mut reply = Response::new(status, content_type, body).with_header("ETag", etag.clone());
+    if coding != Coding::Identity {
+        reply = reply.with_header("Content-Encoding", coding.token());
+    }
     if compressible {
         // The body depends on Accept-Encoding even when it is sent uncompressed.
-        headers.push(header("Vary", "Accept-Encoding"));
+        reply = reply.with_header("Vary", "Accept-Encoding");
     }
-    if status == 200 && request_header(request, "If-None-Match").is_some_and(|tags| etag_matches(tags, &etag)) {
+    if status != 200 {
+        return reply;
+    }
+    if request.header("If-None-Match").is_some_and(|tags| etag_matches(tags, &etag)) {
         // No body, but the length the 200 would have had (RFC 9110 §8.6).
-        let length = Some(body.len());
-        return Response::new(StatusCode(304), headers, Cursor::new(Vec::new()), length, None);
+        return reply.into_not_modified();
     }
-    if coding != Coding::Identity {
-        headers.push(header("Content-Encoding", coding.token()));
+    let reply = reply.with_header("Accept-Ranges", "bytes");
+    // Ranges are defined for GET only; an If-Range that does not name this very
+    // representation asks for all of it (we send no Last-Modified, so dates never match).
+    let range = request.header("Range").filter(|_| !request.is_head());
+    let Some(range) = range.filter(|_| request.header("If-Range").is_none_or(|tag| tag.trim() == etag)) else {
+        return reply;
+    };
+    let length = reply.content_length();
+    match requested_range(range, length) {
+        RangeAnswer::Whole => reply,
+        RangeAnswer::Part(part) => reply.into_partial(part),
+        RangeAnswer::Unsatisfiable => Response::text(416, &format!("The range {range} lies outside the {length} bytes.\n"))
+            .with_header("Content-Range", format!("bytes */{length}")),
     }
-    // Never chunked: every response states its length (tiny_http chunks large ones by default).
-    let mut reply = Response::from_data(body)
-        .with_chunked_threshold(usize::MAX)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type));
-    for header in headers {
-        reply.add_header(header);
-    }
-    reply
 }
 
-fn not_found_reply(request: &Request, state: &ServerState) -> Reply {
+/// How to answer a `Range` header (RFC 9110 §14.2).
+#[derive(Debug, PartialEq, Eq)]
+enum RangeAnswer {
+    /// The whole representation: no usable range (unknown unit, malformed, or several ranges,
+    /// which browsers do not ask for and which would need a multipart body).
+    Whole,
+    Part(Range<usize>),
+    /// 416: the range starts past the end.
+    Unsatisfiable,
+}
+
+fn requested_range(header: &str, length: usize) -> RangeAnswer {
+    let Some((unit, spec)) = header.split_once('=') else { return RangeAnswer::Whole };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return RangeAnswer::Whole;
+    }
+    let Some((first, last)) = spec.split_once('-') else { return RangeAnswer::Whole };
+    let (first, last) = (first.trim(), last.trim());
+    let length = length as u64;
+    let (start, end) = if first.is_empty() {
+        // `-N`: the last N bytes.
+        let Ok(suffix) = last.parse::<u64>() else { return RangeAnswer::Whole };
+        if suffix == 0 || length == 0 {
+            return RangeAnswer::Unsatisfiable;
+        }
+        (length - suffix.min(length), length)
+    } else {
+        let Ok(start) = first.parse::<u64>() else { return RangeAnswer::Whole };
+        let end = match last {
+            "" => length,
+            last => match last.parse::<u64>() {
+                Ok(last) if last >= start => last.saturating_add(1).min(length),
+                _ => return RangeAnswer::Whole,
+            },
+        };
+        if start >= length {
+            return RangeAnswer::Unsatisfiable;
+        }
+        (start, end)
+    };
+    // Both bounds are at most `length`, which came from a usize.
+    RangeAnswer::Part(start as usize..end as usize)
+}
+
+fn not_found_reply(request: &Request, state: &ServerState) -> Response {
     let build = state.build_state();
     if let Some(error) = &build.error {
         // Nothing to show and the build is broken: show why, and recover by itself once fixed.
@@ -197,7 +198,7 @@ fn not_found_reply(request: &Request, state: &ServerState) -> Reply {
     }
     match resolve_target(state.root(), "/404.html") {
         Resolved::File(page) => file_reply(request, &page, 404, state),
-        _ => text_reply(404, "Not found.\n"),
+        _ => Response::text(404, "Not found.\n"),
     }
 }
 
@@ -210,25 +211,10 @@ fn build_error_page(error: &str) -> String {
     )
 }
 
-
-fn text_reply(status: u16, body: &str) -> Reply {
-    Response::from_data(body.as_bytes().to_vec())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn request_header<'a>(request: &'a Request, name: &'static str) -> Option<&'a str> {
-    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
-}
-
 /// `If-None-Match` uses weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored,
 /// lists are matched member by member and `*` matches any current representation.
 fn etag_matches(header_value: &str, etag: &str) -> bool {
     header_value.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
-}
-
-pub(super) fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values here are plain ASCII")
 }
 
 fn is_html(path: &Path) -> bool {
@@ -284,6 +270,23 @@ mod tests {
         assert!(etag_matches("*", etag));
         assert!(!etag_matches("\"abcd\"", etag));
         assert!(!etag_matches("abc", etag));
+    }
+
+    #[test]
+    fn single_byte_ranges_are_understood() {
+        use RangeAnswer::{Part, Unsatisfiable, Whole};
+        assert_eq!(requested_range("bytes=0-99", 1000), Part(0..100));
+        assert_eq!(requested_range("Bytes = 990-", 1000), Part(990..1000));
+        assert_eq!(requested_range("bytes=-5", 1000), Part(995..1000));
+        assert_eq!(requested_range("bytes=-5000", 1000), Part(0..1000));
+        assert_eq!(requested_range("bytes=500-5000", 1000), Part(500..1000));
+        assert_eq!(requested_range("bytes=999-999", 1000), Part(999..1000));
+        assert_eq!(requested_range("bytes=1000-", 1000), Unsatisfiable);
+        assert_eq!(requested_range("bytes=-0", 1000), Unsatisfiable);
+        assert_eq!(requested_range("bytes=0-", 0), Unsatisfiable);
+        for ignored in ["bytes=0-1,5-6", "bytes=5-3", "bytes=x-", "items=0-1", "bytes 0-1", "bytes=-"] {
+            assert_eq!(requested_range(ignored, 1000), Whole, "{ignored}");
+        }
     }
 
     #[test]

@@ -12,12 +12,12 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tiny_http::{Request, Response};
 use tungstenite::protocol::Role;
 use tungstenite::{Message, WebSocket};
 
 use super::ServerState;
-use super::http::{header, with_common_headers};
+use super::http::Outcome;
+use super::wire::{Request, Response};
 
 /// Where browsers connect for reload messages.
 pub const LIVE_SOCKET_PATH: &str = "/__lkljs/live";
@@ -39,6 +39,8 @@ struct HubInner {
     build: BuildState,
     /// Each browser's connection thread, as the sending end of its queue.
     clients: Vec<Sender<Outgoing>>,
+    /// Set when the server stops: a browser connecting after that is closed at once.
+    closed: bool,
 }
 
 /// The outcome of the latest build, which decides what a missing page shows and
@@ -59,7 +61,7 @@ enum Outgoing {
 
 impl Hub {
     pub(super) fn new(build: BuildState) -> Self {
-        Self { inner: Mutex::new(HubInner { build, clients: Vec::new() }) }
+        Self { inner: Mutex::new(HubInner { build, clients: Vec::new(), closed: false }) }
     }
 
     pub(super) fn build_state(&self) -> BuildState {
@@ -84,12 +86,18 @@ impl Hub {
         if let Some(error) = &inner.build.error {
             let _ = sender.send(Outgoing::Text(error_message(error).to_string().into()));
         }
-        inner.clients.push(sender);
+        if inner.closed {
+            let _ = sender.send(Outgoing::Close);
+        } else {
+            inner.clients.push(sender);
+        }
         queue
     }
 
     pub(super) fn close_all(&self) {
-        for client in self.lock().clients.drain(..) {
+        let mut inner = self.lock();
+        inner.closed = true;
+        for client in inner.clients.drain(..) {
             let _ = client.send(Outgoing::Close);
         }
     }
@@ -112,45 +120,30 @@ pub(super) fn error_message(message: &str) -> serde_json::Value {
     serde_json::json!({ "type": "error", "message": message })
 }
 
-/// Completes the WebSocket handshake (RFC 6455 §4.2.2) and hands the connection to a thread of its own.
-pub(super) fn accept(request: Request, state: &Arc<ServerState>) {
-    let header_value = |name: &str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_str().to_owned())
+/// Completes the WebSocket handshake (RFC 6455 §4.2.2); the connection then
+/// carries this browser's messages until it goes away or the server stops.
+pub(super) fn accept(request: &Request, state: &Arc<ServerState>) -> Outcome {
+    let upgrade_requested =
+        request.lists_token("Upgrade", "websocket") && request.lists_token("Connection", "upgrade");
+    let version_ok = request.header("Sec-WebSocket-Version") == Some("13");
+    let (true, true, Some(key)) = (upgrade_requested, version_ok, request.header("Sec-WebSocket-Key")) else {
+        let reply = Response::text(426, "This is the live-reload WebSocket; connect with WebSocket version 13.\n")
+            .with_header("Sec-WebSocket-Version", "13")
+            .with_header("Upgrade", "websocket");
+        return Outcome::Reply(reply);
     };
-    let upgrade_requested = header_value("Upgrade").is_some_and(|value| value.eq_ignore_ascii_case("websocket"));
-    let version_ok = header_value("Sec-WebSocket-Version").as_deref() == Some("13");
-    let key = header_value("Sec-WebSocket-Key");
-    let (true, true, Some(key)) = (upgrade_requested, version_ok, key) else {
-        let reply = Response::from_string("This is the live-reload WebSocket; connect with WebSocket version 13.\n")
-            .with_status_code(426)
-            .with_header(header("Sec-WebSocket-Version", "13"))
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
-        let _ = request.respond(with_common_headers(reply));
-        return;
-    };
-    if !same_origin(header_value("Origin").as_deref(), header_value("Host").as_deref()) {
+    if !same_origin(request.header("Origin"), request.header("Host")) {
         // Any web page may open a WebSocket to localhost; build errors (paths,
         // sources) are for the author's own pages only.
-        let reply = Response::from_string("The live-reload channel only serves pages of this site.\n")
-            .with_status_code(403)
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
-        let _ = request.respond(with_common_headers(reply));
-        return;
+        return Outcome::Reply(Response::text(403, "The live-reload channel only serves pages of this site.\n"));
     }
     let accept_key = tungstenite::handshake::derive_accept_key(key.trim().as_bytes());
-    let switching = with_common_headers(Response::empty(101).with_header(header("Sec-WebSocket-Accept", &accept_key)));
-    let stream = request.upgrade("websocket", switching);
-
+    let switching = Response::empty(101).with_header("Upgrade", "websocket").with_header("Sec-WebSocket-Accept", accept_key);
     let queue = state.hub.subscribe();
-    let socket = WebSocket::from_raw_socket(stream, Role::Server, None);
-    let spawned = std::thread::Builder::new().name("serve-live".into()).spawn(move || feed(socket, queue));
-    if let Err(error) = spawned {
-        eprintln!("serve: cannot start a live-reload connection thread: {error}");
-    }
+    let run = move |stream, already_read| {
+        feed(WebSocket::from_partially_read(stream, already_read, Role::Server, None), queue);
+    };
+    Outcome::Upgrade { switching, run: Box::new(run) }
 }
 
 /// Browsers always send `Origin`; a page of this site has the server's own host

@@ -1,8 +1,10 @@
 //! `lkljs-site serve`: the development server with live reload.
 //!
-//! The server is built from five parts, one file each:
+//! The server is built from seven parts, one file each:
+//! - [`connection`]: accepting connections, a thread each, keep-alive, limits and stopping;
+//! - [`wire`]: HTTP/1.1 request heads and responses as bytes, with the headers every response carries;
 //! - [`files`]: turning a request target into a file under the output root, safely;
-//! - [`http`]: the responses themselves (headers, ETags, HTML injection);
+//! - [`http`]: the responses themselves (ETags, conditional requests, HTML injection);
 //! - [`encoding`]: brotli and gzip as static hosts send them, negotiated and cached;
 //! - [`live`]: the WebSocket that tells browsers to reload, swap CSS or show an error;
 //! - [`watch`]: the file watcher and the loop that rebuilds and notifies.
@@ -10,18 +12,19 @@
 //! The build output on disk is exactly what production gets: the live-reload
 //! client is injected into HTML only as it is served.
 
+mod connection;
 mod encoding;
 mod files;
 mod http;
 mod live;
 mod watch;
+mod wire;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::Instant;
 
 pub use files::{Resolved, resolve_target};
@@ -109,8 +112,7 @@ pub fn serve(builder: impl Rebuild + 'static, config: ServeConfig) -> Result<(),
 pub struct RunningServer {
     address: SocketAddr,
     state: Arc<ServerState>,
-    server: Arc<tiny_http::Server>,
-    workers: Vec<JoinHandle<()>>,
+    listener: connection::Listener,
     rebuilder: Option<watch::Rebuilder>,
 }
 
@@ -158,14 +160,11 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
 
     let listener = bind(&config)?;
     let address = listener.local_addr().map_err(|source| ServeError::Bind { address: config.bind.clone(), source })?;
-    let server = tiny_http::Server::from_listener(listener, None)
+    let listener = connection::listen(listener, &state)
         .map_err(|error| ServeError::Server { address, message: error.to_string() })?;
-    let server = Arc::new(server);
-
-    let workers = http::spawn_workers(&server, &state);
     let rebuilder = watch::Rebuilder::spawn(Box::new(builder), watcher, signals, changes, Arc::clone(&state));
 
-    let running = RunningServer { address, state, server, workers, rebuilder: Some(rebuilder) };
+    let running = RunningServer { address, state, listener, rebuilder: Some(rebuilder) };
     println!("Serving {} at {} (live reload on; Ctrl+C stops)", output.display(), running.url());
     if !address.ip().is_loopback() {
         println!("Note: bound to {}, so other machines on the network can reach this server too.", address.ip());
@@ -181,25 +180,17 @@ impl RunningServer {
     /// The site's root URL, e.g. `http://127.0.0.1:1111/` (loopback when bound to
     /// every interface, since `0.0.0.0` is not an address to browse to).
     pub fn url(&self) -> String {
-        let ip = match self.address.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            ip => ip,
-        };
-        format!("http://{}/", SocketAddr::new(ip, self.address.port()))
+        format!("http://{}/", SocketAddr::new(browsable_ip(self.address.ip()), self.address.port()))
     }
 
     /// Blocks until the server is stopped (in practice: until the process ends).
     pub fn wait(mut self) {
-        for worker in std::mem::take(&mut self.workers) {
-            let _ = worker.join();
-        }
+        self.listener.wait();
     }
 
-    /// Stops watching and serving, closes the live-reload connections and waits for
-    /// the threads to finish. The port is free again afterwards; browsers' idle
-    /// keep-alive connections are only closed when the process ends (tiny_http keeps
-    /// them), so a restart meant for browsers should be a new process.
+    /// Stops watching and serving, closes every connection (live-reload ones with
+    /// a WebSocket close, idle keep-alive ones too) and waits for the threads to
+    /// finish. The port is free again afterwards.
     pub fn stop(mut self) {
         self.shut_down();
     }
@@ -210,13 +201,7 @@ impl RunningServer {
             rebuilder.stop();
         }
         self.state.hub.close_all();
-        // Each unblock releases exactly one worker waiting in `recv`.
-        for _ in 0..self.workers.len() {
-            self.server.unblock();
-        }
-        for worker in std::mem::take(&mut self.workers) {
-            let _ = worker.join();
-        }
+        self.listener.stop();
     }
 }
 
@@ -244,6 +229,16 @@ fn bind(config: &ServeConfig) -> Result<TcpListener, ServeError> {
         }
     }
     Err(ServeError::NoFreePort { bind: config.bind.clone(), first: config.port, last })
+}
+
+/// The address to reach a server bound to `ip`: loopback when bound to every
+/// interface, since `0.0.0.0` is not an address to connect to.
+fn browsable_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    }
 }
 
 /// Opens the URL with the desktop's handler; a missing handler is reported, not fatal.

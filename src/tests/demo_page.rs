@@ -45,55 +45,31 @@ fn serve_site(output: &std::path::Path) -> RunningServer {
 /// Navigates and waits for the demo's script to have started. (With the
 /// kernel's workers running, Chromium does not always report
 /// Page.loadEventFired, which `Page::navigate` waits for.)
-///
-/// tiny_http 0.12 can leave a new connection queued behind long-lived
-/// keep-alive connections (its task pool wakes one waiting thread for two
-/// queued connections), and Chromium opens many at once for a page's
-/// subresources: a request then waits until some connection ends. Seen on
-/// this page as a stylesheet pending for minutes while the server never saw
-/// it. Until the server avoids that, a stalled load is reported and unstuck
-/// by one short-lived connection of our own, whose pool thread then takes
-/// the queued one.
 fn open(page: &Page, url: &str) {
     let result = page.call("Page.navigate", json!({ "url": url }));
     assert!(result.get("errorText").is_none(), "navigating to {url} failed: {result}");
     wait_loading(page, url, "location.href.startsWith('http') && !!window.lkljsDemo");
 }
 
-/// Waits until `condition` holds in the page loading from `url`'s server,
-/// nudging the server when the load stalls (see [`open`]).
+/// Waits until `condition` holds in the page loading from `url`'s server; a
+/// load that stalls fails naming the requests still pending.
 fn wait_loading(page: &Page, url: &str, condition: &str) {
     let started = Instant::now();
-    let mut next_nudge = Duration::from_secs(5);
     let expression = format!("(() => {{ try {{ return !!({condition}); }} catch (error) {{ return false; }} }})()");
     loop {
         let seen = page.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
         if seen["result"]["value"] == json!(true) {
             return;
         }
-        let waited = started.elapsed();
-        let stall = || {
+        if started.elapsed() > Duration::from_secs(60) {
             let state = page.eval("location.href + ' ' + document.readyState");
-            format!("{url}: `{condition}` is still false ({state}); requests pending: {:?}", pending_requests(page))
-        };
-        assert!(waited < Duration::from_secs(60), "{}; console {:?}", stall(), page.console());
-        if waited > next_nudge {
-            eprintln!("*** {} after {waited:?}: nudging the server's connection pool", stall());
-            nudge_server(url);
-            next_nudge += Duration::from_secs(5);
+            panic!(
+                "{url}: `{condition}` is still false ({state}); requests pending: {:?}; console {:?}",
+                pending_requests(page),
+                page.console()
+            );
         }
         page.collect_events(Duration::from_millis(200));
-    }
-}
-
-/// One complete HTTP exchange on a connection of its own (see [`open`]).
-fn nudge_server(url: &str) {
-    use std::io::{Read, Write};
-    let authority = url.trim_start_matches("http://").split('/').next().unwrap();
-    if let Ok(mut stream) = std::net::TcpStream::connect(authority) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let _ = write!(stream, "HEAD / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
-        let _ = stream.read_to_end(&mut Vec::new());
     }
 }
 

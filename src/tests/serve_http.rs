@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
 use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs, SECRET};
-use support::raw_http::{RawResponse, get, request, send_raw, send_raw_head};
+use support::raw_http::{RawResponse, get, read_response, request, send_raw, send_raw_head};
 
 fn serve(dirs: &FixtureDirs) -> RunningServer {
     start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap()
@@ -41,6 +41,7 @@ fn every_response_carries_isolation_and_cache_headers() {
         ("HEAD", request(address, "HEAD", "/app.js", &[])),
         ("client script", get(address, "/__lkljs/live.js")),
         ("426", get(address, "/__lkljs/live")),
+        ("400 from the connection layer", send_raw(address, b"GARBAGE\r\n\r\n")),
     ];
     for (what, response) in &responses {
         assert_common_headers(response, what);
@@ -288,6 +289,189 @@ fn serves_many_connections_at_once() {
     assert!(statuses.iter().all(|status| matches!(status, 200 | 404)), "{statuses:?}");
     assert_eq!(statuses.iter().filter(|status| **status == 404).count(), 96);
     drop(idle);
+}
+
+/// Browsers open several connections at once and keep idle ones open. Every new
+/// connection must be answered however many others sit idle (tiny_http lost the
+/// wake-up of one of two connections accepted back to back, which then waited
+/// for some other connection to close: a stylesheet on /demo/ hung for minutes).
+#[test]
+fn a_burst_of_connections_beside_idle_ones_is_answered_at_once() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    for round in 0..5 {
+        let idle: Vec<TcpStream> = (0..6).map(|_| TcpStream::connect(address).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let mut burst: Vec<TcpStream> = (0..8).map(|_| TcpStream::connect(address).unwrap()).collect();
+        for stream in &mut burst {
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            stream.write_all(format!("GET /app.js HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes()).unwrap();
+        }
+        // All connections stay open until every answer is in: none may rely on another closing.
+        let answers: Vec<_> = std::thread::scope(|scope| {
+            let readers: Vec<_> = burst.iter_mut().map(|stream| scope.spawn(move || read_response(stream, false))).collect();
+            readers.into_iter().map(|reader| reader.join().unwrap()).collect()
+        });
+        for (index, answer) in answers.iter().enumerate() {
+            let response = answer.as_ref().unwrap_or_else(|bytes| {
+                panic!("round {round}: connection {index} got no answer within 10 s: {:?}", String::from_utf8_lossy(bytes))
+            });
+            assert_eq!(response.status, 200, "round {round}, connection {index}");
+            assert_eq!(response.text(), "console.log(\"app\");\n");
+        }
+        drop(idle);
+    }
+}
+
+/// Sends `raw` on an open connection and reads one response.
+fn exchange(stream: &mut TcpStream, raw: &str) -> RawResponse {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    read_response(stream, raw.starts_with("HEAD ")).unwrap_or_else(|bytes| panic!("no response to {raw:?}: {:?}", String::from_utf8_lossy(&bytes)))
+}
+
+/// Whether the server closed `stream` (after whatever it sent already).
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(error) => !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+    }
+}
+
+#[test]
+fn requests_the_connection_layer_refuses_get_full_responses() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let huge_header = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(100 * 1024));
+    let long_target = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(10 * 1024));
+    let many_headers: String = (0..100).map(|n| format!("X-{n}: v\r\n")).collect();
+    let many_headers = format!("GET / HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n");
+    let cases: [(&str, &str, u16); 9] = [
+        ("malformed request line", "GARBAGE / HTTP/1.1 extra\r\n\r\n", 400),
+        ("unknown version", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", 505),
+        ("no Host", "GET / HTTP/1.1\r\n\r\n", 400),
+        ("a body on GET", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 413),
+        ("a body on POST", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 405),
+        ("both lengths", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+        ("a huge header", &huge_header, 431),
+        ("a long target", &long_target, 414),
+        ("too many headers", &many_headers, 431),
+    ];
+    for (what, raw, status) in cases {
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let response = exchange(&mut stream, raw);
+        assert_eq!(response.status, status, "{what}: {response:?}");
+        assert_common_headers(&response, what);
+        assert_eq!(response.header("content-length"), Some(response.body.len().to_string().as_str()), "{what}");
+        assert_eq!(response.header("connection"), Some("close"), "{what}");
+        assert!(closed_by_server(&mut stream), "{what}: the connection stays open after a refusal");
+    }
+    assert_eq!(get(address, "/").status, 200, "still serving");
+}
+
+#[test]
+fn connections_persist_across_requests_unless_asked_to_close() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    for target in ["/app.js", "/notes.txt", "/missing", "/guide", "/app.js"] {
+        let response = exchange(&mut stream, &format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assert!(matches!(response.status, 200 | 308 | 404), "{target}: {response:?}");
+        assert_eq!(response.header("connection"), None, "{target}");
+    }
+    let head = exchange(&mut stream, "HEAD /app.js HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(head.body.is_empty());
+    // Two requests in one write (pipelining): two answers, in order, nothing mixed up.
+    stream.write_all(b"GET /app.js HTTP/1.1\r\nHost: x\r\n\r\nGET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let first = read_response(&mut stream, false).unwrap();
+    let second = read_response(&mut stream, false).unwrap();
+    assert_eq!(first.text(), "console.log(\"app\");\n");
+    assert_eq!(second.text(), std::fs::read_to_string(dirs.output.join("notes.txt")).unwrap());
+    let last = exchange(&mut stream, "GET /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!((last.status, last.header("connection")), (200, Some("close")));
+    assert!(closed_by_server(&mut stream), "Connection: close is honoured");
+
+    // HTTP/1.0 closes unless the client asks to keep the connection.
+    let mut old = TcpStream::connect(address).unwrap();
+    assert_eq!(exchange(&mut old, "GET /app.js HTTP/1.0\r\n\r\n").header("connection"), Some("close"));
+    assert!(closed_by_server(&mut old));
+    let mut kept = TcpStream::connect(address).unwrap();
+    let response = exchange(&mut kept, "GET /app.js HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    assert_eq!(response.header("connection"), Some("keep-alive"));
+    assert_eq!(exchange(&mut kept, "GET /app.js HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").status, 200);
+}
+
+#[test]
+fn a_request_head_that_never_completes_is_timed_out() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let mut stream = TcpStream::connect(server.address()).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
+    // The server allows 10 s for a whole head; the client's read gives it 20.
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let response = read_response(&mut stream, false).expect("a 408 before the client gives up");
+    assert_eq!(response.status, 408);
+    assert_common_headers(&response, "408");
+}
+
+#[test]
+fn stopping_the_server_closes_idle_keep_alive_connections() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let mut used = TcpStream::connect(address).unwrap();
+    used.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    assert_eq!(exchange(&mut used, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+    let mut never_used = TcpStream::connect(address).unwrap();
+    server.stop();
+    assert!(closed_by_server(&mut used), "an idle keep-alive connection outlived the server");
+    assert!(closed_by_server(&mut never_used), "a connection without a request outlived the server");
+    TcpListener::bind(address).expect("the port is free again");
+}
+
+#[test]
+fn single_byte_ranges_get_partial_content() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let content: Vec<u8> = (0..1000u32).map(|n| (n % 251) as u8).collect();
+    std::fs::write(dirs.output.join("data.bin"), &content).unwrap();
+    let whole = get(address, "/data.bin");
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    let etag = whole.header("etag").unwrap().to_owned();
+    for (range, part, content_range) in [
+        ("bytes=0-99", 0..100, "bytes 0-99/1000"),
+        ("bytes=990-", 990..1000, "bytes 990-999/1000"),
+        ("bytes=-5", 995..1000, "bytes 995-999/1000"),
+        ("bytes=500-5000", 500..1000, "bytes 500-999/1000"),
+    ] {
+        let response = request(address, "GET", "/data.bin", &[&format!("Range: {range}")]);
+        assert_eq!(response.status, 206, "{range}");
+        assert_eq!(response.header("content-range"), Some(content_range), "{range}");
+        assert_eq!(response.body, content[part.clone()], "{range}");
+        assert_eq!(response.header("content-length"), Some(part.len().to_string().as_str()), "{range}");
+        assert_common_headers(&response, range);
+    }
+    let beyond = request(address, "GET", "/data.bin", &["Range: bytes=1000-"]);
+    assert_eq!((beyond.status, beyond.header("content-range")), (416, Some("bytes */1000")));
+    assert_common_headers(&beyond, "416");
+    // Several ranges, a stale If-Range or HEAD: the whole file.
+    for headers in [&["Range: bytes=0-1,5-6"][..], &["Range: bytes=0-1", "If-Range: \"stale\""]] {
+        let response = request(address, "GET", "/data.bin", headers);
+        assert_eq!((response.status, response.body.len()), (200, 1000), "{headers:?}");
+    }
+    let current = request(address, "GET", "/data.bin", &["Range: bytes=0-1", &format!("If-Range: {etag}")]);
+    assert_eq!((current.status, current.body.as_slice()), (206, &content[..2]));
+    let head = request(address, "HEAD", "/data.bin", &["Range: bytes=0-1"]);
+    assert_eq!((head.status, head.header("content-length")), (200, Some("1000")));
 }
 
 #[test]

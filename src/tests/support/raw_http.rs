@@ -28,7 +28,7 @@ impl RawResponse {
 /// 304 when the caller asked for `Connection: close`).
 pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
     let mut buffer = [0u8; 64 * 1024];
@@ -46,17 +46,39 @@ pub fn send_raw(address: SocketAddr, raw: &[u8]) -> RawResponse {
     })
 }
 
-/// Sends `raw` and reads only up to the end of the response head, for responses
-/// after which the connection stays open (101 Switching Protocols).
-pub fn send_raw_head(address: SocketAddr, raw: &[u8]) -> RawResponse {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    stream.write_all(raw).unwrap();
+/// Reads exactly one response from a connection that may carry more: the head,
+/// then as many body bytes as its Content-Length announces (none after HEAD or
+/// for a 304). On failure, the bytes that were read.
+pub fn read_response(stream: &mut TcpStream, to_head: bool) -> Result<RawResponse, Vec<u8>> {
+    let head = read_head(stream);
+    let mut response = parse(&head).ok_or_else(|| head.clone())?;
+    let length = match response.header("content-length") {
+        _ if to_head || response.status == 304 => 0,
+        Some(length) => length.parse().map_err(|_| head.clone())?,
+        None => 0,
+    };
+    response.body = vec![0; length];
+    stream.read_exact(&mut response.body).map_err(|_| head)?;
+    Ok(response)
+}
+
+/// Reads byte by byte up to the end of a response head (or until the connection ends).
+fn read_head(stream: &mut TcpStream) -> Vec<u8> {
     let mut bytes = Vec::new();
     let mut byte = [0u8; 1];
     while !bytes.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
         bytes.push(byte[0]);
     }
+    bytes
+}
+
+/// Sends `raw` and reads only up to the end of the response head, for responses
+/// after which the connection stays open (101 Switching Protocols).
+pub fn send_raw_head(address: SocketAddr, raw: &[u8]) -> RawResponse {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(raw).unwrap();
+    let bytes = read_head(&mut stream);
     parse(&bytes).unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&bytes)))
 }
 
