@@ -207,6 +207,38 @@ static int case_fstat(char *why)
 	return 1;
 }
 
+/* A 64-bit argument takes two slots, low word first. */
+#define LKLJS_LOW(value)	((long)((unsigned long long)(value) & 0xffffffffU))
+#define LKLJS_HIGH(value)	((long)((unsigned long long)(value) >> 32))
+
+static int case_64bit_arguments(char *why)
+{
+	const long long four_gib = 1LL << 32;
+	struct lkljs_stat64 status;
+	char buffer[8] = { 0 };
+	long fd = lkljs_open("/tmp/selftest.txt", LKLJS_O_RDWR, 0);
+	long count, err;
+
+	EXPECT(fd >= 0, "openat returned %ld", fd);
+	count = lkljs_call(LKLJS_NR_pread64, fd, buffer, 3, LKLJS_LOW(7),
+			   LKLJS_HIGH(7));
+	EXPECT(count == 3 && !strcmp(buffer, "ker"),
+	       "pread64 at 7 returned %ld: '%s'", count, buffer);
+	/* A sparse 4 GiB file: only the high word says how big. */
+	err = lkljs_call(LKLJS_NR_ftruncate64, fd, LKLJS_LOW(four_gib),
+			 LKLJS_HIGH(four_gib));
+	EXPECT(err == 0, "ftruncate64 to 4 GiB returned %ld", err);
+	lkljs_call(LKLJS_NR_fstat64, fd, &status);
+	EXPECT(status.size == four_gib, "the size is %lld, not 4 GiB",
+	       status.size);
+	err = lkljs_call(LKLJS_NR_ftruncate64, fd, LKLJS_TEXT_LENGTH, 0);
+	lkljs_call(LKLJS_NR_fstat64, fd, &status);
+	lkljs_call(LKLJS_NR_close, fd);
+	EXPECT(err == 0 && status.size == LKLJS_TEXT_LENGTH,
+	       "truncating back returned %ld, size %lld", err, status.size);
+	return 1;
+}
+
 /*
  * Collects the names getdents64 returns for a directory into names (one
  * space-separated, sorted by the caller's expectation); returns the count.
@@ -722,6 +754,7 @@ static const struct lkljs_case {
 	{ "write then read returns the same bytes", case_read_write },
 	{ "llseek with SEEK_SET, SEEK_CUR and SEEK_END", case_llseek },
 	{ "fstat64 reports a regular file, its mode and size", case_fstat },
+	{ "pread64 and ftruncate64 take 64-bit offsets in two slots", case_64bit_arguments },
 	{ "mkdirat, fstatat64 and getdents64", case_directories },
 	{ "pipe2 carries bytes, non-blocking read reports EAGAIN", case_pipe },
 	{ "epoll reports a readable pipe", case_epoll },

@@ -40,7 +40,7 @@ fn the_site_build_publishes_a_kernel_that_boots() {
 
 /// The cases of demo-build/host/selftest.c plus the clean halt that
 /// selftest.js adds; a case that silently disappears fails this count.
-const SELFTEST_CASES: usize = 22;
+const SELFTEST_CASES: usize = 23;
 
 /// `node --no-experimental-fetch selftest.js` in the published directory:
 /// every case passes, and the last line is the summary.
@@ -130,6 +130,61 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
         assert!(console.contains(milestone), "the page's console lacks {milestone:?}:\n{console}");
     }
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// The same self-test suite in a real browser: selftest.js next to boot.js
+/// in a cross-origin isolated page, its TAP lines collected by the page.
+#[test]
+fn the_self_test_suite_passes_in_chromium() {
+    let artifacts = build_demo(&site_root());
+    let site = tempfile::tempdir().unwrap();
+    for name in ["boot.js", "boot.wasm", "boot.worker.js", "selftest.js"] {
+        std::fs::copy(artifacts.dir.join(name), site.path().join(name)).unwrap();
+    }
+    std::fs::write(
+        site.path().join("index.html"),
+        "<!doctype html><meta charset=utf-8><title>lkljs self-test</title>\n<script>\nvar Module = {\n  lkljsSelftestOutput: function (line) { (window.tapLines = window.tapLines || []).push(line); },\n  lkljsSelftestDone: function (passed, failed) { window.selftestDone = { passed: passed, failed: failed }; },\n};\n</script>\n<script src=\"selftest.js\"></script>\n",
+    )
+    .unwrap();
+    let address = serve_isolated(site.path().to_owned());
+    let Some(chromium) = support::chromium::Chromium::launch() else { return };
+    let page = chromium.page();
+    page.navigate(&format!("http://{address}/index.html"));
+    page.wait_for("window.selftestDone !== undefined", Duration::from_secs(120));
+    let lines = page.eval("window.tapLines.join('\\n')");
+    let lines = lines.as_str().unwrap();
+    let done = page.eval("window.selftestDone");
+    assert_eq!(done, serde_json::json!({ "passed": SELFTEST_CASES, "failed": 0 }), "{lines}");
+    assert!(lines.ends_with(&format!("{SELFTEST_CASES} passed, 0 failed")), "{lines}");
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// Serves `dir` on 127.0.0.1 with the cross-origin isolation headers the
+/// kernel's shared memory needs, for as long as the test runs.
+fn serve_isolated(dir: std::path::PathBuf) -> std::net::SocketAddr {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let address = server.server_addr().to_ip().unwrap();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let name = request.url().trim_start_matches('/').split('?').next().unwrap_or_default().to_owned();
+            let content_type = match name.rsplit('.').next() {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("wasm") => "application/wasm",
+                _ => "application/octet-stream",
+            };
+            let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name, value).unwrap();
+            let response = match std::fs::read(dir.join(&name)) {
+                Ok(bytes) if !name.contains("..") => tiny_http::Response::from_data(bytes)
+                    .with_header(header("Content-Type", content_type))
+                    .with_header(header("Cross-Origin-Opener-Policy", "same-origin"))
+                    .with_header(header("Cross-Origin-Embedder-Policy", "require-corp")),
+                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    address
 }
 
 /// Two clean builds of the same inputs, in directories with different absolute

@@ -15,6 +15,7 @@
  * --no-gc-sections: the entries are referenced from nowhere else.
  */
 #include <linux/init.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/compiler.h>
 #include <asm/lkljs.h>
@@ -48,6 +49,14 @@ MARK(initcall_entry_t, __con_initcall_end, ".lkljs.con_initcall_end");
 
 MARK(struct obs_kernel_param, __setup_start, ".init.setup");
 MARK(struct obs_kernel_param, __setup_end, ".lkljs.setup_end");
+
+/*
+ * MODULE_VERSION() entries of built-in code, which sysfs lists. wasm-ld
+ * names the bounds of this C-identifier section itself, but only when some
+ * object has an entry; these markers make it exist in every configuration.
+ */
+MARK(struct module_version_attribute, __start___modver, "__modver");
+MARK(struct module_version_attribute, __stop___modver, ".lkljs.modver_end");
 
 /*
  * Scheduling classes, highest priority first: the scheduler walks them by
