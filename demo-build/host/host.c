@@ -190,6 +190,14 @@ unsigned long long lkljs_host_time_ns(void)
 	return ns > seen ? ns : seen;
 }
 
+unsigned long long lkljs_host_wall_clock_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec;
+}
+
 struct lkljs_host_timer {
 	void (*expired)(void *);
 	void *argument;

@@ -383,6 +383,22 @@ static int case_nanosleep(char *why)
 	return 1;
 }
 
+static int case_realtime_clock(char *why)
+{
+	struct lkljs_timespec64 kernel_now;
+	long long kernel_ns, host_ns, apart_ms;
+
+	EXPECT(lkljs_call(LKLJS_NR_clock_gettime64, LKLJS_CLOCK_REALTIME,
+			  &kernel_now) == 0, "clock_gettime64(CLOCK_REALTIME) failed");
+	host_ns = (long long)lkljs_host_wall_clock_ns();
+	kernel_ns = kernel_now.sec * 1000000000LL + kernel_now.nsec;
+	apart_ms = (host_ns - kernel_ns) / 1000000;
+	/* The kernel read the host's clock once at boot and has kept time since. */
+	EXPECT(apart_ms > -2000 && apart_ms < 2000,
+	       "kernel calendar time is %lld ms away from the host's", apart_ms);
+	return 1;
+}
+
 static int case_mount_proc(char *why)
 {
 	char comm[32];
@@ -759,6 +775,7 @@ static const struct lkljs_case {
 	{ "pipe2 carries bytes, non-blocking read reports EAGAIN", case_pipe },
 	{ "epoll reports a readable pipe", case_epoll },
 	{ "clock_nanosleep sleeps 50 ms", case_nanosleep },
+	{ "the calendar clock starts from the host's clock", case_realtime_clock },
 	{ "mount proc, chdir into it, umount", case_mount_proc },
 	{ "the initramfs is unpacked and proc, sysfs, devtmpfs, tmpfs mounted", case_rootfs },
 	{ "/proc lists kthreadd, ksoftirqd/0 and a kworker", case_proc_tasks },

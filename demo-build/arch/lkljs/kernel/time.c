@@ -10,6 +10,8 @@
 #include <linux/delay.h>
 #include <linux/sched/clock.h>
 #include <linux/timex.h>
+#include <linux/math64.h>
+#include <linux/time64.h>
 #include <asm/host.h>
 #include <asm/lkljs.h>
 
@@ -18,6 +20,19 @@ static struct lkljs_host_timer *lkljs_timer;
 unsigned long long sched_clock(void)
 {
 	return lkljs_host_time_ns();
+}
+
+/*
+ * The battery-backed clock of a real machine: timekeeping starts the
+ * calendar from it, so `date` in the page shows the visitor's time.
+ */
+void read_persistent_clock64(struct timespec64 *ts)
+{
+	u32 remainder;
+
+	ts->tv_sec = div_u64_rem(lkljs_host_wall_clock_ns(), NSEC_PER_SEC,
+				 &remainder);
+	ts->tv_nsec = remainder;
 }
 
 static u64 lkljs_clocksource_read(struct clocksource *cs)

@@ -38,6 +38,9 @@ void lkljs_host_thread_exit(void) __attribute__((noreturn));
 /* Monotonic clock in nanoseconds since an arbitrary fixed point. */
 unsigned long long lkljs_host_time_ns(void);
 
+/* The host's calendar time in nanoseconds since 1970: the machine's RTC. */
+unsigned long long lkljs_host_wall_clock_ns(void);
+
 /*
  * One-shot timer: after lkljs_host_timer_set(timer, delta_ns) the host
  * calls expired(argument) once, on a host thread that does not own the
