@@ -146,10 +146,10 @@ fn the_self_test_suite_passes_in_chromium() {
         "<!doctype html><meta charset=utf-8><title>lkljs self-test</title>\n<script>\nvar Module = {\n  lkljsSelftestOutput: function (line) { (window.tapLines = window.tapLines || []).push(line); },\n  lkljsSelftestDone: function (passed, failed) { window.selftestDone = { passed: passed, failed: failed }; },\n};\n</script>\n<script src=\"selftest.js\"></script>\n",
     )
     .unwrap();
-    let address = serve_isolated(site.path().to_owned());
+    let server = serve_isolated(site.path().to_owned());
     let Some(chromium) = support::chromium::Chromium::launch() else { return };
     let page = chromium.page();
-    page.navigate(&format!("http://{address}/index.html"));
+    page.navigate(&format!("{}index.html", server.url()));
     page.wait_for("window.selftestDone !== undefined", Duration::from_secs(120));
     let lines = page.eval("window.tapLines.join('\\n')");
     let lines = lines.as_str().unwrap();
@@ -159,32 +159,30 @@ fn the_self_test_suite_passes_in_chromium() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
-/// Serves `dir` on 127.0.0.1 with the cross-origin isolation headers the
-/// kernel's shared memory needs, for as long as the test runs.
-fn serve_isolated(dir: std::path::PathBuf) -> std::net::SocketAddr {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let address = server.server_addr().to_ip().unwrap();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let name = request.url().trim_start_matches('/').split('?').next().unwrap_or_default().to_owned();
-            let content_type = match name.rsplit('.').next() {
-                Some("html") => "text/html; charset=utf-8",
-                Some("js") => "text/javascript",
-                Some("wasm") => "application/wasm",
-                _ => "application/octet-stream",
-            };
-            let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name, value).unwrap();
-            let response = match std::fs::read(dir.join(&name)) {
-                Ok(bytes) if !name.contains("..") => tiny_http::Response::from_data(bytes)
-                    .with_header(header("Content-Type", content_type))
-                    .with_header(header("Cross-Origin-Opener-Policy", "same-origin"))
-                    .with_header(header("Cross-Origin-Embedder-Policy", "require-corp")),
-                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
+/// Serves `dir` with `lkljs-site serve`'s own server, which sends the
+/// cross-origin isolation headers the kernel's shared memory needs.
+fn serve_isolated(dir: std::path::PathBuf) -> lkljs_site::serve::RunningServer {
+    use lkljs_site::serve::{BuildFailure, BuildSummary, Rebuild, ServeConfig};
+
+    /// A directory that is already built: nothing to build, nothing to watch.
+    struct BuiltDir(std::path::PathBuf);
+    impl Rebuild for BuiltDir {
+        fn build_all(&mut self) -> Result<BuildSummary, BuildFailure> {
+            Ok(BuildSummary::default())
         }
-    });
-    address
+        fn rebuild(&mut self, _changed: &[std::path::PathBuf]) -> Result<BuildSummary, BuildFailure> {
+            Ok(BuildSummary::default())
+        }
+        fn watch_paths(&self) -> Vec<std::path::PathBuf> {
+            Vec::new()
+        }
+        fn output_dir(&self) -> std::path::PathBuf {
+            self.0.clone()
+        }
+    }
+
+    let config = ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false };
+    lkljs_site::serve::start(BuiltDir(dir), config).unwrap()
 }
 
 /// Two clean builds of the same inputs, in directories with different absolute
