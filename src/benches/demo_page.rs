@@ -104,7 +104,7 @@ fn measure_cold_load(page: &Page, origin: &str, figures: &mut Figures) {
     page.call("Network.enable", json!({}));
     page.watch_workers_network();
     page.call("Page.addScriptToEvaluateOnNewDocument", json!({ "source": OBSERVER }));
-    page.navigate(&url);
+    page.open(&url, BOOT_LIMIT);
     assert_eq!(page.eval("crossOriginIsolated"), json!(true), "the served demo page is not cross-origin isolated");
     // A page that boots on request rather than on load: press its start button, as a reader would.
     page.eval("(() => { const start = document.querySelector('[data-demo-boot]'); if (start && !start.disabled) start.click(); })()");

@@ -232,6 +232,23 @@ impl Page {
         });
     }
 
+    /// Navigates and waits for the document to be complete, for pages whose load
+    /// event Chromium may not report ([`Page::navigate`] waits for it): a page
+    /// starting many workers, such as the kernel demo.
+    pub fn open(&self, url: &str, timeout: Duration) {
+        let result = self.call("Page.navigate", json!({ "url": url }));
+        if let Some(error) = result.get("errorText") {
+            panic!("navigating to {url} failed: {error}");
+        }
+        self.wait_for("location.href.startsWith('http') && document.readyState === 'complete'", timeout);
+    }
+
+    /// Documents committed in the page's top frame so far: 1 after a navigation
+    /// and one more for each reload (reported even when the load event is not).
+    pub fn main_frame_navigations(&self) -> usize {
+        self.events_named("Page.frameNavigated").iter().filter(|event| event["params"]["frame"]["parentId"].is_null()).count()
+    }
+
     /// Evaluates a JavaScript expression in the page (awaiting promises) and returns its value.
     pub fn eval(&self, expression: &str) -> Value {
         let result = self
