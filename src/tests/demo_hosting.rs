@@ -43,6 +43,10 @@ fn build_site_into(output: &Path, base_url: Option<String>) -> PathBuf {
     let root = site_root();
     build_kernel_once(&root);
     let options = BuildOptions::new(root, output.to_path_buf()).base_url(base_url).demo(DemoMode::ReuseLast);
+    // One build at a time: builds fill shared caches under target/ (the
+    // terminal's vendored packages), which two builds at once would race for.
+    static ONE_BUILD_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _alone = ONE_BUILD_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let report = build(&options).unwrap_or_else(|error| panic!("the site build failed: {error}"));
     assert_eq!(report.demo_placeholder, None, "the demo must be built for these tests");
     output.to_path_buf()
