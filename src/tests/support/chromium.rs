@@ -240,7 +240,25 @@ impl Page {
         if let Some(error) = result.get("errorText") {
             panic!("navigating to {url} failed: {error}");
         }
-        self.wait_for("location.href.startsWith('http') && document.readyState === 'complete'", timeout);
+        let deadline = Instant::now() + timeout;
+        let check = json!({ "expression": "location.href + ' ' + document.readyState", "returnByValue": true });
+        loop {
+            let seen = self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", check.clone());
+            let seen = match seen {
+                Ok(result) => result["result"]["value"].as_str().unwrap_or("?").to_owned(),
+                Err(error) => format!("(evaluation failed: {error})"),
+            };
+            if seen.starts_with("http") && seen.ends_with(" complete") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{url} did not finish loading within {timeout:?}; last seen: {seen}\nconsole: {:?}\nexceptions: {:?}",
+                self.console(),
+                self.exceptions()
+            );
+            self.connection.borrow_mut().pump(Duration::from_millis(50));
+        }
     }
 
     /// Documents committed in the page's top frame so far: 1 after a navigation
