@@ -227,7 +227,7 @@ impl Page {
         if let Some(error) = result.get("errorText") {
             panic!("navigating to {url} failed: {error}");
         }
-        self.wait_until(Duration::from_secs(20), "the page load", || {
+        self.wait_until(Duration::from_secs(20), || "the page load".to_owned(), || {
             self.events_named("Page.loadEventFired").len() > loads_before
         });
     }
@@ -240,25 +240,18 @@ impl Page {
         if let Some(error) = result.get("errorText") {
             panic!("navigating to {url} failed: {error}");
         }
-        let deadline = Instant::now() + timeout;
         let check = json!({ "expression": "location.href + ' ' + document.readyState", "returnByValue": true });
-        loop {
-            let seen = self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", check.clone());
-            let seen = match seen {
+        let last_seen = RefCell::new(String::new());
+        let what = || format!("{url} to finish loading (last seen: {})", last_seen.borrow());
+        self.wait_until(timeout, what, || {
+            let seen = match self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", check.clone()) {
                 Ok(result) => result["result"]["value"].as_str().unwrap_or("?").to_owned(),
-                Err(error) => format!("(evaluation failed: {error})"),
+                Err(error) => format!("evaluation failed: {error}"),
             };
-            if seen.starts_with("http") && seen.ends_with(" complete") {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{url} did not finish loading within {timeout:?}; last seen: {seen}\nconsole: {:?}\nexceptions: {:?}",
-                self.console(),
-                self.exceptions()
-            );
-            self.connection.borrow_mut().pump(Duration::from_millis(50));
-        }
+            let done = seen.starts_with("http") && seen.ends_with(" complete");
+            *last_seen.borrow_mut() = seen;
+            done
+        });
     }
 
     /// Documents committed in the page's top frame so far: 1 after a navigation
@@ -282,7 +275,7 @@ impl Page {
     /// the protocol; those are retried.
     pub fn wait_for(&self, expression: &str, timeout: Duration) {
         let wrapped = format!("(() => {{ try {{ return !!({expression}); }} catch (error) {{ return false; }} }})()");
-        self.wait_until(timeout, expression, || {
+        self.wait_until(timeout, || expression.to_owned(), || {
             let params = json!({ "expression": wrapped, "returnByValue": true });
             let result = self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", params);
             result.is_ok_and(|result| result["result"]["value"] == json!(true))
@@ -342,7 +335,7 @@ impl Page {
 
     /// Waits until the page has fired `count` load events in all (see [`Page::load_count`]).
     pub fn wait_for_loads(&self, count: usize, timeout: Duration) {
-        self.wait_until(timeout, &format!("{count} page loads"), || self.load_count() >= count);
+        self.wait_until(timeout, || format!("{count} page loads"), || self.load_count() >= count);
     }
 
     /// Number of load events this page has seen (each navigation or reload adds one).
@@ -381,12 +374,14 @@ impl Page {
             .collect()
     }
 
-    fn wait_until(&self, timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    /// Pumps events until `condition` holds; on timeout, fails naming `what` (asked then).
+    fn wait_until(&self, timeout: Duration, what: impl Fn() -> String, mut condition: impl FnMut() -> bool) {
         let deadline = Instant::now() + timeout;
         while !condition() {
             assert!(
                 Instant::now() < deadline,
-                "timed out after {timeout:?} waiting for {what}\nconsole: {:?}\nexceptions: {:?}",
+                "timed out after {timeout:?} waiting for {}\nconsole: {:?}\nexceptions: {:?}",
+                what(),
                 self.console(),
                 self.exceptions()
             );
