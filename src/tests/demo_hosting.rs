@@ -149,7 +149,7 @@ fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload()
     let _alone = one_browser_at_a_time();
     let page = browser.page();
     page.open(&host.url("/repo/demo/"), BOOT_LIMIT);
-    page.wait_for("window.crossOriginIsolated === true && document.readyState === 'complete'", BOOT_LIMIT);
+    page.wait_for("window.crossOriginIsolated === true && document.readyState !== 'loading'", BOOT_LIMIT);
     assert_eq!(page.main_frame_navigations(), 2, "exactly one reload: the first load and the isolated one");
     assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
     assert_eq!(

@@ -232,9 +232,10 @@ impl Page {
         });
     }
 
-    /// Navigates and waits for the document to be complete, for pages whose load
-    /// event Chromium may not report ([`Page::navigate`] waits for it): a page
-    /// starting many workers, such as the kernel demo.
+    /// Navigates and waits until the document is parsed and its scripts have run
+    /// (`readyState` past "loading"), not for the load event that
+    /// [`Page::navigate`] waits for: the kernel demo's page holds its kernel in
+    /// an iframe whose loading can delay the page's load event for many seconds.
     pub fn open(&self, url: &str, timeout: Duration) {
         let result = self.call("Page.navigate", json!({ "url": url }));
         if let Some(error) = result.get("errorText") {
@@ -248,7 +249,7 @@ impl Page {
                 Ok(result) => result["result"]["value"].as_str().unwrap_or("?").to_owned(),
                 Err(error) => format!("evaluation failed: {error}"),
             };
-            let done = seen.starts_with("http") && seen.ends_with(" complete");
+            let done = seen.starts_with("http") && (seen.ends_with(" interactive") || seen.ends_with(" complete"));
             *last_seen.borrow_mut() = seen;
             done
         });
