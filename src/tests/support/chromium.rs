@@ -234,8 +234,9 @@ impl Page {
 
     /// Navigates and waits until the document is parsed and its scripts have run
     /// (`readyState` past "loading"), not for the load event that
-    /// [`Page::navigate`] waits for: the kernel demo's page holds its kernel in
-    /// an iframe whose loading can delay the page's load event for many seconds.
+    /// [`Page::navigate`] waits for: on the kernel demo's page (kernel in an
+    /// iframe, many workers) the load event was seen, rarely, to stay pending
+    /// for over a minute.
     pub fn open(&self, url: &str, timeout: Duration) {
         let result = self.call("Page.navigate", json!({ "url": url }));
         if let Some(error) = result.get("errorText") {
