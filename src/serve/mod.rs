@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub use files::{Resolved, resolve_target};
 pub use http::content_type;
@@ -111,6 +111,7 @@ pub struct RunningServer {
     state: Arc<ServerState>,
     server: Arc<tiny_http::Server>,
     workers: Vec<JoinHandle<()>>,
+    pool_nudger: Option<JoinHandle<()>>,
     rebuilder: Option<watch::Rebuilder>,
 }
 
@@ -165,7 +166,8 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
     let workers = http::spawn_workers(&server, &state);
     let rebuilder = watch::Rebuilder::spawn(Box::new(builder), watcher, signals, changes, Arc::clone(&state));
 
-    let running = RunningServer { address, state, server, workers, rebuilder: Some(rebuilder) };
+    let pool_nudger = Some(spawn_pool_nudger(reachable(address), Arc::clone(&state)));
+    let running = RunningServer { address, state, server, workers, pool_nudger, rebuilder: Some(rebuilder) };
     println!("Serving {} at {} (live reload on; Ctrl+C stops)", output.display(), running.url());
     if !address.ip().is_loopback() {
         println!("Note: bound to {}, so other machines on the network can reach this server too.", address.ip());
@@ -181,12 +183,7 @@ impl RunningServer {
     /// The site's root URL, e.g. `http://127.0.0.1:1111/` (loopback when bound to
     /// every interface, since `0.0.0.0` is not an address to browse to).
     pub fn url(&self) -> String {
-        let ip = match self.address.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            ip => ip,
-        };
-        format!("http://{}/", SocketAddr::new(ip, self.address.port()))
+        format!("http://{}/", reachable(self.address))
     }
 
     /// Blocks until the server is stopped (in practice: until the process ends).
@@ -210,6 +207,10 @@ impl RunningServer {
             rebuilder.stop();
         }
         self.state.hub.close_all();
+        if let Some(nudger) = self.pool_nudger.take() {
+            nudger.thread().unpark();
+            let _ = nudger.join();
+        }
         // Each unblock releases exactly one worker waiting in `recv`.
         for _ in 0..self.workers.len() {
             self.server.unblock();
@@ -224,6 +225,44 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         self.shut_down();
     }
+}
+
+/// The address to connect to for a bound address: loopback for "every interface".
+fn reachable(bound: SocketAddr) -> SocketAddr {
+    let ip = match bound.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, bound.port())
+}
+
+/// How often the pool nudger connects (the longest a connection can stall).
+const POOL_NUDGE_INTERVAL: Duration = Duration::from_millis(200);
+
+/// Works around a lost wake-up in tiny_http 0.12's thread pool
+/// (`util/task_pool.rs`): when a browser opens several connections at once,
+/// `spawn` can count a waiting thread that is already woken, queue the next
+/// connection and notify nobody; that connection is then served only when some
+/// thread finishes its task, which for a keep-alive connection can take
+/// minutes (seen as a stylesheet or script pending forever on /demo/). Every
+/// new connection spawns a task, and a pool with no waiting thread starts a new
+/// one that, once the empty connection ends, takes the queued task. So a
+/// connection that closes at once, made regularly, bounds any such stall.
+fn spawn_pool_nudger(address: SocketAddr, state: Arc<ServerState>) -> JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("serve-pool-nudger".into())
+        .spawn(move || {
+            loop {
+                // Unparked by `shut_down`, so that stopping does not wait out the interval.
+                std::thread::park_timeout(POOL_NUDGE_INTERVAL);
+                if state.stopping.load(Ordering::SeqCst) {
+                    return;
+                }
+                let _ = std::net::TcpStream::connect_timeout(&address, POOL_NUDGE_INTERVAL);
+            }
+        })
+        .expect("the OS refused to start a server thread")
 }
 
 /// Binds the configured port, or the next free one, saying so when it moves.
