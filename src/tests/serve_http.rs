@@ -573,3 +573,34 @@ fn pages_are_compressed_with_their_live_client_and_images_are_not() {
     assert_eq!(tiny.body, b"\0asm\x01\0\0\0");
     assert_eq!(tiny.header("vary"), Some("Accept-Encoding"));
 }
+
+/// Browsers open several keep-alive connections at once. tiny_http's pool could
+/// leave one of them unread until another connection closed (minutes, for a
+/// browser); the server's nudger bounds that. Bursts like a page load's, each
+/// connection kept open after its request, as a browser keeps it.
+#[test]
+fn every_connection_of_a_burst_is_answered_while_the_others_stay_open() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    // A hang detector, far above the nudger's interval: not a speed requirement.
+    let limit = Duration::from_secs(3);
+    for burst in 0..120 {
+        let started = Instant::now();
+        let connections: Vec<_> = (0..6)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    let mut stream = TcpStream::connect(address).unwrap();
+                    stream.set_read_timeout(Some(limit)).unwrap();
+                    stream.write_all(b"GET /notes.txt HTTP/1.1\r\nHost: test\r\n\r\n").unwrap();
+                    let mut first = [0u8; 1];
+                    let answered = stream.read_exact(&mut first).is_ok();
+                    (answered, stream)
+                })
+            })
+            .collect();
+        let results: Vec<_> = connections.into_iter().map(|connection| connection.join().unwrap()).collect();
+        let unanswered = results.iter().filter(|(answered, _)| !answered).count();
+        assert_eq!(unanswered, 0, "burst {burst}: {unanswered} of 6 connections unanswered after {:?}", started.elapsed());
+    }
+}
