@@ -130,6 +130,9 @@ fn print_demo_summary(artifacts: &DemoArtifacts) {
         manifest.wasm_bytes, manifest.wasm_gzip_bytes, manifest.wasm_brotli_bytes, manifest.js_bytes
     );
     println!("boot check: exit code {}, last console line after {} s", manifest.boot.exit_code, manifest.boot.seconds_to_last_line);
+    if let Some(selftest) = &manifest.selftest {
+        println!("self-test: {} passed, {} failed", selftest.passed, selftest.failed);
+    }
     println!("{}: {}", artifacts.dir.display(), artifacts.files.join(" "));
 }
 

@@ -63,6 +63,14 @@ void lkljs_host_print(const char *text)
 	lkljs_host_console_write(text, length);
 }
 
+void lkljs_host_panic(const char *message)
+{
+	/* Contract A: the page hears of a panic before onExit(1). */
+	MAIN_THREAD_EM_ASM({
+		if (Module.lkljsPanic) Module.lkljsPanic(UTF8ToString($0));
+	}, message);
+}
+
 static int lkljs_halt_status;
 
 void lkljs_host_set_halt_status(int status)
@@ -121,7 +129,8 @@ static void *lkljs_thread_main(void *start_pointer)
 	return NULL;
 }
 
-int lkljs_host_thread_create(void (*entry)(void *), void *argument)
+int lkljs_host_start_thread(void (*entry)(void *), void *argument,
+			    unsigned long stack_size)
 {
 	struct lkljs_thread_start *start = malloc(sizeof(*start));
 	pthread_attr_t attributes;
@@ -134,13 +143,18 @@ int lkljs_host_thread_create(void (*entry)(void *), void *argument)
 	start->argument = argument;
 
 	pthread_attr_init(&attributes);
-	pthread_attr_setstacksize(&attributes, LKLJS_THREAD_STACK);
+	pthread_attr_setstacksize(&attributes, stack_size);
 	pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
 	err = pthread_create(&thread, &attributes, lkljs_thread_main, start);
 	pthread_attr_destroy(&attributes);
 	if (err)
 		free(start);
 	return err;
+}
+
+int lkljs_host_thread_create(void (*entry)(void *), void *argument)
+{
+	return lkljs_host_start_thread(entry, argument, LKLJS_THREAD_STACK);
 }
 
 void lkljs_host_thread_exit(void)
@@ -280,28 +294,19 @@ static void lkljs_watchdog(void *unused)
 	exit(2);
 }
 
-/* A pthread entry must have exactly this type (wasm checks call types). */
-static void *lkljs_pid1_thread(void *unused)
+static void lkljs_pid1_thread(void *unused)
 {
 	lkljs_pid1_main();
-	return NULL;
 }
 
 unsigned long long lkljs_pid1_ready_ns;
 
 void lkljs_host_init_ready(void)
 {
-	pthread_attr_t attributes;
-	pthread_t thread;
-
 	lkljs_pid1_ready_ns = lkljs_host_time_ns();
 	lkljs_host_mark_ready();
-	pthread_attr_init(&attributes);
-	pthread_attr_setstacksize(&attributes, LKLJS_THREAD_STACK);
-	pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&thread, &attributes, lkljs_pid1_thread, NULL))
+	if (lkljs_host_thread_create(lkljs_pid1_thread, NULL))
 		lkljs_host_print("lkljs: the host cannot start PID 1's program\n");
-	pthread_attr_destroy(&attributes);
 }
 
 int main(void)

@@ -37,6 +37,10 @@ void lkljs_host_set_halt_status(int status);
  */
 void lkljs_host_watchdog_set(long milliseconds);
 
+/* A detached host thread running entry(argument); 0 or an errno. */
+int lkljs_host_start_thread(void (*entry)(void *), void *argument,
+			    unsigned long stack_size);
+
 /* Host-side text to the console, in order with the kernel's log. */
 void lkljs_host_print(const char *text);
 

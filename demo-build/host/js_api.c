@@ -9,11 +9,13 @@
  */
 #include <emscripten.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "../arch/lkljs/include/asm/host.h"
+#include "host.h"
 #include "lkljs.h"
+
+#define LKLJS_CHANNEL_STACK (64 * 1024)
 
 struct lkljs_channel {
 	struct lkljs_host_sem *request;
@@ -32,14 +34,14 @@ static void lkljs_channel_complete(int token, long result)
 				 token, result);
 }
 
-static void *lkljs_channel_main(void *channel_pointer)
+static void lkljs_channel_main(void *channel_pointer)
 {
 	struct lkljs_channel *channel = channel_pointer;
 
 	channel->thread = lkljs_this_thread();
 	lkljs_channel_complete(channel->token, channel->thread ? 0 : -EAGAIN);
 	if (!channel->thread)
-		return NULL;
+		return;
 	for (;;) {
 		lkljs_host_sem_down(channel->request);
 		if (channel->closing)
@@ -51,16 +53,12 @@ static void *lkljs_channel_main(void *channel_pointer)
 	lkljs_channel_complete(channel->token, 0);
 	lkljs_host_sem_free(channel->request);
 	free(channel);
-	return NULL;
 }
 
 /* Answers token with 0 once the channel can take calls (or -errno). */
 EMSCRIPTEN_KEEPALIVE struct lkljs_channel *lkljs_channel_open(int token)
 {
 	struct lkljs_channel *channel = calloc(1, sizeof(*channel));
-	pthread_attr_t attributes;
-	pthread_t thread;
-	int err;
 
 	if (!channel)
 		return NULL;
@@ -70,11 +68,9 @@ EMSCRIPTEN_KEEPALIVE struct lkljs_channel *lkljs_channel_open(int token)
 		return NULL;
 	}
 	channel->token = token;
-	pthread_attr_init(&attributes);
-	pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&thread, &attributes, lkljs_channel_main, channel);
-	pthread_attr_destroy(&attributes);
-	if (err) {
+	/* It only hands calls over: a small stack is plenty. */
+	if (lkljs_host_start_thread(lkljs_channel_main, channel,
+				    LKLJS_CHANNEL_STACK)) {
 		lkljs_host_sem_free(channel->request);
 		free(channel);
 		return NULL;

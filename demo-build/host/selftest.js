@@ -55,6 +55,8 @@
       }
       output(passed + " passed, " + failed + " failed");
     }
+    // node's peak resident memory: the wasm memory, the workers and node.
+    if (bench && isNode) output("@@bench node_max_rss_kib " + process.resourceUsage().maxRSS);
     if (page.lkljsSelftestDone) page.lkljsSelftestDone(passed, failed);
     var code = status !== 0 ? status : (failed > 0 || (bench && !halted) ? 1 : 0);
     if (isNode) process.exit(code);

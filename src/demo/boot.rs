@@ -26,9 +26,17 @@ const EXCERPT_MARKERS: &[&[&str]] = &[
     &["printk: console", "enabled"],
     &["clocksource"],
     &["Switched to clocksource"],
+    &["Unpacking initramfs"],
     &["Run /"],
+    &["handed over to the host"],
+    &["lkljs-init: mounted"],
+    &["lkljs-init: PID 1 ready"],
     &["reboot:"],
 ];
+
+/// The console line by which the kernel port reports that `kernel_init`
+/// executed `/init` and PID 1 now runs the host's program.
+const PID1_MARKER: &str = "lkljs: PID 1 (init) handed over to the host";
 
 /// How a boot went.
 #[derive(Debug)]
@@ -65,9 +73,19 @@ impl BootRun {
             log,
             log_excerpt: excerpt(&self.console),
             log_lines: self.console.len() as u64,
+            pid1_milliseconds: pid1_milliseconds(&self.console),
             seconds_to_last_line: (self.seconds_to_last_line * 1000.0).round() / 1000.0,
         }
     }
+}
+
+/// Kernel time, in milliseconds, of the line reporting PID 1's hand-over to
+/// the host: from the kernel's start to PID 1, as its printk clock saw it.
+pub fn pid1_milliseconds(console: &[String]) -> Option<f64> {
+    let line = console.iter().find(|line| line.contains(PID1_MARKER))?;
+    let stamp = line.trim_start().strip_prefix('[')?.split(']').next()?.trim();
+    let seconds: f64 = stamp.parse().ok()?;
+    Some((seconds * 1_000_000.0).round() / 1000.0)
 }
 
 /// The first line matching each of [`EXCERPT_MARKERS`], in console order.
@@ -85,9 +103,21 @@ pub fn excerpt(console: &[String]) -> Vec<String> {
 /// `LKLJS_BOOT_TIMEOUT_SECONDS` (`None`: no limit, `0` by the contract); node
 /// is killed if it outlives the timeout by a grace period.
 pub fn boot(node: &Path, dir: &Path, timeout: Option<Duration>, path_env: &std::ffi::OsStr) -> Result<BootRun, DemoError> {
+    run_script(node, dir, "boot.js", timeout, path_env)
+}
+
+/// Runs `dir/script` (`boot.js` or a script that boots it, such as
+/// `selftest.js`) under node as [`boot`] does, collecting its console.
+pub fn run_script(
+    node: &Path,
+    dir: &Path,
+    script: &str,
+    timeout: Option<Duration>,
+    path_env: &std::ffi::OsStr,
+) -> Result<BootRun, DemoError> {
     let started = Instant::now();
     let mut child = Command::new(node)
-        .args(["--no-experimental-fetch", "boot.js"])
+        .args(["--no-experimental-fetch", script])
         .current_dir(dir)
         .env("PATH", path_env)
         .env("LKLJS_BOOT_TIMEOUT_SECONDS", timeout.map_or(0.0, |timeout| timeout.as_secs_f64()).to_string())
@@ -150,14 +180,17 @@ mod tests {
             "[    0.010000] clocksource: jiffies: mask: 0xffffffff",
             "[    0.020000] clocksource: Switched to clocksource lkljs",
             "[    0.030000] Run /init as init process",
+            "[    0.035000] lkljs: PID 1 (init) handed over to the host",
             "[    0.040000] clocksource: later line",
             "[    0.050000] reboot: System halted",
         ]
         .map(String::from)
         .to_vec();
         let picked = excerpt(&console);
-        let expected: Vec<String> = [0, 1, 3, 4, 5, 6, 7, 8, 10].iter().map(|&index| console[index].clone()).collect();
+        let expected: Vec<String> = [0, 1, 3, 4, 5, 6, 7, 8, 9, 11].iter().map(|&index| console[index].clone()).collect();
         assert_eq!(picked, expected);
+        assert_eq!(pid1_milliseconds(&console), Some(35.0));
+        assert_eq!(pid1_milliseconds(&console[..8]), None);
     }
 
     #[test]

@@ -49,6 +49,9 @@ impl DemoDirs {
     pub fn boot_log(&self, key: &str) -> PathBuf {
         self.logs().join(format!("boot-{key}.log"))
     }
+    pub fn selftest_log(&self, key: &str) -> PathBuf {
+        self.logs().join(format!("selftest-{key}.log"))
+    }
     pub fn last_pointer(&self) -> PathBuf {
         self.root.join("last")
     }
@@ -195,7 +198,7 @@ pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
     for key in &stale {
         let entry = dirs.entry(key);
         fs::remove_dir_all(&entry).map_err(DemoError::io("remove the old cache entry", &entry))?;
-        for log in [dirs.build_log(key), dirs.boot_log(key)] {
+        for log in [dirs.build_log(key), dirs.boot_log(key), dirs.selftest_log(key)] {
             // A log may never have been written (a hit never writes one).
             let _ = fs::remove_file(log);
         }

@@ -95,6 +95,13 @@ pub enum DemoError {
     )]
     BootFailed { outcome: String, log: PathBuf, tail: String },
 
+    #[error(
+        "the freshly built kernel failed its self-test suite: {reason}; the last {} lines (full output in {}):\n{tail}\n  fix: run `node --no-experimental-fetch selftest.js` in the build's directory and fix the kernel port (demo-build/)",
+        .tail.lines().count(),
+        .log.display()
+    )]
+    SelftestFailed { reason: String, log: PathBuf, tail: String },
+
     #[error("{}: {source}\n  fix: delete the file; the next demo build writes it again", .path.display())]
     Manifest { path: PathBuf, source: serde_json::Error },
 }

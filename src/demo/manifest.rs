@@ -10,7 +10,7 @@ use super::error::DemoError;
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// Bumped when a field changes meaning or is removed.
-pub const MANIFEST_VERSION: u32 = 1;
+pub const MANIFEST_VERSION: u32 = 2;
 
 /// One demo build. Fields are declared in alphabetical order so that the
 /// pretty JSON has sorted, stable keys (a unit test holds this).
@@ -39,6 +39,9 @@ pub struct Manifest {
     pub manifest_version: u32,
     /// `node --version` of the node that ran the boot check.
     pub node_version: String,
+    /// The kernel's self-test suite (`selftest.js`) run once under node after
+    /// the boot check; `None` for a kernel port that ships no self-test.
+    pub selftest: Option<SelftestFacts>,
     pub source_date_epoch: u64,
     /// The kernel source's file name, never its path.
     pub source_file: String,
@@ -65,7 +68,24 @@ pub struct BootFacts {
     pub log_excerpt: Vec<String>,
     /// Lines the console printed in all (it may be longer than `log`).
     pub log_lines: u64,
+    /// Kernel time from start to PID 1 handed over to the host, in
+    /// milliseconds (its printk timestamp); `None` if the console lacks it.
+    pub pid1_milliseconds: Option<f64>,
     pub seconds_to_last_line: f64,
+}
+
+/// The self-test suite's results: one entry per TAP case, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SelftestFacts {
+    pub cases: Vec<SelftestCase>,
+    pub failed: u64,
+    pub passed: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SelftestCase {
+    pub name: String,
+    pub ok: bool,
 }
 
 /// How much of the console the manifest keeps; the whole is in `logs/boot-<key>.log`.
@@ -155,6 +175,7 @@ pub(crate) mod tests {
                 log: "Linux version 6.1.158-lkljs\nreboot: System halted\n".into(),
                 log_excerpt: vec!["Linux version 6.1.158-lkljs".into()],
                 log_lines: 2,
+                pid1_milliseconds: Some(91.5),
                 seconds_to_last_line: 1.25,
             },
             build_seconds: 2400.5,
@@ -167,6 +188,11 @@ pub(crate) mod tests {
             kernel_version: "6.1.158-lkljs".into(),
             manifest_version: MANIFEST_VERSION,
             node_version: "v20.19.2".into(),
+            selftest: Some(SelftestFacts {
+                cases: vec![SelftestCase { name: "getpid returns 1".into(), ok: true }],
+                failed: 0,
+                passed: 1,
+            }),
             source_date_epoch: 1_670_716_800,
             source_file: "linux-source-6.1.tar.xz".into(),
             source_sha256: "cd".repeat(32),
@@ -217,6 +243,8 @@ pub(crate) mod tests {
         assert_eq!(facts["boot.log_excerpt"], "Linux version 6.1.158-lkljs");
         assert_eq!(facts["files.boot.wasm"], "9000000");
         assert_eq!(facts["source_file"], "linux-source-6.1.tar.xz");
+        assert_eq!(facts["boot.pid1_milliseconds"], "91.5");
+        assert_eq!(facts["selftest.passed"], "1");
     }
 
     #[test]

@@ -17,8 +17,10 @@
 //!    existing entry is returned at once (about half a second, mostly
 //!    spent asking emcc its version);
 //! 4. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
-//!    into a temporary directory, boots the result once under node, writes
-//!    `manifest.json` and renames the directory into the cache.
+//!    into a temporary directory, boots the result once under node, runs its
+//!    self-test suite (`selftest.js`, when the port ships one; any failed
+//!    case fails the step), writes `manifest.json` and renames the directory
+//!    into the cache.
 //!
 //! [`DemoMode::ReuseLast`] (`--skip-demo`) needs no toolchain: it returns the
 //! build named by `target/demo/last`, or [`DemoOutcome::Placeholder`].
@@ -35,6 +37,7 @@
 //!   work/                      the script's scratch directory, reused between builds
 //!   logs/build-<key>.log       the script's full output, in the order written
 //!   logs/boot-<key>.log        the console of the boot check
+//!   logs/selftest-<key>.log    the output of the self-test suite
 //! ```
 //!
 //! An entry appears only by the rename of a finished directory, so a build
@@ -68,6 +71,7 @@ mod error;
 mod fingerprint;
 mod manifest;
 mod runner;
+mod selftest;
 mod source;
 mod toolchain;
 
@@ -79,7 +83,9 @@ use std::time::Duration;
 pub use crate::build::DemoMode;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
-pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, read_manifest};
+pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, read_manifest};
+pub use boot::pid1_milliseconds;
+pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
 pub use toolchain::REQUIRED_TOOLS;
@@ -254,6 +260,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         return Err(DemoError::MissingArtifact { file: (*missing).to_owned(), log: build_log });
     }
     let boot = check_boot(&out.path, &dirs.boot_log(&key), &tool_path, &key)?;
+    let selftest = run_selftest(&out.path, &dirs.selftest_log(&key), &tool_path)?;
 
     // Only after the boot, whose timing the guide quotes: Brotli at quality 11
     // takes about half a minute of CPU on a kernel and would slow it down.
@@ -266,6 +273,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         source_date_epoch,
         run: &run,
         boot,
+        selftest,
         wasm: WasmSizes::measure(&wasm),
     })?;
     let manifest_path = out.path.join(MANIFEST_FILE);
@@ -349,6 +357,19 @@ fn check_boot(dir: &Path, boot_log: &Path, tool_path: &std::ffi::OsStr, key: &st
     Ok(booted.facts(key))
 }
 
+/// Runs the kernel's self-test suite when the build ships one (the real
+/// port always does), keeping its output in `log`.
+fn run_selftest(dir: &Path, log: &Path, tool_path: &std::ffi::OsStr) -> Result<Option<SelftestFacts>, DemoError> {
+    if !dir.join(SELFTEST_SCRIPT).is_file() {
+        return Ok(None);
+    }
+    let node = toolchain::find_program("node", tool_path).expect("the toolchain check found node");
+    eprintln!("demo build: running the kernel's self-test suite under node");
+    let facts = selftest::run(&node, dir, log, boot_timeout()?, tool_path)?;
+    eprintln!("demo build: self-test: {} passed, {} failed", facts.passed, facts.failed);
+    Ok(Some(facts))
+}
+
 struct ManifestInputs<'a> {
     key: &'a str,
     toolchain: &'a toolchain::Toolchain,
@@ -356,6 +377,7 @@ struct ManifestInputs<'a> {
     source_date_epoch: u64,
     run: &'a runner::ScriptRun,
     boot: BootFacts,
+    selftest: Option<SelftestFacts>,
     wasm: WasmSizes,
 }
 
@@ -403,6 +425,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         kernel_version: read_text("kernel-release.txt")?,
         manifest_version: manifest::MANIFEST_VERSION,
         node_version: inputs.toolchain.node_version.clone(),
+        selftest: inputs.selftest,
         source_date_epoch: inputs.source_date_epoch,
         source_file: inputs.source.file_name.clone(),
         source_sha256: inputs.source.sha256.clone(),

@@ -15,8 +15,8 @@ use serde::Serialize;
 use crate::content::links::{self, Reference};
 use crate::content::slug::AnchorSet;
 use crate::content::{Diagnostic, Site};
-use shortcodes::{Args, Facts, Found};
 use crate::html::escape;
+use shortcodes::{Args, Facts, Found};
 
 /// Everything a page's Markdown needs from the rest of the site.
 pub struct MarkdownContext<'a> {
@@ -551,7 +551,9 @@ fn render_demo(
     let version = fact("kernel_version")
         .and_then(|value| value.as_str().map(str::to_owned))
         .unwrap_or_else(|| "(unknown version)".to_owned());
-    let wasm_bytes = fact("wasm_bytes").and_then(|value| value.as_u64()).unwrap_or(0);
+    let wasm_bytes = fact("wasm_bytes")
+        .and_then(|value| value.as_u64())
+        .unwrap_or(0);
     let wasm_brotli_bytes = fact("wasm_brotli_bytes")
         .and_then(|value| value.as_u64())
         .unwrap_or(0);
@@ -733,7 +735,10 @@ mod tests {
         let errors = render("{{ demo() }}\n\n{{ demo() }}\n", &context).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, Some(3));
-        assert!(errors[0].message.contains("embed the demo once"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("embed the demo once"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -7,6 +7,9 @@
 //! only read files. `npm ci` checks every package against the lockfile's
 //! integrity hashes, so the published bytes depend on the lockfile alone.
 //!
+//! Error messages leave out the file: [`VendorError::file`] names it, and the
+//! build shows the two together as a diagnostic.
+//!
 //! Which files are published is data, not code: the manifest's `lkljsAssets`
 //! object maps a published name (`xterm.js`) to a file inside `node_modules`
 //! (`@xterm/xterm/lib/xterm.js`). They join the theme's hashed assets, so
@@ -29,40 +32,56 @@ const INSTALL_HINT: &str = "install npm (`apt-get install npm`, which ./demo-bui
 
 #[derive(Debug, thiserror::Error)]
 pub enum VendorError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("cannot read: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: not valid JSON: {source}")]
+    #[error("not valid JSON: {source}")]
     Json {
         path: PathBuf,
         source: serde_json::Error,
     },
-    #[error("{path}: `lkljsAssets` must be an object mapping published names to files under node_modules, e.g. {{\"xterm.js\": \"@xterm/xterm/lib/xterm.js\"}}")]
+    #[error(
+        "`lkljsAssets` must be an object mapping published names to files under node_modules, e.g. {{\"xterm.js\": \"@xterm/xterm/lib/xterm.js\"}}"
+    )]
     AssetList { path: PathBuf },
-    #[error("{path}: the asset `{name}` names `{file}`, which is not inside node_modules (no `..` or absolute paths)")]
+    #[error(
+        "the asset `{name}` names `{file}`, which is not inside node_modules (no `..` or absolute paths)"
+    )]
     AssetPath {
         path: PathBuf,
         name: String,
         file: String,
     },
-    #[error("{lockfile} is missing: pin the versions by running `npm install --package-lock-only --ignore-scripts` in {dir} and commit the lockfile")]
+    #[error(
+        "missing: pin the versions by running `npm install --package-lock-only --ignore-scripts` in {dir} and commit the lockfile"
+    )]
     NoLockfile { lockfile: PathBuf, dir: PathBuf },
-    #[error("cannot run npm ({source}) to fetch the theme's pinned packages: {INSTALL_HINT}, then build again")]
-    NoNpm { source: std::io::Error },
-    #[error("`npm ci --ignore-scripts` failed in {dir} ({status}); is the npm registry reachable? Run it there by hand to see why. npm said:\n{stderr}")]
+    #[error(
+        "cannot run npm ({source}) to fetch the theme's pinned packages: {INSTALL_HINT}, then build again"
+    )]
+    NoNpm {
+        manifest: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "`npm ci --ignore-scripts` failed ({status}); is the npm registry reachable? Run that command in {} to see why. npm said:\n{stderr}",
+        manifest.parent().unwrap_or(Path::new(".")).display()
+    )]
     Install {
-        dir: PathBuf,
+        manifest: PathBuf,
         status: std::process::ExitStatus,
         stderr: String,
     },
-    #[error("{path}: cannot write the vendor cache: {source}")]
+    #[error("cannot write the vendor cache: {source}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{manifest}: the asset `{name}` names {file}, which the installed packages do not contain; fix the path in `lkljsAssets`")]
+    #[error(
+        "the asset `{name}` names {file}, which the installed packages do not contain; fix the path in `lkljsAssets`"
+    )]
     MissingAsset {
         manifest: PathBuf,
         name: String,
@@ -80,9 +99,9 @@ impl VendorError {
             | Self::AssetPath { path, .. }
             | Self::Write { path, .. } => path,
             Self::NoLockfile { lockfile, .. } => lockfile,
-            Self::Install { dir, .. } => dir,
-            Self::MissingAsset { manifest, .. } => manifest,
-            Self::NoNpm { .. } => Path::new(VENDOR_DIR),
+            Self::MissingAsset { manifest, .. }
+            | Self::NoNpm { manifest, .. }
+            | Self::Install { manifest, .. } => manifest,
         }
     }
 }
@@ -112,7 +131,7 @@ pub fn prepare(vendor_dir: &Path, cache_root: &Path) -> Result<VendorAssets, Ven
     let key = cache_key(&manifest, &lockfile);
     let entry = cache_root.join(&key);
     if !entry.join(COMPLETE_MARKER).is_file() {
-        install(&entry, &manifest, &lockfile)?;
+        install(&entry, &manifest_path, &manifest, &lockfile)?;
     }
     let modules = entry.join("node_modules");
     published
@@ -153,7 +172,10 @@ fn published_files(path: &Path, manifest: &[u8]) -> Result<BTreeMap<String, Stri
             path: path.to_path_buf(),
             source,
         })?;
-    let Some(assets) = value.get("lkljsAssets").and_then(|assets| assets.as_object()) else {
+    let Some(assets) = value
+        .get("lkljsAssets")
+        .and_then(|assets| assets.as_object())
+    else {
         return Err(VendorError::AssetList {
             path: path.to_path_buf(),
         });
@@ -182,7 +204,12 @@ fn published_files(path: &Path, manifest: &[u8]) -> Result<BTreeMap<String, Stri
 
 /// Runs `npm ci` in a fresh directory next to `entry` and renames it into
 /// place once it succeeded.
-fn install(entry: &Path, manifest: &[u8], lockfile: &[u8]) -> Result<(), VendorError> {
+fn install(
+    entry: &Path,
+    manifest_path: &Path,
+    manifest: &[u8],
+    lockfile: &[u8],
+) -> Result<(), VendorError> {
     let staging = entry.with_extension(format!("partial-{}", std::process::id()));
     let write = |path: PathBuf, bytes: &[u8]| {
         std::fs::write(&path, bytes).map_err(|source| VendorError::Write { path, source })
@@ -209,13 +236,16 @@ fn install(entry: &Path, manifest: &[u8], lockfile: &[u8]) -> Result<(), VendorE
         .current_dir(&staging)
         .stdin(Stdio::null())
         .output()
-        .map_err(|source| VendorError::NoNpm { source })?;
+        .map_err(|source| VendorError::NoNpm {
+            manifest: manifest_path.to_path_buf(),
+            source,
+        })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
         let _ = std::fs::remove_dir_all(&staging);
         return Err(VendorError::Install {
-            dir: entry.to_path_buf(),
+            manifest: manifest_path.to_path_buf(),
             status: output.status,
             stderr: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
         });
@@ -250,7 +280,8 @@ fn without_source_map_comment(bytes: Vec<u8>) -> Vec<u8> {
         .split_inclusive('\n')
         .filter(|line| {
             let line = line.trim_start();
-            !(line.starts_with("//# sourceMappingURL=") || line.starts_with("/*# sourceMappingURL="))
+            !(line.starts_with("//# sourceMappingURL=")
+                || line.starts_with("/*# sourceMappingURL="))
         })
         .collect();
     kept.concat().into_bytes()
@@ -278,7 +309,10 @@ mod tests {
         for bad in [r#""../x.js""#, r#""/etc/passwd""#, r#""""#] {
             let manifest = format!(r#"{{"lkljsAssets": {{"x.js": {bad}}}}}"#);
             let error = published_files(path, manifest.as_bytes()).unwrap_err();
-            assert!(matches!(error, VendorError::AssetPath { .. }), "{bad}: {error}");
+            assert!(
+                matches!(error, VendorError::AssetPath { .. }),
+                "{bad}: {error}"
+            );
         }
         let error = published_files(path, br#"{"dependencies": {}}"#).unwrap_err();
         assert!(error.to_string().contains("lkljsAssets"), "{error}");
@@ -289,9 +323,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(MANIFEST), "{}").unwrap();
         let error = prepare(dir.path(), &dir.path().join("cache")).unwrap_err();
-        assert!(error.to_string().contains("npm install --package-lock-only"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("npm install --package-lock-only"),
+            "{error}"
+        );
         let empty = tempfile::tempdir().unwrap();
-        assert!(prepare(empty.path(), &empty.path().join("cache")).unwrap().is_empty());
+        assert!(
+            prepare(empty.path(), &empty.path().join("cache"))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -33,7 +33,55 @@ fn the_site_build_publishes_a_kernel_that_boots() {
         .status()
         .unwrap();
     assert!(status.success(), "lkljs-site build failed: {status}");
-    assert_boots(&out.path().join("demo"));
+    let demo = out.path().join("demo");
+    assert_boots(&demo);
+    assert_selftest_passes(&demo);
+}
+
+/// The cases of demo-build/host/selftest.c plus the clean halt that
+/// selftest.js adds; a case that silently disappears fails this count.
+const SELFTEST_CASES: usize = 22;
+
+/// `node --no-experimental-fetch selftest.js` in the published directory:
+/// every case passes, and the last line is the summary.
+fn assert_selftest_passes(dir: &Path) {
+    let output = run_with_watchdog(
+        Command::new("node").args(["--no-experimental-fetch", "selftest.js"]).current_dir(dir),
+        Duration::from_secs(180),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "selftest.js must exit 0\n{context}");
+    let lines: Vec<String> = stdout.lines().map(String::from).collect();
+    assert_eq!(lines.last().map(String::as_str), Some(format!("{SELFTEST_CASES} passed, 0 failed").as_str()), "{context}");
+    let facts = lkljs_site::demo::parse_tap(&lines).unwrap_or_else(|why| panic!("{why}\n{context}"));
+    assert_eq!(facts.cases.len(), SELFTEST_CASES, "{context}");
+    assert!(facts.cases.iter().all(|case| case.ok), "{context}");
+    // The /proc listing case names the kernel threads it found.
+    for thread in [" kthreadd", " ksoftirqd/0", " kworker/"] {
+        assert!(lines.iter().any(|line| line.starts_with("# ") && line.contains(thread)), "no diagnostic naming{thread}\n{context}");
+    }
+}
+
+/// Module.lkljs from JavaScript under node: demo-build/check-js-api.js
+/// makes system calls through channels, interrupts one and halts.
+#[test]
+fn javascript_makes_system_calls_through_module_lkljs() {
+    let artifacts = build_demo(&site_root());
+    let output = run_with_watchdog(
+        Command::new("node")
+            .arg("--no-experimental-fetch")
+            .arg(site_root().join("demo-build/check-js-api.js"))
+            .arg(&artifacts.dir),
+        Duration::from_secs(180),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "check-js-api.js failed\n{context}");
+    assert!(!stdout.contains("not ok"), "{context}");
+    for check in ["ok - getpid returns 1", "ok - uname reports Linux 6.1", "ok - channel.interrupt() makes it return -EINTR", "ok - Module.lkljs.halt() halts the kernel"] {
+        assert!(stdout.lines().any(|line| line == check), "missing {check:?}\n{context}");
+    }
 }
 
 #[test]
@@ -48,11 +96,17 @@ fn the_demo_step_builds_a_kernel_that_boots() {
     for file in &artifacts.files {
         assert!(artifacts.dir.join(file).is_file(), "{file}");
     }
+    assert!(artifacts.files.iter().any(|file| file == "selftest.js"), "{:?}", artifacts.files);
+    let selftest = manifest.selftest.as_ref().expect("the real port ships a self-test suite");
+    assert_eq!((selftest.passed, selftest.failed), (SELFTEST_CASES as u64, 0), "{selftest:#?}");
+    assert!(selftest.cases.iter().any(|case| case.name == "getpid returns 1" && case.ok), "{selftest:#?}");
+    let pid1 = manifest.boot.pid1_milliseconds.expect("the boot log reports PID 1's hand-over");
+    assert!(pid1 > 0.0 && pid1 < 60_000.0, "{pid1}");
     assert_boots(&artifacts.dir);
 }
 
 /// The demo page, served by the development server with the real builder,
-/// boots the kernel in a real browser when the reader presses its button.
+/// boots the kernel in a real browser as it loads (demo_page.rs drives its shell).
 #[test]
 fn the_demo_page_boots_the_kernel_in_chromium() {
     build_demo(&site_root());
@@ -88,7 +142,7 @@ fn a_clean_kernel_build_elsewhere_is_byte_identical() {
     let fresh = build_demo(elsewhere.path());
     assert_eq!(usual.manifest.cache_key, fresh.manifest.cache_key, "same inputs, same cache key");
     assert_eq!(fresh.manifest.files_compiled, fresh.manifest.compile_units, "the second build started from scratch");
-    for name in ["boot.wasm", "boot.js", "boot.worker.js", "config.txt"] {
+    for name in ["boot.wasm", "boot.js", "boot.worker.js", "selftest.js", "config.txt"] {
         let first = std::fs::read(usual.dir.join(name)).unwrap();
         let second = std::fs::read(fresh.dir.join(name)).unwrap();
         assert!(first == second, "{name} differs between two clean builds ({} vs {} bytes)", first.len(), second.len());
@@ -112,6 +166,8 @@ fn assert_boots(dir: &Path) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let context = format!("--- console ---\n{console}\n--- stderr ---\n{stderr}");
     assert_eq!(output.status.code(), Some(0), "boot.js must exit 0 after a clean halt\n{context}");
+    let last = console.lines().last().unwrap_or_default();
+    assert!(last.ends_with("reboot: System halted"), "the last line must be the halt, not {last:?}\n{context}");
 
     let has_line = |needles: &[&str]| console.lines().any(|line| needles.iter().all(|needle| line.contains(needle)));
     for milestone in [
@@ -124,7 +180,15 @@ fn assert_boots(dir: &Path) {
         // Initcalls of several levels ran: the switch to the port's
         // clocksource above (fs level) and the page-cache shadow entries (mm).
         &["workingset:"],
+        // The rootfs: the host's initramfs, unpacked by the kernel.
+        &["lkljs: initramfs of", "bytes from the host"],
+        &["Unpacking initramfs"],
         &["Run /init as init process"],
+        // PID 1 is the host program; its system calls mount, bring lo up and call uname.
+        &["lkljs: PID 1 (init) handed over to the host"],
+        &["lkljs-init: mounted proc on /proc, sysfs on /sys, devtmpfs on /dev, tmpfs on /tmp"],
+        &["lkljs-init: lo is up"],
+        &["lkljs-init: PID 1 ready: Linux lkljs 6.1."],
         &["reboot: System halted"],
     ] {
         assert!(has_line(milestone), "no console line with {milestone:?}\n{context}");

@@ -265,9 +265,12 @@
     async function describe(path, name) {
       var info = await sys.statx(path, AT_SYMLINK_NOFOLLOW);
       if (!long) return { info: info, text: name };
+      var type = info.mode & 0o170000;
+      // Devices show their numbers where files show their size.
+      var size = type === 0o020000 || type === 0o060000 ? pad(info.rdevMajor + ",", 4) + pad(info.rdevMinor, 4) : pad(info.size, 8);
       var text = Abi.modeString(info.mode) + " " + pad(info.links, 2) + " " + pad(info.uid, 4, true) + " " +
-        pad(info.gid, 4, true) + " " + pad(info.size, 8) + " " + lsTime(info.modified, now) + " " + name;
-      if ((info.mode & 0o170000) === 0o120000) text += " -> " + (await sys.readLink(path));
+        pad(info.gid, 4, true) + " " + size + " " + lsTime(info.modified, now) + " " + name;
+      if (type === 0o120000) text += " -> " + (await sys.readLink(path));
       return { info: info, text: text };
     }
     for (var p = 0; p < paths.length; p++) {
@@ -385,7 +388,8 @@
       try {
         var fd = await sys.open(args[i], O_WRONLY | O_CREAT, 0o644);
         await sys.close(fd);
-        await sys.call("utimensat", AT_FDCWD, sys.arena.string(args[i]), 0, 0);
+        // No times: both become "now". 32-bit asm-generic names the 64-bit-time call utimensat_time64.
+        await sys.call(sys.nr.utimensat_time64 !== undefined ? "utimensat_time64" : "utimensat", AT_FDCWD, sys.arena.string(args[i]), 0, 0);
       } catch (error) {
         if (!(error instanceof SyscallError)) throw error;
         io.err("touch: cannot touch '" + args[i] + "': " + error.message + "\n");
@@ -614,7 +618,7 @@
 
   command("halt", "stop the kernel (reboot(LINUX_REBOOT_CMD_HALT))", async function (sys, args, io, shell) {
     io.out("Halting the kernel…\n");
-    shell.halt();
+    await shell.halt();
     return 0;
   });
 
@@ -664,7 +668,7 @@
   };
 
   Shell.prototype.halt = function () {
-    this.hooks.halt();
+    return this.hooks.halt();
   };
 
   // Runs one command line; resolves with its exit status when it is done.

@@ -63,6 +63,20 @@
     });
   }
 
+  // Bytes that came over the network for these URLs (compressed, if the
+  // server compressed them), from Resource Timing; `fallback` (the decoded
+  // sizes) where the browser does not say.
+  function transferred(urls, fallback) {
+    if (!window.performance || !performance.getEntriesByName) return fallback;
+    var total = 0;
+    for (var i = 0; i < urls.length; i++) {
+      var entry = performance.getEntriesByName(urls[i])[0];
+      if (!entry || !entry.encodedBodySize) return fallback;
+      total += entry.encodedBodySize;
+    }
+    return total;
+  }
+
   function Demo(root) {
     this.root = root;
     this.base = root.getAttribute("data-demo-base");
@@ -176,8 +190,6 @@
     var base = this.base;
     var progressOf = { wasm: 0, js: 0, worker: 0 };
     var update = function () {
-      var bytes = progressOf.wasm + progressOf.js + progressOf.worker;
-      demo.timings.downloadBytes = bytes;
       if (demo.wasmBytes) {
         demo.progress.max = demo.wasmBytes;
         demo.progress.value = Math.min(progressOf.wasm, demo.wasmBytes);
@@ -211,6 +223,9 @@
     update();
     this.assets = Promise.all([blob("boot.js", "js"), blob("boot.worker.js", "worker"), wasm]).then(function (parts) {
       demo.progress.hidden = true;
+      demo.timings.downloadBytes = transferred(["boot.js", "boot.worker.js", "boot.wasm"].map(function (name) {
+        return new URL(base + name, location.href).href;
+      }), progressOf.wasm + progressOf.js + progressOf.worker);
       return { script: parts[0], worker: parts[1], module: parts[2] };
     }, function (error) {
       demo.assets = null;
@@ -280,6 +295,7 @@
           demo.editor.stop();
           demo.setState("halted");
           demo.say("The kernel halted. Press Reboot to start it again.");
+          demo.finishCapture();
         } else {
           demo.fail("The kernel stopped with exit code " + code + ".", "panic");
         }
@@ -308,7 +324,8 @@
     var bootMs = performance.now() - this.bootStarted;
     this.shell = new window.LkljsShell(module, function (text) { demo.write(text); }, {
       history: function () { return demo.editor.history.slice(); },
-      halt: function () { module.lkljs.halt(); }
+      // The command never returns: the kernel stops and onExit(0) ends the session.
+      halt: function () { return new Promise(function () { module.lkljs.halt(); }); }
     });
     this.shell.start().then(function () {
       if (demo.module !== module) return;
@@ -316,7 +333,7 @@
       if (demo.timings.navigationToPromptMs === null) demo.timings.navigationToPromptMs = Math.round(performance.now());
       demo.figures.textContent = "boot.wasm " + formatBytes(demo.wasmBytes) +
         (demo.wasmBrotliBytes ? " (" + formatBytes(demo.wasmBrotliBytes) + " with Brotli)" : "") +
-        " · boot to prompt " + seconds(bootMs);
+        " · " + formatBytes(demo.timings.downloadBytes) + " downloaded · boot to prompt " + seconds(bootMs);
       demo.say("Linux " + demo.kernelVersion + " is running in this page.");
       return demo.showPrompt();
     }).catch(function (error) {
@@ -329,14 +346,18 @@
     var module = this.module;
     return this.shell.prompt().then(function (prompt) {
       if (demo.module !== module || demo.state === "panic" || demo.state === "halted") return;
-      if (demo.capture) {
-        var capture = demo.capture;
-        demo.capture = null;
-        capture.resolve(capture.text.replace(ANSI, "").replace(/\r\n/g, "\n"));
-      }
+      demo.finishCapture();
       demo.setState("ready");
       demo.editor.prompt(prompt);
     });
+  };
+
+  // Resolves lkljsDemo.run() with what the command printed.
+  Demo.prototype.finishCapture = function () {
+    if (!this.capture) return;
+    var capture = this.capture;
+    this.capture = null;
+    capture.resolve(capture.text.replace(ANSI, "").replace(/\r\n/g, "\n"));
   };
 
   Demo.prototype.execute = function (line) {

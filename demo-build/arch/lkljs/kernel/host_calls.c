@@ -46,7 +46,6 @@ struct lkljs_task {
 	struct lkljs_host_call *creation;
 	/* A system call is running; an interrupt may cut it short. */
 	bool in_call;
-	bool interrupted;
 };
 
 static struct lkljs_task lkljs_init_task;
@@ -89,10 +88,8 @@ static irqreturn_t lkljs_host_call_interrupt(int irq, void *dev_id)
 		target = call->task ?: &lkljs_init_task;
 
 		if (call->nr == LKLJS_CALL_INTERRUPT) {
-			if (target->in_call) {
-				target->interrupted = true;
+			if (target->in_call)
 				set_notify_signal(target->task);
-			}
 			/* The host may submit it again from now on. */
 			__atomic_store_n(&call->queued, 0, __ATOMIC_RELEASE);
 			continue;
@@ -172,7 +169,6 @@ static long lkljs_run_syscall(struct lkljs_task *self,
 
 	regs->regs.syscall_nr = call->nr;
 	memcpy(regs->regs.args, call->args, sizeof(regs->regs.args));
-	self->interrupted = false;
 	self->in_call = true;
 	result = lkljs_syscall_table[call->nr](regs);
 	self->in_call = false;

@@ -23,6 +23,7 @@ static int lkljs_panic_exit(struct notifier_block *block, unsigned long event,
 {
 	/* A panic before the console exists must still be seen. */
 	lkljs_console_emergency_flush();
+	lkljs_host_panic(message);
 	lkljs_host_exit(1);
 }
 

@@ -16,6 +16,9 @@ struct lkljs_host_timer;
 /* Console: one chunk of kernel log text, not NUL-terminated. */
 void lkljs_host_console_write(const char *text, unsigned int length);
 
+/* The kernel panicked with this message (already on the console). */
+void lkljs_host_panic(const char *message);
+
 /* Ends the whole program: 0 after a clean halt, non-zero otherwise. */
 void lkljs_host_exit(int status) __attribute__((noreturn));
 
