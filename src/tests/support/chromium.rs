@@ -234,9 +234,9 @@ impl Page {
 
     /// Navigates and waits until the document is parsed and its scripts have run
     /// (`readyState` past "loading"), not for the load event that
-    /// [`Page::navigate`] waits for: on the kernel demo's page (kernel in an
-    /// iframe, many workers) the load event was seen, rarely, to stay pending
-    /// for over a minute.
+    /// [`Page::navigate`] waits for: on the kernel demo's page the load event was
+    /// seen, rarely, to stay pending for over a minute (most likely a request
+    /// stalled by tiny_http's pool, see `serve::spawn_pool_nudger`).
     pub fn open(&self, url: &str, timeout: Duration) {
         let result = self.call("Page.navigate", json!({ "url": url }));
         if let Some(error) = result.get("errorText") {
