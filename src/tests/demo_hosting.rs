@@ -11,10 +11,11 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use lkljs_site::build::{BuildOptions, DemoMode, build};
+use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
 use lkljs_site::output::deploy::HEADER_RULES;
 use serde_json::json;
 use support::chromium::{Chromium, Page};
@@ -39,11 +40,31 @@ fn work_dir() -> PathBuf {
 }
 
 fn build_site_into(output: &Path, base_url: Option<String>) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = BuildOptions::new(root, output.to_path_buf()).base_url(base_url).demo(DemoMode::Build);
+    let root = site_root();
+    build_kernel_once(&root);
+    let options = BuildOptions::new(root, output.to_path_buf()).base_url(base_url).demo(DemoMode::ReuseLast);
+    // One build at a time: builds fill shared caches under target/ (the
+    // terminal's vendored packages), which two builds at once would race for.
+    static ONE_BUILD_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _alone = ONE_BUILD_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let report = build(&options).unwrap_or_else(|error| panic!("the site build failed: {error}"));
     assert_eq!(report.demo_placeholder, None, "the demo must be built for these tests");
     output.to_path_buf()
+}
+
+fn site_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the demo step (cached) once per test binary, so that tests starting
+/// together do not compile the same kernel side by side.
+fn build_kernel_once(root: &Path) {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| match prepare(&DemoRequest::new(root, DemoMode::Build)) {
+        Ok(DemoOutcome::Ready(_)) => {}
+        Ok(DemoOutcome::Placeholder { reason }) => panic!("a build never gives a placeholder: {reason}"),
+        Err(error) => panic!("the demo step failed: {error}"),
+    });
 }
 
 /// Every published file (as a URL path) matching a `_headers` pattern such as
@@ -106,12 +127,13 @@ fn on_pages_dev_the_demo_is_isolated_and_answers_a_command() {
     let public = published_site();
     let Some(browser) = Chromium::launch() else { return };
     let Some(host) = PagesDev::start(public) else { return };
+    let _alone = one_browser_at_a_time();
     let page = browser.page();
-    page.navigate(&host.url("/demo/"));
+    page.open(&host.url("/demo/"), BOOT_LIMIT);
     assert_eq!(page.eval("crossOriginIsolated"), json!(true), "the headers isolate the page by themselves");
     assert_eq!(page.eval("window.lkljsCoi && window.lkljsCoi.state"), json!("isolated"));
-    assert_eq!(page.load_count(), 1, "no service-worker reload where the host sends the headers");
     assert_reaches_the_prompt_and_runs_uname(&page);
+    assert_eq!(page.main_frame_navigations(), 1, "no service-worker reload where the host sends the headers");
 }
 
 /// A GitHub Pages project site: `public/` published under `/repo/`, built with that base URL.
@@ -124,10 +146,11 @@ fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload()
     let demo = get(host.address, "/repo/demo/");
     assert_eq!(demo.status, 200);
     assert_eq!(demo.header("cross-origin-opener-policy"), None, "this host must not send isolation headers");
+    let _alone = one_browser_at_a_time();
     let page = browser.page();
-    page.navigate(&host.url("/repo/demo/"));
-    page.wait_for("window.crossOriginIsolated === true && document.readyState === 'complete'", BOOT_LIMIT);
-    assert_eq!(page.load_count(), 2, "exactly one reload: the first load and the isolated one");
+    page.open(&host.url("/repo/demo/"), BOOT_LIMIT);
+    page.wait_for("window.crossOriginIsolated === true && document.readyState !== 'loading'", BOOT_LIMIT);
+    assert_eq!(page.main_frame_navigations(), 2, "exactly one reload: the first load and the isolated one");
     assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
     assert_eq!(
         page.eval("navigator.serviceWorker.getRegistration().then((registration) => registration && registration.scope)"),
@@ -136,7 +159,14 @@ fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload()
     );
     assert_reaches_the_prompt_and_runs_uname(&page);
     // No loop: still the same document after the boot and the command.
-    assert_eq!(page.load_count(), 2, "the page reloaded again");
+    assert_eq!(page.main_frame_navigations(), 2, "the page reloaded again");
+}
+
+/// Each test boots a kernel in a browser: one at a time, so that two boots do
+/// not share two cores and turn a slow machine into timeouts.
+fn one_browser_at_a_time() -> MutexGuard<'static, ()> {
+    static BROWSER: Mutex<()> = Mutex::new(());
+    BROWSER.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The demo component's contract (`window.lkljsDemo`, `data-demo-state`): the

@@ -227,9 +227,38 @@ impl Page {
         if let Some(error) = result.get("errorText") {
             panic!("navigating to {url} failed: {error}");
         }
-        self.wait_until(Duration::from_secs(20), "the page load", || {
+        self.wait_until(Duration::from_secs(20), || "the page load".to_owned(), || {
             self.events_named("Page.loadEventFired").len() > loads_before
         });
+    }
+
+    /// Navigates and waits until the document is parsed and its scripts have run
+    /// (`readyState` past "loading"), not for the load event that
+    /// [`Page::navigate`] waits for: a page that boots the kernel on load keeps
+    /// working long after its scripts ran, and tests only need the latter.
+    pub fn open(&self, url: &str, timeout: Duration) {
+        let result = self.call("Page.navigate", json!({ "url": url }));
+        if let Some(error) = result.get("errorText") {
+            panic!("navigating to {url} failed: {error}");
+        }
+        let check = json!({ "expression": "location.href + ' ' + document.readyState", "returnByValue": true });
+        let last_seen = RefCell::new(String::new());
+        let what = || format!("{url} to finish loading (last seen: {})", last_seen.borrow());
+        self.wait_until(timeout, what, || {
+            let seen = match self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", check.clone()) {
+                Ok(result) => result["result"]["value"].as_str().unwrap_or("?").to_owned(),
+                Err(error) => format!("evaluation failed: {error}"),
+            };
+            let done = seen.starts_with("http") && (seen.ends_with(" interactive") || seen.ends_with(" complete"));
+            *last_seen.borrow_mut() = seen;
+            done
+        });
+    }
+
+    /// Documents committed in the page's top frame so far: 1 after a navigation
+    /// and one more for each reload (reported even when the load event is not).
+    pub fn main_frame_navigations(&self) -> usize {
+        self.events_named("Page.frameNavigated").iter().filter(|event| event["params"]["frame"]["parentId"].is_null()).count()
     }
 
     /// Evaluates a JavaScript expression in the page (awaiting promises) and returns its value.
@@ -247,7 +276,7 @@ impl Page {
     /// the protocol; those are retried.
     pub fn wait_for(&self, expression: &str, timeout: Duration) {
         let wrapped = format!("(() => {{ try {{ return !!({expression}); }} catch (error) {{ return false; }} }})()");
-        self.wait_until(timeout, expression, || {
+        self.wait_until(timeout, || expression.to_owned(), || {
             let params = json!({ "expression": wrapped, "returnByValue": true });
             let result = self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", params);
             result.is_ok_and(|result| result["result"]["value"] == json!(true))
@@ -313,7 +342,7 @@ impl Page {
 
     /// Waits until the page has fired `count` load events in all (see [`Page::load_count`]).
     pub fn wait_for_loads(&self, count: usize, timeout: Duration) {
-        self.wait_until(timeout, &format!("{count} page loads"), || self.load_count() >= count);
+        self.wait_until(timeout, || format!("{count} page loads"), || self.load_count() >= count);
     }
 
     /// Number of load events this page has seen (each navigation or reload adds one).
@@ -352,12 +381,14 @@ impl Page {
             .collect()
     }
 
-    fn wait_until(&self, timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    /// Pumps events until `condition` holds; on timeout, fails naming `what` (asked then).
+    fn wait_until(&self, timeout: Duration, what: impl Fn() -> String, mut condition: impl FnMut() -> bool) {
         let deadline = Instant::now() + timeout;
         while !condition() {
             assert!(
                 Instant::now() < deadline,
-                "timed out after {timeout:?} waiting for {what}\nconsole: {:?}\nexceptions: {:?}",
+                "timed out after {timeout:?} waiting for {}\nconsole: {:?}\nexceptions: {:?}",
+                what(),
                 self.console(),
                 self.exceptions()
             );

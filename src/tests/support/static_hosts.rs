@@ -132,23 +132,31 @@ impl PagesDev {
                 }
             });
         }
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let emulator = Self { child, address, log, _home: home };
-        emulator.wait_until_ready();
+        let requested = SocketAddr::from(([127, 0, 0, 1], port));
+        let mut emulator = Self { child, address: requested, log, _home: home };
+        emulator.address = emulator.wait_until_ready();
         Some(emulator)
     }
 
-    fn wait_until_ready(&self) {
+    /// Waits for "Ready on http://ADDRESS" and returns that address (wrangler
+    /// moves to another port when the requested one was taken meanwhile).
+    fn wait_until_ready(&mut self) -> SocketAddr {
         let deadline = Instant::now() + STARTUP_LIMIT;
         loop {
-            if self.log().contains("Ready on") && TcpStream::connect(self.address).is_ok() {
-                return;
+            let log = self.log();
+            let announced = log.lines().find_map(|line| {
+                let rest = line.split("Ready on http://").nth(1)?;
+                rest.split(|c: char| c == '/' || c.is_whitespace()).next()?.parse::<SocketAddr>().ok()
+            });
+            if let Some(address) = announced
+                && TcpStream::connect(address).is_ok()
+            {
+                return address;
             }
-            assert!(
-                Instant::now() < deadline,
-                "wrangler pages dev did not start within {STARTUP_LIMIT:?}:\n{}",
-                self.log()
-            );
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("wrangler pages dev exited with {status} before serving:\n{log}");
+            }
+            assert!(Instant::now() < deadline, "wrangler pages dev did not start within {STARTUP_LIMIT:?}:\n{log}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
