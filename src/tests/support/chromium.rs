@@ -75,6 +75,9 @@ impl Chromium {
                 ])
                 .arg(format!("--user-data-dir={}", profile.path().display()))
                 .arg("about:blank")
+                // Chromium keeps its singleton socket and scratch files in TMPDIR and
+                // removes them only on a clean exit; inside the profile they go with it.
+                .env("TMPDIR", profile.path())
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
