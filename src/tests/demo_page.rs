@@ -31,15 +31,45 @@ fn site_root() -> std::path::PathBuf {
     std::env::var_os("LKLJS_TEST_SITE_ROOT").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
 }
 
-/// Builds the kernel (cached) and serves the repository's site with it.
-fn serve_site(output: &std::path::Path) -> RunningServer {
+/// Builds the kernel, or finds it in `target/demo/cache/`.
+fn build_kernel() {
     match prepare(&DemoRequest::new(site_root(), DemoMode::Build)).unwrap() {
         DemoOutcome::Ready(_) => {}
         DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
     }
-    let options = BuildOptions::new(site_root(), output.join("public")).demo(DemoMode::ReuseLast);
+}
+
+/// Serves the site at `root` (built into `output`) with the kernel of the last demo build.
+fn serve_built(root: std::path::PathBuf, output: std::path::PathBuf) -> RunningServer {
+    let options = BuildOptions::new(root, output).demo(DemoMode::ReuseLast);
     start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
         .expect("cannot serve the site")
+}
+
+/// The repository's site with the kernel, served, and a browser page (no
+/// navigation yet), one at a time. `None` when Chromium is not installed.
+struct DemoBrowser {
+    page: Page,
+    _chromium: Chromium,
+    server: RunningServer,
+    _output: tempfile::TempDir,
+    _exclusive: std::sync::MutexGuard<'static, ()>,
+}
+
+impl DemoBrowser {
+    fn start() -> Option<Self> {
+        let exclusive = exclusive();
+        let output = tempfile::tempdir().unwrap();
+        build_kernel();
+        let server = serve_built(site_root(), output.path().join("public"));
+        let chromium = Chromium::launch()?;
+        let page = chromium.page();
+        Some(Self { page, _chromium: chromium, server, _output: output, _exclusive: exclusive })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.address())
+    }
 }
 
 /// Navigates and waits for the demo's script to have started. (With the
@@ -135,15 +165,12 @@ fn requests_for(page: &Page, name: &str) -> usize {
 
 #[test]
 fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
-    let _exclusive = exclusive();
-    let output = tempfile::tempdir().unwrap();
-    let server = serve_site(output.path());
-    let Some(chromium) = Chromium::launch() else { return };
-    let page = chromium.page();
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
     page.call("Network.enable", json!({}));
-    open(&page, &format!("http://{}/demo/", server.address()));
+    open(page, &browser.url("/demo/"));
     assert_eq!(page.eval("window.crossOriginIsolated"), json!(true));
-    wait_for_prompt(&page);
+    wait_for_prompt(page);
 
     // The boot streamed the kernel's console, then the prompt appeared.
     let text = page.eval("lkljsDemo.terminalText()");
@@ -166,45 +193,45 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
 
     // Real key events: xterm's textarea receives them like a reader's typing.
     page.eval("document.querySelector('.demo-terminal textarea').focus()");
-    type_line(&page, "uname -a");
+    type_line(page, "uname -a");
     page.wait_for("lkljsDemo.state === 'ready' && /Linux \\S+ 6\\.1\\./.test(lkljsDemo.terminalText())", Duration::from_secs(20));
 
-    assert!(run(&page, "uname -a").starts_with("Linux "), "uname");
+    assert!(run(page, "uname -a").starts_with("Linux "), "uname");
     // Line editing and history, through the keystroke path (xterm's escape sequences).
-    assert_eq!(run(&page, "echo abd\u{1b}[D\u{7f}c"), "acd\n", "left, backspace, insert");
-    assert_eq!(run(&page, "cho hi\u{1}e\u{5}!"), "hi!\n", "Ctrl-A, Ctrl-E");
-    assert_eq!(run(&page, "garbage\u{15}echo ok"), "ok\n", "Ctrl-U");
-    assert_eq!(run(&page, "echo one two\u{17}three"), "one three\n", "Ctrl-W");
-    assert_eq!(run(&page, "echo Xbc\u{1b}[H\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[3~a\u{1b}[F"), "abc\n", "home, right, delete, end");
-    assert_eq!(run(&page, "\u{1b}[A\u{1b}[A"), "one three\n", "history: up twice");
-    assert_eq!(run(&page, "echo hi > /tmp/x"), "");
-    assert_eq!(run(&page, "cat /tmp/x"), "hi\n");
-    assert_eq!(run(&page, "echo there >> /tmp/x"), "");
-    assert_eq!(run(&page, "cat /tmp/x"), "hi\nthere\n");
-    let listing = run(&page, "ls /proc");
+    assert_eq!(run(page, "echo abd\u{1b}[D\u{7f}c"), "acd\n", "left, backspace, insert");
+    assert_eq!(run(page, "cho hi\u{1}e\u{5}!"), "hi!\n", "Ctrl-A, Ctrl-E");
+    assert_eq!(run(page, "garbage\u{15}echo ok"), "ok\n", "Ctrl-U");
+    assert_eq!(run(page, "echo one two\u{17}three"), "one three\n", "Ctrl-W");
+    assert_eq!(run(page, "echo Xbc\u{1b}[H\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[3~a\u{1b}[F"), "abc\n", "home, right, delete, end");
+    assert_eq!(run(page, "\u{1b}[A\u{1b}[A"), "one three\n", "history: up twice");
+    assert_eq!(run(page, "echo hi > /tmp/x"), "");
+    assert_eq!(run(page, "cat /tmp/x"), "hi\n");
+    assert_eq!(run(page, "echo there >> /tmp/x"), "");
+    assert_eq!(run(page, "cat /tmp/x"), "hi\nthere\n");
+    let listing = run(page, "ls /proc");
     for entry in ["1", "meminfo", "uptime", "self"] {
         assert!(listing.split_whitespace().any(|word| word == entry), "ls /proc lacks {entry}: {listing}");
     }
-    let long = run(&page, "ls -l /tmp");
+    let long = run(page, "ls -l /tmp");
     assert!(long.lines().any(|line| line.starts_with("-rw-r--r--") && line.ends_with(" x")), "{long}");
-    let ps = run(&page, "ps");
+    let ps = run(page, "ps");
     assert!(ps.contains("[kthreadd]"), "ps shows no kthreadd:\n{ps}");
     assert!(ps.lines().any(|line| line.split_whitespace().next() == Some("1")), "ps shows no PID 1:\n{ps}");
     assert_eq!(
-        run(&page, "ls /nonexistent"),
+        run(page, "ls /nonexistent"),
         "ls: cannot access '/nonexistent': No such file or directory\n"
     );
-    assert_eq!(run(&page, "touch /tmp/t"), "");
-    assert!(run(&page, "ls /tmp").split_whitespace().any(|name| name == "t"));
-    assert!(run(&page, "ls -l /dev/null").starts_with("crw-rw-rw-"), "a character device");
-    assert_eq!(run(&page, "mkdir /tmp/d"), "");
-    assert_eq!(run(&page, "cd /tmp/d"), "");
-    assert_eq!(run(&page, "pwd"), "/tmp/d\n");
-    assert_eq!(run(&page, "cd /"), "");
-    assert!(run(&page, "free").contains("Mem:"));
-    assert!(run(&page, "dmesg").contains("Linux version 6.1."));
-    assert!(run(&page, "mount").contains(" on / type "));
-    assert!(run(&page, "nosuchcommand").contains("command not found"));
+    assert_eq!(run(page, "touch /tmp/t"), "");
+    assert!(run(page, "ls /tmp").split_whitespace().any(|name| name == "t"));
+    assert!(run(page, "ls -l /dev/null").starts_with("crw-rw-rw-"), "a character device");
+    assert_eq!(run(page, "mkdir /tmp/d"), "");
+    assert_eq!(run(page, "cd /tmp/d"), "");
+    assert_eq!(run(page, "pwd"), "/tmp/d\n");
+    assert_eq!(run(page, "cd /"), "");
+    assert!(run(page, "free").contains("Mem:"));
+    assert!(run(page, "dmesg").contains("Linux version 6.1."));
+    assert!(run(page, "mount").contains(" on / type "));
+    assert!(run(page, "nosuchcommand").contains("command not found"));
 
     // Ctrl-C interrupts a blocking nanosleep through channel.interrupt().
     page.eval("window.sleeping = lkljsDemo.run('sleep 30').then(() => 'done'); true");
@@ -223,21 +250,21 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     assert_eq!(page.eval("window.sleeping"), json!("done"));
 
     // TCP over the kernel's loopback, server and client on two kernel threads.
-    let echo = run(&page, "tcpecho ping over loopback");
+    let echo = run(page, "tcpecho ping over loopback");
     assert!(echo.contains("client: received \"ping over loopback\""), "{echo}");
 
     // `halt` is reboot(LINUX_REBOOT_CMD_HALT); the page then offers a reboot,
     // which tears the kernel down and boots again without reloading the page.
-    let halted = run(&page, "halt");
+    let halted = run(page, "halt");
     assert!(halted.contains("reboot: System halted"), "{halted}");
-    assert_eq!(state(&page), "halted");
+    assert_eq!(state(page), "halted");
     assert_eq!(page.eval("document.querySelector('[data-demo-reboot]').disabled"), json!(false));
     page.eval("window.beforeReboot = true");
     page.eval("document.querySelector('[data-demo-reboot]').click()");
     page.wait_for("lkljsDemo.state !== 'halted'", Duration::from_secs(10));
-    wait_for_prompt(&page);
+    wait_for_prompt(page);
     assert_eq!(page.eval("window.beforeReboot"), json!(true), "the reboot reloaded the page");
-    assert_eq!(run(&page, "cat /tmp/x"), "cat: /tmp/x: No such file or directory\n", "a fresh kernel has a fresh /tmp");
+    assert_eq!(run(page, "cat /tmp/x"), "cat: /tmp/x: No such file or directory\n", "a fresh kernel has a fresh /tmp");
 
     // A kernel that stops on its own (reboot(RESTART), which the port cannot
     // carry out: it stops with exit status 5) shows why in the terminal and the
@@ -252,12 +279,12 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     assert!(notice.as_str().unwrap().contains("exit code 5") && notice.as_str().unwrap().contains("Reboot"), "{notice}");
     assert_eq!(page.eval("document.querySelector('[data-demo-reboot]').disabled"), json!(false));
     page.eval("lkljsDemo.reboot(); true");
-    wait_for_prompt(&page);
-    assert!(run(&page, "uname -s").starts_with("Linux"));
+    wait_for_prompt(page);
+    assert!(run(page, "uname -s").starts_with("Linux"));
 
     // Each artefact was fetched once, by the page, for all three boots and every worker.
     for name in ARTEFACTS {
-        assert_eq!(requests_for(&page, name), 1, "{name} requested {} times", requests_for(&page, name));
+        assert_eq!(requests_for(page, name), 1, "{name} requested {} times", requests_for(page, name));
     }
     let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
@@ -270,10 +297,7 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
 fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
     let _exclusive = exclusive();
     let repository = site_root();
-    match prepare(&DemoRequest::new(&repository, DemoMode::Build)).unwrap() {
-        DemoOutcome::Ready(_) => {}
-        DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
-    }
+    build_kernel();
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("site");
     support::fixture_site::copy_tree(&repository.join("theme"), &root.join("theme"));
@@ -288,9 +312,7 @@ fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
     .unwrap();
     // The built kernel and the vendored terminal, from the repository's target/.
     std::os::unix::fs::symlink(repository.join("target"), root.join("target")).unwrap();
-    let options = BuildOptions::new(root.clone(), root.join("public")).demo(DemoMode::ReuseLast);
-    let server = start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
-        .expect("cannot serve the deck");
+    let server = serve_built(root.clone(), root.join("public"));
     let Some(chromium) = Chromium::launch() else { return };
     let page = chromium.page();
     page.call("Network.enable", json!({}));
@@ -310,20 +332,17 @@ fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
 /// A browser without WebAssembly threads is told so, and nothing is downloaded.
 #[test]
 fn a_browser_without_wasm_threads_is_told_so() {
-    let _exclusive = exclusive();
-    let output = tempfile::tempdir().unwrap();
-    let server = serve_site(output.path());
-    let Some(chromium) = Chromium::launch() else { return };
-    let page = chromium.page();
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
     page.call("Network.enable", json!({}));
     // As in a browser whose WebAssembly lacks the threads proposal.
     page.call("Page.addScriptToEvaluateOnNewDocument", json!({ "source": "WebAssembly.validate = () => false;" }));
-    open(&page, &format!("http://{}/demo/", server.address()));
+    open(page, &browser.url("/demo/"));
     page.wait_for("window.lkljsDemo && lkljsDemo.state === 'unsupported'", Duration::from_secs(20));
     let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
     assert!(notice.as_str().unwrap().contains("WebAssembly threads"), "{notice}");
     for name in ARTEFACTS {
-        assert_eq!(requests_for(&page, name), 0, "{name} was downloaded for nothing");
+        assert_eq!(requests_for(page, name), 0, "{name} was downloaded for nothing");
     }
 }
 
@@ -331,11 +350,8 @@ fn a_browser_without_wasm_threads_is_told_so() {
 /// so instead of failing obscurely (the service worker is kept from fixing it).
 #[test]
 fn a_page_without_isolation_explains_why_the_kernel_cannot_start() {
-    let _exclusive = exclusive();
-    let output = tempfile::tempdir().unwrap();
-    let server = serve_site(output.path());
-    let Some(chromium) = Chromium::launch() else { return };
-    let page = chromium.page();
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
     // Strip COOP/COEP from the page's response and block the service worker's
     // registration script, which would otherwise restore them.
     page.call(
@@ -346,8 +362,8 @@ fn a_page_without_isolation_explains_why_the_kernel_cannot_start() {
         ] }),
     );
     // Page.navigate would wait for the paused response: start the navigation from the page.
-    page.eval(&format!("location.href = {}; true", json!(format!("http://{}/demo/", server.address()))));
-    let document = wait_event(&page, "Fetch.requestPaused", 0);
+    page.eval(&format!("location.href = {}; true", json!(browser.url("/demo/"))));
+    let document = wait_event(page, "Fetch.requestPaused", 0);
     let headers: Vec<Value> = document["params"]["responseHeaders"]
         .as_array()
         .unwrap()
@@ -361,10 +377,10 @@ fn a_page_without_isolation_explains_why_the_kernel_cannot_start() {
         "Fetch.fulfillRequest",
         json!({ "requestId": document["params"]["requestId"], "responseCode": 200, "responseHeaders": headers, "body": body }),
     );
-    let script = wait_event(&page, "Fetch.requestPaused", 1);
+    let script = wait_event(page, "Fetch.requestPaused", 1);
     assert!(script["params"]["request"]["url"].as_str().unwrap().contains("coi-register"), "{script}");
     page.call("Fetch.failRequest", json!({ "requestId": script["params"]["requestId"], "errorReason": "BlockedByClient" }));
-    wait_loading(&page, &format!("http://{}/demo/", server.address()), "window.lkljsDemo && lkljsDemo.state === 'not-isolated'");
+    wait_loading(page, &browser.url("/demo/"), "window.lkljsDemo && lkljsDemo.state === 'not-isolated'");
     let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
     let notice = notice.as_str().unwrap();
     assert!(notice.contains("SharedArrayBuffer") && notice.contains("service worker"), "{notice}");
@@ -388,16 +404,13 @@ fn wait_event(page: &Page, method: &str, index: usize) -> Value {
 #[test]
 #[ignore]
 fn show_command_outputs() {
-    let _exclusive = exclusive();
-    let output = tempfile::tempdir().unwrap();
-    let server = serve_site(output.path());
-    let Some(chromium) = Chromium::launch() else { return };
-    let page = chromium.page();
-    open(&page, &format!("http://{}/demo/", server.address()));
-    wait_for_prompt(&page);
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
+    open(page, &browser.url("/demo/"));
+    wait_for_prompt(page);
     let commands = std::env::var("DEMO_COMMANDS").unwrap_or_else(|_| "uname -a;ps;free;ls -l /".into());
     for command in commands.split(';') {
-        println!("$ {command}\n{}", run(&page, command));
+        println!("$ {command}\n{}", run(page, command));
     }
     println!("{:?}", page.eval("lkljsDemo.timings"));
     println!("console {:?}\nexceptions {:?}", page.console(), page.exceptions());
@@ -408,15 +421,13 @@ fn show_command_outputs() {
 #[test]
 #[ignore]
 fn screenshot() {
-    let output = tempfile::tempdir().unwrap();
-    let server = serve_site(output.path());
-    let Some(chromium) = Chromium::launch() else { return };
-    let page = chromium.page();
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
     page.call("Emulation.setDeviceMetricsOverride", json!({ "width": 1280, "height": 1100, "deviceScaleFactor": 1, "mobile": false }));
     let path = std::env::var("SHOT_PATH").unwrap_or_else(|_| "/demo/".into());
-    open(&page, &format!("http://{}{path}", server.address()));
-    wait_for_prompt(&page);
-    run(&page, "ls -l /");
+    open(page, &browser.url(&path));
+    wait_for_prompt(page);
+    run(page, "ls -l /");
     page.eval("document.querySelector('.demo').scrollIntoView()");
     page.collect_events(Duration::from_millis(500));
     let shot = page.call("Page.captureScreenshot", json!({ "format": "png" }));
