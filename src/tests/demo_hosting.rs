@@ -15,7 +15,6 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use lkljs_site::build::{BuildOptions, DemoMode, build};
-use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
 use lkljs_site::output::deploy::HEADER_RULES;
 use serde_json::json;
 use support::chromium::{Chromium, Page};
@@ -43,8 +42,8 @@ fn build_site_into(output: &Path, base_url: Option<String>) -> PathBuf {
     let root = site_root();
     build_kernel_once(&root);
     let options = BuildOptions::new(root, output.to_path_buf()).base_url(base_url).demo(DemoMode::ReuseLast);
-    // One build at a time: builds fill shared caches under target/ (the
-    // terminal's vendored packages), which two builds at once would race for.
+    // One build at a time: builds fill shared caches and scratch space under
+    // target/; a run without this lock once saw wrangler fail to start.
     static ONE_BUILD_AT_A_TIME: Mutex<()> = Mutex::new(());
     let _alone = ONE_BUILD_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let report = build(&options).unwrap_or_else(|error| panic!("the site build failed: {error}"));
@@ -60,10 +59,8 @@ fn site_root() -> PathBuf {
 /// together do not compile the same kernel side by side.
 fn build_kernel_once(root: &Path) {
     static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| match prepare(&DemoRequest::new(root, DemoMode::Build)) {
-        Ok(DemoOutcome::Ready(_)) => {}
-        Ok(DemoOutcome::Placeholder { reason }) => panic!("a build never gives a placeholder: {reason}"),
-        Err(error) => panic!("the demo step failed: {error}"),
+    BUILT.get_or_init(|| {
+        support::kernel::build(root);
     });
 }
 

@@ -11,7 +11,6 @@ mod support;
 use std::time::{Duration, Instant};
 
 use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
-use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
 use support::chromium::{Chromium, Page};
@@ -29,14 +28,6 @@ const ARTEFACTS: [&str; 3] = ["boot.js", "boot.worker.js", "boot.wasm"];
 
 fn site_root() -> std::path::PathBuf {
     std::env::var_os("LKLJS_TEST_SITE_ROOT").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
-}
-
-/// Builds the kernel, or finds it in `target/demo/cache/`.
-fn build_kernel() {
-    match prepare(&DemoRequest::new(site_root(), DemoMode::Build)).unwrap() {
-        DemoOutcome::Ready(_) => {}
-        DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
-    }
 }
 
 /// Serves the site at `root` (built into `output`) with the kernel of the last demo build.
@@ -60,7 +51,7 @@ impl DemoBrowser {
     fn start() -> Option<Self> {
         let exclusive = exclusive();
         let output = tempfile::tempdir().unwrap();
-        build_kernel();
+        support::kernel::build(&site_root());
         let server = serve_built(site_root(), output.path().join("public"));
         let chromium = Chromium::launch()?;
         let page = chromium.page();
@@ -297,7 +288,7 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
 fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
     let _exclusive = exclusive();
     let repository = site_root();
-    build_kernel();
+    support::kernel::build(&site_root());
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("site");
     support::fixture_site::copy_tree(&repository.join("theme"), &root.join("theme"));

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
 use lkljs_site::serve::{ServeConfig, start};
-use lkljs_site::demo::{DemoOutcome, DemoRequest, prepare};
 
 fn site_root() -> std::path::PathBuf {
     std::env::var_os("LKLJS_TEST_SITE_ROOT").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
@@ -67,7 +66,7 @@ fn assert_selftest_passes(dir: &Path) {
 /// makes system calls through channels, interrupts one and halts.
 #[test]
 fn javascript_makes_system_calls_through_module_lkljs() {
-    let artifacts = build_demo(&site_root());
+    let artifacts = support::kernel::build(&site_root());
     let output = run_with_watchdog(
         Command::new("node")
             .arg("--no-experimental-fetch")
@@ -86,7 +85,7 @@ fn javascript_makes_system_calls_through_module_lkljs() {
 
 #[test]
 fn the_demo_step_builds_a_kernel_that_boots() {
-    let artifacts = build_demo(&site_root());
+    let artifacts = support::kernel::build(&site_root());
     let manifest = &artifacts.manifest;
     assert!(manifest.kernel_version.starts_with("6.1."), "{}", manifest.kernel_version);
     assert_eq!(manifest.boot.exit_code, 0);
@@ -109,7 +108,7 @@ fn the_demo_step_builds_a_kernel_that_boots() {
 /// boots the kernel in a real browser as it loads (demo_page.rs drives its shell).
 #[test]
 fn the_demo_page_boots_the_kernel_in_chromium() {
-    build_demo(&site_root());
+    support::kernel::build(&site_root());
     let output = tempfile::tempdir().unwrap();
     let options = BuildOptions::new(site_root(), output.path().join("public")).demo(DemoMode::ReuseLast);
     let server = start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
@@ -136,7 +135,7 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
 /// in a cross-origin isolated page, its TAP lines collected by the page.
 #[test]
 fn the_self_test_suite_passes_in_chromium() {
-    let artifacts = build_demo(&site_root());
+    let artifacts = support::kernel::build(&site_root());
     let site = tempfile::tempdir().unwrap();
     for name in ["boot.js", "boot.wasm", "boot.worker.js", "selftest.js"] {
         std::fs::copy(artifacts.dir.join(name), site.path().join(name)).unwrap();
@@ -189,23 +188,16 @@ fn serve_isolated(dir: std::path::PathBuf) -> lkljs_site::serve::RunningServer {
 /// paths, give byte-identical artefacts: no path, user, host or clock leaks in.
 #[test]
 fn a_clean_kernel_build_elsewhere_is_byte_identical() {
-    let usual = build_demo(&site_root());
+    let usual = support::kernel::build(&site_root());
     let elsewhere = tempfile::Builder::new().prefix("lkljs-reproducible-").tempdir().unwrap();
     support::fixture_site::copy_tree(&site_root().join("demo-build"), &elsewhere.path().join("demo-build"));
-    let fresh = build_demo(elsewhere.path());
+    let fresh = support::kernel::build(elsewhere.path());
     assert_eq!(usual.manifest.cache_key, fresh.manifest.cache_key, "same inputs, same cache key");
     assert_eq!(fresh.manifest.files_compiled, fresh.manifest.compile_units, "the second build started from scratch");
     for name in ["boot.wasm", "boot.js", "boot.worker.js", "selftest.js", "config.txt"] {
         let first = std::fs::read(usual.dir.join(name)).unwrap();
         let second = std::fs::read(fresh.dir.join(name)).unwrap();
         assert!(first == second, "{name} differs between two clean builds ({} vs {} bytes)", first.len(), second.len());
-    }
-}
-
-fn build_demo(root: &Path) -> lkljs_site::demo::DemoArtifacts {
-    match prepare(&DemoRequest::new(root, DemoMode::Build)).unwrap() {
-        DemoOutcome::Ready(artifacts) => artifacts,
-        DemoOutcome::Placeholder { reason } => panic!("a build never gives a placeholder: {reason}"),
     }
 }
 
