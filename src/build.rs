@@ -38,12 +38,8 @@ use crate::markdown::shortcodes::Facts;
 use crate::markdown::{self, MarkdownContext, RenderedMarkdown};
 use crate::output::assets::{self, ThemeAssets};
 use crate::output::publish::{self, PublishError};
-use crate::output::{
-    OutputFile, OutputTree, deploy, feeds, file_for_url_path, minify_html, vendor,
-};
-use crate::render::{
-    self, ChildView, Common, DeckView, NavEntry, PageLink, PageView, SlideView, Templates,
-};
+use crate::output::{OutputFile, OutputTree, deploy, feeds, file_for_url_path, minify_html, vendor};
+use crate::render::{self, ChildView, Common, DeckView, NavEntry, PageLink, PageView, SlideView, Templates};
 
 /// What to do about the kernel demo during a build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,13 +62,7 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: PathBuf, output: PathBuf) -> Self {
-        Self {
-            root,
-            output,
-            base_url: None,
-            demo: DemoMode::Build,
-            dry_run: false,
-        }
+        Self { root, output, base_url: None, demo: DemoMode::Build, dry_run: false }
     }
     pub fn base_url(mut self, base_url: Option<String>) -> Self {
         self.base_url = base_url;
@@ -137,34 +127,18 @@ impl DemoState {
     /// Publishes the artefacts under `demo/` with their names unchanged, plus the manifest.
     pub fn from_outcome(outcome: DemoOutcome) -> Self {
         match outcome {
-            DemoOutcome::Placeholder { reason } => Self {
-                placeholder: Some(reason),
-                ..Self::default()
-            },
+            DemoOutcome::Placeholder { reason } => Self { placeholder: Some(reason), ..Self::default() },
             DemoOutcome::Ready(artifacts) => {
-                let manifest =
-                    serde_json::to_value(&artifacts.manifest).unwrap_or(serde_json::Value::Null);
+                let manifest = serde_json::to_value(&artifacts.manifest).unwrap_or(serde_json::Value::Null);
                 let mut files: OutputTree = artifacts
                     .files
                     .iter()
-                    .map(|name| {
-                        (
-                            format!("demo/{name}"),
-                            OutputFile::Copy(artifacts.dir.join(name)),
-                        )
-                    })
+                    .map(|name| (format!("demo/{name}"), OutputFile::Copy(artifacts.dir.join(name))))
                     .collect();
                 let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
                 json.push('\n');
-                files.insert(
-                    "demo/manifest.json".to_string(),
-                    OutputFile::Bytes(json.into_bytes()),
-                );
-                Self {
-                    files,
-                    manifest: Some(manifest),
-                    placeholder: None,
-                }
+                files.insert("demo/manifest.json".to_string(), OutputFile::Bytes(json.into_bytes()));
+                Self { files, manifest: Some(manifest), placeholder: None }
             }
         }
     }
@@ -252,27 +226,16 @@ impl SiteBuilder {
     /// Reads configuration, templates, theme and content (not the demo: see [`SiteBuilder::set_demo`]).
     pub fn load_inputs(&mut self) -> Result<(), BuildError> {
         let mut diagnostics = Vec::new();
-        self.reload_config()
-            .unwrap_or_else(|diagnostic| diagnostics.push(diagnostic));
-        self.reload_templates()
-            .unwrap_or_else(|errors| diagnostics.extend(errors));
-        self.reload_theme_assets()
-            .unwrap_or_else(|errors| diagnostics.extend(errors));
+        self.reload_config().unwrap_or_else(|diagnostic| diagnostics.push(diagnostic));
+        self.reload_templates().unwrap_or_else(|errors| diagnostics.extend(errors));
+        self.reload_theme_assets().unwrap_or_else(|errors| diagnostics.extend(errors));
         self.rescan_content();
-        if diagnostics.is_empty() {
-            Ok(())
-        } else {
-            Err(diagnostics.into())
-        }
+        if diagnostics.is_empty() { Ok(()) } else { Err(diagnostics.into()) }
     }
 
     fn reload_config(&mut self) -> Result<(), Diagnostic> {
         let relative = Path::new(CONTENT).join(SITE_CONFIG);
-        let config = crate::config::load(
-            &self.root.join(&relative),
-            &relative,
-            self.options.base_url.as_deref(),
-        )?;
+        let config = crate::config::load(&self.root.join(&relative), &relative, self.options.base_url.as_deref())?;
         self.config = Some(config);
         Ok(())
     }
@@ -285,15 +248,8 @@ impl SiteBuilder {
     }
 
     fn reload_theme_assets(&mut self) -> Result<(), Vec<Diagnostic>> {
-        let base_path = self
-            .config
-            .as_ref()
-            .map_or("/", SiteConfig::base_path)
-            .to_string();
-        let mut generated = vec![(
-            "highlight.css".to_string(),
-            crate::highlight::stylesheet().into_bytes(),
-        )];
+        let base_path = self.config.as_ref().map_or("/", SiteConfig::base_path).to_string();
+        let mut generated = vec![("highlight.css".to_string(), crate::highlight::stylesheet().into_bytes())];
         // Only a page with the live demo needs the vendored terminal.
         if self.demo.manifest.is_some() {
             let vendored = vendor::prepare(
@@ -306,33 +262,20 @@ impl SiteBuilder {
             })?;
             generated.extend(vendored);
         }
-        self.theme = assets::collect(
-            &self.root.join(THEME),
-            Path::new(THEME),
-            &base_path,
-            &generated,
-        )?;
+        self.theme = assets::collect(&self.root.join(THEME), Path::new(THEME), &base_path, &generated)?;
         Ok(())
     }
 
     fn rescan_content(&mut self) {
         let scan = content::scan(&self.root.join(CONTENT), Path::new(CONTENT));
-        self.sources = scan
-            .files
-            .into_iter()
-            .map(|file| (file.source.clone(), file))
-            .collect();
+        self.sources = scan.files.into_iter().map(|file| (file.source.clone(), file)).collect();
         self.content_assets = scan.assets;
         self.source_errors = scan
             .problems
             .into_iter()
             .map(|problem| {
                 (
-                    problem
-                        .file
-                        .strip_prefix(CONTENT)
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|_| problem.file.clone()),
+                    problem.file.strip_prefix(CONTENT).map(Path::to_path_buf).unwrap_or_else(|_| problem.file.clone()),
                     problem,
                 )
             })
@@ -342,8 +285,7 @@ impl SiteBuilder {
     /// Renders the whole output in memory, reusing cached pages whose inputs did not change.
     pub fn compose(&mut self) -> Result<(OutputTree, BuildReport), BuildError> {
         let mut diagnostics: Vec<Diagnostic> = self.source_errors.values().cloned().collect();
-        let (Some(config), Some(templates)) = (self.config.as_ref(), self.templates.as_ref())
-        else {
+        let (Some(config), Some(templates)) = (self.config.as_ref(), self.templates.as_ref()) else {
             return Err(diagnostics.into());
         };
         let files: Vec<SourceFile> = self.sources.values().cloned().collect();
@@ -362,34 +304,20 @@ impl SiteBuilder {
         let facts = Facts::new(self.demo.manifest.clone());
 
         // Markdown, for the pages whose inputs changed.
-        let markdown_epoch = fingerprint(&(
-            link_fingerprint(&site),
-            &base_path,
-            self.demo.manifest.as_ref().map(|m| m.to_string()),
-        ));
+        let markdown_epoch =
+            fingerprint(&(link_fingerprint(&site), &base_path, self.demo.manifest.as_ref().map(|m| m.to_string())));
         let markdown_keys: Vec<u64> = site
             .pages
             .iter()
-            .map(|page| {
-                fingerprint(&(
-                    markdown_epoch,
-                    &page.body,
-                    page.body_first_line,
-                    page.kind == PageKind::Deck,
-                ))
-            })
+            .map(|page| fingerprint(&(markdown_epoch, &page.body, page.body_first_line, page.kind == PageKind::Deck)))
             .collect();
         let stale: Vec<usize> = (0..site.pages.len())
             .filter(|&index| {
-                self.bodies
-                    .get(&site.pages[index].source)
-                    .is_none_or(|(key, _)| *key != markdown_keys[index])
+                self.bodies.get(&site.pages[index].source).is_none_or(|(key, _)| *key != markdown_keys[index])
             })
             .collect();
-        let rendered: Vec<(usize, (PageBody, Vec<Diagnostic>))> = stale
-            .par_iter()
-            .map(|&index| (index, render_body(&site, index, &base_path, &facts)))
-            .collect();
+        let rendered: Vec<(usize, (PageBody, Vec<Diagnostic>))> =
+            stale.par_iter().map(|&index| (index, render_body(&site, index, &base_path, &facts))).collect();
         // Pages with problems are kept aside (uncached): their links are still checked.
         let mut failed_bodies: HashMap<PathBuf, PageBody> = HashMap::new();
         for (index, (body, problems)) in rendered {
@@ -406,11 +334,7 @@ impl SiteBuilder {
         // template and link errors are reported in the same run.
 
         // Templates, for the pages whose Markdown or navigation changed.
-        let common = Common {
-            config,
-            base_path: &base_path,
-            assets: &self.theme.urls,
-        };
+        let common = Common { config, base_path: &base_path, assets: &self.theme.urls };
         let demo_view = DemoView {
             available: self.demo.manifest.is_some(),
             manifest: self.demo.manifest.as_ref(),
@@ -424,34 +348,23 @@ impl SiteBuilder {
             self.demo.manifest.as_ref().map(|m| m.to_string()),
             &self.demo.placeholder,
         ));
-        let page_keys: Vec<u64> = markdown_keys
-            .iter()
-            .map(|key| fingerprint(&(page_epoch, key)))
-            .collect();
+        let page_keys: Vec<u64> = markdown_keys.iter().map(|key| fingerprint(&(page_epoch, key))).collect();
         let bodies = &self.bodies;
         let stale: Vec<usize> = (0..site.pages.len())
             .filter(|&index| bodies.contains_key(&site.pages[index].source))
-            .filter(|&index| {
-                self.pages
-                    .get(&site.pages[index].source)
-                    .is_none_or(|(key, _)| *key != page_keys[index])
-            })
+            .filter(|&index| self.pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != page_keys[index]))
             .collect();
         let rendered: Vec<(usize, Result<PageOutput, Diagnostic>)> = stale
             .par_iter()
             .map(|&index| {
                 let body = &bodies[&site.pages[index].source].1;
-                (
-                    index,
-                    render_page(&site, index, body, &common, &demo_view, templates),
-                )
+                (index, render_page(&site, index, body, &common, &demo_view, templates))
             })
             .collect();
         for (index, result) in rendered {
             match result {
                 Ok(page) => {
-                    self.pages
-                        .insert(site.pages[index].source.clone(), (page_keys[index], page));
+                    self.pages.insert(site.pages[index].source.clone(), (page_keys[index], page));
                 }
                 Err(error) => {
                     self.pages.remove(&site.pages[index].source);
@@ -484,10 +397,7 @@ impl SiteBuilder {
         let mut failed_paths = BTreeSet::new();
         for page in &site.pages {
             let path = file_for_url_path(&page.path);
-            let Some((_, output)) = self
-                .pages
-                .get(&page.source)
-                .filter(|_| self.bodies.contains_key(&page.source))
+            let Some((_, output)) = self.pages.get(&page.source).filter(|_| self.bodies.contains_key(&page.source))
             else {
                 // A page that failed: its Markdown anchors are the best knowledge of its ids.
                 if let Some(body) = failed_bodies.get(&page.source) {
@@ -516,18 +426,9 @@ impl SiteBuilder {
             );
         }
         for (path, file) in self.theme.files.iter().chain(&self.demo.files) {
-            let origin = if path.starts_with("demo/") {
-                "the demo step".to_string()
-            } else {
-                format!("the theme ({path})")
-            };
-            add(
-                &mut tree,
-                path.clone(),
-                file.clone(),
-                origin,
-                &mut diagnostics,
-            );
+            let origin =
+                if path.starts_with("demo/") { "the demo step".to_string() } else { format!("the theme ({path})") };
+            add(&mut tree, path.clone(), file.clone(), origin, &mut diagnostics);
         }
         match render_not_found(&site, &common, templates) {
             Ok(html) => add(
@@ -553,10 +454,7 @@ impl SiteBuilder {
         let generated = [
             ("atom.xml", feeds::atom(&feed_info, &entries)),
             ("sitemap.xml", feeds::sitemap(&entries)),
-            (
-                "robots.txt",
-                deploy::robots_txt(&config.permalink("sitemap.xml")),
-            ),
+            ("robots.txt", deploy::robots_txt(&config.permalink("sitemap.xml"))),
             ("_headers", deploy::headers_file()),
         ];
         for (path, text) in generated {
@@ -572,11 +470,8 @@ impl SiteBuilder {
         let mut links_checked = 0;
         let exists = |path: &str| tree.contains_key(path) || failed_paths.contains(path);
         for (index, page) in site.pages.iter().enumerate() {
-            let Some(body) = self
-                .bodies
-                .get(&page.source)
-                .map(|(_, body)| body)
-                .or_else(|| failed_bodies.get(&page.source))
+            let Some(body) =
+                self.bodies.get(&page.source).map(|(_, body)| body).or_else(|| failed_bodies.get(&page.source))
             else {
                 continue;
             };
@@ -584,8 +479,7 @@ impl SiteBuilder {
                 links_checked += 1;
                 if let Err(message) = check_link(&site, index, link, &exists, &ids_by_path) {
                     let shown = Path::new(CONTENT).join(&page.source);
-                    diagnostics
-                        .push(Diagnostic::new(shown, message).at(link.line, Some(link.column)));
+                    diagnostics.push(Diagnostic::new(shown, message).at(link.line, Some(link.column)));
                 }
             }
         }
@@ -602,31 +496,19 @@ impl SiteBuilder {
     }
 
     /// Brings the output directory in line with a fresh composition.
-    fn compose_and_sync(
-        &mut self,
-        only_css_inputs: bool,
-    ) -> Result<crate::serve::BuildSummary, BuildError> {
+    fn compose_and_sync(&mut self, only_css_inputs: bool) -> Result<crate::serve::BuildSummary, BuildError> {
         let (tree, _) = self.compose()?;
         let changed = publish::sync(&tree, &self.output, self.synced.as_ref())?;
         self.synced = Some(tree);
-        let only_css = only_css_inputs
-            && changed
-                .iter()
-                .any(|path| assets::is_hashed_stylesheet(path));
+        let only_css = only_css_inputs && changed.iter().any(|path| assets::is_hashed_stylesheet(path));
         let changed_urls = changed.iter().map(|path| url_of_output(path)).collect();
-        Ok(crate::serve::BuildSummary {
-            changed_urls,
-            only_css,
-        })
+        Ok(crate::serve::BuildSummary { changed_urls, only_css })
     }
 
     /// Applies changed input files to the in-memory site. Returns whether
     /// every change was to a stylesheet.
     fn apply_changes(&mut self, changed: &[PathBuf]) -> Result<bool, BuildError> {
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
         let mut diagnostics = Vec::new();
         let mut only_css = !changed.is_empty();
         let (mut templates, mut theme, mut config, mut rescan) = (false, false, false, false);
@@ -637,9 +519,7 @@ impl SiteBuilder {
                 .or_else(|_| path.strip_prefix(&self.root))
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|_| path.clone());
-            let is_css = relative
-                .extension()
-                .is_some_and(|extension| extension == "css");
+            let is_css = relative.extension().is_some_and(|extension| extension == "css");
             if relative.starts_with(Path::new(THEME).join(TEMPLATES)) {
                 templates = true;
             } else if relative.starts_with(THEME) {
@@ -650,10 +530,7 @@ impl SiteBuilder {
                 if content::is_ignored_path(inside) {
                     continue;
                 }
-                if inside
-                    .extension()
-                    .is_some_and(|extension| extension == "md")
-                    && self.root.join(&relative).is_file()
+                if inside.extension().is_some_and(|extension| extension == "md") && self.root.join(&relative).is_file()
                 {
                     markdown.push(inside.to_path_buf());
                 } else {
@@ -662,22 +539,18 @@ impl SiteBuilder {
             } else {
                 continue;
             }
-            only_css &= is_css
-                && relative.starts_with(THEME)
-                && !relative.starts_with(Path::new(THEME).join(TEMPLATES));
+            only_css &=
+                is_css && relative.starts_with(THEME) && !relative.starts_with(Path::new(THEME).join(TEMPLATES));
         }
         if config {
-            self.reload_config()
-                .unwrap_or_else(|diagnostic| diagnostics.push(diagnostic));
+            self.reload_config().unwrap_or_else(|diagnostic| diagnostics.push(diagnostic));
             theme = true;
         }
         if templates {
-            self.reload_templates()
-                .unwrap_or_else(|errors| diagnostics.extend(errors));
+            self.reload_templates().unwrap_or_else(|errors| diagnostics.extend(errors));
         }
         if theme {
-            self.reload_theme_assets()
-                .unwrap_or_else(|errors| diagnostics.extend(errors));
+            self.reload_theme_assets().unwrap_or_else(|errors| diagnostics.extend(errors));
         }
         if rescan {
             self.rescan_content();
@@ -687,8 +560,7 @@ impl SiteBuilder {
                 match content::read_source(&self.root.join(&shown), &shown) {
                     Ok(parsed) => {
                         self.source_errors.remove(&source);
-                        self.sources
-                            .insert(source.clone(), SourceFile { source, parsed });
+                        self.sources.insert(source.clone(), SourceFile { source, parsed });
                     }
                     Err(error) => {
                         self.sources.remove(&source);
@@ -697,30 +569,18 @@ impl SiteBuilder {
                 }
             }
         }
-        if diagnostics.is_empty() {
-            Ok(only_css)
-        } else {
-            Err(diagnostics.into())
-        }
+        if diagnostics.is_empty() { Ok(only_css) } else { Err(diagnostics.into()) }
     }
 }
 
 impl crate::serve::Rebuild for SiteBuilder {
     fn build_all(&mut self) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
-        self.load()
-            .and_then(|()| self.compose_and_sync(false))
-            .map_err(failure)
+        self.load().and_then(|()| self.compose_and_sync(false)).map_err(failure)
     }
-    fn rebuild(
-        &mut self,
-        changed: &[PathBuf],
-    ) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
         if self.config.is_none() || self.templates.is_none() {
             // The last full load failed: start over rather than patch a partial state.
-            return self
-                .load_inputs()
-                .and_then(|()| self.compose_and_sync(false))
-                .map_err(failure);
+            return self.load_inputs().and_then(|()| self.compose_and_sync(false)).map_err(failure);
         }
         let only_css = self.apply_changes(changed).map_err(failure)?;
         self.compose_and_sync(only_css).map_err(failure)
@@ -734,9 +594,7 @@ impl crate::serve::Rebuild for SiteBuilder {
 }
 
 fn failure(error: BuildError) -> crate::serve::BuildFailure {
-    crate::serve::BuildFailure {
-        message: error.to_string(),
-    }
+    crate::serve::BuildFailure { message: error.to_string() }
 }
 
 /// `guide/index.html` → `/guide/`; other files keep their path.
@@ -758,10 +616,7 @@ fn fingerprint(value: &impl Hash) -> u64 {
 /// What link resolution depends on: which pages exist where, drafts and assets.
 fn link_fingerprint(site: &Site) -> u64 {
     fingerprint(&(
-        site.pages
-            .iter()
-            .map(|page| (&page.source, &page.path))
-            .collect::<Vec<_>>(),
+        site.pages.iter().map(|page| (&page.source, &page.path)).collect::<Vec<_>>(),
         &site.drafts,
         &site.assets,
     ))
@@ -804,53 +659,31 @@ fn source_date_epoch() -> Result<Option<OffsetDateTime>, Diagnostic> {
         .ok()
         .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
         .map(Some)
-        .ok_or_else(|| Diagnostic::new("SOURCE_DATE_EPOCH", format!("`{value}` is not a number of seconds since 1970; set it to e.g. `$(git log -1 --format=%ct)`")))
+        .ok_or_else(|| {
+            Diagnostic::new(
+                "SOURCE_DATE_EPOCH",
+                format!("`{value}` is not a number of seconds since 1970; set it to e.g. `$(git log -1 --format=%ct)`"),
+            )
+        })
 }
 
 /// Renders a page's Markdown (each slide's, for decks), with every problem found.
-fn render_body(
-    site: &Site,
-    index: usize,
-    base_path: &str,
-    facts: &Facts,
-) -> (PageBody, Vec<Diagnostic>) {
+fn render_body(site: &Site, index: usize, base_path: &str, facts: &Facts) -> (PageBody, Vec<Diagnostic>) {
     let page = &site.pages[index];
     let shown_as = Path::new(CONTENT).join(&page.source);
-    let context = |first_line| MarkdownContext {
-        site,
-        page: index,
-        base_path,
-        facts,
-        shown_as: &shown_as,
-        first_line,
-    };
+    let context = |first_line| MarkdownContext { site, page: index, base_path, facts, shown_as: &shown_as, first_line };
     if page.kind != PageKind::Deck {
-        let (main, problems) =
-            markdown::render_with_problems(&page.body, &context(page.body_first_line));
-        return (
-            PageBody {
-                main,
-                slides: Vec::new(),
-            },
-            problems,
-        );
+        let (main, problems) = markdown::render_with_problems(&page.body, &context(page.body_first_line));
+        return (PageBody { main, slides: Vec::new() }, problems);
     }
     let mut body = PageBody::default();
     let mut problems = Vec::new();
-    for (number, slide) in crate::slides::split_deck(&page.body, page.body_first_line)
-        .into_iter()
-        .enumerate()
-    {
-        let (html, slide_problems) =
-            markdown::render_with_problems(&slide.markdown, &context(slide.first_line));
+    for (number, slide) in crate::slides::split_deck(&page.body, page.body_first_line).into_iter().enumerate() {
+        let (html, slide_problems) = markdown::render_with_problems(&slide.markdown, &context(slide.first_line));
         let notes_first_line = slide.first_line + slide.markdown.lines().count() + 1;
-        let (notes, notes_problems) =
-            markdown::render_with_problems(&slide.notes, &context(notes_first_line));
+        let (notes, notes_problems) = markdown::render_with_problems(&slide.notes, &context(notes_first_line));
         problems.extend(slide_problems.into_iter().chain(notes_problems));
-        let (html, notes_html) = (
-            merge_into(&mut body.main, html),
-            merge_into(&mut body.main, notes),
-        );
+        let (html, notes_html) = (merge_into(&mut body.main, html), merge_into(&mut body.main, notes));
         if body.main.live_demos > 1 {
             body.main.live_demos = 1;
             problems.push(
@@ -858,11 +691,7 @@ fn render_body(
                     .at(slide.first_line, None),
             );
         }
-        body.slides.push(SlideView {
-            index: number + 1,
-            html,
-            notes_html,
-        });
+        body.slides.push(SlideView { index: number + 1, html, notes_html });
     }
     (body, problems)
 }
@@ -895,12 +724,7 @@ fn sidebar(site: &Site, base_path: &str, current: Option<usize>) -> Vec<NavEntry
         cursor = site.pages[index].parent;
     }
     let entries = |parent: usize| -> Vec<usize> {
-        site.pages[parent]
-            .children
-            .iter()
-            .copied()
-            .filter(|&child| site.pages[child].kind != PageKind::Deck)
-            .collect()
+        site.pages[parent].children.iter().copied().filter(|&child| site.pages[child].kind != PageKind::Deck).collect()
     };
     fn build(
         site: &Site,
@@ -927,18 +751,11 @@ fn sidebar(site: &Site, base_path: &str, current: Option<usize>) -> Vec<NavEntry
             })
             .collect()
     }
-    if site.pages.is_empty() {
-        Vec::new()
-    } else {
-        build(site, base_path, &open, entries(0), &entries)
-    }
+    if site.pages.is_empty() { Vec::new() } else { build(site, base_path, &open, entries(0), &entries) }
 }
 
 fn page_link(site: &Site, index: usize, base_path: &str) -> PageLink {
-    PageLink {
-        title: site.pages[index].front.title.clone(),
-        url: format!("{base_path}{}", site.pages[index].path),
-    }
+    PageLink { title: site.pages[index].front.title.clone(), url: format!("{base_path}{}", site.pages[index].path) }
 }
 
 fn default_template(site: &Site, index: usize) -> &'static str {
@@ -961,16 +778,9 @@ fn render_page(
     let page = &site.pages[index];
     let base_path = common.base_path;
     let shown = Path::new(CONTENT).join(&page.source);
-    let template = page
-        .front
-        .template
-        .as_deref()
-        .unwrap_or_else(|| default_template(site, index));
+    let template = page.front.template.as_deref().unwrap_or_else(|| default_template(site, index));
     if !templates.has(template) {
-        return Err(Diagnostic::new(
-            &shown,
-            format!("template `{template}` does not exist in theme/templates/"),
-        ));
+        return Err(Diagnostic::new(&shown, format!("template `{template}` does not exist in theme/templates/")));
     }
     let url = format!("{base_path}{}", page.path);
     let html = if page.kind == PageKind::Deck {
@@ -983,10 +793,7 @@ fn render_page(
         render::context(common, serde_json::json!({ "deck": deck, "slides": body.slides, "demo": demo, "sidebar": sidebar(site, base_path, Some(index)) }))
             .and_then(|context| templates.render(template, &context))?
     } else {
-        let position = site
-            .reading_order
-            .iter()
-            .position(|&candidate| candidate == index);
+        let position = site.reading_order.iter().position(|&candidate| candidate == index);
         let prev = position
             .and_then(|position| position.checked_sub(1))
             .map(|before| page_link(site, site.reading_order[before], base_path));
@@ -1031,26 +838,17 @@ fn render_page(
             "page": view, "prev": prev, "next": next, "ancestors": ancestors, "children": children, "demo": demo,
             "sidebar": sidebar(site, base_path, Some(index)),
         });
-        render::context(common, specific)
-            .and_then(|context| templates.render(template, &context))?
+        render::context(common, specific).and_then(|context| templates.render(template, &context))?
     };
-    Ok(PageOutput {
-        ids: element_ids(&html),
-        html: minify_html(&html),
-    })
+    Ok(PageOutput { ids: element_ids(&html), html: minify_html(&html) })
 }
 
-fn render_not_found(
-    site: &Site,
-    common: &Common,
-    templates: &Templates,
-) -> Result<Vec<u8>, Diagnostic> {
+fn render_not_found(site: &Site, common: &Common, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
     let specific = serde_json::json!({
         "page": { "title": "Page not found", "url": format!("{}404.html", common.base_path), "description": "", "toc": [], "content": "" },
         "sidebar": sidebar(site, common.base_path, None),
     });
-    let html = render::context(common, specific)
-        .and_then(|context| templates.render("404.html", &context))?;
+    let html = render::context(common, specific).and_then(|context| templates.render("404.html", &context))?;
     Ok(minify_html(&html))
 }
 
@@ -1090,11 +888,7 @@ fn check_link(
     exists: &dyn Fn(&str) -> bool,
     ids: &HashMap<String, &BTreeSet<String>>,
 ) -> Result<(), String> {
-    let kind = if link.is_image {
-        "missing image"
-    } else {
-        "broken link"
-    };
+    let kind = if link.is_image { "missing image" } else { "broken link" };
     let (path, anchor) = match &link.reference {
         Reference::Page { index, anchor } => (file_for_url_path(&site.pages[*index].path), anchor),
         Reference::Output { path, anchor } => {
@@ -1122,10 +916,7 @@ fn check_link(
             } else {
                 format!("/{}", path.trim_end_matches("index.html"))
             };
-            Err(format!(
-                "{kind}: `{}`: {target} has no anchor `#{anchor}`",
-                link.destination
-            ))
+            Err(format!("{kind}: `{}`: {target} has no anchor `#{anchor}`", link.destination))
         }
         _ => Ok(()),
     }
@@ -1139,10 +930,7 @@ mod tests {
     fn output_paths_map_to_urls() {
         assert_eq!(url_of_output("index.html"), "/");
         assert_eq!(url_of_output("guide/index.html"), "/guide/");
-        assert_eq!(
-            url_of_output("theme/site.0011aabb.css"),
-            "/theme/site.0011aabb.css"
-        );
+        assert_eq!(url_of_output("theme/site.0011aabb.css"), "/theme/site.0011aabb.css");
         assert_eq!(url_of_output("notindex.html"), "/notindex.html");
     }
 

@@ -35,9 +35,7 @@ impl SiteConfig {
     /// Every internal link in the output starts with it.
     pub fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
-        after_scheme
-            .find('/')
-            .map_or("/", |index| &after_scheme[index..])
+        after_scheme.find('/').map_or("/", |index| &after_scheme[index..])
     }
 
     /// The absolute URL of a path below the base.
@@ -48,26 +46,20 @@ impl SiteConfig {
 
 /// Reads `site.toml`; `shown_as` names it in errors. `base_url_override`
 /// (from `--base-url`) replaces the file's value.
-pub fn load(
-    path: &Path,
-    shown_as: &Path,
-    base_url_override: Option<&str>,
-) -> Result<SiteConfig, Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Diagnostic::new(shown_as, format!("cannot read the site configuration: {error}; create it with at least `title` and `base_url`")))?;
+pub fn load(path: &Path, shown_as: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, Diagnostic> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        Diagnostic::new(
+            shown_as,
+            format!("cannot read the site configuration: {error}; create it with at least `title` and `base_url`"),
+        )
+    })?;
     parse(&text, shown_as, base_url_override)
 }
 
-pub fn parse(
-    text: &str,
-    shown_as: &Path,
-    base_url_override: Option<&str>,
-) -> Result<SiteConfig, Diagnostic> {
+pub fn parse(text: &str, shown_as: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, Diagnostic> {
     let mut config: SiteConfig = toml::from_str(text).map_err(|error| {
-        let diagnostic = Diagnostic::new(
-            shown_as,
-            format!("invalid site configuration: {}", error.message().trim_end()),
-        );
+        let diagnostic =
+            Diagnostic::new(shown_as, format!("invalid site configuration: {}", error.message().trim_end()));
         match error.span() {
             Some(span) => diagnostic.at_offset(text, span.start, 1),
             None => diagnostic,
@@ -76,34 +68,20 @@ pub fn parse(
     let (value, located) = match base_url_override {
         Some(value) => (value.to_string(), Diagnostic::new("--base-url", "")),
         None => {
-            let line = text
-                .lines()
-                .position(|line| line.trim_start().starts_with("base_url"))
-                .map_or(1, |index| index + 1);
-            (
-                config.base_url.clone(),
-                Diagnostic::new(shown_as, "").at(line, None),
-            )
+            let line =
+                text.lines().position(|line| line.trim_start().starts_with("base_url")).map_or(1, |index| index + 1);
+            (config.base_url.clone(), Diagnostic::new(shown_as, "").at(line, None))
         }
     };
-    config.base_url =
-        normalise_base_url(&value).map_err(|message| Diagnostic { message, ..located })?;
+    config.base_url = normalise_base_url(&value).map_err(|message| Diagnostic { message, ..located })?;
     Ok(config)
 }
 
 fn normalise_base_url(value: &str) -> Result<String, String> {
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"));
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
     match rest {
-        Some(rest)
-            if !rest.is_empty() && !rest.starts_with('/') && !value.contains(['?', '#', ' ']) =>
-        {
-            Ok(if value.ends_with('/') {
-                value.to_string()
-            } else {
-                format!("{value}/")
-            })
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.contains(['?', '#', ' ']) => {
+            Ok(if value.ends_with('/') { value.to_string() } else { format!("{value}/") })
         }
         _ => Err(format!(
             "base_url `{value}` must be an absolute http(s) URL such as `https://example.org/` or `https://user.github.io/repo/`"
@@ -121,14 +99,13 @@ mod tests {
 
     #[test]
     fn reads_the_config_and_derives_the_base_path() {
-        let config = parse_str("title = \"T\"\nbase_url = \"https://u.github.io/repo\"\n[demo]\nkernel_source = \"/x\"\n").unwrap();
+        let config =
+            parse_str("title = \"T\"\nbase_url = \"https://u.github.io/repo\"\n[demo]\nkernel_source = \"/x\"\n")
+                .unwrap();
         assert_eq!(config.base_url, "https://u.github.io/repo/");
         assert_eq!(config.base_path(), "/repo/");
         assert_eq!(config.language, "en");
-        assert_eq!(
-            config.permalink("guide/"),
-            "https://u.github.io/repo/guide/"
-        );
+        assert_eq!(config.permalink("guide/"), "https://u.github.io/repo/guide/");
         assert_eq!(config.demo["kernel_source"].as_str(), Some("/x"));
         let root = parse_str("title = \"T\"\nbase_url = \"https://example.org\"\n").unwrap();
         assert_eq!(root.base_path(), "/");
@@ -136,17 +113,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_reported_with_line_and_column() {
-        let error = parse_str("title = \"T\"\nbase_url = \"https://e.org/\"\ntheme = \"dark\"\n")
-            .unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            format!("content/site.toml:3:1: {}", error.message)
-        );
-        assert!(
-            error.message.contains("unknown field `theme`"),
-            "{}",
-            error.message
-        );
+        let error = parse_str("title = \"T\"\nbase_url = \"https://e.org/\"\ntheme = \"dark\"\n").unwrap_err();
+        assert_eq!(error.to_string(), format!("content/site.toml:3:1: {}", error.message));
+        assert!(error.message.contains("unknown field `theme`"), "{}", error.message);
     }
 
     #[test]
@@ -154,15 +123,9 @@ mod tests {
         let error = parse_str("title = \"T\"\n\nbase_url = \"/docs/\"\n").unwrap_err();
         assert_eq!(error.line, Some(3));
         assert!(error.message.contains("absolute http(s) URL"));
-        let overridden = parse(
-            "title = \"T\"\nbase_url = \"https://e.org/\"\n",
-            Path::new("site.toml"),
-            Some("ftp://x"),
-        )
-        .unwrap_err();
-        assert!(
-            overridden.to_string().starts_with("--base-url: "),
-            "{overridden}"
-        );
+        let overridden =
+            parse("title = \"T\"\nbase_url = \"https://e.org/\"\n", Path::new("site.toml"), Some("ftp://x"))
+                .unwrap_err();
+        assert!(overridden.to_string().starts_with("--base-url: "), "{overridden}");
     }
 }

@@ -11,7 +11,11 @@ use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoRequest};
 use lkljs_site::serve::ServeConfig;
 
 #[derive(Parser)]
-#[command(name = "lkljs-site", version, about = "Builds and serves the Linux-in-WebAssembly guide, slides and live demo")]
+#[command(
+    name = "lkljs-site",
+    version,
+    about = "Builds and serves the Linux-in-WebAssembly guide, slides and live demo"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,9 +89,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build { site, output, base_url } => {
-            let options = BuildOptions::new(site.root, output)
-                .base_url(base_url)
-                .demo(demo_mode(site.skip_demo));
+            let options = BuildOptions::new(site.root, output).base_url(base_url).demo(demo_mode(site.skip_demo));
             let report = lkljs_site::build::build(&options)?;
             print_report("built", &report);
         }
@@ -97,9 +99,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             lkljs_site::serve::serve(builder, ServeConfig { bind, port, open_browser: open })?;
         }
         Command::Check { site } => {
-            let options = BuildOptions::new(site.root, PathBuf::from("public"))
-                .demo(demo_mode(site.skip_demo))
-                .dry_run(true);
+            let options =
+                BuildOptions::new(site.root, PathBuf::from("public")).demo(demo_mode(site.skip_demo)).dry_run(true);
             let report = lkljs_site::check::check(&options)?;
             print_report("checked", &report);
         }
@@ -116,7 +117,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn print_report(verb: &str, report: &lkljs_site::build::BuildReport) {
-    eprintln!("{verb} {} pages, {} files; {} internal links verified", report.pages, report.files, report.links_checked);
+    eprintln!(
+        "{verb} {} pages, {} files; {} internal links verified",
+        report.pages, report.files, report.links_checked
+    );
     if let Some(reason) = &report.demo_placeholder {
         eprintln!("note: the demo page shows a placeholder: {reason}");
     }
@@ -124,12 +128,18 @@ fn print_report(verb: &str, report: &lkljs_site::build::BuildReport) {
 
 fn print_demo_summary(artifacts: &DemoArtifacts) {
     let manifest = &artifacts.manifest;
-    println!("Linux {} from {} ({}), built by {}", manifest.kernel_version, manifest.source_file, manifest.source_version, manifest.toolchain);
+    println!(
+        "Linux {} from {} ({}), built by {}",
+        manifest.kernel_version, manifest.source_file, manifest.source_version, manifest.toolchain
+    );
     println!(
         "boot.wasm: {} bytes, {} with gzip, {} with Brotli; JavaScript: {} bytes",
         manifest.wasm_bytes, manifest.wasm_gzip_bytes, manifest.wasm_brotli_bytes, manifest.js_bytes
     );
-    println!("boot check: exit code {}, last console line after {} s", manifest.boot.exit_code, manifest.boot.seconds_to_last_line);
+    println!(
+        "boot check: exit code {}, last console line after {} s",
+        manifest.boot.exit_code, manifest.boot.seconds_to_last_line
+    );
     if let Some(selftest) = &manifest.selftest {
         println!("self-test: {} passed, {} failed", selftest.passed, selftest.failed);
     }

@@ -21,24 +21,17 @@ use lkljs_site::serve::Rebuild;
 const RUNS: usize = 5;
 
 fn main() {
-    let pages: usize = std::env::var("BENCH_PAGES")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(1000);
+    let pages: usize = std::env::var("BENCH_PAGES").ok().and_then(|value| value.parse().ok()).unwrap_or(1000);
     let site = tempfile::tempdir().unwrap();
     let markdown_bytes = corpus::write_corpus(site.path(), pages);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("theme"),
-        &site.path().join("theme"),
-    );
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("theme"), &site.path().join("theme"));
     println!(
         "corpus: {pages} pages, {:.1} MiB of Markdown, 5 code blocks and 10 links a page",
         markdown_bytes as f64 / 1048576.0
     );
 
     let output = site.path().join("public");
-    let options =
-        BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast);
+    let options = BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast);
     let mut times = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();
@@ -60,19 +53,11 @@ fn main() {
     let original = std::fs::read_to_string(&page).unwrap();
     let mut rebuilds = Vec::new();
     for edit in 0..RUNS {
-        std::fs::write(
-            &page,
-            original.replace("## Topic 0", &format!("Edit {edit}.\n\n## Topic 0")),
-        )
-        .unwrap();
+        std::fs::write(&page, original.replace("## Topic 0", &format!("Edit {edit}.\n\n## Topic 0"))).unwrap();
         let start = Instant::now();
         let summary = builder.rebuild(std::slice::from_ref(&page)).unwrap();
         rebuilds.push(start.elapsed());
-        assert!(
-            summary
-                .changed_urls
-                .contains(&"/part-00/page-0007/".to_string())
-        );
+        assert!(summary.changed_urls.contains(&"/part-00/page-0007/".to_string()));
     }
     println!(
         "lkljs-site one-page body edit (serve rebuild, incl. writes): median {:.1} ms",
@@ -89,8 +74,7 @@ fn median(times: &mut [Duration]) -> Duration {
 }
 
 fn on_path(tool: &str) -> bool {
-    Command::new(tool).arg("version").output().is_ok()
-        || Command::new(tool).arg("--version").output().is_ok()
+    Command::new(tool).arg("version").output().is_ok() || Command::new(tool).arg("--version").output().is_ok()
 }
 
 fn compare(tool: &str, ours: Duration, run: impl Fn() -> Option<Duration>) {
@@ -116,25 +100,20 @@ fn hugo_build(corpus: &Path, pages: usize) -> Option<Duration> {
     let site = tempfile::tempdir().ok()?;
     copy_dir(&corpus.join("content"), &site.path().join("content"));
     std::fs::remove_file(site.path().join("content/site.toml")).ok()?;
-    std::fs::write(site.path().join("hugo.toml"), "baseURL = \"https://bench.example/\"\ntitle = \"Benchmark\"\n[markup.highlight]\nnoClasses = false\n").ok()?;
+    std::fs::write(
+        site.path().join("hugo.toml"),
+        "baseURL = \"https://bench.example/\"\ntitle = \"Benchmark\"\n[markup.highlight]\nnoClasses = false\n",
+    )
+    .ok()?;
     let layouts = site.path().join("layouts/_default");
     std::fs::create_dir_all(&layouts).ok()?;
     let page = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><nav>{{ range .Site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</nav><main>{{ .TableOfContents }}{{ .Content }}</main></body></html>";
     std::fs::write(layouts.join("single.html"), page).ok()?;
     std::fs::write(layouts.join("list.html"), page).ok()?;
     let start = Instant::now();
-    let status = Command::new("hugo")
-        .arg("--quiet")
-        .arg("--source")
-        .arg(site.path())
-        .status()
-        .ok()?;
+    let status = Command::new("hugo").arg("--quiet").arg("--source").arg(site.path()).status().ok()?;
     let elapsed = start.elapsed();
-    let rendered = site.path().join(format!(
-        "public/part-{:02}/page-{:04}/index.html",
-        (pages - 1) / 50,
-        pages - 1
-    ));
+    let rendered = site.path().join(format!("public/part-{:02}/page-{:04}/index.html", (pages - 1) / 50, pages - 1));
     (status.success() && rendered.exists()).then_some(elapsed)
 }
 
@@ -145,22 +124,11 @@ fn mdbook_build(corpus: &Path, pages: usize) -> Option<Duration> {
     copy_dir(&corpus.join("content"), &src);
     let mut summary = String::from("# Summary\n\n");
     for page in 0..pages {
-        summary.push_str(&format!(
-            "- [Page {page}](part-{:02}/page-{page:04}.md)\n",
-            page / 50
-        ));
+        summary.push_str(&format!("- [Page {page}](part-{:02}/page-{page:04}.md)\n", page / 50));
     }
     std::fs::write(src.join("SUMMARY.md"), summary).ok()?;
-    std::fs::write(
-        book.path().join("book.toml"),
-        "[book]\ntitle = \"Benchmark\"\n",
-    )
-    .ok()?;
+    std::fs::write(book.path().join("book.toml"), "[book]\ntitle = \"Benchmark\"\n").ok()?;
     let start = Instant::now();
-    let status = Command::new("mdbook")
-        .arg("build")
-        .arg(book.path())
-        .status()
-        .ok()?;
+    let status = Command::new("mdbook").arg("build").arg(book.path()).status().ok()?;
     status.success().then(|| start.elapsed())
 }

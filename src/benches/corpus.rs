@@ -17,14 +17,8 @@ const LANGUAGES: &[(&str, &str)] = &[
         "js",
         "const module = await WebAssembly.instantiateStreaming(fetch(\"boot.wasm\"), imports);\nmodule.instance.exports.start();\n",
     ),
-    (
-        "sh",
-        "make ARCH=lkljs CC=emcc -j\"$(nproc)\" vmlinux\nwasm-opt -O2 boot.wasm -o boot.wasm\n",
-    ),
-    (
-        "toml",
-        "[demo]\nkernel_source = \"/usr/src/linux-source-6.1.tar.xz\"\njobs = 2\n",
-    ),
+    ("sh", "make ARCH=lkljs CC=emcc -j\"$(nproc)\" vmlinux\nwasm-opt -O2 boot.wasm -o boot.wasm\n"),
+    ("toml", "[demo]\nkernel_source = \"/usr/src/linux-source-6.1.tar.xz\"\njobs = 2\n"),
 ];
 
 /// Writes `pages` pages (in sections of 50) under `root/content`, plus `site.toml`.
@@ -32,32 +26,25 @@ const LANGUAGES: &[(&str, &str)] = &[
 pub fn write_corpus(root: &Path, pages: usize) -> usize {
     let content = root.join("content");
     std::fs::create_dir_all(&content).unwrap();
-    std::fs::write(
-        content.join("site.toml"),
-        "title = \"Benchmark\"\nbase_url = \"https://bench.example/\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        content.join("_index.md"),
-        "+++\ntitle = \"Benchmark\"\n+++\nA synthetic site.\n",
-    )
-    .unwrap();
+    std::fs::write(content.join("site.toml"), "title = \"Benchmark\"\nbase_url = \"https://bench.example/\"\n")
+        .unwrap();
+    std::fs::write(content.join("_index.md"), "+++\ntitle = \"Benchmark\"\n+++\nA synthetic site.\n").unwrap();
     let sections = pages.div_ceil(50);
     let mut total = 0;
     for section in 0..sections {
         let dir = content.join(format!("part-{section:02}"));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("_index.md"), format!("+++\ntitle = \"Part {section}\"\nweight = {section}\n+++\nPart {section} of the corpus.\n")).unwrap();
+        std::fs::write(
+            dir.join("_index.md"),
+            format!("+++\ntitle = \"Part {section}\"\nweight = {section}\n+++\nPart {section} of the corpus.\n"),
+        )
+        .unwrap();
     }
     for page in 0..pages {
         let section = page / 50;
         let text = page_markdown(page, pages);
         total += text.len();
-        std::fs::write(
-            content.join(format!("part-{section:02}/page-{page:04}.md")),
-            text,
-        )
-        .unwrap();
+        std::fs::write(content.join(format!("part-{section:02}/page-{page:04}.md")), text).unwrap();
     }
     total
 }
@@ -85,10 +72,8 @@ pub fn page_markdown(page: usize, pages: usize) -> String {
             "- item one with `inline code`\n- item two with a [link](https://kernel.org)\n- item three\n"
         );
         if heading % 2 == 0 {
-            let _ = writeln!(
-                text,
-                "| Step | Seconds |\n|------|--------:|\n| compile | {page} |\n| link | {heading} |\n"
-            );
+            let _ =
+                writeln!(text, "| Step | Seconds |\n|------|--------:|\n| compile | {page} |\n| link | {heading} |\n");
         }
     }
     text

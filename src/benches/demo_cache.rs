@@ -16,7 +16,9 @@ const HITS: usize = 7;
 fn main() {
     let source = Path::new(DEFAULT_KERNEL_SOURCE);
     if !source.exists() {
-        eprintln!("demo_cache: {DEFAULT_KERNEL_SOURCE} is missing; install it with `sudo apt-get install linux-source-6.1`");
+        eprintln!(
+            "demo_cache: {DEFAULT_KERNEL_SOURCE} is missing; install it with `sudo apt-get install linux-source-6.1`"
+        );
         std::process::exit(1);
     }
     let site = tempfile::tempdir().expect("a temporary directory");
@@ -41,11 +43,27 @@ fn main() {
         .collect();
 
     let size = std::fs::metadata(source).map(|metadata| metadata.len()).unwrap_or(0);
-    println!("source: {DEFAULT_KERNEL_SOURCE} ({:.1} MB), Linux {}", size as f64 / 1e6, artifacts.manifest.source_version);
+    println!(
+        "source: {DEFAULT_KERNEL_SOURCE} ({:.1} MB), Linux {}",
+        size as f64 / 1e6,
+        artifacts.manifest.source_version
+    );
     println!("first build (fake script, includes hashing the source): {}", millis(miss));
-    println!("cache hit, memoised source hash:     median {} (min {}, {HITS} runs)", millis(median(&hits)), millis(min(&hits)));
-    println!("cache hit, source re-hashed:         median {} (min {}, 3 runs)", millis(median(&unmemoised)), millis(min(&unmemoised)));
-    println!("--skip-demo (reuse last):            median {} (min {}, {HITS} runs)", millis(median(&reuse)), millis(min(&reuse)));
+    println!(
+        "cache hit, memoised source hash:     median {} (min {}, {HITS} runs)",
+        millis(median(&hits)),
+        millis(min(&hits))
+    );
+    println!(
+        "cache hit, source re-hashed:         median {} (min {}, 3 runs)",
+        millis(median(&unmemoised)),
+        millis(min(&unmemoised))
+    );
+    println!(
+        "--skip-demo (reuse last):            median {} (min {}, {HITS} runs)",
+        millis(median(&reuse)),
+        millis(min(&reuse))
+    );
 }
 
 fn timed<T>(work: impl FnOnce() -> T) -> (Duration, T) {

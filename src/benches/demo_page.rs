@@ -193,7 +193,9 @@ fn spread(values: &[f64]) -> String {
 }
 
 fn report(figures: &Figures, runs: usize) {
-    println!("demo_page: cold loads of /demo/ from `lkljs-site serve`, median of {runs} runs (fresh Chromium profile each)");
+    println!(
+        "demo_page: cold loads of /demo/ from `lkljs-site serve`, median of {runs} runs (fresh Chromium profile each)"
+    );
     let times = [
         ("navigation -> first kernel line", &figures.first_line_ms, None),
         ("navigation -> prompt", &figures.prompt_ms, Some(format!("target < {PROMPT_TARGET_MS:.0} ms"))),
@@ -224,6 +226,9 @@ fn report(figures: &Figures, runs: usize) {
         println!("    {:>9.1} KB  {asset}", bytes / 1000.0);
     }
     if let Some(bytes) = median(&figures.page_download_bytes) {
-        println!("  the page's own downloadBytes: {:.0} KB (decoded or encoded, as the page counts them)", bytes / 1000.0);
+        println!(
+            "  the page's own downloadBytes: {:.0} KB (decoded or encoded, as the page counts them)",
+            bytes / 1000.0
+        );
     }
 }

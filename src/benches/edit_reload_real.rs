@@ -37,23 +37,38 @@ fn main() {
     );
 
     let page = site.read(EDITED_PAGE);
-    measure("body edit of one page -> reload", &mut socket, |edit| {
-        site.save(EDITED_PAGE, &page.replace("Paragraph one", &format!("Paragraph one, edit {edit}")));
-        "/guide/page-050/"
-    }, "\"reload\"");
+    measure(
+        "body edit of one page -> reload",
+        &mut socket,
+        |edit| {
+            site.save(EDITED_PAGE, &page.replace("Paragraph one", &format!("Paragraph one, edit {edit}")));
+            "/guide/page-050/"
+        },
+        "\"reload\"",
+    );
     site.save(EDITED_PAGE, &page);
     drain(&mut socket);
 
-    measure("title edit (all pages re-render) -> reload", &mut socket, |edit| {
-        site.save(EDITED_PAGE, &page.replace("title = \"Page 50\"", &format!("title = \"Page 50 ({edit})\"")));
-        "/guide/page-050/"
-    }, "\"reload\"");
+    measure(
+        "title edit (all pages re-render) -> reload",
+        &mut socket,
+        |edit| {
+            site.save(EDITED_PAGE, &page.replace("title = \"Page 50\"", &format!("title = \"Page 50 ({edit})\"")));
+            "/guide/page-050/"
+        },
+        "\"reload\"",
+    );
 
     let css = site.read("theme/css/site.css");
-    measure("stylesheet edit -> css swap", &mut socket, |edit| {
-        site.save("theme/css/site.css", &format!("{css}\n:root {{ --bench-edit: {edit}; }}\n"));
-        "site."
-    }, "\"css\"");
+    measure(
+        "stylesheet edit -> css swap",
+        &mut socket,
+        |edit| {
+            site.save("theme/css/site.css", &format!("{css}\n:root {{ --bench-edit: {edit}; }}\n"));
+            "site."
+        },
+        "\"css\"",
+    );
 }
 
 fn write_corpus(content: &Path) {
@@ -79,7 +94,8 @@ fn write_corpus(content: &Path) {
         }
         text.push_str("```c\nstatic int add(int a, int b)\n{\n\treturn a + b;\n}\n```\n\n");
         for paragraph in 0..8 {
-            writeln!(text, "Paragraph {paragraph}: the kernel initialises memory, the scheduler and the console.\n").unwrap();
+            writeln!(text, "Paragraph {paragraph}: the kernel initialises memory, the scheduler and the console.\n")
+                .unwrap();
         }
         write(&format!("guide/page-{number:03}.md"), &text);
     }

@@ -35,40 +35,19 @@ fn time_per_call(mut call: impl FnMut()) -> (Duration, u32) {
 fn main() {
     let start = Instant::now();
     black_box(highlight::syntax_set());
-    println!(
-        "syntax set load (once per process): {:.1} ms",
-        start.elapsed().as_secs_f64() * 1e3
-    );
+    println!("syntax set load (once per process): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
 
     let first = Instant::now();
     highlight::highlight_fence("c", C_SAMPLE).unwrap();
-    println!(
-        "first C block (lazy syntax compile): {:.2} ms",
-        first.elapsed().as_secs_f64() * 1e3
-    );
+    println!("first C block (lazy syntax compile): {:.2} ms", first.elapsed().as_secs_f64() * 1e3);
 
     let samples: [(&str, String); 6] = [
         ("c", C_SAMPLE.repeat(20)),
-        (
-            "console",
-            "$ make ARCH=lkljs -j2\n  CC      kernel/fork.o\n".repeat(100),
-        ),
-        (
-            "toml",
-            "[package]\nname = \"lkljs\" # x\nlist = [1, 2.5, true]\n".repeat(100),
-        ),
-        (
-            "kconfig",
-            "config LKLJS\n\tbool \"x\"\n\tdepends on !SMP\nCONFIG_X=y\n".repeat(100),
-        ),
-        (
-            "llvm",
-            "define i32 @f(ptr %p) {\n  %1 = load i32, ptr %p\n  ret i32 %1\n}\n".repeat(100),
-        ),
-        (
-            "asm",
-            "start:\tmovl $1, %eax # x\n\t.globl start\n".repeat(100),
-        ),
+        ("console", "$ make ARCH=lkljs -j2\n  CC      kernel/fork.o\n".repeat(100)),
+        ("toml", "[package]\nname = \"lkljs\" # x\nlist = [1, 2.5, true]\n".repeat(100)),
+        ("kconfig", "config LKLJS\n\tbool \"x\"\n\tdepends on !SMP\nCONFIG_X=y\n".repeat(100)),
+        ("llvm", "define i32 @f(ptr %p) {\n  %1 = load i32, ptr %p\n  ret i32 %1\n}\n".repeat(100)),
+        ("asm", "start:\tmovl $1, %eax # x\n\t.globl start\n".repeat(100)),
     ];
     for (info, code) in &samples {
         highlight::highlight_fence(info, code).unwrap();
@@ -86,9 +65,5 @@ fn main() {
     let (per_call, _) = time_per_call(|| {
         black_box(highlight::stylesheet());
     });
-    println!(
-        "stylesheet: {:.2} ms, {} bytes",
-        per_call.as_secs_f64() * 1e3,
-        highlight::stylesheet().len()
-    );
+    println!("stylesheet: {:.2} ms, {} bytes", per_call.as_secs_f64() * 1e3, highlight::stylesheet().len());
 }

@@ -44,13 +44,19 @@ fn main() {
             None => eprintln!("kernel_alive: a boot did not report PID 1:\n{output}"),
         }
     }
-    println!("boot to PID 1, kernel clock:          median {:.1} ms ({} boots)", median(&mut kernel_pid1), kernel_pid1.len());
+    println!(
+        "boot to PID 1, kernel clock:          median {:.1} ms ({} boots)",
+        median(&mut kernel_pid1),
+        kernel_pid1.len()
+    );
     println!("node boot.js start to exit (halted):  median {:.1} ms ({BOOTS} boots)", median(&mut process_wall));
 
     let mut figures: Vec<(String, Vec<f64>)> = Vec::new();
     for _ in 0..3 {
         for line in node(dir, &["selftest.js", "--bench"]).lines() {
-            let Some((name, value)) = line.strip_prefix("@@bench ").and_then(|rest| rest.split_once(' ')) else { continue };
+            let Some((name, value)) = line.strip_prefix("@@bench ").and_then(|rest| rest.split_once(' ')) else {
+                continue;
+            };
             let Ok(value) = value.trim().parse::<f64>() else { continue };
             match figures.iter_mut().find(|(known, _)| known == name) {
                 Some((_, values)) => values.push(value),

@@ -17,12 +17,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Self {
-            file: file.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-        }
+        Self { file: file.into(), line: None, column: None, message: message.into() }
     }
 
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
@@ -66,11 +61,7 @@ impl Diagnostics {
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.0.len();
-        writeln!(
-            f,
-            "{count} problem{} found:",
-            if count == 1 { "" } else { "s" }
-        )?;
+        writeln!(f, "{count} problem{} found:", if count == 1 { "" } else { "s" })?;
         for diagnostic in &self.0 {
             writeln!(f, "  {diagnostic}")?;
         }
@@ -98,9 +89,7 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 /// The path shown to the author: relative to the site root when it lies inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

@@ -64,19 +64,11 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
             let toml_text = &text[toml_start..offset];
             let body = &text[offset + line.len()..];
             let front = parse_toml(file, toml_text)?;
-            return Ok(Parsed {
-                front,
-                body: body.to_string(),
-                body_first_line: line_number + 1,
-            });
+            return Ok(Parsed { front, body: body.to_string(), body_first_line: line_number + 1 });
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(
-        file,
-        "front matter is not closed: add a `+++` line after the TOML",
-    )
-    .at(1, Some(1)))
+    Err(Diagnostic::new(file, "front matter is not closed: add a `+++` line after the TOML").at(1, Some(1)))
 }
 
 fn parse_toml(file: &Path, toml_text: &str) -> Result<FrontMatter, Diagnostic> {
@@ -91,24 +83,16 @@ fn parse_toml(file: &Path, toml_text: &str) -> Result<FrontMatter, Diagnostic> {
     })?;
     let date = raw
         .date
-        .map(|value| {
-            datetime_from_toml(&value)
-                .map_err(|message| locate(message, key_offset(toml_text, "date")))
-        })
+        .map(|value| datetime_from_toml(&value).map_err(|message| locate(message, key_offset(toml_text, "date"))))
         .transpose()?;
     if let Some(slug) = &raw.slug
         && !super::slug::is_valid_slug(slug)
     {
-        let message = format!(
-            "invalid slug `{slug}`: use letters, digits, `-`, `_` or `.` only (one path segment)"
-        );
+        let message = format!("invalid slug `{slug}`: use letters, digits, `-`, `_` or `.` only (one path segment)");
         return Err(locate(message, key_offset(toml_text, "slug")));
     }
     if raw.title.trim().is_empty() {
-        return Err(locate(
-            "the title is empty: give the page a `title`".to_string(),
-            key_offset(toml_text, "title"),
-        ));
+        return Err(locate("the title is empty: give the page a `title`".to_string(), key_offset(toml_text, "title")));
     }
     Ok(FrontMatter {
         title: raw.title,
@@ -140,11 +124,8 @@ fn key_offset(toml_text: &str, key: &str) -> Option<usize> {
 /// Local date-times without an offset are read as UTC so that builds do not
 /// depend on the machine's time zone.
 fn datetime_from_toml(value: &toml::value::Datetime) -> Result<OffsetDateTime, String> {
-    let date = value
-        .date
-        .ok_or_else(|| format!("invalid date `{value}`: give a date such as 2024-05-01"))?;
-    let month = time::Month::try_from(date.month)
-        .map_err(|error| format!("invalid date `{value}`: {error}"))?;
+    let date = value.date.ok_or_else(|| format!("invalid date `{value}`: give a date such as 2024-05-01"))?;
+    let month = time::Month::try_from(date.month).map_err(|error| format!("invalid date `{value}`: {error}"))?;
     let day = time::Date::from_calendar_date(i32::from(date.year), month, date.day)
         .map_err(|error| format!("invalid date `{value}`: {error}"))?;
     let clock = match value.time {
@@ -158,9 +139,7 @@ fn datetime_from_toml(value: &toml::value::Datetime) -> Result<OffsetDateTime, S
     };
     let offset = time::UtcOffset::from_whole_seconds(offset_seconds)
         .map_err(|error| format!("invalid offset in `{value}`: {error}"))?;
-    Ok(time::PrimitiveDateTime::new(day, clock)
-        .assume_offset(offset)
-        .to_offset(time::UtcOffset::UTC))
+    Ok(time::PrimitiveDateTime::new(day, clock).assume_offset(offset).to_offset(time::UtcOffset::UTC))
 }
 
 #[cfg(test)]
@@ -190,8 +169,7 @@ mod tests {
 
     #[test]
     fn date_times_with_offsets_are_normalised_to_utc() {
-        let parsed =
-            parse_str("+++\ntitle = \"x\"\ndate = 2024-05-01T02:00:00+02:00\n+++\n").unwrap();
+        let parsed = parse_str("+++\ntitle = \"x\"\ndate = 2024-05-01T02:00:00+02:00\n+++\n").unwrap();
         assert_eq!(parsed.front.date.unwrap().unix_timestamp(), 1_714_521_600);
     }
 
@@ -199,11 +177,7 @@ mod tests {
     fn unknown_keys_are_reported_at_their_line_and_column() {
         let error = parse_str("+++\ntitle = \"x\"\n  tags = [\"a\"]\n+++\n").unwrap_err();
         assert_eq!((error.line, error.column), (Some(3), Some(3)));
-        assert!(
-            error.message.contains("unknown field `tags`"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("unknown field `tags`"), "{}", error.message);
     }
 
     #[test]
@@ -223,11 +197,7 @@ mod tests {
     #[test]
     fn missing_title_is_an_error() {
         let error = parse_str("+++\nweight = 1\n+++\n").unwrap_err();
-        assert!(
-            error.message.contains("missing field `title`"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("missing field `title`"), "{}", error.message);
     }
 
     #[test]

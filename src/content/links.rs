@@ -41,27 +41,17 @@ pub fn resolve(site: &Site, from: usize, destination: &str) -> Result<Reference,
         Some((path, anchor)) => (path, Some(anchor.to_string())),
         None => (destination, None),
     };
-    let path = before_fragment
-        .split_once('?')
-        .map_or(before_fragment, |(path, _)| path);
-    let path = percent_encoding::percent_decode_str(path)
-        .decode_utf8_lossy()
-        .into_owned();
+    let path = before_fragment.split_once('?').map_or(before_fragment, |(path, _)| path);
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
     if path.is_empty() {
-        return Ok(Reference::Page {
-            index: from,
-            anchor: fragment,
-        });
+        return Ok(Reference::Page { index: from, anchor: fragment });
     }
     let source_dir = site.pages[from].source.parent().unwrap_or(Path::new(""));
     if path.ends_with(".md") {
         let target = join_relative(source_dir, &path)
             .ok_or_else(|| format!("`{destination}` points above the content directory"))?;
         if let Some(index) = site.page_by_source(&target) {
-            return Ok(Reference::Page {
-                index,
-                anchor: fragment,
-            });
+            return Ok(Reference::Page { index, anchor: fragment });
         }
         if site.drafts.contains(&target) {
             return Err(format!(
@@ -69,19 +59,13 @@ pub fn resolve(site: &Site, from: usize, destination: &str) -> Result<Reference,
                 target.display()
             ));
         }
-        return Err(format!(
-            "`{destination}` links to content/{}, which does not exist",
-            target.display()
-        ));
+        return Err(format!("`{destination}` links to content/{}, which does not exist", target.display()));
     }
     if let Some(absolute) = path.strip_prefix('/') {
-        return Ok(Reference::Output {
-            path: absolute.to_string(),
-            anchor: fragment,
-        });
+        return Ok(Reference::Output { path: absolute.to_string(), anchor: fragment });
     }
-    let target = join_relative(source_dir, &path)
-        .ok_or_else(|| format!("`{destination}` points above the site root"))?;
+    let target =
+        join_relative(source_dir, &path).ok_or_else(|| format!("`{destination}` points above the site root"))?;
     if site.assets.contains(&target) {
         return Ok(Reference::Asset(target));
     }
@@ -89,10 +73,7 @@ pub fn resolve(site: &Site, from: usize, destination: &str) -> Result<Reference,
     if path.ends_with('/') && !output.is_empty() {
         output.push('/');
     }
-    Ok(Reference::Output {
-        path: output,
-        anchor: fragment,
-    })
+    Ok(Reference::Output { path: output, anchor: fragment })
 }
 
 fn has_scheme(destination: &str) -> bool {
@@ -119,107 +100,49 @@ mod tests {
 
     fn page(source: &str, anchor: Option<&str>) -> Reference {
         let site = sample_site();
-        Reference::Page {
-            index: site.page_by_source(Path::new(source)).unwrap(),
-            anchor: anchor.map(str::to_string),
-        }
+        Reference::Page { index: site.page_by_source(Path::new(source)).unwrap(), anchor: anchor.map(str::to_string) }
     }
 
     #[test]
     fn markdown_links_resolve_relative_to_the_file() {
         assert_eq!(from_b("a.md"), Ok(page("guide/a.md", None)));
-        assert_eq!(
-            from_b("./first.md#setup"),
-            Ok(page("guide/first.md", Some("setup")))
-        );
-        assert_eq!(
-            from_b("../slides/talk.md"),
-            Ok(page("slides/talk.md", None))
-        );
+        assert_eq!(from_b("./first.md#setup"), Ok(page("guide/first.md", Some("setup"))));
+        assert_eq!(from_b("../slides/talk.md"), Ok(page("slides/talk.md", None)));
         assert_eq!(from_b("deep/more.md"), Ok(page("guide/deep/more.md", None)));
-        assert_eq!(
-            from_b("/guide/_index.md"),
-            Ok(page("guide/_index.md", None))
-        );
-        assert_eq!(
-            from_b("../_index.md#top"),
-            Ok(page("_index.md", Some("top")))
-        );
+        assert_eq!(from_b("/guide/_index.md"), Ok(page("guide/_index.md", None)));
+        assert_eq!(from_b("../_index.md#top"), Ok(page("_index.md", Some("top"))));
     }
 
     #[test]
     fn same_page_anchors_point_at_the_page_itself() {
-        assert_eq!(
-            from_b("#part-one"),
-            Ok(page("guide/b.md", Some("part-one")))
-        );
+        assert_eq!(from_b("#part-one"), Ok(page("guide/b.md", Some("part-one"))));
     }
 
     #[test]
     fn missing_and_draft_pages_are_errors_naming_the_target() {
         let error = from_b("../nowhere.md").unwrap_err();
-        assert!(
-            error.contains("content/nowhere.md, which does not exist"),
-            "{error}"
-        );
+        assert!(error.contains("content/nowhere.md, which does not exist"), "{error}");
         let error = from_b("secret.md").unwrap_err();
         assert!(error.contains("is a draft"), "{error}");
-        assert!(
-            from_b("../../../etc/passwd.md")
-                .unwrap_err()
-                .contains("above the content directory")
-        );
+        assert!(from_b("../../../etc/passwd.md").unwrap_err().contains("above the content directory"));
     }
 
     #[test]
     fn assets_and_output_paths_are_told_apart() {
-        assert_eq!(
-            from_b("img/x.svg"),
-            Ok(Reference::Asset("guide/img/x.svg".into()))
-        );
+        assert_eq!(from_b("img/x.svg"), Ok(Reference::Asset("guide/img/x.svg".into())));
         assert_eq!(
             from_b("img/missing.svg"),
-            Ok(Reference::Output {
-                path: "guide/img/missing.svg".into(),
-                anchor: None
-            })
+            Ok(Reference::Output { path: "guide/img/missing.svg".into(), anchor: None })
         );
-        assert_eq!(
-            from_b("../demo/"),
-            Ok(Reference::Output {
-                path: "demo/".into(),
-                anchor: None
-            })
-        );
-        assert_eq!(
-            from_b("/atom.xml"),
-            Ok(Reference::Output {
-                path: "atom.xml".into(),
-                anchor: None
-            })
-        );
-        assert_eq!(
-            from_b("/guide/#x"),
-            Ok(Reference::Output {
-                path: "guide/".into(),
-                anchor: Some("x".into())
-            })
-        );
+        assert_eq!(from_b("../demo/"), Ok(Reference::Output { path: "demo/".into(), anchor: None }));
+        assert_eq!(from_b("/atom.xml"), Ok(Reference::Output { path: "atom.xml".into(), anchor: None }));
+        assert_eq!(from_b("/guide/#x"), Ok(Reference::Output { path: "guide/".into(), anchor: Some("x".into()) }));
     }
 
     #[test]
     fn external_links_are_not_checked() {
-        for destination in [
-            "https://kernel.org",
-            "mailto:a@b.c",
-            "//cdn.example/x.js",
-            "tel:+1",
-        ] {
-            assert_eq!(
-                from_b(destination),
-                Ok(Reference::External),
-                "{destination}"
-            );
+        for destination in ["https://kernel.org", "mailto:a@b.c", "//cdn.example/x.js", "tel:+1"] {
+            assert_eq!(from_b(destination), Ok(Reference::External), "{destination}");
         }
     }
 }

@@ -99,44 +99,27 @@ pub struct Scan {
 /// `shown_as` is how the directory is named in messages (e.g. `content`).
 pub fn scan(content_dir: &Path, shown_as: &Path) -> Scan {
     let mut scan = Scan::default();
-    let walker = walkdir::WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter();
+    let walker = walkdir::WalkDir::new(content_dir).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name())) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.to_path_buf());
-                scan.problems
-                    .push(Diagnostic::new(path, format!("cannot read: {error}")));
+                let path = error.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.to_path_buf());
+                scan.problems.push(Diagnostic::new(path, format!("cannot read: {error}")));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let relative = entry
-            .path()
-            .strip_prefix(content_dir)
-            .expect("walkdir yields paths below its root")
-            .to_path_buf();
-        if relative.components().count() == 1
-            && NOT_CONTENT.iter().any(|name| relative == Path::new(name))
-        {
+        let relative =
+            entry.path().strip_prefix(content_dir).expect("walkdir yields paths below its root").to_path_buf();
+        if relative.components().count() == 1 && NOT_CONTENT.iter().any(|name| relative == Path::new(name)) {
             continue;
         }
-        if relative
-            .extension()
-            .is_some_and(|extension| extension == "md")
-        {
+        if relative.extension().is_some_and(|extension| extension == "md") {
             match read_source(entry.path(), &shown_as.join(&relative)) {
-                Ok(parsed) => scan.files.push(SourceFile {
-                    source: relative,
-                    parsed,
-                }),
+                Ok(parsed) => scan.files.push(SourceFile { source: relative, parsed }),
                 Err(diagnostic) => scan.problems.push(diagnostic),
             }
         } else {
@@ -148,16 +131,14 @@ pub fn scan(content_dir: &Path, shown_as: &Path) -> Scan {
 
 /// Reads and parses one Markdown file; `shown_as` names it in errors.
 pub fn read_source(path: &Path, shown_as: &Path) -> Result<front_matter::Parsed, Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Diagnostic::new(shown_as, format!("cannot read: {error}")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|error| Diagnostic::new(shown_as, format!("cannot read: {error}")))?;
     front_matter::parse(shown_as, &text)
 }
 
 /// Whether a path below the content directory is skipped by [`scan`].
 pub fn is_ignored_path(relative: &Path) -> bool {
-    relative
-        .components()
-        .any(|component| is_ignored(component.as_os_str()))
+    relative.components().any(|component| is_ignored(component.as_os_str()))
 }
 
 /// Hidden files and editors' backup, swap and lock files are not content.
@@ -168,11 +149,7 @@ fn is_ignored(name: &std::ffi::OsStr) -> bool {
 
 /// Assembles parsed files into a site: drops drafts, computes URLs, sections,
 /// order and reading order. `shown_as` prefixes paths in messages.
-pub fn assemble(
-    files: Vec<SourceFile>,
-    assets: BTreeSet<PathBuf>,
-    shown_as: &Path,
-) -> Result<Site, Vec<Diagnostic>> {
+pub fn assemble(files: Vec<SourceFile>, assets: BTreeSet<PathBuf>, shown_as: &Path) -> Result<Site, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut drafts = BTreeSet::new();
     let mut pages = Vec::new();
@@ -188,14 +165,13 @@ pub fn assemble(
     }
     // The home page first, then by source path: a stable order for everything else.
     pages.sort_by(|a, b| {
-        (a.source != Path::new(SECTION_FILE), &a.source)
-            .cmp(&(b.source != Path::new(SECTION_FILE), &b.source))
+        (a.source != Path::new(SECTION_FILE), &a.source).cmp(&(b.source != Path::new(SECTION_FILE), &b.source))
     });
-    if pages
-        .first()
-        .is_none_or(|page| page.source != Path::new(SECTION_FILE))
-    {
-        diagnostics.push(Diagnostic::new(shown_as.join(SECTION_FILE), "the home page is missing: create it with front matter such as `+++\ntitle = \"Home\"\n+++`"));
+    if pages.first().is_none_or(|page| page.source != Path::new(SECTION_FILE)) {
+        diagnostics.push(Diagnostic::new(
+            shown_as.join(SECTION_FILE),
+            "the home page is missing: create it with front matter such as `+++\ntitle = \"Home\"\n+++`",
+        ));
     }
     let mut by_url: BTreeMap<&str, &Path> = BTreeMap::new();
     for page in &pages {
@@ -213,18 +189,8 @@ pub fn assemble(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let by_source = pages
-        .iter()
-        .enumerate()
-        .map(|(index, page)| (page.source.clone(), index))
-        .collect();
-    let mut site = Site {
-        pages,
-        assets,
-        drafts,
-        reading_order: Vec::new(),
-        by_source,
-    };
+    let by_source = pages.iter().enumerate().map(|(index, page)| (page.source.clone(), index)).collect();
+    let mut site = Site { pages, assets, drafts, reading_order: Vec::new(), by_source };
     link_sections(&mut site);
     site.reading_order = reading_order(&site);
     Ok(site)
@@ -249,23 +215,21 @@ fn page_from_source(file: SourceFile, shown_as: &Path) -> Result<Page, Diagnosti
         if !slug::is_valid_slug(segment) {
             return Err(Diagnostic::new(
                 shown,
-                format!(
-                    "directory name `{segment}` cannot be a URL segment: use letters, digits, `-`, `_` or `.`"
-                ),
+                format!("directory name `{segment}` cannot be a URL segment: use letters, digits, `-`, `_` or `.`"),
             ));
         }
     }
     let mut segments = directory;
     if is_section {
         if parsed.front.slug.is_some() {
-            return Err(Diagnostic::new(shown, "`slug` is for pages; a section's URL is its directory name, so rename the directory instead").at(1, None));
+            return Err(Diagnostic::new(
+                shown,
+                "`slug` is for pages; a section's URL is its directory name, so rename the directory instead",
+            )
+            .at(1, None));
         }
     } else {
-        let stem = source
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let stem = source.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         let segment = parsed.front.slug.clone().unwrap_or(stem);
         if !slug::is_valid_slug(&segment) {
             return Err(Diagnostic::new(
@@ -277,10 +241,7 @@ fn page_from_source(file: SourceFile, shown_as: &Path) -> Result<Page, Diagnosti
         }
         segments.push(segment);
     }
-    let path = segments
-        .iter()
-        .map(|segment| format!("{segment}/"))
-        .collect();
+    let path = segments.iter().map(|segment| format!("{segment}/")).collect();
     Ok(Page {
         source,
         kind,
@@ -325,12 +286,7 @@ fn link_sections(site: &mut Site) {
 
 /// Weight, then date (undated pages last), then path.
 fn order_key(page: &Page) -> (i64, bool, Option<time::OffsetDateTime>, &Path) {
-    (
-        page.front.weight,
-        page.front.date.is_none(),
-        page.front.date,
-        &page.source,
-    )
+    (page.front.weight, page.front.date.is_none(), page.front.date, &page.source)
 }
 
 fn reading_order(site: &Site) -> Vec<usize> {
@@ -352,10 +308,7 @@ fn reading_order(site: &Site) -> Vec<usize> {
 /// Joins a relative reference onto a directory, resolving `.` and `..`
 /// lexically. `None` when it climbs above the root.
 pub fn join_relative(directory: &Path, reference: &str) -> Option<PathBuf> {
-    let mut parts: Vec<String> = directory
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let mut parts: Vec<String> = directory.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     for component in Path::new(reference).components() {
         match component {
             Component::CurDir => {}
@@ -375,10 +328,7 @@ pub(crate) mod tests {
 
     pub(crate) fn file(source: &str, front: &str, body: &str) -> SourceFile {
         let text = format!("+++\n{front}\n+++\n{body}");
-        SourceFile {
-            source: source.into(),
-            parsed: front_matter::parse(Path::new(source), &text).unwrap(),
-        }
+        SourceFile { source: source.into(), parsed: front_matter::parse(Path::new(source), &text).unwrap() }
     }
 
     pub(crate) fn sample_site() -> Site {
@@ -386,16 +336,8 @@ pub(crate) mod tests {
             file("_index.md", "title = \"Home\"", ""),
             file("guide/_index.md", "title = \"Guide\"\nweight = 1", ""),
             file("guide/b.md", "title = \"B\"\nweight = 2", "## Part one\n"),
-            file(
-                "guide/a.md",
-                "title = \"A\"\nweight = 2\ndate = 2020-01-01",
-                "",
-            ),
-            file(
-                "guide/first.md",
-                "title = \"First\"\nweight = 1\nslug = \"start\"",
-                "",
-            ),
+            file("guide/a.md", "title = \"A\"\nweight = 2\ndate = 2020-01-01", ""),
+            file("guide/first.md", "title = \"First\"\nweight = 1\nslug = \"start\"", ""),
             file("guide/deep/more.md", "title = \"More\"\nweight = 9", ""),
             file("guide/secret.md", "title = \"Secret\"\ndraft = true", ""),
             file("slides/_index.md", "title = \"Slides\"\nweight = 2", ""),
@@ -406,10 +348,7 @@ pub(crate) mod tests {
     }
 
     fn paths(site: &Site, indices: &[usize]) -> Vec<String> {
-        indices
-            .iter()
-            .map(|&index| site.pages[index].path.clone())
-            .collect()
+        indices.iter().map(|&index| site.pages[index].path.clone()).collect()
     }
 
     #[test]
@@ -418,30 +357,12 @@ pub(crate) mod tests {
         let all: Vec<_> = site
             .pages
             .iter()
-            .map(|page| {
-                (
-                    page.source.to_string_lossy().into_owned(),
-                    page.path.clone(),
-                    page.kind,
-                )
-            })
+            .map(|page| (page.source.to_string_lossy().into_owned(), page.path.clone(), page.kind))
             .collect();
         assert!(all.contains(&("_index.md".into(), "".into(), PageKind::Section)));
-        assert!(all.contains(&(
-            "guide/first.md".into(),
-            "guide/start/".into(),
-            PageKind::Page
-        )));
-        assert!(all.contains(&(
-            "guide/deep/more.md".into(),
-            "guide/deep/more/".into(),
-            PageKind::Page
-        )));
-        assert!(all.contains(&(
-            "slides/talk.md".into(),
-            "slides/talk/".into(),
-            PageKind::Deck
-        )));
+        assert!(all.contains(&("guide/first.md".into(), "guide/start/".into(), PageKind::Page)));
+        assert!(all.contains(&("guide/deep/more.md".into(), "guide/deep/more/".into(), PageKind::Page)));
+        assert!(all.contains(&("slides/talk.md".into(), "slides/talk/".into(), PageKind::Deck)));
         assert!(site.drafts.contains(Path::new("guide/secret.md")));
         assert!(site.page_by_source(Path::new("guide/secret.md")).is_none());
     }
@@ -462,15 +383,7 @@ pub(crate) mod tests {
         let site = sample_site();
         assert_eq!(
             paths(&site, &site.reading_order),
-            [
-                "",
-                "guide/",
-                "guide/start/",
-                "guide/a/",
-                "guide/b/",
-                "guide/deep/more/",
-                "slides/"
-            ]
+            ["", "guide/", "guide/start/", "guide/a/", "guide/b/", "guide/deep/more/", "slides/"]
         );
     }
 
@@ -483,72 +396,37 @@ pub(crate) mod tests {
         ];
         let errors = assemble(files, BTreeSet::new(), Path::new("content")).unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert!(
-            errors[0].to_string().contains("duplicate URL /b/"),
-            "{}",
-            errors[0]
-        );
-        assert!(
-            errors[0].to_string().contains("content/a.md"),
-            "{}",
-            errors[0]
-        );
+        assert!(errors[0].to_string().contains("duplicate URL /b/"), "{}", errors[0]);
+        assert!(errors[0].to_string().contains("content/a.md"), "{}", errors[0]);
     }
 
     #[test]
     fn a_missing_home_page_is_reported() {
-        let errors = assemble(
-            vec![file("a.md", "title = \"A\"", "")],
-            BTreeSet::new(),
-            Path::new("content"),
-        )
-        .unwrap_err();
-        assert!(
-            errors[0]
-                .to_string()
-                .starts_with("content/_index.md: the home page is missing")
-        );
+        let errors =
+            assemble(vec![file("a.md", "title = \"A\"", "")], BTreeSet::new(), Path::new("content")).unwrap_err();
+        assert!(errors[0].to_string().starts_with("content/_index.md: the home page is missing"));
     }
 
     #[test]
     fn scanning_skips_hidden_and_editor_files() {
         let dir = tempfile::tempdir().unwrap();
-        for name in [
-            "_index.md",
-            ".hidden.md",
-            "#page.md#",
-            "page.md~",
-            ".page.md.swp",
-            "img.svg",
-        ] {
+        for name in ["_index.md", ".hidden.md", "#page.md#", "page.md~", ".page.md.swp", "img.svg"] {
             std::fs::write(dir.path().join(name), "+++\ntitle = \"T\"\n+++\n").unwrap();
         }
         std::fs::create_dir(dir.path().join(".git")).unwrap();
         std::fs::write(dir.path().join(".git/x.md"), "not front matter").unwrap();
         let scan = scan(dir.path(), Path::new("content"));
         assert!(scan.problems.is_empty(), "{:?}", scan.problems);
-        assert!(
-            is_ignored_path(Path::new("guide/.draft.md"))
-                && !is_ignored_path(Path::new("guide/page.md"))
-        );
+        assert!(is_ignored_path(Path::new("guide/.draft.md")) && !is_ignored_path(Path::new("guide/page.md")));
         let sources: Vec<_> = scan.files.iter().map(|file| file.source.clone()).collect();
         assert_eq!(sources, [PathBuf::from("_index.md")]);
-        assert_eq!(
-            scan.assets.into_iter().collect::<Vec<_>>(),
-            [PathBuf::from("img.svg")]
-        );
+        assert_eq!(scan.assets.into_iter().collect::<Vec<_>>(), [PathBuf::from("img.svg")]);
     }
 
     #[test]
     fn relative_joins_stay_inside_the_root() {
-        assert_eq!(
-            join_relative(Path::new("guide"), "../a/./b.md"),
-            Some(PathBuf::from("a/b.md"))
-        );
+        assert_eq!(join_relative(Path::new("guide"), "../a/./b.md"), Some(PathBuf::from("a/b.md")));
         assert_eq!(join_relative(Path::new("guide"), "../../x"), None);
-        assert_eq!(
-            join_relative(Path::new("guide"), "/top.md"),
-            Some(PathBuf::from("top.md"))
-        );
+        assert_eq!(join_relative(Path::new("guide"), "/top.md"), Some(PathBuf::from("top.md")));
     }
 }

@@ -29,9 +29,7 @@ pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug != "."
         && slug != ".."
-        && slug
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Hands out unique anchors within one page: the first `intro` stays `intro`,
@@ -91,10 +89,7 @@ mod tests {
         let mut anchors = AnchorSet::default();
         assert!(anchors.reserve("intro"));
         assert_eq!(anchors.unique("Intro"), "intro-1");
-        assert!(
-            !anchors.reserve("intro"),
-            "a second explicit `intro` is a duplicate"
-        );
+        assert!(!anchors.reserve("intro"), "a second explicit `intro` is a duplicate");
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::error::DemoError;
-use super::runner::spawn_line_reader;
 use super::manifest::{BOOT_LOG_LINES, BootFacts};
+use super::runner::spawn_line_reader;
 
 /// The contract's default for `LKLJS_BOOT_TIMEOUT_SECONDS`.
 pub const DEFAULT_BOOT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -66,7 +66,10 @@ impl BootRun {
     pub fn facts(&self, key: &str) -> BootFacts {
         let mut log: String = self.console.iter().take(BOOT_LOG_LINES).flat_map(|line| [line.as_str(), "\n"]).collect();
         if self.console.len() > BOOT_LOG_LINES {
-            log.push_str(&format!("[{} more lines in target/demo/logs/boot-{key}.log]\n", self.console.len() - BOOT_LOG_LINES));
+            log.push_str(&format!(
+                "[{} more lines in target/demo/logs/boot-{key}.log]\n",
+                self.console.len() - BOOT_LOG_LINES
+            ));
         }
         BootFacts {
             exit_code: self.exit_code.unwrap_or(-1),
@@ -102,7 +105,12 @@ pub fn excerpt(console: &[String]) -> Vec<String> {
 /// Boots `dir/boot.js` with `node`. `timeout` is handed to `boot.js` as
 /// `LKLJS_BOOT_TIMEOUT_SECONDS` (`None`: no limit, `0` by the contract); node
 /// is killed if it outlives the timeout by a grace period.
-pub fn boot(node: &Path, dir: &Path, timeout: Option<Duration>, path_env: &std::ffi::OsStr) -> Result<BootRun, DemoError> {
+pub fn boot(
+    node: &Path,
+    dir: &Path,
+    timeout: Option<Duration>,
+    path_env: &std::ffi::OsStr,
+) -> Result<BootRun, DemoError> {
     run_script(node, dir, "boot.js", timeout, path_env)
 }
 
@@ -187,7 +195,8 @@ mod tests {
         .map(String::from)
         .to_vec();
         let picked = excerpt(&console);
-        let expected: Vec<String> = [0, 1, 3, 4, 5, 6, 7, 8, 9, 11].iter().map(|&index| console[index].clone()).collect();
+        let expected: Vec<String> =
+            [0, 1, 3, 4, 5, 6, 7, 8, 9, 11].iter().map(|&index| console[index].clone()).collect();
         assert_eq!(picked, expected);
         assert_eq!(pid1_milliseconds(&console), Some(35.0));
         assert_eq!(pid1_milliseconds(&console[..8]), None);
@@ -215,7 +224,11 @@ mod tests {
             panic!("node is required (sudo demo-build/setup.sh)");
         };
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("boot.js"), "console.log('Linux version 6.1.0'); setInterval(() => {}, 1000);\n").unwrap();
+        std::fs::write(
+            dir.path().join("boot.js"),
+            "console.log('Linux version 6.1.0'); setInterval(() => {}, 1000);\n",
+        )
+        .unwrap();
         let timeout = Some(Duration::from_millis(100));
         let run = boot(&node, dir.path(), timeout, &std::env::var_os("PATH").unwrap()).unwrap();
         assert!(run.timed_out);

@@ -189,7 +189,10 @@ pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
         if key.starts_with(TEMPORARY_PREFIX) || key == keep {
             continue;
         }
-        let used = entry.metadata().and_then(|metadata| metadata.modified()).map_err(DemoError::io("read the metadata of", entry.path()))?;
+        let used = entry
+            .metadata()
+            .and_then(|metadata| metadata.modified())
+            .map_err(DemoError::io("read the metadata of", entry.path()))?;
         entries.push((used, key));
     }
     // Newest first; the name breaks ties so that the order never depends on the listing.
@@ -233,13 +236,18 @@ pub fn load_entry(dirs: &DemoDirs, key: &str) -> Result<Manifest, EntryProblem> 
     if !entry.is_dir() {
         return Err(EntryProblem::Absent);
     }
-    let manifest = read_manifest(&entry.join(MANIFEST_FILE)).map_err(|error| EntryProblem::Damaged(error.to_string()))?;
+    let manifest =
+        read_manifest(&entry.join(MANIFEST_FILE)).map_err(|error| EntryProblem::Damaged(error.to_string()))?;
     for (name, &bytes) in &manifest.files {
         let path = entry.join(name);
         match path.metadata() {
             Ok(metadata) if metadata.len() == bytes => {}
             Ok(metadata) => {
-                return Err(EntryProblem::Damaged(format!("{} has {} bytes, not {bytes}", path.display(), metadata.len())));
+                return Err(EntryProblem::Damaged(format!(
+                    "{} has {} bytes, not {bytes}",
+                    path.display(),
+                    metadata.len()
+                )));
             }
             Err(error) => return Err(EntryProblem::Damaged(format!("{}: {error}", path.display()))),
         }

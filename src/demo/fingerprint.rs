@@ -128,7 +128,10 @@ mod tests {
         let later = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
         File::options().write(true).open(dir.path().join("b")).unwrap().set_modified(later).unwrap();
         assert_eq!(hash_tree(dir.path(), TreeHashDepth::Contents).unwrap(), original);
-        assert_ne!(hash_tree(dir.path(), TreeHashDepth::Metadata).unwrap(), hash_tree(dir.path(), TreeHashDepth::Contents).unwrap());
+        assert_ne!(
+            hash_tree(dir.path(), TreeHashDepth::Metadata).unwrap(),
+            hash_tree(dir.path(), TreeHashDepth::Contents).unwrap()
+        );
 
         fs::set_permissions(dir.path().join("sub/a.sh"), fs::Permissions::from_mode(0o755)).unwrap();
         let executable = hash_tree(dir.path(), TreeHashDepth::Contents).unwrap();

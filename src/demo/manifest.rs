@@ -118,7 +118,11 @@ fn flatten(prefix: String, value: &serde_json::Value, facts: &mut BTreeMap<Strin
             }
             return;
         }
-        Value::Array(items) => items.iter().map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned)).collect::<Vec<_>>().join("\n"),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Value::String(text) => text.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
@@ -228,7 +232,8 @@ pub(crate) mod tests {
         check(&value);
         // Also in the text, which is what lands on disk.
         let json = sample().to_json();
-        let top_level: Vec<&str> = json.lines().filter(|line| line.starts_with("  \"")).map(|line| line.split('"').nth(1).unwrap()).collect();
+        let top_level: Vec<&str> =
+            json.lines().filter(|line| line.starts_with("  \"")).map(|line| line.split('"').nth(1).unwrap()).collect();
         let mut sorted = top_level.clone();
         sorted.sort();
         assert_eq!(top_level, sorted);

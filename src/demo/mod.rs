@@ -81,12 +81,12 @@ use std::process::Command;
 use std::time::Duration;
 
 pub use crate::build::DemoMode;
+pub use boot::pid1_milliseconds;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
 pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, read_manifest};
-pub use boot::pid1_milliseconds;
-pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use runner::{Progress, ProtocolLine, parse_line};
+pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
 pub use toolchain::REQUIRED_TOOLS;
 
@@ -142,7 +142,9 @@ pub enum DemoOutcome {
     Ready(DemoArtifacts),
     /// No demo build is available (only with [`DemoMode::ReuseLast`]); the
     /// reason is written for the reader of the placeholder page.
-    Placeholder { reason: String },
+    Placeholder {
+        reason: String,
+    },
 }
 
 /// A finished, booted demo build in the cache.
@@ -266,16 +268,19 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     // takes about half a minute of CPU on a kernel and would slow it down.
     let wasm_path = out.path.join("boot.wasm");
     let wasm = std::fs::read(&wasm_path).map_err(DemoError::io("read", &wasm_path))?;
-    let manifest = describe(&out.path, ManifestInputs {
-        key: &key,
-        toolchain: &toolchain,
-        source: &source_facts,
-        source_date_epoch,
-        run: &run,
-        boot,
-        selftest,
-        wasm: WasmSizes::measure(&wasm),
-    })?;
+    let manifest = describe(
+        &out.path,
+        ManifestInputs {
+            key: &key,
+            toolchain: &toolchain,
+            source: &source_facts,
+            source_date_epoch,
+            run: &run,
+            boot,
+            selftest,
+            wasm: WasmSizes::measure(&wasm),
+        },
+    )?;
     let manifest_path = out.path.join(MANIFEST_FILE);
     cache::write_atomically(&manifest_path, manifest.to_json().as_bytes())?;
     out.persist(&dirs.entry(&key))?;
@@ -398,11 +403,15 @@ impl WasmSizes {
 fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoError> {
     let mut files = std::collections::BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|error| DemoError::Io { action: "list", path: dir.to_owned(), source: error.into() })?;
+        let entry =
+            entry.map_err(|error| DemoError::Io { action: "list", path: dir.to_owned(), source: error.into() })?;
         if entry.file_type().is_file() {
             let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
             let name = relative.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/");
-            let bytes = entry.metadata().map_err(|error| DemoError::Io { action: "stat", path: entry.path().to_owned(), source: error.into() })?.len();
+            let bytes = entry
+                .metadata()
+                .map_err(|error| DemoError::Io { action: "stat", path: entry.path().to_owned(), source: error.into() })?
+                .len();
             if name != MANIFEST_FILE {
                 files.insert(name, bytes);
             }
@@ -494,9 +503,10 @@ fn jobs() -> Result<u64, DemoError> {
 /// `LKLJS_BOOT_TIMEOUT_SECONDS` as the kernel port's contract reads it:
 /// fractions allowed, 0 for no limit.
 fn boot_timeout() -> Result<Option<Duration>, DemoError> {
-    let seconds = environment_value("LKLJS_BOOT_TIMEOUT_SECONDS", "a number of seconds (0 for no limit)", |seconds: &f64| {
-        seconds.is_finite() && *seconds >= 0.0
-    })?;
+    let seconds =
+        environment_value("LKLJS_BOOT_TIMEOUT_SECONDS", "a number of seconds (0 for no limit)", |seconds: &f64| {
+            seconds.is_finite() && *seconds >= 0.0
+        })?;
     Ok(match seconds {
         None => Some(boot::DEFAULT_BOOT_TIMEOUT),
         Some(0.0) => None,

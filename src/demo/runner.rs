@@ -164,11 +164,8 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
     let started = Instant::now();
     let (output, output_writer) = std::io::pipe().map_err(DemoError::io("create a pipe for", &program))?;
     let error_writer = output_writer.try_clone().map_err(DemoError::io("create a pipe for", &program))?;
-    let mut child = command
-        .stdout(output_writer)
-        .stderr(error_writer)
-        .spawn()
-        .map_err(DemoError::io("run", &program))?;
+    let mut child =
+        command.stdout(output_writer).stderr(error_writer).spawn().map_err(DemoError::io("run", &program))?;
     // The command holds the pipe's write ends: drop it so that the pipe ends
     // when the script and everything it started have exited.
     drop(command);
@@ -210,7 +207,10 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
 /// Sends each line of `stream`, with the moment it arrived, until the stream
 /// ends or the receiver is gone. Bytes that are not UTF-8 (compilers print
 /// some) are replaced, not fatal.
-pub fn spawn_line_reader(stream: impl Read + Send + 'static, sender: mpsc::Sender<(Instant, String)>) -> std::thread::JoinHandle<()> {
+pub fn spawn_line_reader(
+    stream: impl Read + Send + 'static,
+    sender: mpsc::Sender<(Instant, String)>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stream);
         let mut line = Vec::new();
@@ -236,7 +236,10 @@ mod tests {
         assert_eq!(parse_line("@@lkljs total many"), ProtocolLine::Log);
         assert_eq!(parse_line("@@lkljs step"), ProtocolLine::Log);
         assert_eq!(parse_line("  CC      kernel/fork.o"), ProtocolLine::Compiled("kernel/fork.o"));
-        assert_eq!(parse_line("  AS      arch/lkljs/kernel/entry.o"), ProtocolLine::Compiled("arch/lkljs/kernel/entry.o"));
+        assert_eq!(
+            parse_line("  AS      arch/lkljs/kernel/entry.o"),
+            ProtocolLine::Compiled("arch/lkljs/kernel/entry.o")
+        );
         assert_eq!(parse_line("  CC [M]  fs/fuse/dev.o"), ProtocolLine::Compiled("fs/fuse/dev.o"));
     }
 

@@ -15,7 +15,13 @@ pub const SELFTEST_SCRIPT: &str = "selftest.js";
 
 /// Runs the suite in `dir` and keeps its output in `log`. A suite that
 /// fails a case, does not finish or contradicts its own summary is an error.
-pub fn run(node: &Path, dir: &Path, log: &Path, timeout: Option<Duration>, path_env: &std::ffi::OsStr) -> Result<SelftestFacts, DemoError> {
+pub fn run(
+    node: &Path,
+    dir: &Path,
+    log: &Path,
+    timeout: Option<Duration>,
+    path_env: &std::ffi::OsStr,
+) -> Result<SelftestFacts, DemoError> {
     let ran = boot::run_script(node, dir, SELFTEST_SCRIPT, timeout, path_env)?;
     let output: String = ran.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
     std::fs::write(log, &output).map_err(DemoError::io("write", log))?;
@@ -44,8 +50,10 @@ pub fn parse_tap(lines: &[String]) -> Result<SelftestFacts, String> {
     for line in lines {
         if let Some(count) = line.strip_prefix("1..") {
             planned = count.trim().parse::<usize>().ok();
-        } else if let Some((ok, rest)) =
-            line.strip_prefix("ok ").map(|rest| (true, rest)).or_else(|| line.strip_prefix("not ok ").map(|rest| (false, rest)))
+        } else if let Some((ok, rest)) = line
+            .strip_prefix("ok ")
+            .map(|rest| (true, rest))
+            .or_else(|| line.strip_prefix("not ok ").map(|rest| (false, rest)))
         {
             let name = rest.split_once(" - ").map_or(rest, |(_, name)| name);
             let name = name.split(" # ").next().unwrap_or(name).trim();

@@ -51,7 +51,11 @@ pub struct SourceFacts {
 }
 
 /// Picks the kernel source (see the module documentation) and checks that it exists.
-pub fn resolve(site_root: &Path, requested: Option<&Path>, environment: Option<OsString>) -> Result<KernelSource, DemoError> {
+pub fn resolve(
+    site_root: &Path,
+    requested: Option<&Path>,
+    environment: Option<OsString>,
+) -> Result<KernelSource, DemoError> {
     let (path, origin) = if let Some(path) = requested {
         (path.to_owned(), SourceOrigin::Request)
     } else if let Some(value) = environment.filter(|value| !value.is_empty()) {
@@ -123,7 +127,11 @@ pub fn facts(source: &KernelSource, memo_path: &Path, tool_path: &OsStr) -> Resu
     if version.split('.').take(2).collect::<Vec<_>>().join(".") != KERNEL_SERIES {
         return Err(DemoError::WrongKernelSeries { path: source.path.clone(), origin: source.origin.clone(), version });
     }
-    let sha256 = if source.path.is_dir() { hash_tree(&source.path, TreeHashDepth::Contents)? } else { sha256_file(&source.path)? };
+    let sha256 = if source.path.is_dir() {
+        hash_tree(&source.path, TreeHashDepth::Contents)?
+    } else {
+        sha256_file(&source.path)?
+    };
     let file_name = source.path.file_name().unwrap_or(source.path.as_os_str()).to_string_lossy().into_owned();
     let facts = SourceFacts { file_name, sha256, version };
     memo.sources.insert(source.path.clone(), MemoEntry { stamp, facts: facts.clone() });
@@ -142,11 +150,15 @@ fn stamp(path: &Path) -> Result<String, DemoError> {
 }
 
 fn version(source: &KernelSource, tool_path: &OsStr) -> Result<String, DemoError> {
-    let unreadable =
-        |detail: String| DemoError::UnreadableKernelSource { path: source.path.clone(), origin: source.origin.clone(), detail };
+    let unreadable = |detail: String| DemoError::UnreadableKernelSource {
+        path: source.path.clone(),
+        origin: source.origin.clone(),
+        detail,
+    };
     let makefile = if source.path.is_dir() {
         let path = source.path.join("Makefile");
-        std::fs::read_to_string(&path).map_err(|error| unreadable(format!("cannot read {}: {error}", path.display())))?
+        std::fs::read_to_string(&path)
+            .map_err(|error| unreadable(format!("cannot read {}: {error}", path.display())))?
     } else {
         // GNU tar detects the compression itself; `--occurrence=1` stops it at
         // the top-level Makefile, which kernel tarballs store near the start.
@@ -163,7 +175,8 @@ fn version(source: &KernelSource, tool_path: &OsStr) -> Result<String, DemoError
         }
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
-    version_from_makefile(&makefile).ok_or_else(|| unreadable("its top-level Makefile has no VERSION, PATCHLEVEL and SUBLEVEL".into()))
+    version_from_makefile(&makefile)
+        .ok_or_else(|| unreadable("its top-level Makefile has no VERSION, PATCHLEVEL and SUBLEVEL".into()))
 }
 
 /// `VERSION.PATCHLEVEL.SUBLEVEL` followed by `EXTRAVERSION`, as `make kernelversion` prints it.
@@ -202,11 +215,18 @@ mod tests {
         fs::create_dir(site.path().join("content")).unwrap();
         fs::write(site.path().join("from-config.tar.xz"), "x").unwrap();
         fs::write(site.path().join("from-env.tar.xz"), "x").unwrap();
-        fs::write(site.path().join("content/site.toml"), "title = \"t\"\n\n[demo]\nkernel_source = \"from-config.tar.xz\"\n").unwrap();
+        fs::write(
+            site.path().join("content/site.toml"),
+            "title = \"t\"\n\n[demo]\nkernel_source = \"from-config.tar.xz\"\n",
+        )
+        .unwrap();
 
         let from_config = resolve(site.path(), None, None).unwrap();
         assert_eq!(from_config.path, site.path().join("from-config.tar.xz"));
-        assert_eq!(from_config.origin, SourceOrigin::SiteConfig { path: site.path().join("content/site.toml"), line: 4 });
+        assert_eq!(
+            from_config.origin,
+            SourceOrigin::SiteConfig { path: site.path().join("content/site.toml"), line: 4 }
+        );
 
         let env = site.path().join("from-env.tar.xz");
         assert_eq!(resolve(site.path(), None, Some(env.clone().into())).unwrap().origin, SourceOrigin::Environment);

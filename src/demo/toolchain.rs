@@ -87,7 +87,12 @@ fn first_line_of(program: &str, package: &'static str, path: &OsStr) -> Result<S
         return Err(failed(format!("{} ({})", output.status, stderr.trim())));
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout.lines().next().map(|line| line.trim().to_owned()).filter(|line| !line.is_empty()).ok_or_else(|| failed("it printed nothing".into()))
+    stdout
+        .lines()
+        .next()
+        .map(|line| line.trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .ok_or_else(|| failed("it printed nothing".into()))
 }
 
 /// The version in a line like
@@ -135,6 +140,11 @@ mod tests {
         assert!(message.contains("`emcc` (compiles the kernel to WebAssembly, package emscripten)"), "{message}");
         assert!(message.contains("`xz` (decompresses the kernel source, package xz-utils)"), "{message}");
         assert!(message.contains("sudo demo-build/setup.sh"), "{message}");
-        assert!(message.contains("sudo apt-get install bc bison emscripten flex gcc make nodejs patch perl python3 tar xz-utils"), "{message}");
+        assert!(
+            message.contains(
+                "sudo apt-get install bc bison emscripten flex gcc make nodejs patch perl python3 tar xz-utils"
+            ),
+            "{message}"
+        );
     }
 }

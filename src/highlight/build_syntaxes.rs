@@ -14,10 +14,7 @@ fn main() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(SYNTAX_DIR)
         .unwrap_or_else(|error| panic!("cannot list {SYNTAX_DIR}: {error}"))
         .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "sublime-syntax")
-        })
+        .filter(|path| path.extension().is_some_and(|extension| extension == "sublime-syntax"))
         .collect();
     // Sorted, so that the dump does not depend on directory order.
     files.sort();
@@ -25,12 +22,10 @@ fn main() {
     let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
     for file in &files {
         println!("cargo::rerun-if-changed={}", file.display());
-        let source = std::fs::read_to_string(file)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()));
-        let definition =
-            SyntaxDefinition::load_from_str(&source, true, None).unwrap_or_else(|error| {
-                panic!("{}: invalid syntax definition: {error}", file.display())
-            });
+        let source =
+            std::fs::read_to_string(file).unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()));
+        let definition = SyntaxDefinition::load_from_str(&source, true, None)
+            .unwrap_or_else(|error| panic!("{}: invalid syntax definition: {error}", file.display()));
         builder.add(definition);
     }
     let set = builder.build();

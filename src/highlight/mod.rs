@@ -36,9 +36,7 @@ use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxRefere
 
 /// Prefix of every token class, so that theme rules cannot hit the site's own classes.
 const CLASS_PREFIX: &str = "hl-";
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed {
-    prefix: CLASS_PREFIX,
-};
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX };
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
 
@@ -72,25 +70,11 @@ pub enum HighlightError {
     )]
     UnknownOption(String),
     #[error("code block option `{option}` has a bad value `{value}`: {reason}")]
-    BadOptionValue {
-        option: &'static str,
-        value: String,
-        reason: String,
-    },
-    #[error(
-        "code block option `{option}` names line {line}, but the block has only {line_count} lines"
-    )]
-    LineOutOfRange {
-        option: &'static str,
-        line: usize,
-        line_count: usize,
-    },
+    BadOptionValue { option: &'static str, value: String, reason: String },
+    #[error("code block option `{option}` names line {line}, but the block has only {line_count} lines")]
+    LineOutOfRange { option: &'static str, line: usize, line_count: usize },
     #[error("highlighting `{language}` failed on line {line} of the block: {message}")]
-    Syntax {
-        language: String,
-        line: usize,
-        message: String,
-    },
+    Syntax { language: String, line: usize, message: String },
 }
 
 /// The parsed fence info string.
@@ -137,21 +121,15 @@ fn parse_fence_info(info: &str) -> Result<FenceOptions, HighlightError> {
             None => (option, None),
         };
         match (name, value) {
-            ("hl_lines", Some(value)) => options
-                .highlighted
-                .extend(parse_line_ranges("hl_lines", value)?),
-            ("hide_lines", Some(value)) => options
-                .hidden
-                .extend(parse_line_ranges("hide_lines", value)?),
+            ("hl_lines", Some(value)) => options.highlighted.extend(parse_line_ranges("hl_lines", value)?),
+            ("hide_lines", Some(value)) => options.hidden.extend(parse_line_ranges("hide_lines", value)?),
             ("linenos", None) => options.line_numbers = true,
             ("linenostart", Some(value)) => {
-                let start = value
-                    .parse::<usize>()
-                    .map_err(|_| HighlightError::BadOptionValue {
-                        option: "linenostart",
-                        value: value.to_string(),
-                        reason: "expected a whole number such as `linenostart=10`".to_string(),
-                    })?;
+                let start = value.parse::<usize>().map_err(|_| HighlightError::BadOptionValue {
+                    option: "linenostart",
+                    value: value.to_string(),
+                    reason: "expected a whole number such as `linenostart=10`".to_string(),
+                })?;
                 options.first_line_number = Some(start);
                 options.line_numbers = true;
             }
@@ -163,15 +141,10 @@ fn parse_fence_info(info: &str) -> Result<FenceOptions, HighlightError> {
 
 /// Parses a list of lines and ranges such as `3 5-7`.
 fn parse_line_ranges(option: &'static str, value: &str) -> Result<Vec<LineRange>, HighlightError> {
-    let bad = |reason: &str| HighlightError::BadOptionValue {
-        option,
-        value: value.to_string(),
-        reason: reason.to_string(),
-    };
+    let bad =
+        |reason: &str| HighlightError::BadOptionValue { option, value: value.to_string(), reason: reason.to_string() };
     let parse_line = |text: &str| match text.trim().parse::<usize>() {
-        Ok(0) | Err(_) => Err(bad(
-            "expected line numbers from 1 and ranges like `3 5-7`, separated by spaces",
-        )),
+        Ok(0) | Err(_) => Err(bad("expected line numbers from 1 and ranges like `3 5-7`, separated by spaces")),
         Ok(line) => Ok(line),
     };
     let ranges = value
@@ -213,10 +186,7 @@ fn find_syntax(language: &str) -> Option<&'static SyntaxReference> {
     if PLAIN_LANGUAGES.contains(&language) {
         return None;
     }
-    let token = LANGUAGE_ALIASES
-        .iter()
-        .find(|(alias, _)| *alias == language)
-        .map_or(language, |(_, target)| target);
+    let token = LANGUAGE_ALIASES.iter().find(|(alias, _)| *alias == language).map_or(language, |(_, target)| target);
     syntax_set().find_syntax_by_token(token)
 }
 
@@ -233,25 +203,14 @@ pub fn is_known_language(language: &str) -> bool {
 pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError> {
     let options = parse_fence_info(info)?;
     let lines: Vec<&str> = code.lines().collect();
-    for (option, ranges) in [
-        ("hl_lines", &options.highlighted),
-        ("hide_lines", &options.hidden),
-    ] {
+    for (option, ranges) in [("hl_lines", &options.highlighted), ("hide_lines", &options.hidden)] {
         if let Some(range) = ranges.iter().find(|range| range.last > lines.len()) {
-            return Err(HighlightError::LineOutOfRange {
-                option,
-                line: range.last,
-                line_count: lines.len(),
-            });
+            return Err(HighlightError::LineOutOfRange { option, line: range.last, line_count: lines.len() });
         }
     }
 
     let syntax = find_syntax(&options.language);
-    let language = if options.language.is_empty() {
-        "text"
-    } else {
-        options.language.as_str()
-    };
+    let language = if options.language.is_empty() { "text" } else { options.language.as_str() };
     let language_attr = crate::html::escape(language);
     let mut html = String::with_capacity(code.len() * 3);
     html.push_str("<pre class=\"code hl-code");
@@ -261,19 +220,10 @@ pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError>
     if options.line_numbers {
         html.push_str(" linenos");
     }
-    write!(
-        html,
-        "\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\""
-    )
-    .unwrap();
+    write!(html, "\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\"").unwrap();
     if let Some(start) = options.first_line_number {
         // CSS counters count up before drawing, so start one below.
-        write!(
-            html,
-            " style=\"counter-reset: code-line {}\"",
-            start.saturating_sub(1)
-        )
-        .unwrap();
+        write!(html, " style=\"counter-reset: code-line {}\"", start.saturating_sub(1)).unwrap();
     }
     html.push('>');
 
@@ -282,28 +232,15 @@ pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError>
     for (index, line) in lines.iter().enumerate() {
         let line_number = index + 1;
         let tokens = match &mut highlighter {
-            Some((parser, scopes)) => {
-                Some(highlight_line(parser, scopes, line, language, line_number)?)
-            }
+            Some((parser, scopes)) => Some(highlight_line(parser, scopes, line, language, line_number)?),
             None => None,
         };
-        if options
-            .hidden
-            .iter()
-            .any(|range| range.contains(line_number))
-        {
+        if options.hidden.iter().any(|range| range.contains(line_number)) {
             after_hidden_lines = true;
             continue;
         }
-        let tinted = options
-            .highlighted
-            .iter()
-            .any(|range| range.contains(line_number));
-        html.push_str(if tinted {
-            "<span class=\"line hl\""
-        } else {
-            "<span class=\"line\""
-        });
+        let tinted = options.highlighted.iter().any(|range| range.contains(line_number));
+        html.push_str(if tinted { "<span class=\"line hl\"" } else { "<span class=\"line\"" });
         if options.line_numbers && after_hidden_lines {
             // Numbers stay those of the source, so skip the hidden ones.
             let shown = options.first_line_number.unwrap_or(1) + index;
@@ -331,29 +268,21 @@ fn highlight_line(
     language: &str,
     line_number: usize,
 ) -> Result<String, HighlightError> {
-    let syntax_error = |message: String| HighlightError::Syntax {
-        language: language.to_string(),
-        line: line_number,
-        message,
-    };
+    let syntax_error =
+        |message: String| HighlightError::Syntax { language: language.to_string(), line: line_number, message };
     let with_newline = format!("{line}\n");
-    let mut operations: Vec<(usize, ScopeStackOp)> = parser
-        .parse_line(&with_newline, syntax_set())
-        .map_err(|error| syntax_error(error.to_string()))?;
+    let mut operations: Vec<(usize, ScopeStackOp)> =
+        parser.parse_line(&with_newline, syntax_set()).map_err(|error| syntax_error(error.to_string()))?;
     // Operations at the newline belong at the end of the line's visible text.
     for (offset, _) in &mut operations {
         *offset = (*offset).min(line.len());
     }
     // Scopes closed right at the start of the line are closed before re-opening
     // the rest, so that no empty spans are written.
-    let leading_pops = operations
-        .iter()
-        .take_while(|(offset, op)| *offset == 0 && matches!(op, ScopeStackOp::Pop(_)))
-        .count();
+    let leading_pops =
+        operations.iter().take_while(|(offset, op)| *offset == 0 && matches!(op, ScopeStackOp::Pop(_))).count();
     for (_, op) in operations.drain(..leading_pops) {
-        scopes
-            .apply(&op)
-            .map_err(|error| syntax_error(format!("{error:?}")))?;
+        scopes.apply(&op).map_err(|error| syntax_error(format!("{error:?}")))?;
     }
     let mut html = String::new();
     for scope in scopes.as_slice() {
@@ -381,34 +310,19 @@ fn open_span(html: &mut String, scope: Scope) {
     html.push_str("\">");
 }
 
-
 /// The stylesheet for highlighted code: the light theme on screens that do not
 /// prefer dark and in print, the dark theme on screens that do; plus the
 /// styling of tinted lines and line numbers, which syntect themes lack.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let theme_css = |name: &str| {
-        let theme = themes
-            .themes
-            .get(name)
-            .unwrap_or_else(|| panic!("syntect no longer bundles the {name} theme"));
-        let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE)
-            .expect("writing CSS to a String cannot fail");
+        let theme = themes.themes.get(name).unwrap_or_else(|| panic!("syntect no longer bundles the {name} theme"));
+        let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE).expect("writing CSS to a String cannot fail");
         let highlighter = Highlighter::new(theme);
         for (ours, borrowed) in BORROWED_COLOURS {
-            let colour = highlighter
-                .style_for_stack(&[Scope::new(borrowed).expect("valid scope")])
-                .foreground;
-            let selector: String = ours
-                .split('.')
-                .map(|atom| format!(".{CLASS_PREFIX}{atom}"))
-                .collect();
-            writeln!(
-                css,
-                "{selector} {{ color: #{:02x}{:02x}{:02x}; }}",
-                colour.r, colour.g, colour.b
-            )
-            .unwrap();
+            let colour = highlighter.style_for_stack(&[Scope::new(borrowed).expect("valid scope")]).foreground;
+            let selector: String = ours.split('.').map(|atom| format!(".{CLASS_PREFIX}{atom}")).collect();
+            writeln!(css, "{selector} {{ color: #{:02x}{:02x}{:02x}; }}", colour.r, colour.g, colour.b).unwrap();
         }
         css
     };
@@ -417,12 +331,16 @@ pub fn stylesheet() -> String {
     css.push_str(LINE_CSS);
     css.push_str("@media not all and (prefers-color-scheme: dark), print {\n");
     css.push_str(&theme_css(LIGHT_THEME));
-    css.push_str(".hl-code .line.hl { background-color: rgba(255, 213, 0, 0.28); box-shadow: inset 3px 0 0 #d4a000; }\n");
+    css.push_str(
+        ".hl-code .line.hl { background-color: rgba(255, 213, 0, 0.28); box-shadow: inset 3px 0 0 #d4a000; }\n",
+    );
     css.push_str(".hl-code.linenos .line::before { color: #8c959f; }\n");
     css.push_str("}\n");
     css.push_str("@media screen and (prefers-color-scheme: dark) {\n");
     css.push_str(&theme_css(DARK_THEME));
-    css.push_str(".hl-code .line.hl { background-color: rgba(255, 255, 255, 0.10); box-shadow: inset 3px 0 0 #ebcb8b; }\n");
+    css.push_str(
+        ".hl-code .line.hl { background-color: rgba(255, 255, 255, 0.10); box-shadow: inset 3px 0 0 #ebcb8b; }\n",
+    );
     css.push_str(".hl-code.linenos .line::before { color: #65737e; }\n");
     css.push_str("}\n");
     css
@@ -430,10 +348,8 @@ pub fn stylesheet() -> String {
 
 /// Scopes our own syntaxes use that the bundled themes leave uncoloured, and
 /// the scope whose theme colour they take instead.
-const BORROWED_COLOURS: [(&str, &str); 2] = [
-    ("entity.name.label", "entity.name.function"),
-    ("entity.name.constant", "entity.name.function"),
-];
+const BORROWED_COLOURS: [(&str, &str); 2] =
+    [("entity.name.label", "entity.name.function"), ("entity.name.constant", "entity.name.function")];
 
 /// Theme-independent layout of code lines: each line a block (so a tint spans
 /// the full width even when the block scrolls sideways), numbers from a CSS

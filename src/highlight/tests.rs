@@ -3,15 +3,9 @@ use super::*;
 /// Highlights `code` as `info` and asserts that every class in `expected` shows up.
 fn assert_classes(info: &str, code: &str, expected: &[&str]) -> String {
     let html = highlight_fence(info, code).unwrap_or_else(|error| panic!("{info}: {error}"));
-    assert!(
-        !html.contains("code-plain"),
-        "{info} fell back to plain text:\n{html}"
-    );
+    assert!(!html.contains("code-plain"), "{info} fell back to plain text:\n{html}");
     for class in expected {
-        assert!(
-            html.contains(class),
-            "{info}: expected `{class}` in\n{html}"
-        );
+        assert!(html.contains(class), "{info}: expected `{class}` in\n{html}");
     }
     html
 }
@@ -44,17 +38,9 @@ fn c_is_highlighted() {
     let html = assert_classes(
         "c",
         "#include <stdio.h>\nint main(void) { return 0; } /* done */\n",
-        &[
-            "hl-source hl-c",
-            "hl-storage hl-type",
-            "hl-keyword hl-control",
-            "hl-comment",
-            "hl-constant hl-numeric",
-        ],
+        &["hl-source hl-c", "hl-storage hl-type", "hl-keyword hl-control", "hl-comment", "hl-constant hl-numeric"],
     );
-    assert!(
-        html.starts_with("<pre class=\"code hl-code\" data-lang=\"c\"><code class=\"language-c\">")
-    );
+    assert!(html.starts_with("<pre class=\"code hl-code\" data-lang=\"c\"><code class=\"language-c\">"));
     assert!(html.contains("&lt;") && html.contains("stdio.h") && !html.contains("<stdio"));
 }
 
@@ -78,11 +64,7 @@ fn assembly_is_highlighted() {
 #[test]
 fn shell_is_highlighted() {
     for info in ["sh", "bash", "shell"] {
-        assert_classes(
-            info,
-            "if [ -n \"$X\" ]; then echo hi; fi # note\n",
-            &["hl-keyword", "hl-string", "hl-comment"],
-        );
+        assert_classes(info, "if [ -n \"$X\" ]; then echo hi; fi # note\n", &["hl-keyword", "hl-string", "hl-comment"]);
     }
 }
 
@@ -91,12 +73,7 @@ fn console_prompts_are_commands_and_output_is_plain() {
     let html = assert_classes(
         "console",
         "$ make -j2 ARCH=lkljs\nCC  arch/lkljs/kernel/setup.o\n# echo \"done\" > /tmp/x\nuser@host:~/src$ ls\n",
-        &[
-            "hl-prompt",
-            "hl-meta hl-command",
-            "hl-meta hl-output",
-            "hl-string",
-        ],
+        &["hl-prompt", "hl-meta hl-command", "hl-meta hl-output", "hl-string"],
     );
     assert_line(&html, "setup.o", "hl-output", "hl-keyword");
     // The root prompt `# ` is a prompt, not a comment.
@@ -105,11 +82,7 @@ fn console_prompts_are_commands_and_output_is_plain() {
     let bare = highlight_fence("console", "$\nout\n").unwrap();
     assert!(code_lines(&bare)[0].contains("hl-prompt"), "{bare}");
     // `$5 off` is output, not a prompt: a prompt is followed by a space or the line end.
-    assert!(
-        !highlight_fence("console", "$5 off\n")
-            .unwrap()
-            .contains("hl-prompt")
-    );
+    assert!(!highlight_fence("console", "$5 off\n").unwrap().contains("hl-prompt"));
 }
 
 #[test]
@@ -117,19 +90,10 @@ fn python_makefile_diff_javascript_rust_are_highlighted() {
     assert_classes(
         "python",
         "def f(x):\n    return x + 1  # inc\n",
-        &[
-            "hl-source hl-python",
-            "hl-storage",
-            "hl-keyword",
-            "hl-comment",
-        ],
+        &["hl-source hl-python", "hl-storage", "hl-keyword", "hl-comment"],
     );
     assert_classes("py", "import os\n", &["hl-keyword"]);
-    assert_classes(
-        "makefile",
-        "all: boot.js\n\temcc -o $@ $^ # link\n",
-        &["hl-source hl-makefile", "hl-comment"],
-    );
+    assert_classes("makefile", "all: boot.js\n\temcc -o $@ $^ # link\n", &["hl-source hl-makefile", "hl-comment"]);
     assert_classes("make", "X := 1\n", &["hl-source hl-makefile"]);
     assert_classes(
         "diff",
@@ -170,12 +134,8 @@ fn toml_is_highlighted() {
     );
     // A multi-line string keeps its scope on the following lines.
     let html = assert_classes("toml", "s = \"\"\"\nfirst\nsecond\"\"\"\nk = 1\n", &[]);
-    let second = line_with(&html, "second")
-        .starts_with("\"><span class=\"hl-source hl-toml\"><span class=\"hl-string");
-    assert!(
-        second,
-        "the continued string line re-opens its spans:\n{html}"
-    );
+    let second = line_with(&html, "second").starts_with("\"><span class=\"hl-source hl-toml\"><span class=\"hl-string");
+    assert!(second, "the continued string line re-opens its spans:\n{html}");
 }
 
 #[test]
@@ -249,70 +209,39 @@ fn lines_are_self_contained_even_inside_multi_line_tokens() {
         assert_eq!(closed, opened + 1, "unbalanced line: {line}");
     }
     let second = html.split("<span class=\"line hl\">").nth(1).unwrap();
-    assert!(
-        second.contains("hl-comment hl-block"),
-        "comment re-opened on line 2: {second}"
-    );
+    assert!(second.contains("hl-comment hl-block"), "comment re-opened on line 2: {second}");
 }
 
 #[test]
 fn hidden_lines_are_left_out_and_numbers_are_requested() {
-    let html = highlight_fence(
-        "python,hide_lines=1,linenostart=10",
-        "import secret\nprint(1)\n",
-    )
-    .unwrap();
+    let html = highlight_fence("python,hide_lines=1,linenostart=10", "import secret\nprint(1)\n").unwrap();
     assert!(!html.contains("secret"));
     assert!(html.contains("print"));
     assert!(html.contains("class=\"code hl-code linenos\""));
     assert!(html.contains("style=\"counter-reset: code-line 9\""));
-    assert!(
-        highlight_fence("c, linenos", "x;\n")
-            .unwrap()
-            .contains(" linenos\"")
-    );
+    assert!(highlight_fence("c, linenos", "x;\n").unwrap().contains(" linenos\""));
     // Lines after hidden ones keep their source numbers.
-    let html = highlight_fence(
-        "text,linenos,hide_lines=2-3",
-        "one\ntwo\nthree\nfour\nfive\n",
-    )
-    .unwrap();
+    let html = highlight_fence("text,linenos,hide_lines=2-3", "one\ntwo\nthree\nfour\nfive\n").unwrap();
     let lines = code_lines(&html);
     assert_eq!(lines.len(), 3);
     assert!(lines[0].starts_with("\">one"), "{}", lines[0]);
-    assert!(
-        lines[1].starts_with("\" style=\"counter-set: code-line 4\">four"),
-        "{}",
-        lines[1]
-    );
+    assert!(lines[1].starts_with("\" style=\"counter-set: code-line 4\">four"), "{}", lines[1]);
     assert!(lines[2].starts_with("\">five"), "{}", lines[2]);
 }
 
 #[test]
 fn everything_is_escaped() {
     for info in ["c", "console", "toml", "nosuchlanguage", ""] {
-        let html = highlight_fence(
-            info,
-            "a < b && c > \"d\" '<script>'\n$ echo </code></pre>\n",
-        )
-        .unwrap();
+        let html = highlight_fence(info, "a < b && c > \"d\" '<script>'\n$ echo </code></pre>\n").unwrap();
         assert!(
-            !html.contains("<script>")
-                && !html.contains("< b")
-                && !html.contains("</code></pre>\n"),
+            !html.contains("<script>") && !html.contains("< b") && !html.contains("</code></pre>\n"),
             "{info}: {html}"
         );
-        assert!(
-            html.contains("&lt;") && html.contains("&amp;&amp;"),
-            "{info}: {html}"
-        );
+        assert!(html.contains("&lt;") && html.contains("&amp;&amp;"), "{info}: {html}");
         assert_eq!(html.matches("</code></pre>").count(), 1);
     }
     let html = highlight_fence("x\"><script>", "x\n").unwrap();
-    assert!(
-        html.contains("data-lang=\"x&quot;&gt;&lt;script&gt;\""),
-        "{html}"
-    );
+    assert!(html.contains("data-lang=\"x&quot;&gt;&lt;script&gt;\""), "{html}");
 }
 
 #[test]
@@ -325,20 +254,11 @@ fn unknown_and_plain_languages_are_escaped_plain_text() {
     );
     for info in ["", "text", "TEXT", "plain"] {
         let html = highlight_fence(info, "int x;\n").unwrap();
-        assert!(
-            html.contains("code-plain") && !html.contains("hl-storage"),
-            "{info}: {html}"
-        );
+        assert!(html.contains("code-plain") && !html.contains("hl-storage"), "{info}: {html}");
     }
-    assert!(
-        highlight_fence("", "x\n")
-            .unwrap()
-            .contains("data-lang=\"text\"")
-    );
+    assert!(highlight_fence("", "x\n").unwrap().contains("data-lang=\"text\""));
     assert!(!is_known_language("brainfart"));
-    for language in [
-        "c", "C", "console", "toml", "kconfig", "llvm", "asm", "text", "", "diff", "make",
-    ] {
+    for language in ["c", "C", "console", "toml", "kconfig", "llvm", "asm", "text", "", "diff", "make"] {
         assert!(is_known_language(language), "{language}");
     }
 }
@@ -346,89 +266,47 @@ fn unknown_and_plain_languages_are_escaped_plain_text() {
 #[test]
 fn unknown_option_is_an_error_that_says_what_is_allowed() {
     let error = highlight_fence("c,hl_line=3", "x\n").unwrap_err();
-    assert!(
-        matches!(&error, HighlightError::UnknownOption(option) if option == "hl_line=3"),
-        "{error:?}"
-    );
+    assert!(matches!(&error, HighlightError::UnknownOption(option) if option == "hl_line=3"), "{error:?}");
     let message = error.to_string();
-    assert!(
-        message.contains("hl_line=3")
-            && message.contains("hl_lines=")
-            && message.contains("linenos"),
-        "{message}"
-    );
+    assert!(message.contains("hl_line=3") && message.contains("hl_lines=") && message.contains("linenos"), "{message}");
     assert!(
         matches!(highlight_fence("rust ignore", "x\n"), Err(HighlightError::UnknownOption(option)) if option == "ignore")
     );
-    assert!(matches!(
-        highlight_fence("c,linenos=yes", "x\n"),
-        Err(HighlightError::UnknownOption(_))
-    ));
+    assert!(matches!(highlight_fence("c,linenos=yes", "x\n"), Err(HighlightError::UnknownOption(_))));
 }
 
 #[test]
 fn bad_line_numbers_are_errors() {
-    for info in [
-        "c,hl_lines=0",
-        "c,hl_lines=two",
-        "c,hl_lines=5-3",
-        "c,hl_lines=",
-        "c,linenostart=-1",
-    ] {
+    for info in ["c,hl_lines=0", "c,hl_lines=two", "c,hl_lines=5-3", "c,hl_lines=", "c,linenostart=-1"] {
         let error = highlight_fence(info, "x\n").unwrap_err();
-        assert!(
-            matches!(error, HighlightError::BadOptionValue { .. }),
-            "{info}: {error:?}"
-        );
+        assert!(matches!(error, HighlightError::BadOptionValue { .. }), "{info}: {error:?}");
     }
     let error = highlight_fence("c,hl_lines=2-9", "a\nb\nc\n").unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "code block option `hl_lines` names line 9, but the block has only 3 lines"
-    );
+    assert_eq!(error.to_string(), "code block option `hl_lines` names line 9, but the block has only 3 lines");
 }
 
 #[test]
 fn output_is_deterministic() {
     let code = "int main(void) { return 0; }\n";
-    assert_eq!(
-        highlight_fence("c", code).unwrap(),
-        highlight_fence("c", code).unwrap()
-    );
+    assert_eq!(highlight_fence("c", code).unwrap(), highlight_fence("c", code).unwrap());
     assert_eq!(stylesheet(), stylesheet());
 }
 
 #[test]
 fn stylesheet_has_a_light_and_a_dark_theme_and_line_styles() {
     let css = stylesheet();
-    let dark_at = css
-        .find("@media screen and (prefers-color-scheme: dark)")
-        .expect("dark block");
-    let light_at = css
-        .find("@media not all and (prefers-color-scheme: dark), print")
-        .expect("light block");
-    assert!(
-        css.contains("theme \"GitHub\"") && css.contains("theme \"Base16 Ocean Dark\""),
-        "both theme names"
-    );
+    let dark_at = css.find("@media screen and (prefers-color-scheme: dark)").expect("dark block");
+    let light_at = css.find("@media not all and (prefers-color-scheme: dark), print").expect("light block");
+    assert!(css.contains("theme \"GitHub\"") && css.contains("theme \"Base16 Ocean Dark\""), "both theme names");
     let (light, dark) = if light_at < dark_at {
         (&css[light_at..dark_at], &css[dark_at..])
     } else {
         (&css[light_at..], &css[dark_at..light_at])
     };
     for block in [light, dark] {
-        assert!(
-            block.contains(".hl-code {") && block.contains("background-color"),
-            "{block}"
-        );
-        assert!(
-            block.contains(".hl-comment") && block.contains(".line.hl"),
-            "{block}"
-        );
-        assert!(
-            block.contains(".hl-entity.hl-name.hl-label { color: #"),
-            "{block}"
-        );
+        assert!(block.contains(".hl-code {") && block.contains("background-color"), "{block}");
+        assert!(block.contains(".hl-comment") && block.contains(".line.hl"), "{block}");
+        assert!(block.contains(".hl-entity.hl-name.hl-label { color: #"), "{block}");
     }
     assert!(css.contains(".hl-code .line { display: block; }"));
     assert!(css.contains("counter(code-line)"));

@@ -25,11 +25,7 @@ pub fn parse_stamped(line: &str) -> Option<StampedLine<'_>> {
     let (stamp, message) = inside.split_once(']')?;
     let stamp = stamp.trim();
     let seconds = stamp.parse::<f64>().ok().filter(|seconds| seconds.is_finite())?;
-    Some(StampedLine {
-        seconds,
-        stamp,
-        message: message.strip_prefix(' ').unwrap_or(message),
-    })
+    Some(StampedLine { seconds, stamp, message: message.strip_prefix(' ').unwrap_or(message) })
 }
 
 /// The moments a reader recognises in a boot log: the first line that starts
@@ -72,19 +68,13 @@ pub fn milestones(log: &[String]) -> Vec<Milestone<'_>> {
             stamped
                 .iter()
                 .find(|line| line.message.starts_with(pattern))
-                .map(|line| Milestone {
-                    label,
-                    line: line.clone(),
-                })
+                .map(|line| Milestone { label, line: line.clone() })
         })
         .collect();
     if let Some(last) = stamped.last()
         && found.last().is_none_or(|milestone| milestone.line != *last)
     {
-        found.push(Milestone {
-            label: LAST_LINE,
-            line: last.clone(),
-        });
+        found.push(Milestone { label: LAST_LINE, line: last.clone() });
     }
     found.sort_by(|a, b| a.line.seconds.total_cmp(&b.line.seconds));
     found
@@ -192,11 +182,7 @@ pub fn render(facts: &Facts, args: &mut Args) -> Result<String, String> {
         let at = x(milestone.line.seconds);
         let text = format!("{} {}", milliseconds(milestone.line.seconds), milestone.label);
         let width = text.chars().count() as f64 * CHAR_WIDTH;
-        let (anchor, text_x) = if at + 5.0 + width > WIDTH - 2.0 {
-            ("end", at - 5.0)
-        } else {
-            ("start", at + 5.0)
-        };
+        let (anchor, text_x) = if at + 5.0 + width > WIDTH - 2.0 { ("end", at - 5.0) } else { ("start", at + 5.0) };
         let label_y = LABELS_TOP + LANE_HEIGHT * (rows - 1 - index) as f64;
         svg.push_str(&format!(
             "<g class=\"timeline-milestone\" data-milestone=\"{}\" data-seconds=\"{}\"><line x1=\"{at:.1}\" x2=\"{at:.1}\" y1=\"{BAR_TOP}\" y2=\"{AXIS_Y}\" stroke=\"currentColor\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"/><line x1=\"{at:.1}\" x2=\"{at:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.45\"/><circle cx=\"{at:.1}\" cy=\"{AXIS_Y}\" r=\"3\" fill=\"currentColor\"/><text x=\"{text_x:.1}\" y=\"{label_y:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
@@ -208,10 +194,8 @@ pub fn render(facts: &Facts, args: &mut Args) -> Result<String, String> {
         ));
     }
     let legend_y = LABELS_TOP + LANE_HEIGHT * rows as f64 + 8.0;
-    let legend: Vec<String> = phases
-        .iter()
-        .map(|(name, start, stop)| format!("{name}: {}", milliseconds(stop - start)))
-        .collect();
+    let legend: Vec<String> =
+        phases.iter().map(|(name, start, stop)| format!("{name}: {}", milliseconds(stop - start))).collect();
     svg.push_str(&format!(
         "<text class=\"timeline-legend\" x=\"{LEFT}\" y=\"{legend_y:.1}\" fill-opacity=\"0.8\">Phases: {}</text>",
         escape(&legend.join(" · "))
@@ -281,9 +265,7 @@ mod tests {
         let manifest = log.map(|log| serde_json::json!({ "boot": { "log": log } }));
         let facts = Facts::new(manifest);
         let (found, _) = scan("{{ boot_timeline() }}", &[]);
-        let super::super::shortcodes::Found::Call(call) = &found[0] else {
-            panic!()
-        };
+        let super::super::shortcodes::Found::Call(call) = &found[0] else { panic!() };
         render(&facts, &mut Args::new(call))
     }
 

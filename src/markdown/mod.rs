@@ -8,9 +8,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::content::links::{self, Reference};
@@ -76,10 +74,7 @@ pub fn options() -> Options {
 }
 
 /// Renders one Markdown text. All problems are returned at once.
-pub fn render(
-    markdown: &str,
-    context: &MarkdownContext,
-) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
+pub fn render(markdown: &str, context: &MarkdownContext) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
     match render_with_problems(markdown, context) {
         (rendered, problems) if problems.is_empty() => Ok(rendered),
         (_, problems) => Err(problems),
@@ -88,10 +83,7 @@ pub fn render(
 
 /// Renders as much as possible even when there are problems, so that the
 /// links of a page with errors can still be checked in the same run.
-pub fn render_with_problems(
-    markdown: &str,
-    context: &MarkdownContext,
-) -> (RenderedMarkdown, Vec<Diagnostic>) {
+pub fn render_with_problems(markdown: &str, context: &MarkdownContext) -> (RenderedMarkdown, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut rendered = RenderedMarkdown::default();
     let expanded = expand_shortcodes(markdown, context, &mut rendered, &mut diagnostics);
@@ -105,18 +97,13 @@ pub fn render_with_problems(
         Diagnostic::new(context.shown_as, message).at(line, Some(column))
     };
 
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&expanded.text, options())
-        .into_offset_iter()
-        .collect();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&expanded.text, options()).into_offset_iter().collect();
     let mut anchors = AnchorSet::default();
     for (event, range) in &events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event
             && !anchors.reserve(id)
         {
-            diagnostics.push(error_at(
-                range.start,
-                format!("duplicate heading id `{{#{id}}}` on this page"),
-            ));
+            diagnostics.push(error_at(range.start, format!("duplicate heading id `{{#{id}}}` on this page")));
         }
     }
 
@@ -143,17 +130,10 @@ pub fn render_with_problems(
                 }
                 match crate::highlight::highlight_fence(&info, &code) {
                     Ok(html) => output.push(Event::Html(CowStr::from(html))),
-                    Err(error) => {
-                        diagnostics.push(error_at(range.start, format!("code block: {error}")))
-                    }
+                    Err(error) => diagnostics.push(error_at(range.start, format!("code block: {error}"))),
                 }
             }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let end = events[index..]
                     .iter()
                     .position(|(event, _)| matches!(event, Event::End(TagEnd::Heading(_))))
@@ -161,14 +141,7 @@ pub fn render_with_problems(
                 let inner: Vec<Event> = events[index + 1..end]
                     .iter()
                     .map(|(event, range)| {
-                        rewrite_link(
-                            event.clone(),
-                            range,
-                            context,
-                            &mut rendered,
-                            &mut diagnostics,
-                            &error_at,
-                        )
+                        rewrite_link(event.clone(), range, context, &mut rendered, &mut diagnostics, &error_at)
                     })
                     .collect();
                 let title: String = inner
@@ -209,14 +182,7 @@ pub fn render_with_problems(
                 rendered.anchors.insert(name.to_string());
                 output.push(event.clone());
             }
-            _ => output.push(rewrite_link(
-                event.clone(),
-                range,
-                context,
-                &mut rendered,
-                &mut diagnostics,
-                &error_at,
-            )),
+            _ => output.push(rewrite_link(event.clone(), range, context, &mut rendered, &mut diagnostics, &error_at)),
         }
         index += 1;
     }
@@ -243,36 +209,14 @@ fn rewrite_link<'e>(
         Event::Start(tag @ Tag::Image { .. }) => (tag, true),
         other => return other,
     };
-    let (Tag::Link {
-        link_type,
-        dest_url,
-        title,
-        id,
-    }
-    | Tag::Image {
-        link_type,
-        dest_url,
-        title,
-        id,
-    }) = tag
-    else {
+    let (Tag::Link { link_type, dest_url, title, id } | Tag::Image { link_type, dest_url, title, id }) = tag else {
         unreachable!()
     };
     let rebuild = |dest_url: CowStr<'e>| {
         Event::Start(if is_image {
-            Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }
+            Tag::Image { link_type, dest_url, title, id }
         } else {
-            Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }
+            Tag::Link { link_type, dest_url, title, id }
         })
     };
     if matches!(link_type, LinkType::Email | LinkType::Autolink) {
@@ -282,10 +226,7 @@ fn rewrite_link<'e>(
         Ok(Reference::External) => rebuild(dest_url),
         Ok(reference) => {
             if is_image && matches!(reference, Reference::Page { .. }) {
-                diagnostics.push(error_at(
-                    range.start,
-                    format!("image `{dest_url}` is a page, not an image file"),
-                ));
+                diagnostics.push(error_at(range.start, format!("image `{dest_url}` is a page, not an image file")));
                 return rebuild(dest_url);
             }
             let href = href_for(context.site, context.base_path, &reference);
@@ -294,36 +235,26 @@ fn rewrite_link<'e>(
                 Reference::Asset(asset) => {
                     rendered.assets_used.insert(asset.clone());
                 }
-                Reference::Page { .. } | Reference::Output { .. } => {
-                    rendered.pending_links.push(PendingLink {
-                        line: original.0,
-                        column: original.1,
-                        destination: dest_url.to_string(),
-                        reference,
-                        is_image,
-                    })
-                }
+                Reference::Page { .. } | Reference::Output { .. } => rendered.pending_links.push(PendingLink {
+                    line: original.0,
+                    column: original.1,
+                    destination: dest_url.to_string(),
+                    reference,
+                    is_image,
+                }),
                 Reference::External => {}
             }
             rebuild(CowStr::from(href))
         }
         Err(message) => {
-            diagnostics.push(error_at(
-                range.start,
-                format!(
-                    "broken {}: {message}",
-                    if is_image { "image" } else { "link" }
-                ),
-            ));
+            diagnostics
+                .push(error_at(range.start, format!("broken {}: {message}", if is_image { "image" } else { "link" })));
             rebuild(dest_url)
         }
     }
 }
 
-fn expanded_location(
-    range: &Range<usize>,
-    error_at: &dyn Fn(usize, String) -> Diagnostic,
-) -> (usize, usize) {
+fn expanded_location(range: &Range<usize>, error_at: &dyn Fn(usize, String) -> Diagnostic) -> (usize, usize) {
     let located = error_at(range.start, String::new());
     (located.line.unwrap_or(0), located.column.unwrap_or(0))
 }
@@ -339,15 +270,11 @@ pub fn href_for(site: &Site, base_path: &str, reference: &Reference) -> String {
         Reference::Page { index, anchor } => with_anchor(site.pages[*index].path.clone(), anchor),
         Reference::Asset(asset) => {
             let path = asset.to_string_lossy().replace('\\', "/");
-            format!(
-                "{base_path}{}",
-                percent_encoding::utf8_percent_encode(&path, PATH_SET)
-            )
+            format!("{base_path}{}", percent_encoding::utf8_percent_encode(&path, PATH_SET))
         }
-        Reference::Output { path, anchor } => with_anchor(
-            percent_encoding::utf8_percent_encode(path, PATH_SET).to_string(),
-            anchor,
-        ),
+        Reference::Output { path, anchor } => {
+            with_anchor(percent_encoding::utf8_percent_encode(path, PATH_SET).to_string(), anchor)
+        }
     }
 }
 
@@ -371,19 +298,8 @@ fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
         }
     }
     let mut toc = Vec::new();
-    for (level, id, title) in headings
-        .iter()
-        .filter(|(level, _, _)| TOC_LEVELS.contains(level))
-    {
-        insert(
-            &mut toc,
-            TocEntry {
-                level: *level,
-                id: id.clone(),
-                title: title.clone(),
-                children: Vec::new(),
-            },
-        );
+    for (level, id, title) in headings.iter().filter(|(level, _, _)| TOC_LEVELS.contains(level)) {
+        insert(&mut toc, TocEntry { level: *level, id: id.clone(), title: title.clone(), children: Vec::new() });
     }
     toc
 }
@@ -417,9 +333,7 @@ fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
-            Event::End(TagEnd::CodeBlock) => {
-                ranges.push(block_start.take().unwrap_or(range.start)..range.end)
-            }
+            Event::End(TagEnd::CodeBlock) => ranges.push(block_start.take().unwrap_or(range.start)..range.end),
             Event::Code(_) => ranges.push(range),
             _ => {}
         }
@@ -435,20 +349,13 @@ fn expand_shortcodes(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Expanded {
     if !markdown.contains("{{") {
-        return Expanded {
-            text: markdown.to_string(),
-            edits: Vec::new(),
-        };
+        return Expanded { text: markdown.to_string(), edits: Vec::new() };
     }
     let error_at = |offset: usize, message: String| {
         Diagnostic::new(context.shown_as, message).at_offset(markdown, offset, context.first_line)
     };
     let (found, errors) = shortcodes::scan(markdown, &code_ranges(markdown));
-    diagnostics.extend(
-        errors
-            .into_iter()
-            .map(|error| error_at(error.offset, error.message)),
-    );
+    diagnostics.extend(errors.into_iter().map(|error| error_at(error.offset, error.message)));
     let mut text = String::with_capacity(markdown.len());
     let mut edits = Vec::new();
     let mut copied_up_to = 0;
@@ -509,23 +416,15 @@ fn render_figure(
     let href = match links::resolve(context.site, context.page, &src)? {
         Reference::External => src.clone(),
         Reference::Asset(asset) => {
-            let href = href_for(
-                context.site,
-                context.base_path,
-                &Reference::Asset(asset.clone()),
-            );
+            let href = href_for(context.site, context.base_path, &Reference::Asset(asset.clone()));
             rendered.assets_used.insert(asset);
             href
         }
         _ => {
-            return Err(format!(
-                "missing image: `{src}` is not a file next to this page"
-            ));
+            return Err(format!("missing image: `{src}` is not a file next to this page"));
         }
     };
-    let caption = caption
-        .map(|caption| format!("<figcaption>{}</figcaption>", escape(&caption)))
-        .unwrap_or_default();
+    let caption = caption.map(|caption| format!("<figcaption>{}</figcaption>", escape(&caption))).unwrap_or_default();
     Ok(format!(
         "<figure class=\"figure\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\">{caption}</figure>",
         escape(&href),
@@ -538,10 +437,7 @@ fn render_figure(
 /// The element carries what the script needs (artefact directory, payload
 /// size) and mirrors the demo's state in `data-demo-state`. One per page:
 /// `window.lkljsDemo` and the kernel's shared memory are per page.
-fn render_demo(
-    context: &MarkdownContext,
-    rendered: &mut RenderedMarkdown,
-) -> Result<String, String> {
+fn render_demo(context: &MarkdownContext, rendered: &mut RenderedMarkdown) -> Result<String, String> {
     const NOT_BUILT: &str = "<section class=\"demo\" aria-label=\"Live Linux demo\"><p class=\"demo-status demo-unavailable\">The kernel has not been built for this copy of the site, so there is nothing to boot here. Run <code>lkljs-site build</code> (without <code>--skip-demo</code>) to compile Linux to WebAssembly and embed it in this page.</p></section>";
     if context.facts.manifest().is_none() {
         return Ok(NOT_BUILT.to_string());
@@ -554,12 +450,8 @@ fn render_demo(
     let version = fact("kernel_version")
         .and_then(|value| value.as_str().map(str::to_owned))
         .unwrap_or_else(|| "(unknown version)".to_owned());
-    let wasm_bytes = fact("wasm_bytes")
-        .and_then(|value| value.as_u64())
-        .unwrap_or(0);
-    let wasm_brotli_bytes = fact("wasm_brotli_bytes")
-        .and_then(|value| value.as_u64())
-        .unwrap_or(0);
+    let wasm_bytes = fact("wasm_bytes").and_then(|value| value.as_u64()).unwrap_or(0);
+    let wasm_brotli_bytes = fact("wasm_brotli_bytes").and_then(|value| value.as_u64()).unwrap_or(0);
     Ok(format!(
         concat!(
             "<section class=\"demo\" data-demo data-demo-state=\"loading\" data-demo-base=\"{base}demo/\" ",
@@ -615,19 +507,11 @@ mod tests {
     fn headings_get_anchors_and_a_nested_toc() {
         let rendered = render_ok("## Setup\n### Build *it*\n## Setup\n## Custom {#mine}\n");
         assert!(
-            rendered
-                .html
-                .contains("<h2 id=\"setup\">Setup<a class=\"anchor\" href=\"#setup\""),
+            rendered.html.contains("<h2 id=\"setup\">Setup<a class=\"anchor\" href=\"#setup\""),
             "{}",
             rendered.html
         );
-        assert!(
-            rendered
-                .html
-                .contains("<h3 id=\"build-it\">Build <em>it</em>"),
-            "{}",
-            rendered.html
-        );
+        assert!(rendered.html.contains("<h3 id=\"build-it\">Build <em>it</em>"), "{}", rendered.html);
         assert!(rendered.html.contains("<h2 id=\"setup-1\">"));
         assert!(rendered.html.contains("<h2 id=\"mine\">Custom"));
         let ids: Vec<_> = rendered.toc.iter().map(|entry| entry.id.as_str()).collect();
@@ -644,31 +528,19 @@ mod tests {
 
     #[test]
     fn markdown_links_become_page_urls() {
-        let rendered =
-            render_ok("[a](a.md#x) [home](../_index.md) [img](img/x.svg) [ext](https://e.org)\n");
-        assert!(
-            rendered.html.contains("href=\"/base/guide/a/#x\""),
-            "{}",
-            rendered.html
-        );
+        let rendered = render_ok("[a](a.md#x) [home](../_index.md) [img](img/x.svg) [ext](https://e.org)\n");
+        assert!(rendered.html.contains("href=\"/base/guide/a/#x\""), "{}", rendered.html);
         assert!(rendered.html.contains("href=\"/base/\""));
         assert!(rendered.html.contains("href=\"/base/guide/img/x.svg\""));
         assert!(rendered.html.contains("href=\"https://e.org\""));
-        assert_eq!(
-            rendered.pending_links.len(),
-            2,
-            "page links wait for anchor checks"
-        );
+        assert_eq!(rendered.pending_links.len(), 2, "page links wait for anchor checks");
         assert_eq!(rendered.pending_links[0].line, 5);
     }
 
     #[test]
     fn broken_links_are_all_reported_with_lines() {
-        let errors = render_in(
-            "guide/b.md",
-            "[x](nope.md)\n\ntext\n\n![i](../secret.md)\n{{ fact(name=\"zzz\") }}\n",
-        )
-        .unwrap_err();
+        let errors = render_in("guide/b.md", "[x](nope.md)\n\ntext\n\n![i](../secret.md)\n{{ fact(name=\"zzz\") }}\n")
+            .unwrap_err();
         let lines: Vec<_> = errors.iter().map(|error| error.line.unwrap()).collect();
         assert_eq!(lines, [10, 5, 9], "{errors:?}");
         assert!(errors[1].message.contains("nope.md"));
@@ -676,21 +548,10 @@ mod tests {
 
     #[test]
     fn extensions_are_enabled() {
-        let rendered = render_ok(
-            "| a |\n|---|\n| b |\n\n- [x] done\n\n~~old~~ \"quoted\"\n\nNote[^1].\n\n[^1]: The note.\n",
-        );
-        for expected in [
-            "<table>",
-            "type=\"checkbox\"",
-            "<del>old</del>",
-            "\u{201c}quoted\u{201d}",
-            "footnote",
-        ] {
-            assert!(
-                rendered.html.contains(expected),
-                "{expected} missing in {}",
-                rendered.html
-            );
+        let rendered =
+            render_ok("| a |\n|---|\n| b |\n\n- [x] done\n\n~~old~~ \"quoted\"\n\nNote[^1].\n\n[^1]: The note.\n");
+        for expected in ["<table>", "type=\"checkbox\"", "<del>old</del>", "\u{201c}quoted\u{201d}", "footnote"] {
+            assert!(rendered.html.contains(expected), "{expected} missing in {}", rendered.html);
         }
     }
 
@@ -700,12 +561,7 @@ mod tests {
             "Size: {{ fact(name=\"wasm_bytes\") }}.\n\n```\n{{ demo() }}\n```\n\n`{{ demo() }}`\n\n{{ demo() }}\n",
         );
         assert!(rendered.html.contains("not measured yet"));
-        assert_eq!(
-            rendered.html.matches("has not been built").count(),
-            1,
-            "{}",
-            rendered.html
-        );
+        assert_eq!(rendered.html.matches("has not been built").count(), 1, "{}", rendered.html);
         assert!(rendered.html.contains("{{ demo() }}"));
     }
 
@@ -738,52 +594,31 @@ mod tests {
         let errors = render("{{ demo() }}\n\n{{ demo() }}\n", &context).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, Some(3));
-        assert!(
-            errors[0].message.contains("embed the demo once"),
-            "{errors:?}"
-        );
+        assert!(errors[0].message.contains("embed the demo once"), "{errors:?}");
     }
 
     #[test]
     fn shortcode_errors_keep_the_original_line_numbers() {
-        let errors = render_in(
-            "guide/b.md",
-            "{{ fact(name=\"wasm_bytes\") }} {{ demo() }}\n\n{{ nope() }}\n\n[x](gone.md)\n",
-        )
-        .unwrap_err();
-        let located: Vec<_> = errors
-            .iter()
-            .map(|error| (error.line.unwrap(), error.column.unwrap()))
-            .collect();
+        let errors =
+            render_in("guide/b.md", "{{ fact(name=\"wasm_bytes\") }} {{ demo() }}\n\n{{ nope() }}\n\n[x](gone.md)\n")
+                .unwrap_err();
+        let located: Vec<_> = errors.iter().map(|error| (error.line.unwrap(), error.column.unwrap())).collect();
         assert_eq!(located, [(7, 1), (9, 1)], "{errors:?}");
     }
 
     #[test]
     fn figures_need_existing_files_and_alt_text() {
-        let rendered = render_ok(
-            "{{ figure(src=\"img/x.svg\", alt=\"A diagram\", caption=\"Boot <flow>\") }}\n",
-        );
+        let rendered = render_ok("{{ figure(src=\"img/x.svg\", alt=\"A diagram\", caption=\"Boot <flow>\") }}\n");
         assert!(
-            rendered.html.contains(
-                "<figure class=\"figure\"><img src=\"/base/guide/img/x.svg\" alt=\"A diagram\""
-            ),
+            rendered.html.contains("<figure class=\"figure\"><img src=\"/base/guide/img/x.svg\" alt=\"A diagram\""),
             "{}",
             rendered.html
         );
-        assert!(
-            rendered
-                .html
-                .contains("<figcaption>Boot &lt;flow&gt;</figcaption>")
-        );
-        let errors = render_in(
-            "guide/b.md",
-            "{{ figure(src=\"img/none.svg\", alt=\"x\") }}\n{{ figure(src=\"img/x.svg\") }}\n",
-        )
-        .unwrap_err();
+        assert!(rendered.html.contains("<figcaption>Boot &lt;flow&gt;</figcaption>"));
+        let errors =
+            render_in("guide/b.md", "{{ figure(src=\"img/none.svg\", alt=\"x\") }}\n{{ figure(src=\"img/x.svg\") }}\n")
+                .unwrap_err();
         assert!(errors[0].message.contains("missing image"), "{errors:?}");
-        assert!(
-            errors[1].message.contains("needs the argument `alt"),
-            "{errors:?}"
-        );
+        assert!(errors[1].message.contains("needs the argument `alt"), "{errors:?}");
     }
 }

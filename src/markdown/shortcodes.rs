@@ -75,10 +75,7 @@ pub fn scan(text: &str, code_ranges: &[Range<usize>]) -> (Vec<Found>, Vec<ScanEr
         {
             let inner = text[inner_start..inner_start + end].trim();
             let range = start..inner_start + end + 4;
-            found.push(Found::Literal {
-                text: format!("{{{{ {inner} }}}}"),
-                range: range.clone(),
-            });
+            found.push(Found::Literal { text: format!("{{{{ {inner} }}}}"), range: range.clone() });
             position = range.end;
             continue;
         }
@@ -100,10 +97,7 @@ pub fn scan(text: &str, code_ranges: &[Range<usize>]) -> (Vec<Found>, Vec<ScanEr
 /// Parses a call at `start` (which holds `{{`). `Ok(None)` when the text does
 /// not look like a call at all (no `name(`), so ordinary braces stay prose.
 fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
-    let mut cursor = Cursor {
-        text,
-        position: start + 2,
-    };
+    let mut cursor = Cursor { text, position: start + 2 };
     cursor.skip_spaces();
     let name = cursor.identifier();
     if name.is_empty() || !cursor.eat("(") {
@@ -118,9 +112,7 @@ fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
         let key_at = cursor.position;
         let key = cursor.identifier();
         if key.is_empty() {
-            return Err(cursor.error(format!(
-                "expected an argument name or `)` in the call to `{name}`"
-            )));
+            return Err(cursor.error(format!("expected an argument name or `)` in the call to `{name}`")));
         }
         cursor.skip_spaces();
         if !cursor.eat("=") {
@@ -129,10 +121,7 @@ fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
         cursor.skip_spaces();
         let value = cursor.value()?;
         if args.insert(key.clone(), value).is_some() {
-            return Err(ScanError {
-                offset: key_at,
-                message: format!("argument `{key}` is given twice"),
-            });
+            return Err(ScanError { offset: key_at, message: format!("argument `{key}` is given twice") });
         }
         cursor.skip_spaces();
         if !cursor.eat(",") && !cursor.text[cursor.position..].starts_with(')') {
@@ -143,11 +132,7 @@ fn parse_call(text: &str, start: usize) -> Result<Option<Call>, ScanError> {
     if !cursor.eat("}}") {
         return Err(cursor.error(format!("expected `}}}}` to close the call to `{name}`")));
     }
-    Ok(Some(Call {
-        name,
-        args,
-        range: start..cursor.position,
-    }))
+    Ok(Some(Call { name, args, range: start..cursor.position }))
 }
 
 struct Cursor<'a> {
@@ -171,19 +156,13 @@ impl Cursor<'_> {
         matched
     }
     fn identifier(&mut self) -> String {
-        let length = self
-            .rest()
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(self.rest().len());
+        let length = self.rest().find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(self.rest().len());
         let identifier = self.rest()[..length].to_string();
         self.position += length;
         identifier
     }
     fn error(&self, message: String) -> ScanError {
-        ScanError {
-            offset: self.position,
-            message,
-        }
+        ScanError { offset: self.position, message }
     }
     fn value(&mut self) -> Result<Arg, ScanError> {
         if self.eat("\"") {
@@ -197,12 +176,12 @@ impl Cursor<'_> {
                     }
                     '\\' => match characters.next() {
                         Some((_, escaped @ ('"' | '\\'))) => value.push(escaped),
-                        _ => return Err(ScanError {
-                            offset: self.position + index,
-                            message:
-                                "only `\\\"` and `\\\\` escapes are allowed in shortcode strings"
-                                    .into(),
-                        }),
+                        _ => {
+                            return Err(ScanError {
+                                offset: self.position + index,
+                                message: "only `\\\"` and `\\\\` escapes are allowed in shortcode strings".into(),
+                            });
+                        }
                     },
                     other => value.push(other),
                 }
@@ -213,11 +192,10 @@ impl Cursor<'_> {
         match word.as_str() {
             "true" => Ok(Arg::Bool(true)),
             "false" => Ok(Arg::Bool(false)),
-            _ => word.parse().map(Arg::Integer).map_err(|_| {
-                self.error(format!(
-                    "expected a \"string\", an integer, true or false, found `{word}`"
-                ))
-            }),
+            _ => word
+                .parse()
+                .map(Arg::Integer)
+                .map_err(|_| self.error(format!("expected a \"string\", an integer, true or false, found `{word}`"))),
         }
     }
     fn identifier_or_number(&mut self) -> String {
@@ -240,36 +218,26 @@ pub struct Args {
 
 impl Args {
     pub fn new(call: &Call) -> Self {
-        Self {
-            name: call.name.clone(),
-            args: call.args.clone(),
-        }
+        Self { name: call.name.clone(), args: call.args.clone() }
     }
 
     pub fn text(&mut self, key: &str) -> Result<Option<String>, String> {
         match self.args.remove(key) {
             None => Ok(None),
             Some(Arg::Text(text)) => Ok(Some(text)),
-            Some(_) => Err(format!(
-                "argument `{key}` of `{}` must be a \"string\"",
-                self.name
-            )),
+            Some(_) => Err(format!("argument `{key}` of `{}` must be a \"string\"", self.name)),
         }
     }
 
     pub fn required_text(&mut self, key: &str) -> Result<String, String> {
-        self.text(key)?
-            .ok_or_else(|| format!("`{}` needs the argument `{key}=\"...\"`", self.name))
+        self.text(key)?.ok_or_else(|| format!("`{}` needs the argument `{key}=\"...\"`", self.name))
     }
 
     pub fn integer(&mut self, key: &str) -> Result<Option<i64>, String> {
         match self.args.remove(key) {
             None => Ok(None),
             Some(Arg::Integer(value)) => Ok(Some(value)),
-            Some(_) => Err(format!(
-                "argument `{key}` of `{}` must be an integer",
-                self.name
-            )),
+            Some(_) => Err(format!("argument `{key}` of `{}` must be an integer", self.name)),
         }
     }
 
@@ -333,9 +301,7 @@ impl Format {
             "bytes" => Ok(Self::Bytes),
             "seconds" => Ok(Self::Seconds),
             "milliseconds" => Ok(Self::Milliseconds),
-            other => Err(format!(
-                "unknown fact format `{other}`: use bytes, milliseconds, number, seconds or text"
-            )),
+            other => Err(format!("unknown fact format `{other}`: use bytes, milliseconds, number, seconds or text")),
         }
     }
 }
@@ -353,18 +319,12 @@ impl Facts {
     pub fn lookup(&self, name: &str) -> Result<Option<&Value>, String> {
         if !KNOWN_FACTS.iter().any(|(known, _)| *known == name) {
             let names: Vec<&str> = KNOWN_FACTS.iter().map(|(known, _)| *known).collect();
-            return Err(format!(
-                "unknown fact `{name}`; known facts: {}",
-                names.join(", ")
-            ));
+            return Err(format!("unknown fact `{name}`; known facts: {}", names.join(", ")));
         }
         let Some(manifest) = &self.manifest else {
             return Ok(None);
         };
-        Ok(name
-            .split('.')
-            .try_fold(manifest, |value, key| value.get(key))
-            .filter(|value| !value.is_null()))
+        Ok(name.split('.').try_fold(manifest, |value, key| value.get(key)).filter(|value| !value.is_null()))
     }
 
     /// The key lines of the boot log, if the demo has booted.
@@ -382,13 +342,9 @@ impl Facts {
 /// A log kept in the manifest as a list of lines or as one text.
 fn lines_of(log: &Value) -> Vec<String> {
     match log {
-        Value::Array(lines) => lines
-            .iter()
-            .map(|line| {
-                line.as_str()
-                    .map_or_else(|| line.to_string(), str::to_string)
-            })
-            .collect(),
+        Value::Array(lines) => {
+            lines.iter().map(|line| line.as_str().map_or_else(|| line.to_string(), str::to_string)).collect()
+        }
         Value::String(text) => text.lines().map(str::to_string).collect(),
         other => vec![other.to_string()],
     }
@@ -399,25 +355,17 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
     let name = args.required_text("name")?;
     let format = args.text("format")?;
     let value = facts.lookup(&name)?;
-    let default_format = KNOWN_FACTS
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, format)| *format)
-        .unwrap_or(Format::Text);
-    let format = format
-        .as_deref()
-        .map(Format::parse)
-        .transpose()?
-        .unwrap_or(default_format);
+    let default_format =
+        KNOWN_FACTS.iter().find(|(known, _)| *known == name).map(|(_, format)| *format).unwrap_or(Format::Text);
+    let format = format.as_deref().map(Format::parse).transpose()?.unwrap_or(default_format);
     let Some(value) = value else {
         return Ok(format!(
             "<span class=\"fact fact-missing\" data-fact=\"{}\" title=\"Build the demo (lkljs-site build without --skip-demo) to measure this\">not measured yet</span>",
             escape(&name)
         ));
     };
-    let text = format_value(value, format).ok_or_else(|| {
-        format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}")
-    })?;
+    let text = format_value(value, format)
+        .ok_or_else(|| format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}"))?;
     // <data> carries the manifest's own value next to the formatted one, so
     // that a test (and a script) can check every figure against the manifest.
     Ok(format!(
@@ -430,29 +378,19 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
 
 /// A manifest value as plain text: strings unquoted, numbers as JSON writes them.
 fn raw_text(value: &Value) -> String {
-    value
-        .as_str()
-        .map_or_else(|| value.to_string(), str::to_string)
+    value.as_str().map_or_else(|| value.to_string(), str::to_string)
 }
 
 fn format_value(value: &Value, format: Format) -> Option<String> {
     match format {
         Format::Text => Some(raw_text(value)),
         Format::Number => value.as_f64().map(group_thousands),
-        Format::Seconds => value.as_f64().map(|seconds| {
-            if seconds < 10.0 {
-                format!("{seconds:.2} s")
-            } else {
-                format!("{seconds:.0} s")
-            }
-        }),
+        Format::Seconds => value
+            .as_f64()
+            .map(|seconds| if seconds < 10.0 { format!("{seconds:.2} s") } else { format!("{seconds:.0} s") }),
         Format::Bytes => value.as_f64().map(human_bytes),
         Format::Milliseconds => value.as_f64().map(|milliseconds| {
-            if milliseconds < 100.0 {
-                format!("{milliseconds:.1} ms")
-            } else {
-                format!("{milliseconds:.0} ms")
-            }
+            if milliseconds < 100.0 { format!("{milliseconds:.1} ms") } else { format!("{milliseconds:.0} ms") }
         }),
     }
 }
@@ -470,11 +408,7 @@ fn group_thousands(number: f64) -> String {
         }
         grouped.push(digit);
     }
-    if number < 0.0 {
-        format!("-{grouped}")
-    } else {
-        grouped
-    }
+    if number < 0.0 { format!("-{grouped}") } else { grouped }
 }
 
 /// Binary units with one decimal: `1536` → `1.5 KiB`.
@@ -555,9 +489,7 @@ mod tests {
     #[test]
     fn parses_arguments_of_every_type() {
         let found = calls("x {{ fact(name=\"a \\\"b\\\"\", n=-3, on=true) }} y");
-        let Found::Call(call) = &found[0] else {
-            panic!("{found:?}")
-        };
+        let Found::Call(call) = &found[0] else { panic!("{found:?}") };
         assert_eq!(call.name, "fact");
         assert_eq!(call.args["name"], Arg::Text("a \"b\"".into()));
         assert_eq!(call.args["n"], Arg::Integer(-3));
@@ -575,41 +507,24 @@ mod tests {
         let code_span = 0..14;
         let (found, _) = scan(text, std::slice::from_ref(&code_span));
         assert_eq!(found.len(), 1);
-        let Found::Call(call) = &found[0] else {
-            panic!()
-        };
+        let Found::Call(call) = &found[0] else { panic!() };
         assert_eq!(call.range.start, 19);
     }
 
     #[test]
     fn literal_escapes_show_the_call() {
-        assert_eq!(
-            calls("{{/* demo() */}}"),
-            vec![Found::Literal {
-                text: "{{ demo() }}".into(),
-                range: 0..16
-            }]
-        );
+        assert_eq!(calls("{{/* demo() */}}"), vec![Found::Literal { text: "{{ demo() }}".into(), range: 0..16 }]);
     }
 
     #[test]
     fn malformed_calls_are_located() {
         let (_, errors) = scan("ok\n{{ fact(name=\"x\" format=\"bytes\") }}", &[]);
         assert_eq!(errors.len(), 1);
-        assert!(
-            errors[0].message.contains("expected `,` or `)`"),
-            "{errors:?}"
-        );
+        assert!(errors[0].message.contains("expected `,` or `)`"), "{errors:?}");
         let (_, errors) = scan("{{ fact(name=unquoted) }}", &[]);
-        assert!(
-            errors[0].message.contains("expected a \"string\""),
-            "{errors:?}"
-        );
+        assert!(errors[0].message.contains("expected a \"string\""), "{errors:?}");
         let (_, errors) = scan("{{ demo() ", &[]);
-        assert!(
-            errors[0].message.contains("to close the call"),
-            "{errors:?}"
-        );
+        assert!(errors[0].message.contains("to close the call"), "{errors:?}");
     }
 
     #[test]
@@ -618,39 +533,19 @@ mod tests {
         let facts = Facts::new(Some(manifest));
         let call = |text: &str| {
             let (found, _) = scan(text, &[]);
-            let Found::Call(call) = &found[0] else {
-                panic!()
-            };
+            let Found::Call(call) = &found[0] else { panic!() };
             render_fact(&facts, &mut Args::new(call))
         };
         assert_eq!(
             call("{{ fact(name=\"wasm_brotli_bytes\") }}").unwrap(),
             "<data class=\"fact\" data-fact=\"wasm_brotli_bytes\" value=\"1572864\">1.5 MiB</data>"
         );
+        assert!(call("{{ fact(name=\"compile_units\") }}").unwrap().contains(">1,234<"));
+        assert!(call("{{ fact(name=\"boot.seconds_to_last_line\") }}").unwrap().contains(">0.50 s<"));
+        assert!(call("{{ fact(name=\"wasm_bytes\") }}").unwrap().contains("not measured yet"));
+        assert!(call("{{ fact(name=\"wasm_size\") }}").unwrap_err().contains("unknown fact `wasm_size`"));
         assert!(
-            call("{{ fact(name=\"compile_units\") }}")
-                .unwrap()
-                .contains(">1,234<")
-        );
-        assert!(
-            call("{{ fact(name=\"boot.seconds_to_last_line\") }}")
-                .unwrap()
-                .contains(">0.50 s<")
-        );
-        assert!(
-            call("{{ fact(name=\"wasm_bytes\") }}")
-                .unwrap()
-                .contains("not measured yet")
-        );
-        assert!(
-            call("{{ fact(name=\"wasm_size\") }}")
-                .unwrap_err()
-                .contains("unknown fact `wasm_size`")
-        );
-        assert!(
-            call("{{ fact(name=\"wasm_brotli_bytes\", format=\"kb\") }}")
-                .unwrap_err()
-                .contains("unknown fact format")
+            call("{{ fact(name=\"wasm_brotli_bytes\", format=\"kb\") }}").unwrap_err().contains("unknown fact format")
         );
         let empty = Facts::default();
         assert_eq!(empty.lookup("wasm_bytes"), Ok(None));
@@ -664,7 +559,10 @@ mod tests {
             {"name": "a <pipe>", "ok": false}
         ], "passed": 1, "failed": 1}})));
         let html = render_selftest(&facts).unwrap();
-        assert!(html.contains("<tr class=\"selftest-ok\" data-case=\"getpid returns 1\" data-ok=\"true\"><td>1</td>"), "{html}");
+        assert!(
+            html.contains("<tr class=\"selftest-ok\" data-case=\"getpid returns 1\" data-ok=\"true\"><td>1</td>"),
+            "{html}"
+        );
         assert!(html.contains("data-case=\"a &lt;pipe&gt;\" data-ok=\"false\""), "{html}");
         assert!(render_selftest(&Facts::default()).unwrap().contains("not measured yet"));
         let broken = Facts::new(Some(serde_json::json!({"selftest": {"cases": [{"name": "x"}]}})));

@@ -16,8 +16,7 @@ pub struct FeedEntry<'a> {
 }
 
 pub fn rfc3339(date: OffsetDateTime) -> String {
-    date.format(&Rfc3339)
-        .expect("UTC dates between years 0 and 9999 always format")
+    date.format(&Rfc3339).expect("UTC dates between years 0 and 9999 always format")
 }
 
 /// Pages sorted by permalink; `lastmod` only where the page has a date.
@@ -28,10 +27,7 @@ pub fn sitemap(entries: &[FeedEntry]) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for entry in sorted {
-        xml.push_str(&format!(
-            "  <url>\n    <loc>{}</loc>\n",
-            escape(&entry.permalink)
-        ));
+        xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&entry.permalink)));
         if let Some(date) = entry.date {
             xml.push_str(&format!("    <lastmod>{}</lastmod>\n", rfc3339(date)));
         }
@@ -59,17 +55,9 @@ pub const FEED_ENTRIES: usize = 30;
 /// entries use the feed's date, which is the newest page date, so that the feed
 /// never contains the build's clock.
 pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
-    let updated = entries
-        .iter()
-        .filter_map(|entry| entry.date)
-        .max()
-        .unwrap_or(info.fallback_date);
+    let updated = entries.iter().filter_map(|entry| entry.date).max().unwrap_or(info.fallback_date);
     let mut sorted: Vec<&FeedEntry> = entries.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| a.permalink.cmp(&b.permalink))
-    });
+    sorted.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.permalink.cmp(&b.permalink)));
     sorted.truncate(FEED_ENTRIES);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
@@ -77,10 +65,7 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
         escape(info.title)
     );
     if !info.description.is_empty() {
-        xml.push_str(&format!(
-            "  <subtitle>{}</subtitle>\n",
-            escape(info.description)
-        ));
+        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(info.description)));
     }
     xml.push_str(&format!(
         "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n",
@@ -90,10 +75,7 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
         rfc3339(updated)
     ));
     if !info.author.is_empty() {
-        xml.push_str(&format!(
-            "  <author><name>{}</name></author>\n",
-            escape(info.author)
-        ));
+        xml.push_str(&format!("  <author><name>{}</name></author>\n", escape(info.author)));
     }
     xml.push_str("  <generator>lkljs-site</generator>\n");
     for entry in sorted {
@@ -105,15 +87,9 @@ pub fn atom(info: &FeedInfo, entries: &[FeedEntry]) -> String {
             rfc3339(entry.date.unwrap_or(updated))
         ));
         if !entry.description.is_empty() {
-            xml.push_str(&format!(
-                "    <summary>{}</summary>\n",
-                escape(entry.description)
-            ));
+            xml.push_str(&format!("    <summary>{}</summary>\n", escape(entry.description)));
         }
-        xml.push_str(&format!(
-            "    <content type=\"html\">{}</content>\n  </entry>\n",
-            escape(entry.content_html)
-        ));
+        xml.push_str(&format!("    <content type=\"html\">{}</content>\n  </entry>\n", escape(entry.content_html)));
     }
     xml.push_str("</feed>\n");
     xml
@@ -144,32 +120,17 @@ mod tests {
             feed_url: "https://e.org/atom.xml".into(),
             fallback_date: OffsetDateTime::UNIX_EPOCH,
         };
-        let xml = atom(
-            &info,
-            &[
-                entry("old", Some(0)),
-                entry("new", Some(86_400)),
-                entry("undated", None),
-            ],
-        );
+        let xml = atom(&info, &[entry("old", Some(0)), entry("new", Some(86_400)), entry("undated", None)]);
         assert!(xml.contains("<title>T &amp; co</title>"));
-        assert!(
-            xml.contains("<updated>1970-01-02T00:00:00Z</updated>"),
-            "{xml}"
-        );
+        assert!(xml.contains("<updated>1970-01-02T00:00:00Z</updated>"), "{xml}");
         let new = xml.find("/new/").unwrap();
         let old = xml.find("/old/").unwrap();
         assert!(new < old);
         assert!(xml.contains("&lt;p&gt;x &amp; y&lt;/p&gt;"));
-        let many: Vec<FeedEntry> = (0..40)
-            .map(|day| entry("page", Some(day * 86_400)))
-            .collect();
+        let many: Vec<FeedEntry> = (0..40).map(|day| entry("page", Some(day * 86_400))).collect();
         let xml = atom(&info, &many);
         assert_eq!(xml.matches("<entry>").count(), FEED_ENTRIES);
-        assert!(
-            xml.contains("<updated>1970-02-09T00:00:00Z</updated>"),
-            "the newest entry is kept"
-        );
+        assert!(xml.contains("<updated>1970-02-09T00:00:00Z</updated>"), "the newest entry is kept");
     }
 
     #[test]

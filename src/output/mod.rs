@@ -41,11 +41,7 @@ pub fn minify_html(html: &str) -> Vec<u8> {
 
 /// The output path that serves a URL path (`guide/` → `guide/index.html`).
 pub fn file_for_url_path(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
+    if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
 }
 
 #[cfg(test)]
@@ -57,14 +53,8 @@ mod tests {
         let html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <title> T </title>\n  <script>const s = \"a  b\"; /* keep */ console.log(s);</script>\n</head>\n<body>\n  <p>  hello   world </p>\n  <pre><code>line 1\n    indented</code></pre>\n</body>\n</html>\n";
         let minified = String::from_utf8(minify_html(html)).unwrap();
         assert!(minified.starts_with("<!DOCTYPE html>"), "{minified}");
-        assert!(
-            minified.contains("const s = \"a  b\"; /* keep */ console.log(s);"),
-            "{minified}"
-        );
-        assert!(
-            minified.contains("<pre><code>line 1\n    indented</code></pre>"),
-            "{minified}"
-        );
+        assert!(minified.contains("const s = \"a  b\"; /* keep */ console.log(s);"), "{minified}");
+        assert!(minified.contains("<pre><code>line 1\n    indented</code></pre>"), "{minified}");
         assert!(minified.len() < html.len());
     }
 

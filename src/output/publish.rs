@@ -14,24 +14,13 @@ use super::{OutputFile, OutputTree};
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error("cannot {action} {}: {source}", path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
     #[error("refusing to use {} as the output directory: {reason}; choose a dedicated directory such as `public`", path.display())]
     Refused { path: PathBuf, reason: &'static str },
 }
 
-fn io<'a>(
-    action: &'static str,
-    path: &'a Path,
-) -> impl FnOnce(std::io::Error) -> PublishError + 'a {
-    move |source| PublishError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    }
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> PublishError + 'a {
+    move |source| PublishError::Io { action, path: path.to_path_buf(), source }
 }
 
 /// Makes `output` absolute and refuses directories whose replacement would
@@ -42,25 +31,17 @@ pub fn validate_output_dir(site_root: &Path, output: &Path) -> Result<PathBuf, P
         let joined = if path.is_absolute() {
             path.to_path_buf()
         } else {
-            std::env::current_dir()
-                .map_err(io("read the current directory", path))?
-                .join(path)
+            std::env::current_dir().map_err(io("read the current directory", path))?.join(path)
         };
         Ok(normalise(&joined))
     };
     let output_abs = resolve_existing_prefix(&absolute(output)?);
     let root = resolve_existing_prefix(&absolute(site_root)?);
-    let refuse = |reason| {
-        Err(PublishError::Refused {
-            path: output.to_path_buf(),
-            reason,
-        })
-    };
+    let refuse = |reason| Err(PublishError::Refused { path: output.to_path_buf(), reason });
     if output_abs.parent().is_none() {
         return refuse("it is the file system root");
     }
-    if std::env::var_os("HOME")
-        .is_some_and(|home| resolve_existing_prefix(&normalise(Path::new(&home))) == output_abs)
+    if std::env::var_os("HOME").is_some_and(|home| resolve_existing_prefix(&normalise(Path::new(&home))) == output_abs)
     {
         return refuse("it is the home directory");
     }
@@ -96,10 +77,7 @@ fn resolve_existing_prefix(path: &Path) -> PathBuf {
     let mut existing = path.to_path_buf();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (
-            existing.file_name().map(ToOwned::to_owned),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(ToOwned::to_owned), existing.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -114,14 +92,10 @@ fn resolve_existing_prefix(path: &Path) -> PathBuf {
 
 /// Writes the tree into a new directory and swaps it in for `output`.
 pub fn publish(tree: &OutputTree, output: &Path) -> Result<(), PublishError> {
-    let name = output.file_name().ok_or(PublishError::Refused {
-        path: output.to_path_buf(),
-        reason: "it has no directory name",
-    })?;
-    let parent = output
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .ok_or(PublishError::Refused { path: output.to_path_buf(), reason: "it has no directory name" })?;
+    let parent = output.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io("create", parent))?;
     remove_leftovers(parent, &name.to_string_lossy());
     let staging = tempfile::Builder::new()
@@ -132,19 +106,12 @@ pub fn publish(tree: &OutputTree, output: &Path) -> Result<(), PublishError> {
         write_file(&staging.path().join(path), file)?;
     }
     let staging = staging.keep();
-    let suffix = staging
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .rsplit('-')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let suffix =
+        staging.file_name().unwrap_or_default().to_string_lossy().rsplit('-').next().unwrap_or_default().to_string();
     let previous = parent.join(format!("{}.old-{suffix}", name.to_string_lossy()));
     let had_previous = output.exists();
     if had_previous {
-        std::fs::rename(output, &previous)
-            .map_err(io("move the previous output aside:", output))?;
+        std::fs::rename(output, &previous).map_err(io("move the previous output aside:", output))?;
     }
     if let Err(source) = std::fs::rename(&staging, output) {
         if had_previous {
@@ -171,11 +138,9 @@ fn remove_leftovers(parent: &Path, name: &str) {
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let is_leftover = [".new-", ".old-"].iter().any(|marker| {
-            file_name
-                .strip_prefix(name)
-                .is_some_and(|rest| rest.starts_with(marker))
-        });
+        let is_leftover = [".new-", ".old-"]
+            .iter()
+            .any(|marker| file_name.strip_prefix(name).is_some_and(|rest| rest.starts_with(marker)));
         if is_leftover && entry.file_type().is_ok_and(|kind| kind.is_dir()) {
             // Best effort: a leftover that cannot be removed does not stop the build.
             let _ = std::fs::remove_dir_all(entry.path());
@@ -189,9 +154,7 @@ fn write_file(path: &Path, file: &OutputFile) -> Result<(), PublishError> {
     }
     match file {
         OutputFile::Bytes(bytes) => std::fs::write(path, bytes).map_err(io("write", path)),
-        OutputFile::Copy(source) => std::fs::copy(source, path)
-            .map(drop)
-            .map_err(io("copy to", path)),
+        OutputFile::Copy(source) => std::fs::copy(source, path).map(drop).map_err(io("copy to", path)),
     }
 }
 
@@ -199,13 +162,9 @@ fn same_content(path: &Path, file: &OutputFile) -> bool {
     match file {
         OutputFile::Bytes(bytes) => std::fs::read(path).is_ok_and(|existing| existing == *bytes),
         OutputFile::Copy(source) => {
-            let sizes = (
-                std::fs::metadata(path).map(|m| m.len()).ok(),
-                std::fs::metadata(source).map(|m| m.len()).ok(),
-            );
-            sizes.0.is_some()
-                && sizes.0 == sizes.1
-                && std::fs::read(path).ok() == std::fs::read(source).ok()
+            let sizes =
+                (std::fs::metadata(path).map(|m| m.len()).ok(), std::fs::metadata(source).map(|m| m.len()).ok());
+            sizes.0.is_some() && sizes.0 == sizes.1 && std::fs::read(path).ok() == std::fs::read(source).ok()
         }
     }
 }
@@ -214,17 +173,13 @@ fn same_content(path: &Path, file: &OutputFile) -> bool {
 /// `previous` is the tree of the last sync, if any: generated files equal to
 /// it are taken to be on disk already, which spares reading them back.
 /// Returns the changed paths (written or removed), sorted.
-pub fn sync(
-    tree: &OutputTree,
-    output: &Path,
-    previous: Option<&OutputTree>,
-) -> Result<Vec<String>, PublishError> {
+pub fn sync(tree: &OutputTree, output: &Path, previous: Option<&OutputTree>) -> Result<Vec<String>, PublishError> {
     let mut changed = Vec::new();
     std::fs::create_dir_all(output).map_err(io("create", output))?;
     for (path, file) in tree {
         let target = output.join(path);
-        let unchanged_since_last_sync = matches!(file, OutputFile::Bytes(_))
-            && previous.and_then(|previous| previous.get(path)) == Some(file);
+        let unchanged_since_last_sync =
+            matches!(file, OutputFile::Bytes(_)) && previous.and_then(|previous| previous.get(path)) == Some(file);
         if unchanged_since_last_sync && target.exists() {
             continue;
         }
@@ -234,21 +189,14 @@ pub fn sync(
         }
     }
     let mut directories = Vec::new();
-    for entry in walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .sort_by_file_name()
-    {
+    for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|error| PublishError::Io {
             action: "list",
             path: output.to_path_buf(),
             source: error.into(),
         })?;
-        let relative = entry
-            .path()
-            .strip_prefix(output)
-            .expect("below the walked root")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative =
+            entry.path().strip_prefix(output).expect("below the walked root").to_string_lossy().replace('\\', "/");
         if entry.file_type().is_dir() {
             directories.push(entry.path().to_path_buf());
         } else if !tree.contains_key(&relative) {
@@ -269,15 +217,7 @@ mod tests {
     use super::*;
 
     fn tree(files: &[(&str, &str)]) -> OutputTree {
-        files
-            .iter()
-            .map(|(path, text)| {
-                (
-                    path.to_string(),
-                    OutputFile::Bytes(text.as_bytes().to_vec()),
-                )
-            })
-            .collect()
+        files.iter().map(|(path, text)| (path.to_string(), OutputFile::Bytes(text.as_bytes().to_vec()))).collect()
     }
 
     #[test]
@@ -289,20 +229,10 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("public.old-def456")).unwrap();
         std::fs::write(output.join("stale/old.html"), "old").unwrap();
         publish(&tree(&[("index.html", "new"), ("a/b.css", "b")]), &output).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(output.join("index.html")).unwrap(),
-            "new"
-        );
+        assert_eq!(std::fs::read_to_string(output.join("index.html")).unwrap(), "new");
         assert!(!output.join("stale").exists());
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name())
-            .collect();
-        assert_eq!(
-            names,
-            ["public"],
-            "leftovers of killed builds are cleaned up"
-        );
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"], "leftovers of killed builds are cleaned up");
     }
 
     #[test]
@@ -312,10 +242,7 @@ mod tests {
         let first = tree(&[("a.html", "1"), ("d/b.html", "2")]);
         assert_eq!(sync(&first, &output, None).unwrap(), ["a.html", "d/b.html"]);
         let second = tree(&[("a.html", "1"), ("c.html", "3")]);
-        assert_eq!(
-            sync(&second, &output, Some(&first)).unwrap(),
-            ["c.html", "d/b.html"]
-        );
+        assert_eq!(sync(&second, &output, Some(&first)).unwrap(), ["c.html", "d/b.html"]);
         assert!(!output.join("d").exists(), "empty directories are removed");
         assert!(sync(&second, &output, None).unwrap().is_empty());
         std::fs::remove_file(output.join("a.html")).unwrap();
@@ -341,10 +268,7 @@ mod tests {
             root.join("public/.."),
         ] {
             assert!(
-                matches!(
-                    validate_output_dir(&root, &output),
-                    Err(PublishError::Refused { .. })
-                ),
+                matches!(validate_output_dir(&root, &output), Err(PublishError::Refused { .. })),
                 "{}",
                 output.display()
             );

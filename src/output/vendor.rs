@@ -33,60 +33,32 @@ const INSTALL_HINT: &str = "install npm (`apt-get install npm`, which ./demo-bui
 #[derive(Debug, thiserror::Error)]
 pub enum VendorError {
     #[error("cannot read: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("not valid JSON: {source}")]
-    Json {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
+    Json { path: PathBuf, source: serde_json::Error },
     #[error(
         "`lkljsAssets` must be an object mapping published names to files under node_modules, e.g. {{\"xterm.js\": \"@xterm/xterm/lib/xterm.js\"}}"
     )]
     AssetList { path: PathBuf },
-    #[error(
-        "the asset `{name}` names `{file}`, which is not inside node_modules (no `..` or absolute paths)"
-    )]
-    AssetPath {
-        path: PathBuf,
-        name: String,
-        file: String,
-    },
+    #[error("the asset `{name}` names `{file}`, which is not inside node_modules (no `..` or absolute paths)")]
+    AssetPath { path: PathBuf, name: String, file: String },
     #[error(
         "missing: pin the versions by running `npm install --package-lock-only --ignore-scripts` in {dir} and commit the lockfile"
     )]
     NoLockfile { lockfile: PathBuf, dir: PathBuf },
-    #[error(
-        "cannot run npm ({source}) to fetch the theme's pinned packages: {INSTALL_HINT}, then build again"
-    )]
-    NoNpm {
-        manifest: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("cannot run npm ({source}) to fetch the theme's pinned packages: {INSTALL_HINT}, then build again")]
+    NoNpm { manifest: PathBuf, source: std::io::Error },
     #[error(
         "`npm ci --ignore-scripts` failed ({status}); is the npm registry reachable? Run that command in {} to see why. npm said:\n{stderr}",
         manifest.parent().unwrap_or(Path::new(".")).display()
     )]
-    Install {
-        manifest: PathBuf,
-        status: std::process::ExitStatus,
-        stderr: String,
-    },
+    Install { manifest: PathBuf, status: std::process::ExitStatus, stderr: String },
     #[error("cannot write the vendor cache: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
     #[error(
         "the asset `{name}` names {file}, which the installed packages do not contain; fix the path in `lkljsAssets`"
     )]
-    MissingAsset {
-        manifest: PathBuf,
-        name: String,
-        file: PathBuf,
-    },
+    MissingAsset { manifest: PathBuf, name: String, file: PathBuf },
 }
 
 impl VendorError {
@@ -99,9 +71,9 @@ impl VendorError {
             | Self::AssetPath { path, .. }
             | Self::Write { path, .. } => path,
             Self::NoLockfile { lockfile, .. } => lockfile,
-            Self::MissingAsset { manifest, .. }
-            | Self::NoNpm { manifest, .. }
-            | Self::Install { manifest, .. } => manifest,
+            Self::MissingAsset { manifest, .. } | Self::NoNpm { manifest, .. } | Self::Install { manifest, .. } => {
+                manifest
+            }
         }
     }
 }
@@ -119,10 +91,7 @@ pub fn prepare(vendor_dir: &Path, cache_root: &Path) -> Result<VendorAssets, Ven
     }
     let lockfile_path = vendor_dir.join(LOCKFILE);
     if !lockfile_path.is_file() {
-        return Err(VendorError::NoLockfile {
-            lockfile: lockfile_path,
-            dir: vendor_dir.to_path_buf(),
-        });
+        return Err(VendorError::NoLockfile { lockfile: lockfile_path, dir: vendor_dir.to_path_buf() });
     }
     let manifest = read(&manifest_path)?;
     let lockfile = read(&lockfile_path)?;
@@ -159,37 +128,22 @@ pub fn cache_key(manifest: &[u8], lockfile: &[u8]) -> String {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, VendorError> {
-    std::fs::read(path).map_err(|source| VendorError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read(path).map_err(|source| VendorError::Read { path: path.to_path_buf(), source })
 }
 
 /// `lkljsAssets` from the manifest, checked to stay inside `node_modules`.
 fn published_files(path: &Path, manifest: &[u8]) -> Result<BTreeMap<String, String>, VendorError> {
     let value: serde_json::Value =
-        serde_json::from_slice(manifest).map_err(|source| VendorError::Json {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let Some(assets) = value
-        .get("lkljsAssets")
-        .and_then(|assets| assets.as_object())
-    else {
-        return Err(VendorError::AssetList {
-            path: path.to_path_buf(),
-        });
+        serde_json::from_slice(manifest).map_err(|source| VendorError::Json { path: path.to_path_buf(), source })?;
+    let Some(assets) = value.get("lkljsAssets").and_then(|assets| assets.as_object()) else {
+        return Err(VendorError::AssetList { path: path.to_path_buf() });
     };
     let mut published = BTreeMap::new();
     for (name, file) in assets {
         let Some(file) = file.as_str() else {
-            return Err(VendorError::AssetList {
-                path: path.to_path_buf(),
-            });
+            return Err(VendorError::AssetList { path: path.to_path_buf() });
         };
-        let inside = Path::new(file)
-            .components()
-            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        let inside = Path::new(file).components().all(|part| matches!(part, std::path::Component::Normal(_)));
         if !inside || file.is_empty() {
             return Err(VendorError::AssetPath {
                 path: path.to_path_buf(),
@@ -204,46 +158,26 @@ fn published_files(path: &Path, manifest: &[u8]) -> Result<BTreeMap<String, Stri
 
 /// Runs `npm ci` in a fresh directory next to `entry` and renames it into
 /// place once it succeeded.
-fn install(
-    entry: &Path,
-    manifest_path: &Path,
-    manifest: &[u8],
-    lockfile: &[u8],
-) -> Result<(), VendorError> {
+fn install(entry: &Path, manifest_path: &Path, manifest: &[u8], lockfile: &[u8]) -> Result<(), VendorError> {
     // A directory of its own per install: two builds in one process (tests)
     // or in two processes must never fill the same staging directory.
     let parent = entry.parent().unwrap_or(Path::new("."));
     let staging_dir = std::fs::create_dir_all(parent)
         .and_then(|()| tempfile::Builder::new().prefix(".partial-").tempdir_in(parent))
-        .map_err(|source| VendorError::Write {
-            path: parent.to_path_buf(),
-            source,
-        })?;
+        .map_err(|source| VendorError::Write { path: parent.to_path_buf(), source })?;
     let staging = staging_dir.path().to_path_buf();
     let write = |path: PathBuf, bytes: &[u8]| {
         std::fs::write(&path, bytes).map_err(|source| VendorError::Write { path, source })
     };
     write(staging.join(MANIFEST), manifest)?;
     write(staging.join(LOCKFILE), lockfile)?;
-    eprintln!(
-        "vendor: fetching the theme's pinned packages with `npm ci --ignore-scripts` into {}",
-        entry.display()
-    );
+    eprintln!("vendor: fetching the theme's pinned packages with `npm ci --ignore-scripts` into {}", entry.display());
     let output = Command::new("npm")
-        .args([
-            "ci",
-            "--ignore-scripts",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-        ])
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(&staging)
         .stdin(Stdio::null())
         .output()
-        .map_err(|source| VendorError::NoNpm {
-            manifest: manifest_path.to_path_buf(),
-            source,
-        })?;
+        .map_err(|source| VendorError::NoNpm { manifest: manifest_path.to_path_buf(), source })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
@@ -262,10 +196,7 @@ fn install(
     if let Err(source) = std::fs::rename(&staging, entry) {
         // Another build may have finished the same entry meanwhile: theirs is as good.
         if !entry.join(COMPLETE_MARKER).is_file() {
-            return Err(VendorError::Write {
-                path: entry.to_path_buf(),
-                source,
-            });
+            return Err(VendorError::Write { path: entry.to_path_buf(), source });
         }
     }
     eprintln!("vendor: done");
@@ -283,8 +214,7 @@ fn without_source_map_comment(bytes: Vec<u8>) -> Vec<u8> {
         .split_inclusive('\n')
         .filter(|line| {
             let line = line.trim_start();
-            !(line.starts_with("//# sourceMappingURL=")
-                || line.starts_with("/*# sourceMappingURL="))
+            !(line.starts_with("//# sourceMappingURL=") || line.starts_with("/*# sourceMappingURL="))
         })
         .collect();
     kept.concat().into_bytes()
@@ -312,10 +242,7 @@ mod tests {
         for bad in [r#""../x.js""#, r#""/etc/passwd""#, r#""""#] {
             let manifest = format!(r#"{{"lkljsAssets": {{"x.js": {bad}}}}}"#);
             let error = published_files(path, manifest.as_bytes()).unwrap_err();
-            assert!(
-                matches!(error, VendorError::AssetPath { .. }),
-                "{bad}: {error}"
-            );
+            assert!(matches!(error, VendorError::AssetPath { .. }), "{bad}: {error}");
         }
         let error = published_files(path, br#"{"dependencies": {}}"#).unwrap_err();
         assert!(error.to_string().contains("lkljsAssets"), "{error}");
@@ -326,18 +253,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(MANIFEST), "{}").unwrap();
         let error = prepare(dir.path(), &dir.path().join("cache")).unwrap_err();
-        assert!(
-            error
-                .to_string()
-                .contains("npm install --package-lock-only"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("npm install --package-lock-only"), "{error}");
         let empty = tempfile::tempdir().unwrap();
-        assert!(
-            prepare(empty.path(), &empty.path().join("cache"))
-                .unwrap()
-                .is_empty()
-        );
+        assert!(prepare(empty.path(), &empty.path().join("cache")).unwrap().is_empty());
     }
 
     #[test]

@@ -35,27 +35,15 @@ impl Templates {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
-                    diagnostics.push(Diagnostic::new(
-                        shown_as,
-                        format!("cannot read the templates: {error}"),
-                    ));
+                    diagnostics.push(Diagnostic::new(shown_as, format!("cannot read the templates: {error}")));
                     continue;
                 }
             };
-            if !entry.file_type().is_file()
-                || entry
-                    .path()
-                    .extension()
-                    .is_none_or(|extension| extension != "html")
-            {
+            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|extension| extension != "html") {
                 continue;
             }
-            let name = entry
-                .path()
-                .strip_prefix(dir)
-                .expect("below the walked root")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let name =
+                entry.path().strip_prefix(dir).expect("below the walked root").to_string_lossy().replace('\\', "/");
             match std::fs::read_to_string(entry.path()) {
                 Ok(source) => {
                     if let Err(error) = tera::Template::new(&name, None, &source) {
@@ -63,10 +51,7 @@ impl Templates {
                     }
                     sources.insert(name, source);
                 }
-                Err(error) => diagnostics.push(Diagnostic::new(
-                    shown_as.join(&name),
-                    format!("cannot read: {error}"),
-                )),
+                Err(error) => diagnostics.push(Diagnostic::new(shown_as.join(&name), format!("cannot read: {error}"))),
             }
         }
         if !diagnostics.is_empty() {
@@ -74,17 +59,9 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(
-            sources
-                .iter()
-                .map(|(name, source)| (name.as_str(), source.as_str())),
-        )
-        .map_err(|error| vec![template_diagnostic(shown_as, &error)])?;
-        Ok(Self {
-            tera,
-            sources,
-            shown_as: shown_as.to_path_buf(),
-        })
+        tera.add_raw_templates(sources.iter().map(|(name, source)| (name.as_str(), source.as_str())))
+            .map_err(|error| vec![template_diagnostic(shown_as, &error)])?;
+        Ok(Self { tera, sources, shown_as: shown_as.to_path_buf() })
     }
 
     /// Identifies the template set, for cache keys.
@@ -97,9 +74,7 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|error| self.render_diagnostic(name, &error))
+        self.tera.render(name, context).map_err(|error| self.render_diagnostic(name, &error))
     }
 
     /// Tera's render errors name the template being rendered but neither the
@@ -109,35 +84,23 @@ impl Templates {
     fn render_diagnostic(&self, name: &str, error: &tera::Error) -> Diagnostic {
         let chain = error_chain(error);
         let cause = chain.rsplit(": ").next().unwrap_or(&chain);
-        let cause = cause
-            .split(" while rendering '")
-            .next()
-            .unwrap_or(cause)
-            .trim();
+        let cause = cause.split(" while rendering '").next().unwrap_or(cause).trim();
         let mentioned = quoted(cause, '`').or_else(|| quoted(cause, '\''));
         let chain = self.inheritance_chain(name);
-        let others = self
-            .sources
-            .keys()
-            .map(String::as_str)
-            .filter(|other| !chain.contains(other));
+        let others = self.sources.keys().map(String::as_str).filter(|other| !chain.contains(other));
         let candidates: Vec<&str> = chain.iter().copied().chain(others).collect();
         let located = mentioned.and_then(|mentioned| {
             let first_segment = mentioned.split(['.', '[', '(']).next().unwrap_or(mentioned);
             [mentioned, first_segment].into_iter().find_map(|needle| {
                 candidates.iter().find_map(|candidate| {
-                    let line = self.sources[*candidate]
-                        .lines()
-                        .position(|line| line.contains(needle))?;
+                    let line = self.sources[*candidate].lines().position(|line| line.contains(needle))?;
                     Some((*candidate, line + 1))
                 })
             })
         });
         let message = format!("template error: {cause}");
         match located {
-            Some((culprit, line)) => {
-                Diagnostic::new(self.shown_as.join(culprit), message).at(line, None)
-            }
+            Some((culprit, line)) => Diagnostic::new(self.shown_as.join(culprit), message).at(line, None),
             None => Diagnostic::new(self.shown_as.join(name), message),
         }
     }
@@ -145,18 +108,12 @@ impl Templates {
     /// `name`, its parent, its parent's parent... as `{% extends %}` names them.
     fn inheritance_chain<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
         let mut chain = vec![name];
-        while let Some(parent) = self
-            .sources
-            .get(*chain.last().expect("never empty"))
-            .and_then(|source| {
-                let rest = source.split_once("{% extends")?.1;
-                let quote = rest.trim_start().chars().next()?;
-                let parent = rest.trim_start()[1..].split(quote).next()?;
-                self.sources
-                    .get_key_value(parent)
-                    .map(|(key, _)| key.as_str())
-            })
-        {
+        while let Some(parent) = self.sources.get(*chain.last().expect("never empty")).and_then(|source| {
+            let rest = source.split_once("{% extends")?.1;
+            let quote = rest.trim_start().chars().next()?;
+            let parent = rest.trim_start()[1..].split(quote).next()?;
+            self.sources.get_key_value(parent).map(|(key, _)| key.as_str())
+        }) {
             if chain.contains(&parent) {
                 break;
             }
@@ -168,9 +125,7 @@ impl Templates {
 
 /// The first text between a pair of `mark`s.
 fn quoted(text: &str, mark: char) -> Option<&str> {
-    text.split(mark)
-        .nth(1)
-        .filter(|inner| !inner.is_empty() && text.matches(mark).count() >= 2)
+    text.split(mark).nth(1).filter(|inner| !inner.is_empty() && text.matches(mark).count() >= 2)
 }
 
 fn error_chain(error: &tera::Error) -> String {
@@ -188,17 +143,12 @@ fn error_chain(error: &tera::Error) -> String {
 fn template_diagnostic(file: &Path, error: &tera::Error) -> Diagnostic {
     let message = error_chain(error);
     let location = message.split_once("--> ").and_then(|(_, rest)| {
-        let position: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == ':')
-            .collect();
+        let position: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
         let (line, column) = position.split_once(':')?;
         Some((line.parse().ok()?, column.parse().ok()))
     });
     // The parser's message draws the line with a caret; its last `= ` part is the cause.
-    let cause = message
-        .rsplit_once("= ")
-        .map_or(message.as_str(), |(_, cause)| cause);
+    let cause = message.rsplit_once("= ").map_or(message.as_str(), |(_, cause)| cause);
     let compact = cause.split_whitespace().collect::<Vec<_>>().join(" ");
     let diagnostic = Diagnostic::new(file, format!("template syntax error: {compact}"));
     match location {
@@ -275,8 +225,8 @@ pub struct Common<'a> {
 }
 
 pub fn context(common: &Common, specific: impl Serialize) -> Result<Context, Diagnostic> {
-    let mut context = Context::from_serialize(common)
-        .map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?;
+    let mut context =
+        Context::from_serialize(common).map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?;
     context.extend(
         Context::from_serialize(specific)
             .map_err(|error| Diagnostic::new("(template context)", error_chain(&error)))?,
@@ -286,8 +236,7 @@ pub fn context(common: &Common, specific: impl Serialize) -> Result<Context, Dia
 
 pub fn iso_date(date: &time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    date.format(&format)
-        .expect("a calendar date always formats")
+    date.format(&format).expect("a calendar date always formats")
 }
 
 #[cfg(test)]
@@ -304,22 +253,12 @@ mod tests {
 
     #[test]
     fn parse_errors_of_every_template_are_located() {
-        let errors = templates(&[
-            ("a.html", "ok\n{{ oops( }}\n"),
-            ("b.html", "{% if %}"),
-            ("c.html", "fine"),
-        ])
-        .err()
-        .unwrap();
+        let errors =
+            templates(&[("a.html", "ok\n{{ oops( }}\n"), ("b.html", "{% if %}"), ("c.html", "fine")]).err().unwrap();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0].file, Path::new("theme/templates/a.html"));
         assert_eq!(errors[0].line, Some(2), "{errors:?}");
-        assert!(
-            errors[0]
-                .message
-                .starts_with("template syntax error: expected"),
-            "{errors:?}"
-        );
+        assert!(errors[0].message.starts_with("template syntax error: expected"), "{errors:?}");
         assert_eq!(errors[1].file, Path::new("theme/templates/b.html"));
         assert_eq!(errors[1].line, Some(1));
     }
@@ -337,36 +276,22 @@ mod tests {
         let from_page = templates.render("page.html", &context).unwrap_err();
         let from_section = templates.render("section.html", &context).unwrap_err();
         assert_eq!(from_page, from_section, "one cause, one report");
-        assert_eq!(
-            from_page.file,
-            Path::new("theme/templates/base.html"),
-            "{from_page}"
-        );
+        assert_eq!(from_page.file, Path::new("theme/templates/base.html"), "{from_page}");
         assert_eq!(from_page.line, Some(3), "{from_page}");
-        assert_eq!(
-            from_page.message,
-            "template error: Filter 'shout' not found"
-        );
+        assert_eq!(from_page.message, "template error: Filter 'shout' not found");
     }
 
     #[test]
     fn render_errors_name_the_template_and_line() {
         let templates = templates(&[
-            (
-                "base.html",
-                "<p>\n{{ page.title }}\n{{ missing_thing }}\n</p>",
-            ),
+            ("base.html", "<p>\n{{ page.title }}\n{{ missing_thing }}\n</p>"),
             ("page.html", "{% extends \"base.html\" %}"),
         ])
         .unwrap();
         let mut context = Context::new();
         context.insert("page", &serde_json::json!({"title": "T"}));
         let error = templates.render("page.html", &context).unwrap_err();
-        assert_eq!(
-            error.file,
-            Path::new("theme/templates/base.html"),
-            "{error}"
-        );
+        assert_eq!(error.file, Path::new("theme/templates/base.html"), "{error}");
         assert_eq!(error.line, Some(3), "{error}");
         assert!(error.message.contains("missing_thing"), "{error}");
     }

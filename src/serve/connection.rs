@@ -48,7 +48,9 @@ pub(super) fn listen(listener: TcpListener, state: &Arc<ServerState>) -> io::Res
     let accepting = {
         let state = Arc::clone(state);
         let connections = Arc::clone(&connections);
-        std::thread::Builder::new().name("serve-accept".into()).spawn(move || accept_loop(&listener, &state, &connections))?
+        std::thread::Builder::new()
+            .name("serve-accept".into())
+            .spawn(move || accept_loop(&listener, &state, &connections))?
     };
     Ok(Listener { address, accepting: Some(accepting), connections })
 }
@@ -120,7 +122,8 @@ impl Connections {
                 drop(open);
                 // Answered from the accepting thread, so without lingering: the
                 // answer is small and the client is told to come back.
-                let busy = Response::text(503, "Too many connections; retry in a moment.\n").with_header("Retry-After", "1");
+                let busy =
+                    Response::text(503, "Too many connections; retry in a moment.\n").with_header("Retry-After", "1");
                 let _ = wire::write_response(&mut &stream, &busy, false, Persistence::Close);
                 return;
             }
@@ -214,7 +217,10 @@ fn serve_connection(mut stream: TcpStream, state: &Arc<ServerState>, registratio
                 return run(stream, std::mem::take(&mut buffered));
             }
             Err(_) => {
-                eprintln!("serve: internal error while answering {} {} (see the panic message above)", request.method, request.target);
+                eprintln!(
+                    "serve: internal error while answering {} {} (see the panic message above)",
+                    request.method, request.target
+                );
                 (Response::text(500, "Internal error in the preview server; see its output.\n"), false)
             }
         };

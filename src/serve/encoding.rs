@@ -44,7 +44,8 @@ impl Coding {
                 out
             }
             Coding::Gzip => {
-                let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::default());
+                let mut encoder =
+                    flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::default());
                 encoder.write_all(bytes).expect("writing to memory cannot fail");
                 encoder.finish().expect("writing to memory cannot fail")
             }
@@ -204,7 +205,13 @@ mod tests {
 
     #[test]
     fn compressible_types_include_wasm_but_not_images() {
-        for yes in ["text/html; charset=utf-8", "text/javascript; charset=utf-8", "application/wasm", "image/svg+xml; charset=utf-8", "application/json; charset=utf-8"] {
+        for yes in [
+            "text/html; charset=utf-8",
+            "text/javascript; charset=utf-8",
+            "application/wasm",
+            "image/svg+xml; charset=utf-8",
+            "application/json; charset=utf-8",
+        ] {
             assert!(is_compressible(yes), "{yes}");
         }
         for no in ["image/png", "image/jpeg", "font/woff2", "application/gzip", "application/octet-stream"] {

@@ -22,7 +22,10 @@ pub(super) enum Outcome {
     Reply(Response),
     /// Switch protocols: send `switching`, then hand the connection to `run`
     /// with any bytes already read past the request head.
-    Upgrade { switching: Response, run: Box<dyn FnOnce(TcpStream, Vec<u8>) + Send> },
+    Upgrade {
+        switching: Response,
+        run: Box<dyn FnOnce(TcpStream, Vec<u8>) + Send>,
+    },
 }
 
 /// Answers a GET or HEAD request (the connection layer refuses everything else).
@@ -39,7 +42,9 @@ pub(super) fn handle(request: &Request, state: &Arc<ServerState>) -> Outcome {
     }
     let reply = match resolve_target(state.root(), target) {
         Resolved::File(path) => file_reply(request, &path, 200, state),
-        Resolved::Redirect(location) => Response::text(308, &format!("Moved to {location}\n")).with_header("Location", location),
+        Resolved::Redirect(location) => {
+            Response::text(308, &format!("Moved to {location}\n")).with_header("Location", location)
+        }
         Resolved::NotFound => not_found_reply(request, state),
         Resolved::Forbidden => Response::text(403, "Forbidden.\n"),
     };
@@ -138,8 +143,10 @@ fn content_reply(request: &Request, state: &ServerState, served: Served, content
     match requested_range(range, length) {
         RangeAnswer::Whole => reply,
         RangeAnswer::Part(part) => reply.into_partial(part),
-        RangeAnswer::Unsatisfiable => Response::text(416, &format!("The range {range} lies outside the {length} bytes.\n"))
-            .with_header("Content-Range", format!("bytes */{length}")),
+        RangeAnswer::Unsatisfiable => {
+            Response::text(416, &format!("The range {range} lies outside the {length} bytes.\n"))
+                .with_header("Content-Range", format!("bytes */{length}"))
+        }
     }
 }
 

@@ -123,8 +123,7 @@ pub(super) fn error_message(message: &str) -> serde_json::Value {
 /// Completes the WebSocket handshake (RFC 6455 §4.2.2); the connection then
 /// carries this browser's messages until it goes away or the server stops.
 pub(super) fn accept(request: &Request, state: &Arc<ServerState>) -> Outcome {
-    let upgrade_requested =
-        request.lists_token("Upgrade", "websocket") && request.lists_token("Connection", "upgrade");
+    let upgrade_requested = request.lists_token("Upgrade", "websocket") && request.lists_token("Connection", "upgrade");
     let version_ok = request.header("Sec-WebSocket-Version") == Some("13");
     let (true, true, Some(key)) = (upgrade_requested, version_ok, request.header("Sec-WebSocket-Key")) else {
         let reply = Response::text(426, "This is the live-reload WebSocket; connect with WebSocket version 13.\n")
@@ -138,7 +137,8 @@ pub(super) fn accept(request: &Request, state: &Arc<ServerState>) -> Outcome {
         return Outcome::Reply(Response::text(403, "The live-reload channel only serves pages of this site.\n"));
     }
     let accept_key = tungstenite::handshake::derive_accept_key(key.trim().as_bytes());
-    let switching = Response::empty(101).with_header("Upgrade", "websocket").with_header("Sec-WebSocket-Accept", accept_key);
+    let switching =
+        Response::empty(101).with_header("Upgrade", "websocket").with_header("Sec-WebSocket-Accept", accept_key);
     let queue = state.hub.subscribe();
     let run = move |stream, already_read| {
         feed(WebSocket::from_partially_read(stream, already_read, Role::Server, None), queue);

@@ -56,7 +56,9 @@ pub(super) fn parse_head(bytes: &[u8]) -> Result<Parsed, Response> {
         Err(httparse::Error::TooManyHeaders) => {
             return Err(Response::text(431, &format!("More than {MAX_HEADERS} header lines.\n")));
         }
-        Err(httparse::Error::Version) => return Err(Response::text(505, "Only HTTP/1.0 and HTTP/1.1 are supported.\n")),
+        Err(httparse::Error::Version) => {
+            return Err(Response::text(505, "Only HTTP/1.0 and HTTP/1.1 are supported.\n"));
+        }
         Err(error) => return Err(Response::text(400, &format!("Malformed request head: {error}.\n"))),
     };
     let (Some(method), Some(target), Some(minor)) = (parsed.method, parsed.path, parsed.version) else {
@@ -395,9 +397,13 @@ mod tests {
         let response = Response::text(404, "gone\n");
         let text = written(&response, false, Persistence::Close);
         assert!(text.starts_with("HTTP/1.1 404 Not Found\r\nDate: "), "{text}");
-        for line in ["Cross-Origin-Opener-Policy: same-origin", "Cross-Origin-Embedder-Policy: require-corp",
-            "Content-Length: 5", "Connection: close", "Content-Type: text/plain; charset=utf-8"]
-        {
+        for line in [
+            "Cross-Origin-Opener-Policy: same-origin",
+            "Cross-Origin-Embedder-Policy: require-corp",
+            "Content-Length: 5",
+            "Connection: close",
+            "Content-Type: text/plain; charset=utf-8",
+        ] {
             assert!(text.contains(&format!("\r\n{line}\r\n")), "{line} in {text}");
         }
         assert!(text.ends_with("\r\n\r\ngone\n"));
@@ -412,6 +418,9 @@ mod tests {
 
     #[test]
     fn dates_are_imf_fixdates() {
-        assert_eq!(http_date(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777)), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(
+            http_date(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777)),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
     }
 }

@@ -64,41 +64,21 @@ struct SlideBuilder {
 
 impl SlideBuilder {
     fn new(first_line: usize) -> Self {
-        Self {
-            markdown: Vec::new(),
-            notes: None,
-            first_line,
-        }
+        Self { markdown: Vec::new(), notes: None, first_line }
     }
 
     fn push(&mut self, line: &str) {
-        self.notes
-            .as_mut()
-            .unwrap_or(&mut self.markdown)
-            .push(line.to_string());
+        self.notes.as_mut().unwrap_or(&mut self.markdown).push(line.to_string());
     }
 
     fn finish(self, slides: &mut Vec<Slide>) {
-        let leading_blank_lines = self
-            .markdown
-            .iter()
-            .take_while(|line| line.trim().is_empty())
-            .count();
+        let leading_blank_lines = self.markdown.iter().take_while(|line| line.trim().is_empty()).count();
         let markdown = join_trimmed(&self.markdown);
         let notes = join_trimmed(self.notes.as_deref().unwrap_or_default());
         if !markdown.is_empty() || !notes.is_empty() {
             // Point at the slide's first non-blank line, which is line 1 of `markdown`.
-            let first_line = self.first_line
-                + if markdown.is_empty() {
-                    0
-                } else {
-                    leading_blank_lines
-                };
-            slides.push(Slide {
-                markdown,
-                notes,
-                first_line,
-            });
+            let first_line = self.first_line + if markdown.is_empty() { 0 } else { leading_blank_lines };
+            slides.push(Slide { markdown, notes, first_line });
         }
     }
 }
@@ -106,14 +86,8 @@ impl SlideBuilder {
 /// Joins lines without the blank lines around them; empty if all are blank.
 fn join_trimmed(lines: &[String]) -> String {
     let is_blank = |line: &&String| line.trim().is_empty();
-    let start = lines
-        .iter()
-        .position(|line| !is_blank(&line))
-        .unwrap_or(lines.len());
-    let end = lines
-        .iter()
-        .rposition(|line| !is_blank(&line))
-        .map_or(start, |last| last + 1);
+    let start = lines.iter().position(|line| !is_blank(&line)).unwrap_or(lines.len());
+    let end = lines.iter().rposition(|line| !is_blank(&line)).map_or(start, |last| last + 1);
     let mut text = lines[start..end].join("\n");
     if !text.is_empty() {
         text.push('\n');
@@ -139,8 +113,7 @@ pub fn split_deck(body: &str, body_first_line: usize) -> Vec<Slide> {
                 }
             }
             None if line.trim_end() == "---" => {
-                std::mem::replace(&mut current, SlideBuilder::new(line_number + 1))
-                    .finish(&mut slides);
+                std::mem::replace(&mut current, SlideBuilder::new(line_number + 1)).finish(&mut slides);
                 continue;
             }
             None if line.trim_end() == "???" && current.notes.is_none() => {

@@ -150,7 +150,9 @@ fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload()
     assert_eq!(page.main_frame_navigations(), 2, "exactly one reload: the first load and the isolated one");
     assert_eq!(page.eval("window.lkljsCoi.state"), json!("isolated"));
     assert_eq!(
-        page.eval("navigator.serviceWorker.getRegistration().then((registration) => registration && registration.scope)"),
+        page.eval(
+            "navigator.serviceWorker.getRegistration().then((registration) => registration && registration.scope)"
+        ),
         json!(host.url("/repo/")),
         "the worker covers the project site, not the whole host"
     );
@@ -172,7 +174,12 @@ fn assert_reaches_the_prompt_and_runs_uname(page: &Page) {
     page.wait_for("['ready', 'panic', 'halted', 'unsupported', 'not-isolated'].includes(window.lkljsDemo && window.lkljsDemo.state)", BOOT_LIMIT);
     let state = page.eval("window.lkljsDemo.state");
     let terminal = page.eval("window.lkljsDemo.terminalText()");
-    assert_eq!(state, json!("ready"), "the demo did not reach the prompt; terminal:\n{}", terminal.as_str().unwrap_or(""));
+    assert_eq!(
+        state,
+        json!("ready"),
+        "the demo did not reach the prompt; terminal:\n{}",
+        terminal.as_str().unwrap_or("")
+    );
     assert_eq!(page.eval("document.querySelector('[data-demo-state]').dataset.demoState"), json!("ready"));
     assert!(terminal.as_str().unwrap().contains("Linux version 6.1."), "no boot log in the terminal:\n{terminal}");
     let output = eval_within(page, "window.lkljsDemo.run('uname -a')", COMMAND_LIMIT);

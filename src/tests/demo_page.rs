@@ -150,7 +150,9 @@ fn type_line(page: &Page, text: &str) {
 fn requests_for(page: &Page, name: &str) -> usize {
     page.events_named("Network.requestWillBeSent")
         .iter()
-        .filter(|event| event["params"]["request"]["url"].as_str().is_some_and(|url| url.ends_with(&format!("/demo/{name}"))))
+        .filter(|event| {
+            event["params"]["request"]["url"].as_str().is_some_and(|url| url.ends_with(&format!("/demo/{name}")))
+        })
         .count()
 }
 
@@ -176,16 +178,23 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     assert!(first > 0.0 && prompt >= first, "{timings}");
     // What came over the network for the three artefacts: compressed or not,
     // at least the Brotli-compressed wasm.
-    let wasm_brotli: u64 = page.eval("Number(document.querySelector('[data-demo]').dataset.demoWasmBrotliBytes)").as_u64().unwrap();
+    let wasm_brotli: u64 =
+        page.eval("Number(document.querySelector('[data-demo]').dataset.demoWasmBrotliBytes)").as_u64().unwrap();
     assert!(wasm_brotli > 100_000 && timings["downloadBytes"].as_u64().unwrap() > wasm_brotli, "{timings}");
-    println!("navigation to first console line {first} ms, to prompt {prompt} ms, downloaded {} bytes", timings["downloadBytes"]);
+    println!(
+        "navigation to first console line {first} ms, to prompt {prompt} ms, downloaded {} bytes",
+        timings["downloadBytes"]
+    );
     let figures = page.eval("document.querySelector('[data-demo-figures]').textContent");
     assert!(figures.as_str().unwrap().contains("boot to prompt"), "{figures}");
 
     // Real key events: xterm's textarea receives them like a reader's typing.
     page.eval("document.querySelector('.demo-terminal textarea').focus()");
     type_line(page, "uname -a");
-    page.wait_for("lkljsDemo.state === 'ready' && /Linux \\S+ 6\\.1\\./.test(lkljsDemo.terminalText())", Duration::from_secs(20));
+    page.wait_for(
+        "lkljsDemo.state === 'ready' && /Linux \\S+ 6\\.1\\./.test(lkljsDemo.terminalText())",
+        Duration::from_secs(20),
+    );
 
     assert!(run(page, "uname -a").starts_with("Linux "), "uname");
     // Line editing and history, through the keystroke path (xterm's escape sequences).
@@ -193,7 +202,11 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     assert_eq!(run(page, "cho hi\u{1}e\u{5}!"), "hi!\n", "Ctrl-A, Ctrl-E");
     assert_eq!(run(page, "garbage\u{15}echo ok"), "ok\n", "Ctrl-U");
     assert_eq!(run(page, "echo one two\u{17}three"), "one three\n", "Ctrl-W");
-    assert_eq!(run(page, "echo Xbc\u{1b}[H\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[3~a\u{1b}[F"), "abc\n", "home, right, delete, end");
+    assert_eq!(
+        run(page, "echo Xbc\u{1b}[H\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[3~a\u{1b}[F"),
+        "abc\n",
+        "home, right, delete, end"
+    );
     assert_eq!(run(page, "\u{1b}[A\u{1b}[A"), "one three\n", "history: up twice");
     assert_eq!(run(page, "echo hi > /tmp/x"), "");
     assert_eq!(run(page, "cat /tmp/x"), "hi\n");
@@ -208,10 +221,7 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     let ps = run(page, "ps");
     assert!(ps.contains("[kthreadd]"), "ps shows no kthreadd:\n{ps}");
     assert!(ps.lines().any(|line| line.split_whitespace().next() == Some("1")), "ps shows no PID 1:\n{ps}");
-    assert_eq!(
-        run(page, "ls /nonexistent"),
-        "ls: cannot access '/nonexistent': No such file or directory\n"
-    );
+    assert_eq!(run(page, "ls /nonexistent"), "ls: cannot access '/nonexistent': No such file or directory\n");
     assert_eq!(run(page, "touch /tmp/t"), "");
     assert!(run(page, "ls /tmp").split_whitespace().any(|name| name == "t"));
     assert!(run(page, "ls -l /dev/null").starts_with("crw-rw-rw-"), "a character device");
@@ -267,7 +277,10 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     let terminal = page.eval("lkljsDemo.terminalText()");
     assert!(terminal.as_str().unwrap().contains("exit code 5"), "{terminal}");
     let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
-    assert!(notice.as_str().unwrap().contains("exit code 5") && notice.as_str().unwrap().contains("Reboot"), "{notice}");
+    assert!(
+        notice.as_str().unwrap().contains("exit code 5") && notice.as_str().unwrap().contains("Reboot"),
+        "{notice}"
+    );
     assert_eq!(page.eval("document.querySelector('[data-demo-reboot]').disabled"), json!(false));
     page.eval("lkljsDemo.reboot(); true");
     wait_for_prompt(page);
@@ -363,14 +376,21 @@ fn a_page_without_isolation_explains_why_the_kernel_cannot_start() {
         .cloned()
         .collect();
     let body = page.call("Fetch.getResponseBody", json!({ "requestId": document["params"]["requestId"] }));
-    let body = if body["base64Encoded"] == json!(true) { body["body"].clone() } else { panic!("expected a base64 body: {body}") };
+    let body = if body["base64Encoded"] == json!(true) {
+        body["body"].clone()
+    } else {
+        panic!("expected a base64 body: {body}")
+    };
     page.call(
         "Fetch.fulfillRequest",
         json!({ "requestId": document["params"]["requestId"], "responseCode": 200, "responseHeaders": headers, "body": body }),
     );
     let script = wait_event(page, "Fetch.requestPaused", 1);
     assert!(script["params"]["request"]["url"].as_str().unwrap().contains("coi-register"), "{script}");
-    page.call("Fetch.failRequest", json!({ "requestId": script["params"]["requestId"], "errorReason": "BlockedByClient" }));
+    page.call(
+        "Fetch.failRequest",
+        json!({ "requestId": script["params"]["requestId"], "errorReason": "BlockedByClient" }),
+    );
     wait_loading(page, &browser.url("/demo/"), "window.lkljsDemo && lkljsDemo.state === 'not-isolated'");
     let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
     let notice = notice.as_str().unwrap();
@@ -407,14 +427,15 @@ fn show_command_outputs() {
     println!("console {:?}\nexceptions {:?}", page.console(), page.exceptions());
 }
 
-
-
 #[test]
 #[ignore]
 fn screenshot() {
     let Some(browser) = DemoBrowser::start() else { return };
     let page = &browser.page;
-    page.call("Emulation.setDeviceMetricsOverride", json!({ "width": 1280, "height": 1100, "deviceScaleFactor": 1, "mobile": false }));
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 1280, "height": 1100, "deviceScaleFactor": 1, "mobile": false }),
+    );
     let path = std::env::var("SHOT_PATH").unwrap_or_else(|_| "/demo/".into());
     open(page, &browser.url(&path));
     wait_for_prompt(page);
@@ -425,5 +446,3 @@ fn screenshot() {
     let data = shot["data"].as_str().unwrap();
     std::fs::write("/tmp/p-shot.b64", data).unwrap();
 }
-
-

@@ -46,10 +46,21 @@ impl FakeSite {
 
         let tree = dir.path().join("linux-6.1.99");
         fs::create_dir(&tree).unwrap();
-        fs::write(tree.join("Makefile"), "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 99\nEXTRAVERSION =\n").unwrap();
+        fs::write(
+            tree.join("Makefile"),
+            "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 99\nEXTRAVERSION =\n",
+        )
+        .unwrap();
         fs::write(tree.join("README"), "Linux kernel\n").unwrap();
         let tarball = dir.path().join("linux-6.1.99.tar.gz");
-        let status = Command::new("tar").arg("-czf").arg(&tarball).arg("-C").arg(dir.path()).arg("linux-6.1.99").status().unwrap();
+        let status = Command::new("tar")
+            .arg("-czf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(dir.path())
+            .arg("linux-6.1.99")
+            .status()
+            .unwrap();
         assert!(status.success());
         FakeSite { _dir: dir, root, bin, tarball }
     }
@@ -152,7 +163,11 @@ fn a_cache_miss_builds_boots_and_describes_the_kernel() {
     assert_eq!(manifest.files_compiled, 3);
     let wasm = fs::metadata(artifacts.dir.join("boot.wasm")).unwrap().len();
     assert_eq!(manifest.wasm_bytes, wasm);
-    assert!(manifest.wasm_brotli_bytes > 0 && manifest.wasm_brotli_bytes < manifest.wasm_gzip_bytes && manifest.wasm_gzip_bytes < wasm);
+    assert!(
+        manifest.wasm_brotli_bytes > 0
+            && manifest.wasm_brotli_bytes < manifest.wasm_gzip_bytes
+            && manifest.wasm_gzip_bytes < wasm
+    );
     assert_eq!(manifest.js_bytes, fs::metadata(artifacts.dir.join("boot.js")).unwrap().len());
     assert!(manifest.node_version.starts_with('v'), "{}", manifest.node_version);
 
@@ -176,7 +191,9 @@ fn a_cache_miss_builds_boots_and_describes_the_kernel() {
     assert!(site.demo_dir().join("work/state").is_file());
 
     let log = fs::read_to_string(site.demo_dir().join(format!("logs/build-{}.log", manifest.cache_key))).unwrap();
-    for line in ["@@lkljs step configure", "  CC      kernel/fork.o", "kernel/fork.c:1: warning: a warning on standard error"] {
+    for line in
+        ["@@lkljs step configure", "  CC      kernel/fork.o", "kernel/fork.c:1: warning: a warning on standard error"]
+    {
         assert!(log.contains(line), "{line:?} missing from {log}");
     }
     let boot_log = fs::read_to_string(site.demo_dir().join(format!("logs/boot-{}.log", manifest.cache_key))).unwrap();
@@ -228,7 +245,14 @@ fn a_changed_source_rebuilds() {
     // Same name, new contents: the memoised hash must not be trusted.
     let tree = site.tarball.parent().unwrap().join("linux-6.1.99");
     fs::write(tree.join("README"), "Linux kernel, patched\n").unwrap();
-    let status = Command::new("tar").arg("-czf").arg(&site.tarball).arg("-C").arg(tree.parent().unwrap()).arg("linux-6.1.99").status().unwrap();
+    let status = Command::new("tar")
+        .arg("-czf")
+        .arg(&site.tarball)
+        .arg("-C")
+        .arg(tree.parent().unwrap())
+        .arg("linux-6.1.99")
+        .status()
+        .unwrap();
     assert!(status.success());
     let second = site.build().unwrap().manifest;
     assert_eq!(site.runs(), 2);
@@ -473,7 +497,11 @@ fn the_boot_timeout_follows_the_kernel_ports_contract() {
     let site = FakeSite::new();
     site.steer("variant", "fraction");
     let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "2.5").output().unwrap();
-    assert!(String::from_utf8_lossy(&output.stderr).contains("(timeout 2.5s)"), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("(timeout 2.5s)"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     site.steer("variant", "unlimited");
     let output = site.cli().env("LKLJS_BOOT_TIMEOUT_SECONDS", "0").output().unwrap();
     assert!(String::from_utf8_lossy(&output.stderr).contains("(no time limit)"));

@@ -11,10 +11,7 @@ fn rules_from_source() -> BTreeMap<String, BTreeMap<String, String>> {
         .map(|rule| {
             (
                 rule.pattern.to_string(),
-                rule.headers
-                    .iter()
-                    .map(|(name, value)| (name.to_string(), value.to_string()))
-                    .collect(),
+                rule.headers.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect(),
             )
         })
         .collect()
@@ -22,16 +19,10 @@ fn rules_from_source() -> BTreeMap<String, BTreeMap<String, String>> {
 
 #[test]
 fn netlify_toml_sets_the_same_headers_and_publishes_public() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("netlify.toml"))
-        .unwrap();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("netlify.toml")).unwrap();
     let netlify: toml::Table = toml::from_str(&text).unwrap();
     assert_eq!(netlify["build"]["publish"].as_str(), Some("public"));
-    assert!(
-        netlify["build"]["command"]
-            .as_str()
-            .unwrap()
-            .contains("build")
-    );
+    assert!(netlify["build"]["command"].as_str().unwrap().contains("build"));
     let mut rules = BTreeMap::new();
     for rule in netlify["headers"].as_array().unwrap() {
         let values = rule["values"]
@@ -40,12 +31,7 @@ fn netlify_toml_sets_the_same_headers_and_publishes_public() {
             .iter()
             .map(|(name, value)| (name.clone(), value.as_str().unwrap().to_string()))
             .collect();
-        assert!(
-            rules
-                .insert(rule["for"].as_str().unwrap().to_string(), values)
-                .is_none(),
-            "duplicate rule"
-        );
+        assert!(rules.insert(rule["for"].as_str().unwrap().to_string(), values).is_none(), "duplicate rule");
     }
     assert_eq!(rules, rules_from_source());
 }
@@ -54,16 +40,10 @@ fn netlify_toml_sets_the_same_headers_and_publishes_public() {
 fn the_headers_file_parses_back_to_the_same_rules() {
     let mut rules: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut current = None;
-    for line in headers_file()
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-    {
+    for line in headers_file().lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()) {
         if let Some(header) = line.strip_prefix("  ") {
             let (name, value) = header.split_once(": ").unwrap();
-            rules
-                .get_mut(current.as_ref().unwrap())
-                .unwrap()
-                .insert(name.to_string(), value.to_string());
+            rules.get_mut(current.as_ref().unwrap()).unwrap().insert(name.to_string(), value.to_string());
         } else {
             current = Some(line.to_string());
             rules.insert(line.to_string(), BTreeMap::new());
@@ -84,8 +64,5 @@ fn a_build_publishes_the_headers_file() {
     let options = lkljs_site::build::BuildOptions::new(site, out.path().join("public"))
         .demo(lkljs_site::build::DemoMode::ReuseLast);
     lkljs_site::build::build(&options).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(out.path().join("public/_headers")).unwrap(),
-        headers_file()
-    );
+    assert_eq!(std::fs::read_to_string(out.path().join("public/_headers")).unwrap(), headers_file());
 }

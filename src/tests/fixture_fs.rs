@@ -25,12 +25,7 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|entry| entry.file_type().is_file())
         .map(|entry| {
             (
-                entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
+                entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
                 std::fs::read(entry.path()).unwrap(),
             )
         })

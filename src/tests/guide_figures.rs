@@ -60,9 +60,9 @@ fn elements(html: &str, marker: &str) -> Vec<Element> {
             continue;
         }
         let closing = format!("</{name}>");
-        let text = html[tag_end..].find(&closing).map_or_else(String::new, |end| {
-            decode_entities(&strip_tags(&html[tag_end..tag_end + end]))
-        });
+        let text = html[tag_end..]
+            .find(&closing)
+            .map_or_else(String::new, |end| decode_entities(&strip_tags(&html[tag_end..tag_end + end])));
         found.push(Element { attributes, text });
     }
     found
@@ -248,7 +248,9 @@ fn check_published_site(public: &Path) -> usize {
             let stamp = &milestone.attributes["data-seconds"];
             let label = &milestone.attributes["data-milestone"];
             assert!(
-                log.lines().any(|line| line.strip_prefix('[').is_some_and(|rest| rest.trim_start().starts_with(&format!("{stamp}]")))),
+                log.lines().any(|line| line
+                    .strip_prefix('[')
+                    .is_some_and(|rest| rest.trim_start().starts_with(&format!("{stamp}]")))),
                 "{page}: the timeline puts `{label}` at {stamp} s, which no line of the manifest's boot log has"
             );
             on_this_page += 1;
@@ -305,7 +307,11 @@ fn a_figure_that_disagrees_with_the_manifest_is_caught() {
     let wasm_bytes = manifest["wasm_bytes"].to_string();
     assert!(html.contains(&wasm_bytes), "the results page carries wasm_bytes");
 
-    let tampered = html.replacen(&format!("value={wasm_bytes}>"), &format!("value={}>", manifest["wasm_bytes"].as_u64().unwrap() + 1), 1);
+    let tampered = html.replacen(
+        &format!("value={wasm_bytes}>"),
+        &format!("value={}>", manifest["wasm_bytes"].as_u64().unwrap() + 1),
+        1,
+    );
     assert_ne!(tampered, html, "the minified attribute form changed; update this test");
     std::fs::write(&results, &tampered).unwrap();
     let failure = std::panic::catch_unwind(|| check_published_site(&public)).unwrap_err();

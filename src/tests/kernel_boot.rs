@@ -52,13 +52,20 @@ fn assert_selftest_passes(dir: &Path) {
     let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(output.status.code(), Some(0), "selftest.js must exit 0\n{context}");
     let lines: Vec<String> = stdout.lines().map(String::from).collect();
-    assert_eq!(lines.last().map(String::as_str), Some(format!("{SELFTEST_CASES} passed, 0 failed").as_str()), "{context}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(format!("{SELFTEST_CASES} passed, 0 failed").as_str()),
+        "{context}"
+    );
     let facts = lkljs_site::demo::parse_tap(&lines).unwrap_or_else(|why| panic!("{why}\n{context}"));
     assert_eq!(facts.cases.len(), SELFTEST_CASES, "{context}");
     assert!(facts.cases.iter().all(|case| case.ok), "{context}");
     // The /proc listing case names the kernel threads it found.
     for thread in [" kthreadd", " ksoftirqd/0", " kworker/"] {
-        assert!(lines.iter().any(|line| line.starts_with("# ") && line.contains(thread)), "no diagnostic naming{thread}\n{context}");
+        assert!(
+            lines.iter().any(|line| line.starts_with("# ") && line.contains(thread)),
+            "no diagnostic naming{thread}\n{context}"
+        );
     }
 }
 
@@ -78,7 +85,12 @@ fn javascript_makes_system_calls_through_module_lkljs() {
     let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(output.status.code(), Some(0), "check-js-api.js failed\n{context}");
     assert!(!stdout.contains("not ok"), "{context}");
-    for check in ["ok - getpid returns 1", "ok - uname reports Linux 6.1", "ok - channel.interrupt() makes it return -EINTR", "ok - Module.lkljs.halt() halts the kernel"] {
+    for check in [
+        "ok - getpid returns 1",
+        "ok - uname reports Linux 6.1",
+        "ok - channel.interrupt() makes it return -EINTR",
+        "ok - Module.lkljs.halt() halts the kernel",
+    ] {
         assert!(stdout.lines().any(|line| line == check), "missing {check:?}\n{context}");
     }
 }
@@ -111,8 +123,11 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
     support::kernel::build(&site_root());
     let output = tempfile::tempdir().unwrap();
     let options = BuildOptions::new(site_root(), output.path().join("public")).demo(DemoMode::ReuseLast);
-    let server = start(SiteBuilder::new(options).unwrap(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
-        .expect("cannot serve the site");
+    let server = start(
+        SiteBuilder::new(options).unwrap(),
+        ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false },
+    )
+    .expect("cannot serve the site");
     let Some(chromium) = support::chromium::Chromium::launch() else { return };
     let page = chromium.page();
     page.navigate(&format!("http://{}/demo/", server.address()));

@@ -125,8 +125,14 @@ fn number(value: &Value, key: &str) -> f64 {
 
 fn assert_scheme(scheme: Scheme, background_luminance: f64, what: &str) {
     match scheme {
-        Scheme::Light => assert!(background_luminance > 0.8, "{what}: a light page has a dark background ({background_luminance:.3})"),
-        Scheme::Dark => assert!(background_luminance < 0.1, "{what}: a dark page has a light background ({background_luminance:.3})"),
+        Scheme::Light => assert!(
+            background_luminance > 0.8,
+            "{what}: a light page has a dark background ({background_luminance:.3})"
+        ),
+        Scheme::Dark => assert!(
+            background_luminance < 0.1,
+            "{what}: a dark page has a light background ({background_luminance:.3})"
+        ),
     }
 }
 
@@ -214,7 +220,10 @@ fn check_first_slide(site: &RealSite, browser: &Chromium, viewport: &Viewport, s
     for (edge, limit) in [("left", 0.0), ("top", 0.0)] {
         assert!(number(stage, edge) >= limit - 0.5, "the stage sticks out at the {edge}: {context}");
     }
-    assert!(number(stage, "right") <= width + 0.5 && number(stage, "bottom") <= height + 0.5, "the stage sticks out: {context}");
+    assert!(
+        number(stage, "right") <= width + 0.5 && number(stage, "bottom") <= height + 0.5,
+        "the stage sticks out: {context}"
+    );
     let title = &facts["title"];
     assert!(
         number(title, "top") >= number(stage, "top") && number(title, "bottom") <= number(stage, "bottom"),
@@ -348,7 +357,10 @@ fn live_kernel_boots_inside_its_slide() {
     // The terminal (contract C) boots by itself and says when its prompt is up.
     page.wait_for("window.lkljsDemo && window.lkljsDemo.state === 'ready'", Duration::from_secs(90));
     let text = page.eval("window.lkljsDemo.terminalText()");
-    assert!(text.as_str().unwrap_or("").contains("handed over to the host"), "the boot log is not in the terminal: {text}");
+    assert!(
+        text.as_str().unwrap_or("").contains("handed over to the host"),
+        "the boot log is not in the terminal: {text}"
+    );
     page.collect_events(Duration::from_millis(500));
     save(&page, "deck-live-kernel");
     let fits = measure(

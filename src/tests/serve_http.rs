@@ -310,12 +310,16 @@ fn a_burst_of_connections_beside_idle_ones_is_answered_at_once() {
         }
         // All connections stay open until every answer is in: none may rely on another closing.
         let answers: Vec<_> = std::thread::scope(|scope| {
-            let readers: Vec<_> = burst.iter_mut().map(|stream| scope.spawn(move || read_response(stream, false))).collect();
+            let readers: Vec<_> =
+                burst.iter_mut().map(|stream| scope.spawn(move || read_response(stream, false))).collect();
             readers.into_iter().map(|reader| reader.join().unwrap()).collect()
         });
         for (index, answer) in answers.iter().enumerate() {
             let response = answer.as_ref().unwrap_or_else(|bytes| {
-                panic!("round {round}: connection {index} got no answer within 10 s: {:?}", String::from_utf8_lossy(bytes))
+                panic!(
+                    "round {round}: connection {index} got no answer within 10 s: {:?}",
+                    String::from_utf8_lossy(bytes)
+                )
             });
             assert_eq!(response.status, 200, "round {round}, connection {index}");
             assert_eq!(response.text(), "console.log(\"app\");\n");
@@ -328,7 +332,8 @@ fn a_burst_of_connections_beside_idle_ones_is_answered_at_once() {
 fn exchange(stream: &mut TcpStream, raw: &str) -> RawResponse {
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     stream.write_all(raw.as_bytes()).unwrap();
-    read_response(stream, raw.starts_with("HEAD ")).unwrap_or_else(|bytes| panic!("no response to {raw:?}: {:?}", String::from_utf8_lossy(&bytes)))
+    read_response(stream, raw.starts_with("HEAD "))
+        .unwrap_or_else(|bytes| panic!("no response to {raw:?}: {:?}", String::from_utf8_lossy(&bytes)))
 }
 
 /// Whether the server closed `stream` (after whatever it sent already).
@@ -652,7 +657,9 @@ fn compressible_body(prefix: &[u8], size: usize) -> Vec<u8> {
     let mut body = prefix.to_vec();
     let mut line = 0u32;
     while body.len() < size {
-        body.extend_from_slice(format!("function step{line}(x) {{ return x * {} + {}; }}\n", line % 97, line % 13).as_bytes());
+        body.extend_from_slice(
+            format!("function step{line}(x) {{ return x * {} + {}; }}\n", line % 97, line % 13).as_bytes(),
+        );
         line += 1;
     }
     body.truncate(size);
@@ -685,7 +692,9 @@ fn bodies_are_compressed_as_the_browser_accepts() {
         [("/big.js", &script, "text/javascript; charset=utf-8"), ("/big.wasm", &wasm, "application/wasm")]
     {
         let mut etags = Vec::new();
-        for (accept, coding) in [(browser, Some("br")), ("Accept-Encoding: gzip", Some("gzip")), ("Accept-Encoding: identity", None)] {
+        for (accept, coding) in
+            [(browser, Some("br")), ("Accept-Encoding: gzip", Some("gzip")), ("Accept-Encoding: identity", None)]
+        {
             let response = request(address, "GET", target, &[accept]);
             let what = format!("{target} with {accept}");
             assert_eq!(response.status, 200, "{what}");

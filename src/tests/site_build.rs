@@ -13,9 +13,7 @@ mod fixture_fs;
 use fixture_fs::{copy_dir, read_tree};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src/tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures").join(name)
 }
 
 /// A readable dump of an output tree for snapshots: text files in full
@@ -25,11 +23,7 @@ fn dump(tree: &BTreeMap<String, Vec<u8>>) -> String {
     for (path, bytes) in tree {
         match std::str::from_utf8(bytes) {
             Ok(content) if !path.ends_with(".wasm") => {
-                let content = if path.ends_with(".html") {
-                    content.replace("><", ">\n<")
-                } else {
-                    content.to_string()
-                };
+                let content = if path.ends_with(".html") { content.replace("><", ">\n<") } else { content.to_string() };
                 text.push_str(&format!("==== {path}\n{content}\n"));
             }
             _ => text.push_str(&format!("==== {path} ({} bytes)\n", bytes.len())),
@@ -39,9 +33,7 @@ fn dump(tree: &BTreeMap<String, Vec<u8>>) -> String {
 }
 
 fn build_into(site: &Path, output: &Path) -> Result<lkljs_site::build::BuildReport, BuildError> {
-    lkljs_site::build::build(
-        &BuildOptions::new(site.to_path_buf(), output.to_path_buf()).demo(DemoMode::ReuseLast),
-    )
+    lkljs_site::build::build(&BuildOptions::new(site.to_path_buf(), output.to_path_buf()).demo(DemoMode::ReuseLast))
 }
 
 #[test]
@@ -78,53 +70,35 @@ fn basic_fixture_features_are_in_the_output() {
         "<figcaption>How it boots</figcaption>",
         "src=/sub/docs/img/diagram.svg",
     ] {
-        assert!(
-            intro.contains(expected),
-            "`{expected}` missing from {intro}"
-        );
+        assert!(intro.contains(expected), "`{expected}` missing from {intro}");
     }
-    assert!(
-        !tree.keys().any(|path| path.contains("secret")),
-        "drafts are not published"
-    );
+    assert!(!tree.keys().any(|path| path.contains("secret")), "drafts are not published");
     assert!(tree.contains_key("docs/img/diagram.svg"));
-    assert!(
-        tree.contains_key("coi-serviceworker.js"),
-        "the service worker sits at the root, unhashed"
-    );
-    let hashed: Vec<&String> = tree
-        .keys()
-        .filter(|path| path.starts_with("theme/"))
-        .collect();
+    assert!(tree.contains_key("coi-serviceworker.js"), "the service worker sits at the root, unhashed");
+    let hashed: Vec<&String> = tree.keys().filter(|path| path.starts_with("theme/")).collect();
     assert_eq!(hashed.len(), 4, "{hashed:?}");
     for path in hashed {
         let name = path.trim_start_matches("theme/");
         let parts: Vec<&str> = name.split('.').collect();
         assert_eq!(parts.len(), 3, "{name} is not name.<hash>.ext");
+        assert!(parts[1].len() == 8 && parts[1].bytes().all(|b| b.is_ascii_hexdigit()), "{name}");
         assert!(
-            parts[1].len() == 8 && parts[1].bytes().all(|b| b.is_ascii_hexdigit()),
-            "{name}"
-        );
-        assert!(
-            intro.contains(&format!("/sub/{path}"))
-                || name.starts_with("coi-register")
-                || name.starts_with("favicon"),
+            intro.contains(&format!("/sub/{path}")) || name.starts_with("coi-register") || name.starts_with("favicon"),
             "{path} not referenced"
         );
     }
     let deck = page("slides/talk/index.html");
-    assert!(
-        deck.contains("data-index=1") && deck.contains("First slide"),
-        "{deck}"
-    );
+    assert!(deck.contains("data-index=1") && deck.contains("First slide"), "{deck}");
     let sitemap = page("sitemap.xml");
-    assert!(sitemap.contains("<loc>https://fixture.example/sub/docs/advanced-topics/</loc>\n    <lastmod>2024-04-02T08:30:00Z</lastmod>"), "{sitemap}");
+    assert!(
+        sitemap.contains(
+            "<loc>https://fixture.example/sub/docs/advanced-topics/</loc>\n    <lastmod>2024-04-02T08:30:00Z</lastmod>"
+        ),
+        "{sitemap}"
+    );
     assert!(page("robots.txt").contains("Sitemap: https://fixture.example/sub/sitemap.xml"));
     let atom = page("atom.xml");
-    assert!(
-        atom.find("advanced-topics").unwrap() < atom.find("docs/intro/").unwrap(),
-        "newest first"
-    );
+    assert!(atom.find("advanced-topics").unwrap() < atom.find("docs/intro/").unwrap(), "newest first");
     assert!(page("404.html").contains("Page not found"));
 }
 
@@ -157,30 +131,14 @@ fn source_date_epoch_dates_an_undated_feed() {
     let site = tempfile::tempdir().unwrap();
     copy_dir(&fixture("basic/theme"), &site.path().join("theme"));
     std::fs::create_dir_all(site.path().join("content")).unwrap();
-    std::fs::write(
-        site.path().join("content/site.toml"),
-        "title = \"T\"\nbase_url = \"https://t.example/\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        site.path().join("content/_index.md"),
-        "+++\ntitle = \"Home\"\n+++\n",
-    )
-    .unwrap();
-    std::fs::write(
-        site.path().join("content/page.md"),
-        "+++\ntitle = \"Undated\"\n+++\nText.\n",
-    )
-    .unwrap();
+    std::fs::write(site.path().join("content/site.toml"), "title = \"T\"\nbase_url = \"https://t.example/\"\n")
+        .unwrap();
+    std::fs::write(site.path().join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
+    std::fs::write(site.path().join("content/page.md"), "+++\ntitle = \"Undated\"\n+++\nText.\n").unwrap();
     let output = site.path().join("public");
     assert!(run_build(site.path(), &output, "86400").success());
     let atom = std::fs::read_to_string(output.join("atom.xml")).unwrap();
-    assert_eq!(
-        atom.matches("<updated>1970-01-02T00:00:00Z</updated>")
-            .count(),
-        2,
-        "{atom}"
-    );
+    assert_eq!(atom.matches("<updated>1970-01-02T00:00:00Z</updated>").count(), 2, "{atom}");
 }
 
 /// The `errors` fixture's content with the `basic` fixture's theme.
@@ -207,14 +165,8 @@ fn every_error_is_reported_with_its_location_and_the_old_output_survives() {
     for line in expected {
         assert!(error.contains(line), "`{line}` missing from:\n{error}");
     }
-    assert_eq!(
-        std::fs::read_to_string(output.join("index.html")).unwrap(),
-        "previous build"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name())
-        .collect();
+    assert_eq!(std::fs::read_to_string(output.join("index.html")).unwrap(), "previous build");
+    let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
     assert_eq!(leftovers, ["public"], "no staging directory is left behind");
 }
 
@@ -224,9 +176,7 @@ fn link_and_shortcode_errors_are_all_reported_at_once() {
     std::fs::remove_file(site.path().join("content/front.md")).unwrap();
     std::fs::remove_file(site.path().join("content/syntax.md")).unwrap();
     std::fs::remove_file(site.path().join("content/same.md")).unwrap();
-    let error = build_into(site.path(), &site.path().join("public"))
-        .unwrap_err()
-        .to_string();
+    let error = build_into(site.path(), &site.path().join("public")).unwrap_err().to_string();
     let expected = [
         "content/links.md:5:3: broken link: `nowhere.md` links to content/nowhere.md, which does not exist",
         "content/links.md:5:36: broken link: `other.md#nope`: /same/ has no anchor `#nope`",
@@ -239,49 +189,26 @@ fn link_and_shortcode_errors_are_all_reported_at_once() {
     for line in expected {
         assert!(error.contains(line), "`{line}` missing from:\n{error}");
     }
-    assert!(
-        error.starts_with("the site has errors; nothing was written.\n7 problems found:"),
-        "{error}"
-    );
+    assert!(error.starts_with("the site has errors; nothing was written.\n7 problems found:"), "{error}");
     assert!(!site.path().join("public").exists());
 }
 
 #[test]
 fn check_reports_problems_and_writes_nothing() {
     let binary = env!("CARGO_BIN_EXE_lkljs-site");
-    let run = |site: &Path| {
-        Command::new(binary)
-            .args(["check", "--skip-demo", "--root"])
-            .arg(site)
-            .output()
-            .unwrap()
-    };
+    let run = |site: &Path| Command::new(binary).args(["check", "--skip-demo", "--root"]).arg(site).output().unwrap();
     let site = tempfile::tempdir().unwrap();
     copy_dir(&fixture("basic"), site.path());
     let ok = run(site.path());
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stderr).contains("internal links verified"));
     assert!(!site.path().join("public").exists(), "check writes nothing");
-    std::fs::write(
-        site.path().join("content/docs/advanced.md"),
-        "+++\ntitle = \"A\"\n+++\n[gone](gone.md)\n",
-    )
-    .unwrap();
+    std::fs::write(site.path().join("content/docs/advanced.md"), "+++\ntitle = \"A\"\n+++\n[gone](gone.md)\n").unwrap();
     let failed = run(site.path());
     assert!(!failed.status.success());
     let stderr = String::from_utf8_lossy(&failed.stderr);
-    assert!(
-        stderr.contains("content/docs/advanced.md:4:1: broken link: `gone.md`"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("content/docs/intro.md:"),
-        "the intro's link to the old slug breaks too: {stderr}"
-    );
+    assert!(stderr.contains("content/docs/advanced.md:4:1: broken link: `gone.md`"), "{stderr}");
+    assert!(stderr.contains("content/docs/intro.md:"), "the intro's link to the old slug breaks too: {stderr}");
 }
 
 #[test]
@@ -320,8 +247,7 @@ fn demo_state() -> DemoState {
 fn demo_artefacts_and_facts_are_published() {
     let out = tempfile::tempdir().unwrap();
     let output = out.path().join("public");
-    let mut builder =
-        SiteBuilder::new(BuildOptions::new(fixture("basic"), output.clone())).unwrap();
+    let mut builder = SiteBuilder::new(BuildOptions::new(fixture("basic"), output.clone())).unwrap();
     builder.load_inputs().unwrap();
     builder.set_demo(demo_state());
     let (tree, _) = builder.compose().unwrap();
@@ -332,21 +258,14 @@ fn demo_artefacts_and_facts_are_published() {
         std::fs::read(fixture("demo/boot.js")).unwrap(),
         "boot.js keeps its name and bytes"
     );
-    assert_eq!(
-        files["demo/boot.wasm"],
-        std::fs::read(fixture("demo/boot.wasm")).unwrap()
-    );
+    assert_eq!(files["demo/boot.wasm"], std::fs::read(fixture("demo/boot.wasm")).unwrap());
     let manifest: serde_json::Value = serde_json::from_slice(&files["demo/manifest.json"]).unwrap();
     assert_eq!(manifest["kernel_version"], "6.1.158");
     let intro = String::from_utf8(files["docs/intro/index.html"].clone()).unwrap();
-    assert!(
-        intro.contains("data-fact=wasm_brotli_bytes value=1572864>1.5 MiB</data>"),
-        "{intro}"
-    );
+    assert!(intro.contains("data-fact=wasm_brotli_bytes value=1572864>1.5 MiB</data>"), "{intro}");
     let advanced = String::from_utf8(files["docs/advanced-topics/index.html"].clone()).unwrap();
     assert!(
-        advanced
-            .contains("Linux version 6.1.158 (fixture)\nKernel command line: console=hvc0</code>"),
+        advanced.contains("Linux version 6.1.158 (fixture)\nKernel command line: console=hvc0</code>"),
         "{advanced}"
     );
 }
@@ -356,57 +275,32 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     let site = tempfile::tempdir().unwrap();
     copy_dir(&fixture("basic"), site.path());
     let output = site.path().join("public");
-    let mut builder = SiteBuilder::new(
-        BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast),
-    )
-    .unwrap();
+    let mut builder =
+        SiteBuilder::new(BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast))
+            .unwrap();
     let first = builder.build_all().unwrap();
     assert!(first.changed_urls.contains(&"/docs/intro/".to_string()));
     assert!(
-        builder
-            .rebuild(&[site.path().join("content/docs/intro.md")])
-            .unwrap()
-            .changed_urls
-            .is_empty(),
+        builder.rebuild(&[site.path().join("content/docs/intro.md")]).unwrap().changed_urls.is_empty(),
         "nothing changed"
     );
 
     // A body edit: that page, plus the feed that carries its content.
     let advanced = site.path().join("content/docs/advanced.md");
     let text = std::fs::read_to_string(&advanced).unwrap();
-    std::fs::write(
-        &advanced,
-        text.replace("## Deep dive", "## Deep dive\n\nMore words."),
-    )
-    .unwrap();
+    std::fs::write(&advanced, text.replace("## Deep dive", "## Deep dive\n\nMore words.")).unwrap();
     let summary = builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
-    assert_eq!(
-        summary.changed_urls,
-        ["/atom.xml", "/docs/advanced-topics/"]
-    );
+    assert_eq!(summary.changed_urls, ["/atom.xml", "/docs/advanced-topics/"]);
     assert!(!summary.only_css);
 
     // A title edit shows wherever the page is listed: its section's sidebar,
     // the section's listing, its neighbours' links. The home page's collapsed
     // sidebar does not show it, so its bytes do not change.
     let text = std::fs::read_to_string(&advanced).unwrap();
-    std::fs::write(
-        &advanced,
-        text.replace("title = \"Advanced\"", "title = \"Expert\""),
-    )
-    .unwrap();
+    std::fs::write(&advanced, text.replace("title = \"Advanced\"", "title = \"Expert\"")).unwrap();
     let summary = builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
-    for url in [
-        "/docs/",
-        "/docs/intro/",
-        "/docs/advanced-topics/",
-        "/slides/",
-    ] {
-        assert!(
-            summary.changed_urls.contains(&url.to_string()),
-            "{url} not in {:?}",
-            summary.changed_urls
-        );
+    for url in ["/docs/", "/docs/intro/", "/docs/advanced-topics/", "/slides/"] {
+        assert!(summary.changed_urls.contains(&url.to_string()), "{url} not in {:?}", summary.changed_urls);
     }
     assert!(!summary.changed_urls.contains(&"/".to_string()));
 
@@ -415,24 +309,13 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     std::fs::write(&css, "body { color: red; }\n").unwrap();
     let summary = builder.rebuild(std::slice::from_ref(&css)).unwrap();
     assert!(summary.only_css, "{summary:?}");
-    assert!(
-        summary
-            .changed_urls
-            .iter()
-            .any(|url| url.starts_with("/theme/site.") && url.ends_with(".css"))
-    );
+    assert!(summary.changed_urls.iter().any(|url| url.starts_with("/theme/site.") && url.ends_with(".css")));
 
     // A broken edit fails without touching the output, and fixing it recovers.
     let before = read_tree(&output);
     std::fs::write(&advanced, "+++\ntitle = 3\n+++\n").unwrap();
-    let failure = builder
-        .rebuild(std::slice::from_ref(&advanced))
-        .unwrap_err();
-    assert!(
-        failure.message.contains("content/docs/advanced.md:2:9"),
-        "{}",
-        failure.message
-    );
+    let failure = builder.rebuild(std::slice::from_ref(&advanced)).unwrap_err();
+    assert!(failure.message.contains("content/docs/advanced.md:2:9"), "{}", failure.message);
     assert_eq!(read_tree(&output), before);
     std::fs::write(&advanced, text.replace("Back to", "Return to")).unwrap();
     builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
@@ -440,17 +323,9 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     // A template edit re-renders everything; a new page appears.
     let template = site.path().join("theme/templates/base.html");
     let base = std::fs::read_to_string(&template).unwrap();
-    std::fs::write(
-        &template,
-        base.replace("<main>", "<main class=\"changed\">"),
-    )
-    .unwrap();
+    std::fs::write(&template, base.replace("<main>", "<main class=\"changed\">")).unwrap();
     let new_page = site.path().join("content/docs/new.md");
-    std::fs::write(
-        &new_page,
-        "+++\ntitle = \"New\"\nweight = 3\n+++\nNew page.\n",
-    )
-    .unwrap();
+    std::fs::write(&new_page, "+++\ntitle = \"New\"\nweight = 3\n+++\nNew page.\n").unwrap();
     let summary = builder.rebuild(&[template, new_page]).unwrap();
     assert!(summary.changed_urls.contains(&"/docs/new/".to_string()));
     assert!(
@@ -461,10 +336,7 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     // After all that, the output is exactly what a fresh build produces.
     let fresh = tempfile::tempdir().unwrap();
     build_into(site.path(), &fresh.path().join("public")).unwrap();
-    assert_eq!(
-        dump(&read_tree(&output)),
-        dump(&read_tree(&fresh.path().join("public")))
-    );
+    assert_eq!(dump(&read_tree(&output)), dump(&read_tree(&fresh.path().join("public"))));
 }
 
 #[test]
@@ -475,10 +347,7 @@ fn the_starter_site_builds_without_problems() {
     assert!(report.pages >= 8, "{report:?}");
     let tree = read_tree(&out.path().join("public"));
     let demo = String::from_utf8(tree["demo/index.html"].clone()).unwrap();
-    assert!(
-        demo.contains("class=demo"),
-        "the demo page embeds the demo or says why not"
-    );
+    assert!(demo.contains("class=demo"), "the demo page embeds the demo or says why not");
     for (path, bytes) in &tree {
         if path.starts_with("slides/") && path != "slides/index.html" {
             // A deck is a standalone page: its landmark is the deck itself.
@@ -486,14 +355,8 @@ fn the_starter_site_builds_without_problems() {
             assert!(html.contains("class=deck data-count="), "{path} lacks the deck landmark");
         } else if path.ends_with(".html") && path != "404.html" {
             let html = String::from_utf8_lossy(bytes);
-            assert!(
-                html.contains("<a class=skip-link href=#content>"),
-                "{path} lacks the skip link"
-            );
-            assert!(
-                html.contains("<main class=content id=content"),
-                "{path} lacks the main landmark"
-            );
+            assert!(html.contains("<a class=skip-link href=#content>"), "{path} lacks the skip link");
+            assert!(html.contains("<main class=content id=content"), "{path} lacks the main landmark");
         }
     }
 }
@@ -504,31 +367,27 @@ fn template_problems_name_the_template_or_the_page() {
     copy_dir(&fixture("basic"), site.path());
     let intro = site.path().join("content/docs/intro.md");
     let text = std::fs::read_to_string(&intro).unwrap();
-    std::fs::write(
-        &intro,
-        text.replace("weight = 1\n", "weight = 1\ntemplate = \"wide.html\"\n"),
-    )
-    .unwrap();
-    let error = build_into(site.path(), &site.path().join("public"))
-        .unwrap_err()
-        .to_string();
+    std::fs::write(&intro, text.replace("weight = 1\n", "weight = 1\ntemplate = \"wide.html\"\n")).unwrap();
+    let error = build_into(site.path(), &site.path().join("public")).unwrap_err().to_string();
     assert!(
-        error.contains(
-            "content/docs/intro.md: template `wide.html` does not exist in theme/templates/"
-        ),
+        error.contains("content/docs/intro.md: template `wide.html` does not exist in theme/templates/"),
         "{error}"
     );
 
-    std::fs::write(site.path().join("theme/templates/wide.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nosuchfilter }}\n{% endblock content %}\n").unwrap();
-    let error = build_into(site.path(), &site.path().join("public"))
-        .unwrap_err()
-        .to_string();
+    std::fs::write(
+        site.path().join("theme/templates/wide.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nosuchfilter }}\n{% endblock content %}\n",
+    )
+    .unwrap();
+    let error = build_into(site.path(), &site.path().join("public")).unwrap_err().to_string();
     assert!(error.contains("theme/templates/wide.html"), "{error}");
     assert!(error.contains("nosuchfilter"), "{error}");
 
-    std::fs::write(site.path().join("theme/templates/wide.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title }\n{% endblock content %}\n").unwrap();
-    let error = build_into(site.path(), &site.path().join("public"))
-        .unwrap_err()
-        .to_string();
+    std::fs::write(
+        site.path().join("theme/templates/wide.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title }\n{% endblock content %}\n",
+    )
+    .unwrap();
+    let error = build_into(site.path(), &site.path().join("public")).unwrap_err().to_string();
     assert!(error.contains("theme/templates/wide.html:3:"), "{error}");
 }

@@ -79,7 +79,11 @@ fn guide_pages_are_isolated_and_error_free() {
     for path in ["/", "/guide/", GUIDE_PAGE, "/demo/"] {
         page.navigate(&session.site.url(path));
         assert_eq!(page.eval("crossOriginIsolated"), json!(true), "{path} is not cross-origin isolated");
-        assert_eq!(page.eval("typeof SharedArrayBuffer"), json!("function"), "{path}: the demo needs SharedArrayBuffer");
+        assert_eq!(
+            page.eval("typeof SharedArrayBuffer"),
+            json!("function"),
+            "{path}: the demo needs SharedArrayBuffer"
+        );
         assert_eq!(page.eval("document.querySelectorAll('link[rel=stylesheet]').length > 0"), json!(true));
         // Every stylesheet the page links really applied (a 404 would leave no rules).
         assert_eq!(
@@ -207,7 +211,9 @@ fn the_overview_key_toggles_the_grid() {
     );
     // Thumbnails are laid out, not collapsed.
     assert_eq!(
-        page.eval("Array.from(document.querySelectorAll('.deck-thumb')).every(t => t.getBoundingClientRect().height > 20)"),
+        page.eval(
+            "Array.from(document.querySelectorAll('.deck-thumb')).every(t => t.getBoundingClientRect().height > 20)"
+        ),
         json!(true)
     );
     page.press_key("o");
@@ -268,7 +274,6 @@ fn printing_shows_every_slide_one_per_page() {
     assert_no_errors(&page);
 }
 
-
 // ----- Editing under serve -----
 
 #[test]
@@ -325,7 +330,10 @@ fn bad_front_matter_shows_an_overlay_naming_the_file_and_line_until_fixed() {
     // The last good build is still served.
     let other = session.page();
     other.navigate(&session.site.url(GUIDE_PAGE));
-    assert_eq!(other.eval("document.querySelector('h1').textContent.trim()"), json!("Why WebAssembly, without an emulator"));
+    assert_eq!(
+        other.eval("document.querySelector('h1').textContent.trim()"),
+        json!("Why WebAssembly, without an emulator")
+    );
 
     session.site.save(GUIDE_SOURCE, &good.replace("## The short version", "## The fixed version"));
     // A new document, without the overlay.

@@ -27,11 +27,7 @@ fn markdown_to_html(markdown: &str) -> String {
             }
             (Event::Text(text), Some((_, code))) => code.push_str(&text),
             (Event::End(TagEnd::CodeBlock), Some((info, code))) => {
-                events.push(Event::Html(
-                    highlight::highlight_fence(info, code)
-                        .expect("deck code block")
-                        .into(),
-                ));
+                events.push(Event::Html(highlight::highlight_fence(info, code).expect("deck code block").into()));
                 fence = None;
             }
             (event, _) => events.push(event),
@@ -52,9 +48,7 @@ const SITE_TITLE: Option<&str> = Some("Linux in WebAssembly");
 /// Renders a deck file into `out` (index.html plus its three assets).
 fn render_deck(deck_file: &Path, out: &Path, site_title: Option<&str>) -> RenderedDeck {
     let source = std::fs::read_to_string(deck_file).unwrap();
-    let rest = source
-        .strip_prefix("+++\n")
-        .expect("front matter opens the deck");
+    let rest = source.strip_prefix("+++\n").expect("front matter opens the deck");
     let (front_matter, body) = rest.split_once("\n+++\n").expect("front matter closes");
     let front: toml::Table = toml::from_str(front_matter).unwrap();
     let body_first_line = front_matter.lines().count() + 3;
@@ -71,12 +65,8 @@ fn render_deck(deck_file: &Path, out: &Path, site_title: Option<&str>) -> Render
             })
         })
         .collect();
-    let assets: BTreeMap<&str, &str> = [
-        ("slides.js", "slides.js"),
-        ("slides.css", "slides.css"),
-        ("highlight.css", "highlight.css"),
-    ]
-    .into();
+    let assets: BTreeMap<&str, &str> =
+        [("slides.js", "slides.js"), ("slides.css", "slides.css"), ("highlight.css", "highlight.css")].into();
     let mut context = tera::Context::new();
     context.insert(
         "deck",
@@ -97,19 +87,14 @@ fn render_deck(deck_file: &Path, out: &Path, site_title: Option<&str>) -> Render
     let templates = ["slides.html", "partials/head-shared.html"]
         .map(|name| (name, std::fs::read_to_string(repo().join("theme/templates").join(name)).unwrap()));
     tera.add_raw_templates(templates).unwrap();
-    let html = tera
-        .render("slides.html", &context)
-        .unwrap_or_else(|error| panic!("{error:?}"));
+    let html = tera.render("slides.html", &context).unwrap_or_else(|error| panic!("{error:?}"));
 
     std::fs::create_dir_all(out).unwrap();
     std::fs::write(out.join("index.html"), &html).unwrap();
     std::fs::copy(repo().join("theme/js/slides.js"), out.join("slides.js")).unwrap();
     std::fs::copy(repo().join("theme/css/slides.css"), out.join("slides.css")).unwrap();
     std::fs::write(out.join("highlight.css"), highlight::stylesheet()).unwrap();
-    RenderedDeck {
-        html,
-        slide_count: deck_slides.len(),
-    }
+    RenderedDeck { html, slide_count: deck_slides.len() }
 }
 
 fn rendered_starter_deck() -> RenderedDeck {
@@ -123,47 +108,28 @@ fn rendered_starter_deck() -> RenderedDeck {
 #[test]
 fn starter_deck_renders_every_slide_with_notes() {
     let deck = rendered_starter_deck();
-    assert!(
-        (16..=26).contains(&deck.slide_count),
-        "about twenty slides, got {}",
-        deck.slide_count
-    );
+    assert!((16..=26).contains(&deck.slide_count), "about twenty slides, got {}", deck.slide_count);
     for index in 1..=deck.slide_count {
         let id = format!("id=\"slide-{index}\"");
-        let at = deck
-            .html
-            .find(&id)
-            .unwrap_or_else(|| panic!("missing {id}"));
+        let at = deck.html.find(&id).unwrap_or_else(|| panic!("missing {id}"));
         let section_end = deck.html[at..].find("</section>").unwrap() + at;
         let section = &deck.html[at..section_end];
-        assert!(
-            section.contains("<aside class=\"notes\">"),
-            "slide {index} has speaker notes"
-        );
+        assert!(section.contains("<aside class=\"notes\">"), "slide {index} has speaker notes");
     }
-    assert_eq!(
-        deck.html.matches("<section class=\"slide").count(),
-        deck.slide_count
-    );
+    assert_eq!(deck.html.matches("<section class=\"slide").count(), deck.slide_count);
     assert!(!deck.html.contains("id=\"slide-0\""));
 }
 
 #[test]
 fn starter_deck_links_its_assets_and_highlights_c() {
     let deck = rendered_starter_deck();
-    for asset in [
-        "href=\"highlight.css\"",
-        "href=\"slides.css\"",
-        "src=\"slides.js\"",
-    ] {
+    for asset in ["href=\"highlight.css\"", "href=\"slides.css\"", "src=\"slides.js\""] {
         assert!(deck.html.contains(asset), "{asset}");
     }
     assert!(deck.html.contains("data-lang=\"c\"") && deck.html.contains("hl-source hl-c"));
     assert!(deck.html.contains("data-lang=\"console\"") && deck.html.contains("hl-prompt"));
     // The title is escaped text, and the only scripts are the deck's own.
-    assert!(deck.html.contains(
-        "<title>Linux in a browser tab, without an emulator · Linux in WebAssembly</title>"
-    ));
+    assert!(deck.html.contains("<title>Linux in a browser tab, without an emulator · Linux in WebAssembly</title>"));
     assert_eq!(deck.html.matches("<script").count(), 1);
     // Nothing is fetched from elsewhere: the one absolute URL is the canonical link.
     assert!(!deck.html.contains("http://"));
@@ -185,29 +151,18 @@ fn template_escapes_deck_metadata() {
         SITE_TITLE,
     );
     assert_eq!(deck.slide_count, 2);
-    assert!(
-        deck.html.contains("&lt;b&gt;Bold&lt;&#x2F;b&gt; &amp; co"),
-        "{}",
-        deck.html
-    );
+    assert!(deck.html.contains("&lt;b&gt;Bold&lt;&#x2F;b&gt; &amp; co"), "{}", deck.html);
     assert!(deck.html.contains("content=\"&quot;quoted&quot;\""));
     // A slide without notes has no notes aside.
-    let first = &deck.html
-        [deck.html.find("id=\"slide-1\"").unwrap()..deck.html.find("id=\"slide-2\"").unwrap()];
+    let first = &deck.html[deck.html.find("id=\"slide-1\"").unwrap()..deck.html.find("id=\"slide-2\"").unwrap()];
     assert!(!first.contains("class=\"notes\""));
     assert!(deck.html.contains("<aside class=\"notes\">\n<p>note</p>"));
 }
 
 #[test]
 fn template_needs_only_the_documented_context() {
-    let deck = render_deck_source(
-        "+++\ntitle = \"Only\"\ndescription = \"\"\n+++\none slide\n",
-        None,
-    );
+    let deck = render_deck_source("+++\ntitle = \"Only\"\ndescription = \"\"\n+++\none slide\n", None);
     assert!(deck.html.contains("<title>Only</title>"), "{}", deck.html);
     assert!(deck.html.contains("<html lang=\"en\""));
-    assert!(
-        !deck.html.contains("name=\"description\""),
-        "an empty description is left out"
-    );
+    assert!(!deck.html.contains("name=\"description\""), "an empty description is left out");
 }

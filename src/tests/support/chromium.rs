@@ -85,7 +85,8 @@ impl Chromium {
                 .expect("cannot start chromium"),
         );
         let socket = connect_devtools(&mut process.0, profile.path());
-        let connection = Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new(), watch_workers_network: false }));
+        let connection =
+            Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new(), watch_workers_network: false }));
         Some(Self { process, connection, _profile: profile })
     }
 
@@ -230,9 +231,11 @@ impl Page {
         if let Some(error) = result.get("errorText") {
             panic!("navigating to {url} failed: {error}");
         }
-        self.wait_until(Duration::from_secs(20), || "the page load".to_owned(), || {
-            self.events_named("Page.loadEventFired").len() > loads_before
-        });
+        self.wait_until(
+            Duration::from_secs(20),
+            || "the page load".to_owned(),
+            || self.events_named("Page.loadEventFired").len() > loads_before,
+        );
     }
 
     /// Navigates and waits until the document is parsed and its scripts have run
@@ -248,10 +251,11 @@ impl Page {
         let last_seen = RefCell::new(String::new());
         let what = || format!("{url} to finish loading (last seen: {})", last_seen.borrow());
         self.wait_until(timeout, what, || {
-            let seen = match self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", check.clone()) {
-                Ok(result) => result["result"]["value"].as_str().unwrap_or("?").to_owned(),
-                Err(error) => format!("evaluation failed: {error}"),
-            };
+            let seen =
+                match self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", check.clone()) {
+                    Ok(result) => result["result"]["value"].as_str().unwrap_or("?").to_owned(),
+                    Err(error) => format!("evaluation failed: {error}"),
+                };
             let done = seen.starts_with("http") && (seen.ends_with(" interactive") || seen.ends_with(" complete"));
             *last_seen.borrow_mut() = seen;
             done
@@ -261,7 +265,10 @@ impl Page {
     /// Documents committed in the page's top frame so far: 1 after a navigation
     /// and one more for each reload (reported even when the load event is not).
     pub fn main_frame_navigations(&self) -> usize {
-        self.events_named("Page.frameNavigated").iter().filter(|event| event["params"]["frame"]["parentId"].is_null()).count()
+        self.events_named("Page.frameNavigated")
+            .iter()
+            .filter(|event| event["params"]["frame"]["parentId"].is_null())
+            .count()
     }
 
     /// Evaluates a JavaScript expression in the page (awaiting promises) and returns its value.
@@ -279,11 +286,15 @@ impl Page {
     /// the protocol; those are retried.
     pub fn wait_for(&self, expression: &str, timeout: Duration) {
         let wrapped = format!("(() => {{ try {{ return !!({expression}); }} catch (error) {{ return false; }} }})()");
-        self.wait_until(timeout, || expression.to_owned(), || {
-            let params = json!({ "expression": wrapped, "returnByValue": true });
-            let result = self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", params);
-            result.is_ok_and(|result| result["result"]["value"] == json!(true))
-        });
+        self.wait_until(
+            timeout,
+            || expression.to_owned(),
+            || {
+                let params = json!({ "expression": wrapped, "returnByValue": true });
+                let result = self.connection.borrow_mut().try_call(Some(&self.session), "Runtime.evaluate", params);
+                result.is_ok_and(|result| result["result"]["value"] == json!(true))
+            },
+        );
     }
 
     /// Presses and releases a key, e.g. `"ArrowRight"`, `"Escape"`, `"f"`.
@@ -368,13 +379,18 @@ impl Page {
     /// Workers started from then on wait until their network events are on.
     pub fn watch_workers_network(&self) {
         self.connection.borrow_mut().watch_workers_network = true;
-        self.call("Target.setAutoAttach", json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true }));
+        self.call(
+            "Target.setAutoAttach",
+            json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true }),
+        );
     }
 
     /// Events of this page and of the workers attached to it.
     pub fn events_named_with_workers(&self, method: &str) -> Vec<Value> {
         let mut sessions = vec![json!(self.session)];
-        sessions.extend(self.events_named("Target.attachedToTarget").iter().map(|event| event["params"]["sessionId"].clone()));
+        sessions.extend(
+            self.events_named("Target.attachedToTarget").iter().map(|event| event["params"]["sessionId"].clone()),
+        );
         self.connection
             .borrow()
             .events
@@ -403,9 +419,7 @@ impl Page {
 /// Page objects (`/Type /Page`, not `/Pages`) in an uncompressed-xref PDF such as Chromium's.
 pub fn pdf_page_count(pdf: &[u8]) -> usize {
     let needle = b"/Type /Page";
-    pdf.windows(needle.len() + 1)
-        .filter(|window| window.starts_with(needle) && window[needle.len()] != b's')
-        .count()
+    pdf.windows(needle.len() + 1).filter(|window| window.starts_with(needle) && window[needle.len()] != b's').count()
 }
 
 /// Decodes standard base64, as CDP returns screenshots and PDFs.

@@ -102,7 +102,8 @@ fn announced_end_reached(bytes: &[u8]) -> bool {
     let Some(end) = bytes.windows(4).position(|window| window == b"\r\n\r\n") else { return false };
     let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
     let body = &bytes[end + 4..];
-    let field = |name: &str| head.split("\r\n").find_map(|line| line.strip_prefix(name).map(str::trim).map(str::to_owned));
+    let field =
+        |name: &str| head.split("\r\n").find_map(|line| line.strip_prefix(name).map(str::trim).map(str::to_owned));
     if field("transfer-encoding:").is_some_and(|coding| coding == "chunked") {
         return body.ends_with(b"0\r\n\r\n");
     }

@@ -39,7 +39,8 @@ fn required() -> bool {
 /// `target/host-emulator/`) and returns the directory holding its `node_modules`.
 /// `None` (with a notice) when node or npm is missing, unless `CI` is set.
 pub fn install_emulator() -> Option<PathBuf> {
-    let lock = std::fs::read(emulator_fixture().join("package-lock.json")).expect("the emulator's lockfile is committed");
+    let lock =
+        std::fs::read(emulator_fixture().join("package-lock.json")).expect("the emulator's lockfile is committed");
     let version = hex::encode(&Sha256::digest(&lock)[..8]);
     let cache = target_dir().join("host-emulator");
     let installed = cache.join(&version);
@@ -49,7 +50,9 @@ pub fn install_emulator() -> Option<PathBuf> {
     for tool in ["node", "npm"] {
         if Command::new(tool).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_err() {
             assert!(!required(), "{tool} is missing; demo-build/setup.sh installs it");
-            eprintln!("\n*** SKIPPING HOST EMULATOR TEST: {tool} is not installed (set CI=1 to make this a failure) ***\n");
+            eprintln!(
+                "\n*** SKIPPING HOST EMULATOR TEST: {tool} is not installed (set CI=1 to make this a failure) ***\n"
+            );
             return None;
         }
     }
