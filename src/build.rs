@@ -32,8 +32,9 @@ use time::OffsetDateTime;
 
 use crate::config::SiteConfig;
 use crate::content::links::Reference;
-use crate::content::{self, Diagnostic, Diagnostics, PageKind, Site, SourceFile};
+use crate::content::{self, PageKind, Site, SourceFile};
 use crate::demo::{self, DemoOutcome};
+use crate::diagnostic::{self, Diagnostic, Diagnostics};
 use crate::markdown::shortcodes::Facts;
 use crate::markdown::{self, MarkdownContext, RenderedMarkdown};
 use crate::output::assets::{self, ThemeAssets};
@@ -257,7 +258,7 @@ impl SiteBuilder {
                 &self.root.join("target").join("vendor"),
             )
             .map_err(|error| {
-                let file = content::diagnostic::display_path(&self.root, error.file());
+                let file = diagnostic::display_path(&self.root, error.file());
                 vec![Diagnostic::new(file, error.to_string())]
             })?;
             generated.extend(vendored);

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// `content/site.toml`. Unknown keys are errors so that typos do not pass silently.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]

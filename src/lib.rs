@@ -2,6 +2,7 @@
 //! Linux-in-WebAssembly demo.
 //!
 //! The pipeline, one module a stage:
+//! - [`diagnostic`], the located problems every stage reports;
 //! - [`config`], `content/site.toml`;
 //! - [`content`], pages, sections, front matter, slugs and internal links;
 //! - [`markdown`], Markdown to HTML, headings, table of contents, shortcodes;
@@ -20,6 +21,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod demo;
+pub mod diagnostic;
 pub mod highlight;
 pub mod html;
 pub mod markdown;

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use std::path::Path;
 
 /// The metadata an author may give a page, a section (`_index.md`) or a deck.

@@ -10,7 +10,6 @@
 //! - Children are ordered by `weight`, then `date`, then file path.
 //! - Every other file is an asset, copied to the same path in the output.
 
-pub mod diagnostic;
 pub mod front_matter;
 pub mod links;
 pub mod slug;
@@ -18,7 +17,8 @@ pub mod slug;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostic;
+
 pub use front_matter::FrontMatter;
 
 /// The directory under `content/` whose Markdown files are slide decks.

@@ -11,9 +11,10 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::content::Site;
 use crate::content::links::{self, Reference};
 use crate::content::slug::AnchorSet;
-use crate::content::{Diagnostic, Site};
+use crate::diagnostic::Diagnostic;
 use crate::html::escape;
 use shortcodes::{Args, Facts, Found};
 
@@ -89,7 +90,7 @@ pub fn render_with_problems(markdown: &str, context: &MarkdownContext) -> (Rende
     let expanded = expand_shortcodes(markdown, context, &mut rendered, &mut diagnostics);
     let locate = |offset: usize| {
         let original = expanded.original_offset(offset);
-        let (line, column) = crate::content::diagnostic::line_and_column(markdown, original);
+        let (line, column) = crate::diagnostic::line_and_column(markdown, original);
         (context.first_line + line - 1, column)
     };
     let error_at = |offset: usize, message: String| {

@@ -11,7 +11,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::{OutputFile, OutputTree};
-use crate::content::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// Published unhashed at the site root (see the module comment).
 pub const SERVICE_WORKER: &str = "coi-serviceworker.js";

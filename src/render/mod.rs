@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::content::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// The site's templates, parsed once.
 pub struct Templates {
