@@ -1,20 +1,22 @@
 //! `lkljs-site`: a static-site generator for a guide, a slide deck and a live
 //! Linux-in-WebAssembly demo.
 //!
-//! The pipeline, one module a stage:
-//! - [`diagnostic`], the located problems every stage reports;
-//! - [`config`], `content/site.toml`;
-//! - [`content`], pages, sections, front matter, slugs and internal links;
-//! - [`markdown`], Markdown to HTML, headings, table of contents, shortcodes;
-//! - [`highlight`], syntect highlighting with CSS classes;
-//! - [`html`], the HTML escaping every stage shares;
-//! - [`slides`], a Markdown deck split into slides and speaker notes;
-//! - [`render`], Tera templates that turn the content model into pages;
-//! - [`output`], minification, hashed assets, feeds, deploy files, atomic publish;
-//! - [`demo`], the kernel-to-WebAssembly build step and its manifest;
-//! - [`build`], one build from inputs to the published directory;
-//! - [`check`], a build without writing that reports every broken reference;
-//! - [`serve`], the development server with live reload.
+//! A build ([`build`]) runs four stages, in this order:
+//! 1. **load**: `content/site.toml` ([`config`]), the templates, the theme's
+//!    assets, the Markdown sources ([`content`]) and the kernel demo step
+//!    ([`demo`]);
+//! 2. **render**: each page's Markdown to HTML ([`markdown`], [`highlight`],
+//!    [`slides`]), then through its template with its navigation ([`render`]);
+//! 3. **output**: every step of [`output::OUTPUT_STEPS`] (pages, assets, the
+//!    demo's files, feeds, deploy files) adds its files to one output tree;
+//! 4. **link check**: every internal link and anchor against that tree
+//!    ([`content::links`]);
+//!
+//! then the tree is published atomically ([`output::publish`]). Every stage
+//! reports every problem it finds as a located [`diagnostic::Diagnostic`], so
+//! one run lists them all. [`check`] is a build that writes nothing; [`serve`]
+//! keeps the builder alive, rebuilds what an edit touched and reloads the
+//! browser. [`html`] holds the escaping every stage shares.
 
 pub mod build;
 pub mod check;

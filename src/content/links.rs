@@ -9,10 +9,14 @@
 //!   file there is an asset, otherwise it is an output path such as `../demo/`;
 //! - `/path` is an output path below the site's base URL;
 //! - anything with a scheme (`https:`, `mailto:`) or starting with `//` is external and not checked.
+//!
+//! [`resolve`] runs while Markdown renders; a link to an output path, or to
+//! an anchor, is checked by [`check_output_link`] once the whole output exists.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::{Site, join_relative};
+use super::{Site, file_for_url_path, join_relative};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reference {
@@ -87,10 +91,74 @@ fn has_scheme(destination: &str) -> bool {
     }
 }
 
+/// What link checking knows of the finished output.
+pub struct OutputIndex<'a> {
+    /// Whether the output has this file (pages that failed to render count: they exist).
+    pub exists: &'a dyn Fn(&str) -> bool,
+    /// The anchors of each page of the output, by file.
+    pub ids: HashMap<String, &'a BTreeSet<String>>,
+}
+
+/// Checks a link that needed the whole output: the target file exists, and so
+/// does its anchor. `reference` is what [`resolve`] made of `destination`,
+/// written in page `from`.
+pub fn check_output_link(
+    site: &Site,
+    from: usize,
+    destination: &str,
+    reference: &Reference,
+    is_image: bool,
+    output: &OutputIndex,
+) -> Result<(), String> {
+    let kind = if is_image { "missing image" } else { "broken link" };
+    let (path, anchor) = match reference {
+        Reference::Page { index, anchor } => (file_for_url_path(&site.pages[*index].path), anchor),
+        Reference::Output { path, anchor } => {
+            let candidates = [file_for_url_path(path), format!("{path}/index.html")];
+            match candidates.into_iter().find(|candidate| (output.exists)(candidate)) {
+                Some(found) => (found, anchor),
+                None => {
+                    return Err(format!("{kind}: `{destination}` points to /{path}, which the site does not contain"));
+                }
+            }
+        }
+        Reference::Asset(_) | Reference::External => return Ok(()),
+    };
+    let Some(anchor) = anchor.as_deref().filter(|anchor| !anchor.is_empty()) else {
+        return Ok(());
+    };
+    let anchor = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
+    match output.ids.get(&path) {
+        Some(ids) if !ids.contains(anchor.as_ref()) => {
+            let target = if path == file_for_url_path(&site.pages[from].path) {
+                "this page".to_string()
+            } else {
+                format!("/{}", path.trim_end_matches("index.html"))
+            };
+            Err(format!("{kind}: `{destination}`: {target} has no anchor `#{anchor}`"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Every `id="..."` in a page: what `#anchor` links may point at.
+pub fn element_ids(html: &str) -> BTreeSet<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.replace("&amp;", "&")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::tests::sample_site;
+
+    #[test]
+    fn element_ids_are_collected() {
+        let ids = element_ids("<h2 id=\"a\">x</h2><p id=\"b&amp;c\" data-id=\"no\"></p>");
+        assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["a", "b&c"]);
+    }
 
     fn from_b(destination: &str) -> Result<Reference, String> {
         let site = sample_site();

@@ -21,6 +21,9 @@ use crate::diagnostic::Diagnostic;
 
 pub use front_matter::FrontMatter;
 
+/// The directory, under the site root, of the site's pages and assets.
+pub const CONTENT_DIR: &str = "content";
+
 /// The directory under `content/` whose Markdown files are slide decks.
 pub const DECKS_DIR: &str = "slides";
 const SECTION_FILE: &str = "_index.md";
@@ -305,6 +308,11 @@ fn reading_order(site: &Site) -> Vec<usize> {
     order
 }
 
+/// The output file that serves a page's URL path (`guide/` → `guide/index.html`).
+pub fn file_for_url_path(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
+}
+
 /// Joins a relative reference onto a directory, resolving `.` and `..`
 /// lexically. `None` when it climbs above the root.
 pub fn join_relative(directory: &Path, reference: &str) -> Option<PathBuf> {
@@ -325,6 +333,13 @@ pub fn join_relative(directory: &Path, reference: &str) -> Option<PathBuf> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn url_paths_map_to_index_files() {
+        assert_eq!(file_for_url_path(""), "index.html");
+        assert_eq!(file_for_url_path("guide/"), "guide/index.html");
+        assert_eq!(file_for_url_path("atom.xml"), "atom.xml");
+    }
 
     pub(crate) fn file(source: &str, front: &str, body: &str) -> SourceFile {
         let text = format!("+++\n{front}\n+++\n{body}");

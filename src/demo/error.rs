@@ -104,6 +104,9 @@ pub enum DemoError {
 
     #[error("{}: {source}\n  fix: delete the file; the next demo build writes it again", .path.display())]
     Manifest { path: PathBuf, source: serde_json::Error },
+
+    #[error("cannot publish the manifest of the demo build in {}: {source}\n  fix: delete that directory so that the next build makes it again", .dir.display())]
+    PublishManifest { dir: PathBuf, source: serde_json::Error },
 }
 
 impl DemoError {

@@ -73,6 +73,7 @@ mod manifest;
 mod runner;
 mod selftest;
 mod source;
+mod state;
 mod toolchain;
 
 use std::ffi::OsString;
@@ -80,7 +81,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-pub use crate::build::DemoMode;
 pub use boot::pid1_milliseconds;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
@@ -88,6 +88,7 @@ pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestC
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
+pub use state::DemoState;
 pub use toolchain::REQUIRED_TOOLS;
 
 use cache::{BuildLock, CacheKeyInputs, EntryProblem};
@@ -105,6 +106,15 @@ pub const BUILD_ENVIRONMENT: &[(&str, &str)] =
 
 /// The files the kernel port's contract promises in its `--out` directory.
 pub const REQUIRED_ARTIFACTS: &[&str] = &["boot.js", "boot.wasm", "kernel-release.txt", "config.txt"];
+
+/// What to do about the kernel demo during a build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoMode {
+    /// Run the kernel build step (cached by a hash of its inputs).
+    Build,
+    /// Reuse the last demo build, or render an honest placeholder when there is none.
+    ReuseLast,
+}
 
 /// What the site builder asks of the demo step.
 #[derive(Clone, Debug)]

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::{OutputFile, OutputTree};
+use super::{Emitter, OutputContext, OutputFile, OutputStep, OutputTree};
 use crate::diagnostic::Diagnostic;
 
 /// Published unhashed at the site root (see the module comment).
@@ -23,6 +23,28 @@ pub struct ThemeAssets {
     /// Logical name (`site.css`) → URL (`/theme/site.1a2b3c4d.css`).
     pub urls: BTreeMap<String, String>,
     pub files: OutputTree,
+}
+
+/// The theme's files (hashed, see the module comment) and generated stylesheets.
+pub struct ThemeFiles;
+
+impl OutputStep for ThemeFiles {
+    fn emit(&self, context: &OutputContext, out: &mut Emitter) {
+        for (path, file) in &context.theme.files {
+            out.add(path.clone(), file.clone(), format!("the theme ({path})"));
+        }
+    }
+}
+
+/// The demo step's artefacts and manifest, under `demo/` with their names unchanged.
+pub struct DemoFiles;
+
+impl OutputStep for DemoFiles {
+    fn emit(&self, context: &OutputContext, out: &mut Emitter) {
+        for (path, file) in context.demo_files {
+            out.add(path.clone(), file.clone(), "the demo step");
+        }
+    }
 }
 
 /// `name.ext` → `name.<8 hex>.ext`.

@@ -2,6 +2,8 @@
 //! truth, written as `_headers` for Netlify and Cloudflare Pages, and checked
 //! against the repository's `netlify.toml` by a test) and `robots.txt`.
 
+use super::{Emitter, GENERATED, OutputContext, OutputFile, OutputStep};
+
 /// One header rule: a path pattern and the headers for matching responses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HeaderRule {
@@ -41,6 +43,25 @@ pub fn headers_file() -> String {
 
 pub fn robots_txt(sitemap_url: &str) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n")
+}
+
+/// `robots.txt`, pointing crawlers at the sitemap.
+pub struct RobotsTxt;
+
+impl OutputStep for RobotsTxt {
+    fn emit(&self, context: &OutputContext, out: &mut Emitter) {
+        let text = robots_txt(&context.config.permalink("sitemap.xml"));
+        out.add("robots.txt", OutputFile::Bytes(text.into_bytes()), GENERATED);
+    }
+}
+
+/// `_headers`, the isolation and caching headers for static hosts.
+pub struct HeadersFile;
+
+impl OutputStep for HeadersFile {
+    fn emit(&self, _context: &OutputContext, out: &mut Emitter) {
+        out.add("_headers", OutputFile::Bytes(headers_file().into_bytes()), GENERATED);
+    }
 }
 
 #[cfg(test)]

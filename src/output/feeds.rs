@@ -3,7 +3,57 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::{Emitter, GENERATED, OutputContext, OutputFile, OutputStep};
+use crate::content::PageKind;
 use crate::html::escape;
+
+/// `atom.xml`.
+pub struct AtomFeed;
+
+impl OutputStep for AtomFeed {
+    fn emit(&self, context: &OutputContext, out: &mut Emitter) {
+        let config = context.config;
+        let info = FeedInfo {
+            title: &config.title,
+            description: &config.description,
+            author: &config.author,
+            language: &config.language,
+            base_url: &config.base_url,
+            feed_url: config.permalink("atom.xml"),
+            fallback_date: context.source_date_epoch.unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        };
+        out.add("atom.xml", OutputFile::Bytes(atom(&info, &entries(context)).into_bytes()), GENERATED);
+    }
+}
+
+/// `sitemap.xml`.
+pub struct Sitemap;
+
+impl OutputStep for Sitemap {
+    fn emit(&self, context: &OutputContext, out: &mut Emitter) {
+        out.add("sitemap.xml", OutputFile::Bytes(sitemap(&entries(context)).into_bytes()), GENERATED);
+    }
+}
+
+/// Every page that is not a section and rendered, as feeds see it.
+fn entries<'a>(context: &OutputContext<'a>) -> Vec<FeedEntry<'a>> {
+    context
+        .site
+        .pages
+        .iter()
+        .zip(&context.page_contents)
+        .filter(|(page, _)| page.kind != PageKind::Section)
+        .filter_map(|(page, content_html)| {
+            Some(FeedEntry {
+                title: &page.front.title,
+                permalink: context.config.permalink(&page.path),
+                description: &page.front.description,
+                date: page.front.date,
+                content_html: (*content_html)?,
+            })
+        })
+        .collect()
+}
 
 /// A page as feeds and sitemaps see it.
 #[derive(Clone, Debug)]

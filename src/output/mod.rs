@@ -1,14 +1,28 @@
 //! The output tree: minified pages, content-hashed theme assets, feeds and
 //! deploy files, and writing it all safely to disk.
+//!
+//! Every kind of output is an [`OutputStep`], and [`OUTPUT_STEPS`] lists them
+//! all: a new output (a search index, another feed, a deploy file) is one
+//! type implementing the trait and one entry in that list. A step reads the
+//! loaded and rendered site from the [`OutputContext`] and adds files to the
+//! [`Emitter`], which reports two steps writing the same path.
 
 pub mod assets;
 pub mod deploy;
 pub mod feeds;
+pub mod pages;
 pub mod publish;
 pub mod vendor;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use crate::config::SiteConfig;
+use crate::content::Site;
+use crate::diagnostic::Diagnostic;
+use crate::render::{Common, Templates};
 
 /// One file of the output.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +34,84 @@ pub enum OutputFile {
 
 /// The whole output, keyed by `/`-separated path relative to the output directory.
 pub type OutputTree = BTreeMap<String, OutputFile>;
+
+/// Every output of a build, in the order they are added: when two steps
+/// write the same path, the later one's error names the earlier one.
+pub const OUTPUT_STEPS: &[&dyn OutputStep] = &[
+    &pages::PageFiles,
+    &pages::ContentAssets,
+    &assets::ThemeFiles,
+    &assets::DemoFiles,
+    &pages::NotFoundPage,
+    &feeds::AtomFeed,
+    &feeds::Sitemap,
+    &deploy::RobotsTxt,
+    &deploy::HeadersFile,
+];
+
+/// The origin named for files that the builder makes up rather than copies.
+pub const GENERATED: &str = "the site builder";
+
+/// One kind of output: pages, copied assets, a feed, a deploy file.
+pub trait OutputStep: Sync {
+    /// Adds this step's files to `out`, or the problems that prevent them.
+    fn emit(&self, context: &OutputContext, out: &mut Emitter);
+}
+
+/// What an output step reads: the loaded site and its rendered pages.
+pub struct OutputContext<'a> {
+    /// The site root, holding `content/` and `theme/`.
+    pub root: &'a Path,
+    pub site: &'a Site,
+    pub config: &'a SiteConfig,
+    pub common: &'a Common<'a>,
+    pub templates: &'a Templates,
+    pub theme: &'a assets::ThemeAssets,
+    /// The demo step's files, under `demo/`.
+    pub demo_files: &'a OutputTree,
+    /// Each page of `site.pages`, minified, or `None` when it failed to render.
+    pub page_files: Vec<Option<&'a [u8]>>,
+    /// Each page's Markdown as HTML (what feeds quote), or `None` when it failed.
+    pub page_contents: Vec<Option<&'a str>>,
+    /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "now".
+    pub source_date_epoch: Option<OffsetDateTime>,
+}
+
+/// Collects the output tree from the steps.
+#[derive(Default)]
+pub struct Emitter {
+    tree: OutputTree,
+    /// Who wrote each path, for the error when another step writes it too.
+    origins: BTreeMap<String, String>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Emitter {
+    /// Adds the file `path`; `origin` names its source for the author (a file, a step).
+    pub fn add(&mut self, path: impl Into<String>, file: OutputFile, origin: impl Into<String>) {
+        let (path, origin) = (path.into(), origin.into());
+        if let Some(previous) = self.origins.insert(path.clone(), origin.clone()) {
+            self.problems.push(Diagnostic::new(
+                origin,
+                format!("writes /{path}, which {previous} writes too; rename one of them"),
+            ));
+        }
+        self.tree.insert(path, file);
+    }
+
+    pub fn problem(&mut self, problem: Diagnostic) {
+        self.problems.push(problem);
+    }
+}
+
+/// Runs every step of [`OUTPUT_STEPS`]: the output tree, and every problem found.
+pub fn emit_all(context: &OutputContext) -> (OutputTree, Vec<Diagnostic>) {
+    let mut out = Emitter::default();
+    for step in OUTPUT_STEPS {
+        step.emit(context, &mut out);
+    }
+    (out.tree, out.problems)
+}
 
 /// Minifies a page. `<!DOCTYPE html>` is kept as the spec writes it, and
 /// scripts are left as they are: minify-html's JavaScript minifier has been
@@ -39,11 +131,6 @@ pub fn minify_html(html: &str) -> Vec<u8> {
     }
 }
 
-/// The output path that serves a URL path (`guide/` → `guide/index.html`).
-pub fn file_for_url_path(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,12 +143,5 @@ mod tests {
         assert!(minified.contains("const s = \"a  b\"; /* keep */ console.log(s);"), "{minified}");
         assert!(minified.contains("<pre><code>line 1\n    indented</code></pre>"), "{minified}");
         assert!(minified.len() < html.len());
-    }
-
-    #[test]
-    fn url_paths_map_to_index_files() {
-        assert_eq!(file_for_url_path(""), "index.html");
-        assert_eq!(file_for_url_path("guide/"), "guide/index.html");
-        assert_eq!(file_for_url_path("atom.xml"), "atom.xml");
     }
 }

@@ -10,6 +10,12 @@
 //! - `404.html`: `page` with a title only.
 //!
 //! A page may pick another template with `template = "name.html"`.
+//!
+//! [`page`] renders one page (its Markdown, then its template) and
+//! [`navigation`] computes what templates show around it.
+
+pub mod navigation;
+pub mod page;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

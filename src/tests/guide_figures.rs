@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lkljs_site::build::{BuildOptions, DemoState, SiteBuilder};
-use lkljs_site::demo::{DemoArtifacts, DemoOutcome, read_manifest};
+use lkljs_site::build::{BuildOptions, SiteBuilder};
+use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoState, read_manifest};
 use lkljs_site::output::publish::publish;
 use serde_json::Value;
 
@@ -24,11 +24,14 @@ fn build_with_manifest(manifest_dir: &Path, output: &Path) {
     let manifest = read_manifest(&manifest_dir.join("manifest.json")).unwrap();
     let mut builder = SiteBuilder::new(BuildOptions::new(repository(), output.to_path_buf())).unwrap();
     builder.load_inputs().unwrap();
-    builder.set_demo(DemoState::from_outcome(DemoOutcome::Ready(DemoArtifacts {
-        dir: manifest_dir.to_path_buf(),
-        files: Vec::new(),
-        manifest,
-    })));
+    builder.set_demo(
+        DemoState::from_outcome(DemoOutcome::Ready(DemoArtifacts {
+            dir: manifest_dir.to_path_buf(),
+            files: Vec::new(),
+            manifest,
+        }))
+        .unwrap(),
+    );
     let (tree, _) = builder.compose().unwrap_or_else(|error| panic!("the real site does not build: {error}"));
     publish(&tree, output).unwrap();
 }

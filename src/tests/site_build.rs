@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lkljs_site::build::{BuildError, BuildOptions, DemoMode, DemoState, SiteBuilder};
-use lkljs_site::demo::{DemoArtifacts, DemoOutcome, read_manifest};
+use lkljs_site::build::{BuildError, BuildOptions, DemoMode, SiteBuilder};
+use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoState, read_manifest};
 use lkljs_site::output::publish::publish;
 use lkljs_site::serve::Rebuild;
 
@@ -241,6 +241,7 @@ fn demo_state() -> DemoState {
         files: vec!["boot.js".into(), "boot.wasm".into()],
         manifest,
     }))
+    .unwrap()
 }
 
 #[test]

@@ -1,0 +1,195 @@
+//! The render stage: every page's Markdown, then its template, each redone
+//! only when a fingerprint of its inputs changed (see the incremental rule in
+//! the parent module).
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::links::element_ids;
+use crate::content::{CONTENT_DIR, PageKind, Site};
+use crate::demo::DemoState;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::shortcodes::Facts;
+use crate::output::minify_html;
+use crate::render::page::{DemoView, PageBody, render_body, render_page};
+use crate::render::{Common, Templates};
+
+/// A page's final HTML and the anchors it defines.
+#[derive(Clone, Debug)]
+pub(super) struct PageOutput {
+    pub html: Vec<u8>,
+    pub ids: BTreeSet<String>,
+}
+
+/// What the render stage reads.
+pub(super) struct RenderInputs<'a> {
+    pub site: &'a Site,
+    pub config: &'a SiteConfig,
+    pub templates: &'a Templates,
+    pub common: &'a Common<'a>,
+    pub demo: &'a DemoState,
+}
+
+/// Rendered pages kept from one build to the next, each under a fingerprint
+/// of everything it depends on.
+#[derive(Default)]
+pub(super) struct RenderCache {
+    bodies: HashMap<PathBuf, (u64, PageBody)>,
+    pages: HashMap<PathBuf, (u64, PageOutput)>,
+}
+
+impl RenderCache {
+    /// The rendered Markdown of a page that has no problems.
+    pub fn body(&self, source: &Path) -> Option<&PageBody> {
+        self.bodies.get(source).map(|(_, body)| body)
+    }
+
+    /// The final HTML of a page whose Markdown and template both rendered.
+    pub fn page(&self, source: &Path) -> Option<&PageOutput> {
+        self.pages.get(source).filter(|_| self.bodies.contains_key(source)).map(|(_, page)| page)
+    }
+
+    /// Renders what changed. Problems go to `diagnostics`; the pages whose
+    /// Markdown failed are returned (uncached) so that their links are still checked.
+    pub fn render(&mut self, inputs: &RenderInputs, diagnostics: &mut Vec<Diagnostic>) -> HashMap<PathBuf, PageBody> {
+        let failed_bodies = self.render_markdown(inputs, diagnostics);
+        // Pages that failed are left out from here on, so that the other pages'
+        // template and link errors are reported in the same run.
+        self.render_templates(inputs, diagnostics);
+        let live: BTreeSet<&PathBuf> = inputs.site.pages.iter().map(|page| &page.source).collect();
+        self.bodies.retain(|source, _| live.contains(source));
+        self.pages.retain(|source, _| live.contains(source));
+        failed_bodies
+    }
+
+    /// Markdown, for the pages whose inputs changed.
+    fn render_markdown(
+        &mut self,
+        inputs: &RenderInputs,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> HashMap<PathBuf, PageBody> {
+        let (site, base_path) = (inputs.site, inputs.common.base_path);
+        let facts = Facts::new(inputs.demo.manifest.clone());
+        let keys = markdown_keys(inputs);
+        let stale: Vec<usize> = (0..site.pages.len())
+            .filter(|&index| self.bodies.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
+            .collect();
+        let rendered: Vec<(usize, (PageBody, Vec<Diagnostic>))> = stale
+            .par_iter()
+            .map(|&index| {
+                let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
+                (index, render_body(site, index, base_path, &facts, &shown_as))
+            })
+            .collect();
+        let mut failed_bodies = HashMap::new();
+        for (index, (body, problems)) in rendered {
+            let source = site.pages[index].source.clone();
+            if problems.is_empty() {
+                self.bodies.insert(source, (keys[index], body));
+            } else {
+                self.bodies.remove(&source);
+                failed_bodies.insert(source, body);
+                diagnostics.extend(problems);
+            }
+        }
+        failed_bodies
+    }
+
+    /// Templates, for the pages whose Markdown or navigation changed.
+    fn render_templates(&mut self, inputs: &RenderInputs, diagnostics: &mut Vec<Diagnostic>) {
+        let (site, demo) = (inputs.site, inputs.demo);
+        let demo_view = DemoView {
+            available: demo.manifest.is_some(),
+            manifest: demo.manifest.as_ref(),
+            placeholder: demo.placeholder.as_deref(),
+        };
+        let page_epoch = fingerprint(&(
+            nav_fingerprint(site),
+            fingerprint(&inputs.templates.sources_fingerprint()),
+            inputs.common.assets,
+            toml::to_string(inputs.config).unwrap_or_default(),
+            demo.manifest.as_ref().map(|m| m.to_string()),
+            &demo.placeholder,
+        ));
+        let keys: Vec<u64> = markdown_keys(inputs).iter().map(|key| fingerprint(&(page_epoch, key))).collect();
+        let bodies = &self.bodies;
+        let stale: Vec<usize> = (0..site.pages.len())
+            .filter(|&index| bodies.contains_key(&site.pages[index].source))
+            .filter(|&index| self.pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
+            .collect();
+        let rendered: Vec<(usize, Result<PageOutput, Diagnostic>)> = stale
+            .par_iter()
+            .map(|&index| {
+                let body = &bodies[&site.pages[index].source].1;
+                let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
+                let html = render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as);
+                (index, html.map(|html| PageOutput { ids: element_ids(&html), html: minify_html(&html) }))
+            })
+            .collect();
+        for (index, result) in rendered {
+            match result {
+                Ok(page) => {
+                    self.pages.insert(site.pages[index].source.clone(), (keys[index], page));
+                }
+                Err(error) => {
+                    self.pages.remove(&site.pages[index].source);
+                    diagnostics.push(error);
+                }
+            }
+        }
+    }
+}
+
+/// Each page's Markdown fingerprint: its body, and what link resolution and shortcodes read.
+fn markdown_keys(inputs: &RenderInputs) -> Vec<u64> {
+    let site = inputs.site;
+    let epoch = fingerprint(&(
+        link_fingerprint(site),
+        inputs.common.base_path,
+        inputs.demo.manifest.as_ref().map(|m| m.to_string()),
+    ));
+    site.pages
+        .iter()
+        .map(|page| fingerprint(&(epoch, &page.body, page.body_first_line, page.kind == PageKind::Deck)))
+        .collect()
+}
+
+fn fingerprint(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What link resolution depends on: which pages exist where, drafts and assets.
+fn link_fingerprint(site: &Site) -> u64 {
+    fingerprint(&(
+        site.pages.iter().map(|page| (&page.source, &page.path)).collect::<Vec<_>>(),
+        &site.drafts,
+        &site.assets,
+    ))
+}
+
+/// What navigation (sidebar, listings, previous/next, breadcrumbs) shows.
+fn nav_fingerprint(site: &Site) -> u64 {
+    let pages: Vec<_> = site
+        .pages
+        .iter()
+        .map(|page| {
+            (
+                &page.source,
+                &page.path,
+                &page.front.title,
+                &page.front.description,
+                page.front.date,
+                page.front.weight,
+                &page.front.template,
+                &page.children,
+            )
+        })
+        .collect();
+    fingerprint(&(pages, &site.reading_order))
+}
