@@ -15,8 +15,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::ServerState;
-use super::http::{Outcome, handle};
-use super::wire::{self, Parsed, Persistence, Request, Response, Version};
+use super::http::handle;
+use super::wire::{self, Outcome, Parsed, Persistence, Request, Response, Version};
 
 /// An idle keep-alive connection is closed after this long without a request
 /// (browsers reopen one when they need it).

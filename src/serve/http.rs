@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::fs::Metadata;
-use std::net::TcpStream;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -15,18 +14,7 @@ use super::ServerState;
 use super::encoding::{Coding, is_compressible, negotiate};
 use super::files::{Resolved, resolve_target};
 use super::live;
-use super::wire::{Body, Request, Response};
-
-/// What answering a request comes to.
-pub(super) enum Outcome {
-    Reply(Response),
-    /// Switch protocols: send `switching`, then hand the connection to `run`
-    /// with any bytes already read past the request head.
-    Upgrade {
-        switching: Response,
-        run: Box<dyn FnOnce(TcpStream, Vec<u8>) + Send>,
-    },
-}
+use super::wire::{Body, Outcome, Request, Response};
 
 /// Answers a GET or HEAD request (the connection layer refuses everything else).
 pub(super) fn handle(request: &Request, state: &Arc<ServerState>) -> Outcome {

@@ -16,8 +16,7 @@ use tungstenite::protocol::Role;
 use tungstenite::{Message, WebSocket};
 
 use super::ServerState;
-use super::http::Outcome;
-use super::wire::{Request, Response};
+use super::wire::{Outcome, Request, Response};
 
 /// Where browsers connect for reload messages.
 pub const LIVE_SOCKET_PATH: &str = "/__lkljs/live";

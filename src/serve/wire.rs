@@ -3,6 +3,7 @@
 //! headers every response of the server carries.
 
 use std::io::{self, Write};
+use std::net::TcpStream;
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -167,6 +168,18 @@ impl Body {
             Body::Shared(bytes) => bytes,
         }
     }
+}
+
+/// What answering a request comes to: a response, or a switch to another
+/// protocol (the live-reload WebSocket).
+pub(super) enum Outcome {
+    Reply(Response),
+    /// Switch protocols: send `switching`, then hand the connection to `run`
+    /// with any bytes already read past the request head.
+    Upgrade {
+        switching: Response,
+        run: Box<dyn FnOnce(TcpStream, Vec<u8>) + Send>,
+    },
 }
 
 pub(super) struct Response {
