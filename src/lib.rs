@@ -16,7 +16,9 @@
 //! reports every problem it finds as a located [`diagnostic::Diagnostic`], so
 //! one run lists them all. [`check`] is a build that writes nothing; [`serve`]
 //! keeps the builder alive, rebuilds what an edit touched and reloads the
-//! browser. [`html`] holds the escaping every stage shares.
+//! browser. Library code never prints: progress and messages go through
+//! [`report`], which the command line sets up (`--quiet`, `--verbose`,
+//! `NO_COLOR`). [`html`] holds the escaping every stage shares.
 
 pub mod build;
 pub mod check;
@@ -29,5 +31,6 @@ pub mod html;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod serve;
 pub mod slides;

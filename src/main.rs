@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use lkljs_site::build::{BuildOptions, DemoMode};
 use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoRequest};
+use lkljs_site::report::{self, Kind, Reporter, Verbosity};
 use lkljs_site::serve::ServeConfig;
 
 #[derive(Parser)]
@@ -19,6 +20,12 @@ use lkljs_site::serve::ServeConfig;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Show only warnings and errors (no progress).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also show details: cache keys, log paths, what each rebuild changed.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -77,10 +84,18 @@ struct SiteArgs {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    };
+    // Colour only on a terminal, and never with NO_COLOR set.
+    Reporter::for_stderr(verbosity).install();
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            report::emit(Kind::Error, format_args!("error: {error:#}"));
             ExitCode::FAILURE
         }
     }
@@ -117,12 +132,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn print_report(verb: &str, report: &lkljs_site::build::BuildReport) {
-    eprintln!(
-        "{verb} {} pages, {} files; {} internal links verified",
-        report.pages, report.files, report.links_checked
+    report::emit(
+        Kind::Status,
+        format_args!(
+            "{verb} {} pages, {} files; {} internal links verified",
+            report.pages, report.files, report.links_checked
+        ),
     );
     if let Some(reason) = &report.demo_placeholder {
-        eprintln!("note: the demo page shows a placeholder: {reason}");
+        report::emit(Kind::Warning, format_args!("note: the demo page shows a placeholder: {reason}"));
     }
 }
 

@@ -91,8 +91,16 @@ pub enum BuildError {
     Invalid(Diagnostics),
     #[error(transparent)]
     Publish(#[from] PublishError),
+    /// Not a `source`: the message already includes the demo error's, and
+    /// reports that print the chain would say it twice.
     #[error("the demo step failed: {0}")]
-    Demo(#[from] demo::DemoError),
+    Demo(demo::DemoError),
+}
+
+impl From<demo::DemoError> for BuildError {
+    fn from(error: demo::DemoError) -> Self {
+        Self::Demo(error)
+    }
 }
 
 impl From<Vec<Diagnostic>> for BuildError {

@@ -94,6 +94,8 @@ pub use toolchain::REQUIRED_TOOLS;
 use cache::{BuildLock, CacheKeyInputs, EntryProblem};
 use fingerprint::{TreeHashDepth, hash_tree, sha256_file};
 
+use crate::report;
+
 /// `SOURCE_DATE_EPOCH` when the environment sets none: 2022-12-11T00:00:00Z,
 /// the day Linux 6.1 was released. A constant rather than anything read from
 /// the machine, so that every machine builds the same bytes.
@@ -225,7 +227,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
 
     dirs.create()?;
     let lock = BuildLock::acquire(dirs, |path| {
-        eprintln!("demo build: waiting for another demo build to finish (it holds {})", path.display());
+        report::status!("demo build: waiting for another demo build to finish (it holds {})", path.display());
     })?;
     let source_facts = source::facts(&source, &dirs.source_memo(), &tool_path)?;
     let demo_build_sha256 = hash_tree(&demo_build, TreeHashDepth::Contents)?;
@@ -237,28 +239,38 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         build_options: BUILD_ENVIRONMENT,
     }
     .key();
+    report::detail!(
+        "demo build: cache key {key}, from the source ({}), demo-build/ ({demo_build_sha256}), {}, SOURCE_DATE_EPOCH={source_date_epoch} and the build environment",
+        source_facts.sha256,
+        toolchain.emcc_version_line
+    );
 
     match cache::load_entry(dirs, &key) {
         Ok(manifest) => {
             cache::mark_used(dirs, &key)?;
             cache::write_last(dirs, &key)?;
-            eprintln!("demo build: up to date (Linux {}, {})", manifest.kernel_version, dirs.entry(&key).display());
+            report::status!(
+                "demo build: up to date (Linux {}, {})",
+                manifest.kernel_version,
+                dirs.entry(&key).display()
+            );
             return Ok(DemoArtifacts::from_entry(dirs, manifest));
         }
         Err(EntryProblem::Absent) => {}
         Err(EntryProblem::Damaged(why)) => {
-            eprintln!("demo build: rebuilding the damaged cache entry {key}: {why}");
+            report::warning!("demo build: rebuilding the damaged cache entry {key}: {why}");
             let entry = dirs.entry(&key);
             std::fs::remove_dir_all(&entry).map_err(DemoError::io("remove the damaged cache entry", &entry))?;
         }
     }
     for leftover in cache::remove_interrupted_builds(dirs)? {
-        eprintln!("demo build: removed {}, left by an interrupted build", leftover.display());
+        report::status!("demo build: removed {}, left by an interrupted build", leftover.display());
     }
 
     let out = TemporaryEntry::create(dirs.temporary_entry(&key))?;
     let command = script_command(&script, &source.path, dirs, &out.path, source_date_epoch, &tool_path, &lock)?;
     let build_log = dirs.build_log(&key);
+    report::detail!("demo build: building into {}, the script's output in {}", out.path.display(), build_log.display());
     let run = runner::run_script(command, &build_log)?;
     if !run.status.success() {
         return Err(DemoError::BuildFailed {
@@ -297,16 +309,16 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     cache::mark_used(dirs, &key)?;
     cache::write_last(dirs, &key)?;
     for removed in cache::prune(dirs, &key)? {
-        eprintln!("demo build: removed the older cache entry {removed}");
+        report::status!("demo build: removed the older cache entry {removed}");
     }
     if hash_tree(&demo_build, TreeHashDepth::Contents)? != demo_build_sha256 {
-        eprintln!(
+        report::warning!(
             "demo build: warning: {} changed during the build, so the next build will not find this one in the cache; build-kernel.sh must write only to its --work and --out directories",
             demo_build.display()
         );
     }
     drop(lock);
-    eprintln!(
+    report::status!(
         "demo build: Linux {} ready in {} (boot.wasm {} bytes, {} with Brotli)",
         manifest.kernel_version,
         dirs.entry(&key).display(),
@@ -357,7 +369,7 @@ fn check_boot(dir: &Path, boot_log: &Path, tool_path: &std::ffi::OsStr, key: &st
     let node = toolchain::find_program("node", tool_path).expect("the toolchain check found node");
     let timeout = boot_timeout()?;
     let limit = timeout.map_or("no time limit".to_owned(), |timeout| format!("timeout {}s", timeout.as_secs_f64()));
-    eprintln!("demo build: booting the kernel under node to check it ({limit})");
+    report::status!("demo build: booting the kernel under node to check it ({limit})");
     let booted = boot::boot(&node, dir, timeout, tool_path)?;
     let console: String = booted.console.iter().flat_map(|line| [line.as_str(), "\n"]).collect();
     std::fs::write(boot_log, console).map_err(DemoError::io("write", boot_log))?;
@@ -379,9 +391,9 @@ fn run_selftest(dir: &Path, log: &Path, tool_path: &std::ffi::OsStr) -> Result<O
         return Ok(None);
     }
     let node = toolchain::find_program("node", tool_path).expect("the toolchain check found node");
-    eprintln!("demo build: running the kernel's self-test suite under node");
+    report::status!("demo build: running the kernel's self-test suite under node");
     let facts = selftest::run(&node, dir, log, boot_timeout()?, tool_path)?;
-    eprintln!("demo build: self-test: {} passed, {} failed", facts.passed, facts.failed);
+    report::status!("demo build: self-test: {} passed, {} failed", facts.passed, facts.failed);
     Ok(Some(facts))
 }
 

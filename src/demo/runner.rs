@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
 use std::sync::mpsc;
@@ -172,12 +172,14 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
     let (sender, receiver) = mpsc::channel();
     let reader = spawn_line_reader(output, sender);
 
-    let stderr = std::io::stderr();
-    let mut display = ProgressDisplay::new(stderr.lock(), stderr.is_terminal(), started);
+    let mut display =
+        crate::report::progress().map(|(stderr, terminal)| ProgressDisplay::new(stderr, terminal, started));
     let mut progress = Progress::default();
     let mut tail = VecDeque::with_capacity(FAILURE_TAIL_LINES);
     let log_error = |error| DemoError::Io { action: "write", path: log_path.to_owned(), source: error };
-    display.update(&progress, true, Instant::now());
+    if let Some(display) = &mut display {
+        display.update(&progress, true, Instant::now());
+    }
     loop {
         let mut step_changed = false;
         match receiver.recv_timeout(TERMINAL_REFRESH) {
@@ -193,14 +195,18 @@ pub fn run_script(mut command: Command, log_path: &Path) -> Result<ScriptRun, De
             // The pipe is closed: the script (and everything it started) is done.
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        display.update(&progress, step_changed, Instant::now());
+        if let Some(display) = &mut display {
+            display.update(&progress, step_changed, Instant::now());
+        }
     }
     reader.join().expect("the line reader does not panic");
     let status = child.wait().map_err(DemoError::io("wait for", &program))?;
     log.flush().map_err(log_error)?;
     let elapsed = started.elapsed();
     let outcome = if status.success() { "done" } else { "FAILED" };
-    display.finish(&format!("{} ({outcome})", progress.describe(elapsed)));
+    if let Some(display) = &mut display {
+        display.finish(&format!("{} ({outcome})", progress.describe(elapsed)));
+    }
     Ok(ScriptRun { status, progress, elapsed, tail: tail.into() })
 }
 

@@ -21,6 +21,8 @@ use std::process::{Command, Stdio};
 
 use sha2::{Digest, Sha256};
 
+use crate::report;
+
 /// The theme's vendor directory, relative to the theme.
 pub const VENDOR_DIR: &str = "vendor";
 const MANIFEST: &str = "package.json";
@@ -171,7 +173,10 @@ fn install(entry: &Path, manifest_path: &Path, manifest: &[u8], lockfile: &[u8])
     };
     write(staging.join(MANIFEST), manifest)?;
     write(staging.join(LOCKFILE), lockfile)?;
-    eprintln!("vendor: fetching the theme's pinned packages with `npm ci --ignore-scripts` into {}", entry.display());
+    report::status!(
+        "vendor: fetching the theme's pinned packages with `npm ci --ignore-scripts` into {}",
+        entry.display()
+    );
     let output = Command::new("npm")
         .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(&staging)
@@ -199,7 +204,7 @@ fn install(entry: &Path, manifest_path: &Path, manifest: &[u8], lockfile: &[u8])
             return Err(VendorError::Write { path: entry.to_path_buf(), source });
         }
     }
-    eprintln!("vendor: done");
+    report::status!("vendor: done");
     Ok(())
 }
 

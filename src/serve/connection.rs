@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use super::ServerState;
 use super::http::handle;
 use super::wire::{self, Outcome, Parsed, Persistence, Request, Response, Version};
+use crate::report;
 
 /// An idle keep-alive connection is closed after this long without a request
 /// (browsers reopen one when they need it).
@@ -139,7 +140,7 @@ impl Connections {
             .spawn(move || serve_connection(stream, &state, &registration));
         if let Err(error) = spawned {
             // The registration went down with the closure, and the socket with it.
-            eprintln!("serve: cannot start a connection thread: {error}");
+            report::error!("serve: cannot start a connection thread: {error}");
         }
     }
 
@@ -217,9 +218,10 @@ fn serve_connection(mut stream: TcpStream, state: &Arc<ServerState>, registratio
                 return run(stream, std::mem::take(&mut buffered));
             }
             Err(_) => {
-                eprintln!(
+                report::error!(
                     "serve: internal error while answering {} {} (see the panic message above)",
-                    request.method, request.target
+                    request.method,
+                    request.target
                 );
                 (Response::text(500, "Internal error in the preview server; see its output.\n"), false)
             }

@@ -27,6 +27,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use crate::report;
+
 pub use files::{Resolved, resolve_target};
 pub use http::content_type;
 pub use live::{LIVE_CLIENT_PATH, LIVE_SOCKET_PATH};
@@ -136,16 +138,16 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
     // The watcher starts before the first build so that edits made while it runs are not lost.
     let (watcher, signals, changes) = watch::watch(&builder.watch_paths(), &root)?;
 
-    println!("Building the site into {} ...", output.display());
+    report::status!("Building the site into {} ...", output.display());
     let started = Instant::now();
     let first = builder.build_all();
     let error = match first {
         Ok(summary) => {
-            println!("Built in {} ({} outputs).", watch::format_elapsed(started), summary.changed_urls.len());
+            report::status!("Built in {} ({} outputs).", watch::format_elapsed(started), summary.changed_urls.len());
             None
         }
         Err(failure) => {
-            eprintln!("Build failed; serving anyway, fix the error and save to retry:\n{}", failure.message);
+            report::error!("Build failed; serving anyway, fix the error and save to retry:\n{}", failure.message);
             Some(failure.message)
         }
     };
@@ -165,9 +167,12 @@ pub fn start(mut builder: impl Rebuild + 'static, config: ServeConfig) -> Result
     let rebuilder = watch::Rebuilder::spawn(Box::new(builder), watcher, signals, changes, Arc::clone(&state));
 
     let running = RunningServer { address, state, listener, rebuilder: Some(rebuilder) };
-    println!("Serving {} at {} (live reload on; Ctrl+C stops)", output.display(), running.url());
+    report::status!("Serving {} at {} (live reload on; Ctrl+C stops)", output.display(), running.url());
     if !address.ip().is_loopback() {
-        println!("Note: bound to {}, so other machines on the network can reach this server too.", address.ip());
+        report::warning!(
+            "Note: bound to {}, so other machines on the network can reach this server too.",
+            address.ip()
+        );
     }
     Ok(running)
 }
@@ -218,7 +223,7 @@ fn bind(config: &ServeConfig) -> Result<TcpListener, ServeError> {
         match TcpListener::bind((config.bind.as_str(), port)) {
             Ok(listener) => {
                 if port != config.port {
-                    println!("Port {} is in use; using port {port} instead.", config.port);
+                    report::warning!("Port {} is in use; using port {port} instead.", config.port);
                 }
                 return Ok(listener);
             }
@@ -246,9 +251,9 @@ fn open_in_browser(url: &str) {
     match std::process::Command::new("xdg-open").arg(url).spawn() {
         Ok(_) => {}
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            println!("--open: xdg-open is not installed; open {url} in a browser yourself.");
+            report::warning!("--open: xdg-open is not installed; open {url} in a browser yourself.");
         }
-        Err(error) => println!("--open: could not run xdg-open ({error}); open {url} in a browser yourself."),
+        Err(error) => report::warning!("--open: could not run xdg-open ({error}); open {url} in a browser yourself."),
     }
 }
 

@@ -13,6 +13,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use super::files::{Resolved, resolve_target};
 use super::live::{css_message, error_message, reload_message};
 use super::{Rebuild, ServeError, ServerState};
+use crate::report;
 
 /// Events on one path closer together than this become one rebuild. Editors'
 /// atomic saves (write a temporary, rename it over the original) fall well within it.
@@ -52,7 +53,7 @@ pub(super) fn watch(
         }
         Err(errors) => {
             for error in errors {
-                eprintln!("serve: file watcher error: {error}");
+                report::error!("serve: file watcher error: {error}");
             }
         }
     })
@@ -97,7 +98,7 @@ impl WatchRoot {
                 file: Some(absolute.clone()),
             }),
             _ => {
-                eprintln!("serve: not watching {}: it does not exist", path.display());
+                report::warning!("serve: not watching {}: it does not exist", path.display());
                 None
             }
         }
@@ -206,10 +207,13 @@ fn report(
     let inputs = describe_paths(changed);
     match result {
         Ok(summary) => {
-            println!(
+            report::status!(
                 "Rebuilt in {elapsed} after changes to {inputs}: {} output(s) changed.",
                 summary.changed_urls.len()
             );
+            if !summary.changed_urls.is_empty() {
+                report::detail!("  changed: {}", summary.changed_urls.join(" "));
+            }
             state.hub.publish(|build| {
                 if build.error.take().is_some() {
                     // The pages on screen may predate the failure: reload them all.
@@ -228,7 +232,7 @@ fn report(
             });
         }
         Err(failure) => {
-            eprintln!(
+            report::error!(
                 "Build failed after changes to {inputs}; still serving the last good build:\n{}",
                 failure.message
             );
