@@ -6,10 +6,11 @@
 //! `BENCH_PAGES` to change the corpus size.
 
 mod corpus;
-#[path = "../tests/fixture_fs.rs"]
-mod fixture_fs;
+#[allow(dead_code, reason = "the benchmark only copies")]
+#[path = "../tests/support/files.rs"]
+mod files;
 
-use fixture_fs::copy_dir;
+use files::copy_tree;
 
 use std::path::Path;
 use std::process::Command;
@@ -24,7 +25,7 @@ fn main() {
     let pages: usize = std::env::var("BENCH_PAGES").ok().and_then(|value| value.parse().ok()).unwrap_or(1000);
     let site = tempfile::tempdir().unwrap();
     let markdown_bytes = corpus::write_corpus(site.path(), pages);
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("theme"), &site.path().join("theme"));
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("theme"), &site.path().join("theme"));
     println!(
         "corpus: {pages} pages, {:.1} MiB of Markdown, 5 code blocks and 10 links a page",
         markdown_bytes as f64 / 1048576.0
@@ -98,7 +99,7 @@ fn compare(tool: &str, ours: Duration, run: impl Fn() -> Option<Duration>) {
 /// Hugo reads the same `+++` TOML front matter; minimal layouts render each page.
 fn hugo_build(corpus: &Path, pages: usize) -> Option<Duration> {
     let site = tempfile::tempdir().ok()?;
-    copy_dir(&corpus.join("content"), &site.path().join("content"));
+    copy_tree(&corpus.join("content"), &site.path().join("content"));
     std::fs::remove_file(site.path().join("content/site.toml")).ok()?;
     std::fs::write(
         site.path().join("hugo.toml"),
@@ -121,7 +122,7 @@ fn hugo_build(corpus: &Path, pages: usize) -> Option<Duration> {
 fn mdbook_build(corpus: &Path, pages: usize) -> Option<Duration> {
     let book = tempfile::tempdir().ok()?;
     let src = book.path().join("src");
-    copy_dir(&corpus.join("content"), &src);
+    copy_tree(&corpus.join("content"), &src);
     let mut summary = String::from("# Summary\n\n");
     for page in 0..pages {
         summary.push_str(&format!("- [Page {page}](part-{:02}/page-{page:04}.md)\n", page / 50));

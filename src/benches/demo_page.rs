@@ -15,6 +15,7 @@
 //! (`LKLJS_BENCH_RUNS=n` for other than 5 runs). The first run after a kernel
 //! change builds the kernel (minutes).
 
+#[allow(dead_code, reason = "a benchmark uses a part of the tests' support")]
 #[path = "../tests/support/mod.rs"]
 mod support;
 

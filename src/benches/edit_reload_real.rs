@@ -9,6 +9,7 @@
 //! `cargo bench --bench edit_reload_real` prints min / median / p90 / max for each.
 //! Compare with `live_reload`, which measures the server alone with a stand-in builder.
 
+#[allow(dead_code, reason = "a benchmark uses a part of the tests' support")]
 #[path = "../tests/support/mod.rs"]
 mod support;
 

@@ -5,6 +5,7 @@
 //!
 //! `cargo bench --bench live_reload` prints min / median / p90 / max over the edits.
 
+#[allow(dead_code, reason = "a benchmark uses a part of the tests' support")]
 #[path = "../tests/support/mod.rs"]
 mod support;
 

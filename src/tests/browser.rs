@@ -1,18 +1,16 @@
 //! The development server and the isolation service worker in a real browser
 //! (headless Chromium over CDP).
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::chromium::{Chromium, Page};
+use crate::support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs};
+use crate::support::static_hosts::PlainServer;
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::json;
-use support::chromium::{Chromium, Page};
-use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs};
-use support::static_hosts::PlainServer;
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -151,7 +149,7 @@ struct ServerProcess {
 impl ServerProcess {
     fn start(dirs: &FixtureDirs, port: u16) -> Self {
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["serve_fixture_until_killed", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args(["browser::serve_fixture_until_killed", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
             .env("LKLJS_TEST_SOURCE", &dirs.source)
             .env("LKLJS_TEST_OUTPUT", &dirs.output)
             .env("LKLJS_TEST_PORT", port.to_string())
@@ -161,8 +159,9 @@ impl ServerProcess {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let address = loop {
             let line = lines.next().expect("the server process ended before serving").unwrap();
-            if let Some(address) = line.strip_prefix("READY ") {
-                break address.parse().unwrap();
+            // The harness's `test ... ` may precede it on the same line.
+            if let Some((_, address)) = line.split_once("READY ") {
+                break address.trim().parse().unwrap();
             }
         };
         // Keep draining its output so the child never blocks on a full pipe.
@@ -189,7 +188,7 @@ fn serve_fixture_until_killed() {
     ) else {
         return;
     };
-    let builder = support::fixture_site::FixtureBuilder::new(Path::new(&source), Path::new(&output));
+    let builder = crate::support::fixture_site::FixtureBuilder::new(Path::new(&source), Path::new(&output));
     let config = ServeConfig { bind: "127.0.0.1".into(), port: port.parse().unwrap(), open_browser: false };
     let server = start(builder, config).unwrap();
     println!("READY {}", server.address());
@@ -268,7 +267,7 @@ fn with_isolation_headers_the_worker_is_not_installed() {
     let Some(browser) = Chromium::launch() else { return };
     let site = github_pages_site(&real_worker());
     let output = tempfile::tempdir().unwrap();
-    let builder = support::fixture_site::FixtureBuilder::new(site.path(), output.path());
+    let builder = crate::support::fixture_site::FixtureBuilder::new(site.path(), output.path());
     let server = start(builder, ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap();
     let page = browser.page();
     page.navigate(&format!("{}repo/", server.url()));

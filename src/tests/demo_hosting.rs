@@ -8,24 +8,22 @@
 //! The first run builds the kernel (minutes) unless `target/demo/cache/` has it,
 //! and installs the pinned emulator from npm into `target/host-emulator/`.
 
-mod support;
-
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+use crate::support::chromium::{Chromium, Page};
+use crate::support::raw_http::get;
+use crate::support::static_hosts::{PagesDev, PlainServer};
 use lkljs_site::build::{BuildOptions, DemoMode, build};
 use lkljs_site::output::deploy::HEADER_RULES;
 use serde_json::json;
-use support::chromium::{Chromium, Page};
-use support::raw_http::get;
-use support::static_hosts::{PagesDev, PlainServer};
 
 /// Booting the kernel in a browser on a shared two-core machine takes seconds; this is a hang detector.
 const BOOT_LIMIT: Duration = Duration::from_secs(120);
 const COMMAND_LIMIT: Duration = Duration::from_secs(60);
 
-/// The repository's site, built once per test binary with the kernel demo,
+/// The repository's site, built once per test run with the kernel demo,
 /// for a host that serves it at its root.
 fn published_site() -> &'static Path {
     static PUBLIC: OnceLock<PathBuf> = OnceLock::new();
@@ -60,7 +58,7 @@ fn site_root() -> PathBuf {
 fn build_kernel_once(root: &Path) {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
-        support::kernel::build(root);
+        crate::support::kernel::build(root);
     });
 }
 
@@ -124,7 +122,7 @@ fn on_pages_dev_the_demo_is_isolated_and_answers_a_command() {
     let public = published_site();
     let Some(browser) = Chromium::launch() else { return };
     let Some(host) = PagesDev::start(public) else { return };
-    let _alone = one_browser_at_a_time();
+    let _alone = crate::support::kernel::one_browser_boot_at_a_time();
     let page = browser.page();
     page.open(&host.url("/demo/"), BOOT_LIMIT);
     assert_eq!(page.eval("crossOriginIsolated"), json!(true), "the headers isolate the page by themselves");
@@ -143,7 +141,7 @@ fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload()
     let demo = get(host.address, "/repo/demo/");
     assert_eq!(demo.status, 200);
     assert_eq!(demo.header("cross-origin-opener-policy"), None, "this host must not send isolation headers");
-    let _alone = one_browser_at_a_time();
+    let _alone = crate::support::kernel::one_browser_boot_at_a_time();
     let page = browser.page();
     page.open(&host.url("/repo/demo/"), BOOT_LIMIT);
     page.wait_for("window.crossOriginIsolated === true && document.readyState !== 'loading'", BOOT_LIMIT);
@@ -159,13 +157,6 @@ fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload()
     assert_reaches_the_prompt_and_runs_uname(&page);
     // No loop: still the same document after the boot and the command.
     assert_eq!(page.main_frame_navigations(), 2, "the page reloaded again");
-}
-
-/// Each test boots a kernel in a browser: one at a time, so that two boots do
-/// not share two cores and turn a slow machine into timeouts.
-fn one_browser_at_a_time() -> MutexGuard<'static, ()> {
-    static BROWSER: Mutex<()> = Mutex::new(());
-    BROWSER.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The demo component's contract (`window.lkljsDemo`, `data-demo-state`): the

@@ -6,22 +6,12 @@
 //! first, as in `kernel_boot.rs`. One browser page serves all the checks, since
 //! each boot costs seconds.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::chromium::{Chromium, Page};
 use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
-use support::chromium::{Chromium, Page};
-
-/// The tests boot kernels in browsers: one at a time, so that a slow shared
-/// machine does not turn into timeouts.
-static ONE_BROWSER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn exclusive() -> std::sync::MutexGuard<'static, ()> {
-    ONE_BROWSER_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 const BOOT_LIMIT: Duration = Duration::from_secs(180);
 const ARTEFACTS: [&str; 3] = ["boot.js", "boot.worker.js", "boot.wasm"];
@@ -49,9 +39,9 @@ struct DemoBrowser {
 
 impl DemoBrowser {
     fn start() -> Option<Self> {
-        let exclusive = exclusive();
+        let exclusive = crate::support::kernel::one_browser_boot_at_a_time();
         let output = tempfile::tempdir().unwrap();
-        support::kernel::build(&site_root());
+        crate::support::kernel::build(&site_root());
         let server = serve_built(site_root(), output.path().join("public"));
         let chromium = Chromium::launch()?;
         let page = chromium.page();
@@ -299,12 +289,12 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
 /// stage, boots and answers commands there too.
 #[test]
 fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
-    let _exclusive = exclusive();
+    let _exclusive = crate::support::kernel::one_browser_boot_at_a_time();
     let repository = site_root();
-    support::kernel::build(&site_root());
+    crate::support::kernel::build(&site_root());
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("site");
-    support::fixture_site::copy_tree(&repository.join("theme"), &root.join("theme"));
+    crate::support::files::copy_tree(&repository.join("theme"), &root.join("theme"));
     std::fs::create_dir_all(root.join("content/slides")).unwrap();
     std::fs::copy(repository.join("content/site.toml"), root.join("content/site.toml")).unwrap();
     std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
@@ -411,7 +401,7 @@ fn wait_event(page: &Page, method: &str, index: usize) -> Value {
 }
 
 /// Not a check: prints what the shell answers, for a look by eye.
-/// `DEMO_COMMANDS="ps;free;tcpecho" cargo test --test demo_page show_command_outputs -- --ignored --nocapture`
+/// `DEMO_COMMANDS="ps;free;tcpecho" cargo test --test integration demo_page::show_command_outputs -- --ignored --nocapture`
 #[test]
 #[ignore]
 fn show_command_outputs() {

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use lkljs_site::build::DemoMode;
 use lkljs_site::demo::{DemoArtifacts, DemoError, DemoOutcome, DemoRequest, prepare};
 
+use crate::support::files::copy_tree;
+
 const FAKE_EMCC_VERSION: &str = "emcc (Emscripten gcc/clang-like replacement + linker emulating GNU ld) 3.1.6 ()";
 
 /// A temporary site root with the fake build script, a fake `emcc` ahead of
@@ -30,13 +32,8 @@ impl FakeSite {
     fn with_demo_build(fixture: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
-        let demo_build = root.join("demo-build");
-        fs::create_dir_all(&demo_build).unwrap();
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures").join(fixture);
-        for file in fs::read_dir(fixture).unwrap() {
-            let file = file.unwrap();
-            fs::copy(file.path(), demo_build.join(file.file_name())).unwrap();
-        }
+        copy_tree(&fixture, &root.join("demo-build"));
 
         let bin = dir.path().join("bin");
         fs::create_dir(&bin).unwrap();

@@ -8,8 +8,6 @@
 //! site root than this repository (e.g. one holding a `demo-build/` under
 //! development).
 
-mod support;
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -73,7 +71,7 @@ fn assert_selftest_passes(dir: &Path) {
 /// makes system calls through channels, interrupts one and halts.
 #[test]
 fn javascript_makes_system_calls_through_module_lkljs() {
-    let artifacts = support::kernel::build(&site_root());
+    let artifacts = crate::support::kernel::build(&site_root());
     let output = run_with_watchdog(
         Command::new("node")
             .arg("--no-experimental-fetch")
@@ -97,7 +95,7 @@ fn javascript_makes_system_calls_through_module_lkljs() {
 
 #[test]
 fn the_demo_step_builds_a_kernel_that_boots() {
-    let artifacts = support::kernel::build(&site_root());
+    let artifacts = crate::support::kernel::build(&site_root());
     let manifest = &artifacts.manifest;
     assert!(manifest.kernel_version.starts_with("6.1."), "{}", manifest.kernel_version);
     assert_eq!(manifest.boot.exit_code, 0);
@@ -120,7 +118,7 @@ fn the_demo_step_builds_a_kernel_that_boots() {
 /// boots the kernel in a real browser as it loads (demo_page.rs drives its shell).
 #[test]
 fn the_demo_page_boots_the_kernel_in_chromium() {
-    support::kernel::build(&site_root());
+    crate::support::kernel::build(&site_root());
     let output = tempfile::tempdir().unwrap();
     let options = BuildOptions::new(site_root(), output.path().join("public")).demo(DemoMode::ReuseLast);
     let server = start(
@@ -128,7 +126,8 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
         ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false },
     )
     .expect("cannot serve the site");
-    let Some(chromium) = support::chromium::Chromium::launch() else { return };
+    let _alone = crate::support::kernel::one_browser_boot_at_a_time();
+    let Some(chromium) = crate::support::chromium::Chromium::launch() else { return };
     let page = chromium.page();
     page.navigate(&format!("http://{}/demo/", server.address()));
     page.wait_for("document.readyState === 'complete'", Duration::from_secs(30));
@@ -150,7 +149,7 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
 /// in a cross-origin isolated page, its TAP lines collected by the page.
 #[test]
 fn the_self_test_suite_passes_in_chromium() {
-    let artifacts = support::kernel::build(&site_root());
+    let artifacts = crate::support::kernel::build(&site_root());
     let site = tempfile::tempdir().unwrap();
     for name in ["boot.js", "boot.wasm", "boot.worker.js", "selftest.js"] {
         std::fs::copy(artifacts.dir.join(name), site.path().join(name)).unwrap();
@@ -161,7 +160,8 @@ fn the_self_test_suite_passes_in_chromium() {
     )
     .unwrap();
     let server = serve_isolated(site.path().to_owned());
-    let Some(chromium) = support::chromium::Chromium::launch() else { return };
+    let _alone = crate::support::kernel::one_browser_boot_at_a_time();
+    let Some(chromium) = crate::support::chromium::Chromium::launch() else { return };
     let page = chromium.page();
     page.navigate(&format!("{}index.html", server.url()));
     page.wait_for("window.selftestDone !== undefined", Duration::from_secs(120));
@@ -203,10 +203,10 @@ fn serve_isolated(dir: std::path::PathBuf) -> lkljs_site::serve::RunningServer {
 /// paths, give byte-identical artefacts: no path, user, host or clock leaks in.
 #[test]
 fn a_clean_kernel_build_elsewhere_is_byte_identical() {
-    let usual = support::kernel::build(&site_root());
+    let usual = crate::support::kernel::build(&site_root());
     let elsewhere = tempfile::Builder::new().prefix("lkljs-reproducible-").tempdir().unwrap();
-    support::fixture_site::copy_tree(&site_root().join("demo-build"), &elsewhere.path().join("demo-build"));
-    let fresh = support::kernel::build(elsewhere.path());
+    crate::support::files::copy_tree(&site_root().join("demo-build"), &elsewhere.path().join("demo-build"));
+    let fresh = crate::support::kernel::build(elsewhere.path());
     assert_eq!(usual.manifest.cache_key, fresh.manifest.cache_key, "same inputs, same cache key");
     assert_eq!(fresh.manifest.files_compiled, fresh.manifest.compile_units, "the second build started from scratch");
     for name in ["boot.wasm", "boot.js", "boot.worker.js", "selftest.js", "config.txt"] {

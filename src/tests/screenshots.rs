@@ -5,14 +5,12 @@
 //! broken layout fails and a font update does not. The PNGs are kept under
 //! `target/screenshots/` for a human to look at.
 
-mod support;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::support::chromium::{Chromium, Page, decode_base64, pdf_page_count};
+use crate::support::real_site::RealSite;
 use serde_json::{Value, json};
-use support::chromium::{Chromium, Page, decode_base64, pdf_page_count};
-use support::real_site::RealSite;
 
 const WAIT: Duration = Duration::from_secs(30);
 const GUIDE_FIRST_PAGE: &str = "/guide/why-wasm/";
@@ -335,7 +333,7 @@ fn no_slide_content_overflows_its_stage() {
 }
 
 /// The live kernel inside its slide, against a site that really has one:
-/// `LKLJS_SITE_URL=http://127.0.0.1:1111 cargo test --test screenshots live`
+/// `LKLJS_SITE_URL=http://127.0.0.1:1111 cargo test --test integration screenshots::live`
 /// with `lkljs-site serve` running (the other tests build the site without
 /// the kernel, so they see the placeholder).
 #[test]

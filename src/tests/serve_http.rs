@@ -1,16 +1,14 @@
 //! The development server over real TCP: headers, content types, caching,
 //! path safety, robustness and the live-reload WebSocket.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
+use crate::support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs, SECRET};
+use crate::support::raw_http::{RawResponse, get, read_response, request, send_raw, send_raw_head};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
-use support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs, SECRET};
-use support::raw_http::{RawResponse, get, read_response, request, send_raw, send_raw_head};
 
 fn serve(dirs: &FixtureDirs) -> RunningServer {
     start(dirs.builder(), ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false }).unwrap()

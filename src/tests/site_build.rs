@@ -9,27 +9,29 @@ use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoState, read_manifest};
 use lkljs_site::output::publish::publish;
 use lkljs_site::serve::Rebuild;
 
-mod fixture_fs;
-use fixture_fs::{copy_dir, read_tree};
+use crate::support::files::{copy_tree, read_tree};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures").join(name)
 }
 
-/// A readable dump of an output tree for snapshots: text files in full
-/// (HTML one tag a line), others by size.
-fn dump(tree: &BTreeMap<String, Vec<u8>>) -> String {
-    let mut text = String::new();
+/// An output tree as snapshots: the list of its files with their sizes,
+/// then each text file in full (HTML one tag a line) under its path, so that
+/// a change shows in the snapshot of the file it touched. (Snapshots ignore
+/// trailing newlines; the sizes do not.)
+fn snapshots(tree: &BTreeMap<String, Vec<u8>>) -> (String, Vec<(String, String)>) {
+    let mut listing = String::new();
+    let mut texts = Vec::new();
     for (path, bytes) in tree {
-        match std::str::from_utf8(bytes) {
-            Ok(content) if !path.ends_with(".wasm") => {
-                let content = if path.ends_with(".html") { content.replace("><", ">\n<") } else { content.to_string() };
-                text.push_str(&format!("==== {path}\n{content}\n"));
-            }
-            _ => text.push_str(&format!("==== {path} ({} bytes)\n", bytes.len())),
+        listing.push_str(&format!("{path} ({} bytes)\n", bytes.len()));
+        if let Ok(content) = std::str::from_utf8(bytes)
+            && !path.ends_with(".wasm")
+        {
+            let content = if path.ends_with(".html") { content.replace("><", ">\n<") } else { content.to_string() };
+            texts.push((path.clone(), content));
         }
     }
-    text
+    (listing, texts)
 }
 
 fn build_into(site: &Path, output: &Path) -> Result<lkljs_site::build::BuildReport, BuildError> {
@@ -42,7 +44,12 @@ fn basic_fixture_renders_as_recorded() {
     let output = out.path().join("public");
     let report = build_into(&fixture("basic"), &output).unwrap();
     assert_eq!(report.pages, 6, "drafts are left out");
-    insta::assert_snapshot!("basic_site", dump(&read_tree(&output)));
+    let (listing, texts) = snapshots(&read_tree(&output));
+    insta::assert_snapshot!("basic_site", listing);
+    for (path, content) in texts {
+        // `docs/intro/index.html` → snapshot `basic_site@docs~intro~index.html`.
+        insta::assert_snapshot!(format!("basic_site@{}", path.replace('/', "~")), content);
+    }
 }
 
 #[test]
@@ -129,7 +136,7 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn source_date_epoch_dates_an_undated_feed() {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic/theme"), &site.path().join("theme"));
+    copy_tree(&fixture("basic/theme"), &site.path().join("theme"));
     std::fs::create_dir_all(site.path().join("content")).unwrap();
     std::fs::write(site.path().join("content/site.toml"), "title = \"T\"\nbase_url = \"https://t.example/\"\n")
         .unwrap();
@@ -144,8 +151,8 @@ fn source_date_epoch_dates_an_undated_feed() {
 /// The `errors` fixture's content with the `basic` fixture's theme.
 fn errors_site() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("errors"), site.path());
-    copy_dir(&fixture("basic/theme"), &site.path().join("theme"));
+    copy_tree(&fixture("errors"), site.path());
+    copy_tree(&fixture("basic/theme"), &site.path().join("theme"));
     site
 }
 
@@ -198,7 +205,7 @@ fn check_reports_problems_and_writes_nothing() {
     let binary = env!("CARGO_BIN_EXE_lkljs-site");
     let run = |site: &Path| Command::new(binary).args(["check", "--skip-demo", "--root"]).arg(site).output().unwrap();
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic"), site.path());
+    copy_tree(&fixture("basic"), site.path());
     let ok = run(site.path());
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stderr).contains("internal links verified"));
@@ -214,7 +221,7 @@ fn check_reports_problems_and_writes_nothing() {
 #[test]
 fn dangerous_output_directories_are_refused_by_the_command() {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic"), site.path());
+    copy_tree(&fixture("basic"), site.path());
     for output in [".", "content", "theme/x"] {
         let result = Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
             .args(["build", "--skip-demo", "--root"])
@@ -274,7 +281,7 @@ fn demo_artefacts_and_facts_are_published() {
 #[test]
 fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic"), site.path());
+    copy_tree(&fixture("basic"), site.path());
     let output = site.path().join("public");
     let mut builder =
         SiteBuilder::new(BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast))
@@ -337,7 +344,7 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     // After all that, the output is exactly what a fresh build produces.
     let fresh = tempfile::tempdir().unwrap();
     build_into(site.path(), &fresh.path().join("public")).unwrap();
-    assert_eq!(dump(&read_tree(&output)), dump(&read_tree(&fresh.path().join("public"))));
+    assert_eq!(snapshots(&read_tree(&output)), snapshots(&read_tree(&fresh.path().join("public"))));
 }
 
 #[test]
@@ -365,7 +372,7 @@ fn the_starter_site_builds_without_problems() {
 #[test]
 fn template_problems_name_the_template_or_the_page() {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic"), site.path());
+    copy_tree(&fixture("basic"), site.path());
     let intro = site.path().join("content/docs/intro.md");
     let text = std::fs::read_to_string(&intro).unwrap();
     std::fs::write(&intro, text.replace("weight = 1\n", "weight = 1\ntemplate = \"wide.html\"\n")).unwrap();

@@ -2,13 +2,11 @@
 //! `SiteBuilder` and served by `serve::start`, in headless Chromium. The site
 //! is a temporary copy, so the edits made here never touch the repository.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::chromium::{Chromium, Page, decode_base64, pdf_page_count};
+use crate::support::real_site::RealSite;
 use serde_json::{Value, json};
-use support::chromium::{Chromium, Page, decode_base64, pdf_page_count};
-use support::real_site::RealSite;
 
 /// Generous: this machine is shared by several builds at once.
 const WAIT: Duration = Duration::from_secs(30);

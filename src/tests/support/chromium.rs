@@ -25,7 +25,7 @@ const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 /// A running browser; it is killed when this is dropped.
 pub struct Chromium {
     // Declared first so the browser is killed before its profile directory is removed.
-    process: KillOnDrop,
+    _process: KillOnDrop,
     connection: Rc<RefCell<Connection>>,
     _profile: tempfile::TempDir,
 }
@@ -87,7 +87,7 @@ impl Chromium {
         let socket = connect_devtools(&mut process.0, profile.path());
         let connection =
             Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new(), watch_workers_network: false }));
-        Some(Self { process, connection, _profile: profile })
+        Some(Self { _process: process, connection, _profile: profile })
     }
 
     /// Opens a new blank tab with page, runtime and log events enabled.
@@ -377,6 +377,7 @@ impl Page {
     /// Makes the network events of this page's workers (which Chromium reports
     /// on the workers' own sessions) visible to [`Page::events_named_with_workers`].
     /// Workers started from then on wait until their network events are on.
+    #[allow(dead_code, reason = "only the demo_page benchmark watches workers")]
     pub fn watch_workers_network(&self) {
         self.connection.borrow_mut().watch_workers_network = true;
         self.call(
@@ -386,6 +387,7 @@ impl Page {
     }
 
     /// Events of this page and of the workers attached to it.
+    #[allow(dead_code, reason = "only the demo_page benchmark watches workers")]
     pub fn events_named_with_workers(&self, method: &str) -> Vec<Value> {
         let mut sessions = vec![json!(self.session)];
         sessions.extend(

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use lkljs_site::serve::{BuildFailure, BuildSummary, Rebuild};
 use sha2::{Digest, Sha256};
 
+use super::files::copy_tree;
+
 pub struct FixtureBuilder {
     source: PathBuf,
     output: PathBuf,
@@ -159,17 +161,4 @@ pub fn save_atomically(target: &Path, content: &str) {
     let temporary = target.with_file_name(format!(".{name}.swp"));
     std::fs::write(&temporary, content).unwrap();
     std::fs::rename(&temporary, target).unwrap();
-}
-
-/// Copies the directory tree `from` to `to` (created as needed).
-pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

@@ -2,6 +2,7 @@
 //! cached result under `target/demo/cache/`.
 
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use lkljs_site::build::DemoMode;
 use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoRequest, prepare};
@@ -14,4 +15,12 @@ pub fn build(root: &Path) -> DemoArtifacts {
         Ok(DemoOutcome::Placeholder { reason }) => panic!("a build never gives a placeholder: {reason}"),
         Err(error) => panic!("the demo step failed: {error}"),
     }
+}
+
+/// Held while a test boots a kernel in a browser: one at a time across the
+/// whole test binary, so that two boots do not share two cores and turn a
+/// slow machine into timeouts.
+pub fn one_browser_boot_at_a_time() -> MutexGuard<'static, ()> {
+    static BROWSER_BOOT: Mutex<()> = Mutex::new(());
+    BROWSER_BOOT.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -1,7 +1,8 @@
-//! Shared by the serve and browser tests and the live-reload benchmark.
-#![allow(dead_code)] // each test binary uses a different part of it
+//! What the integration tests share (and the benchmarks, which include this
+//! module by path and use parts of it).
 
 pub mod chromium;
+pub mod files;
 pub mod fixture_site;
 pub mod kernel;
 pub mod raw_http;

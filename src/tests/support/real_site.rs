@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 
-use super::fixture_site::{copy_tree, save_atomically};
+use super::files::copy_tree;
+use super::fixture_site::save_atomically;
 
 pub struct RealSite {
     /// The site root: `content/`, `theme/` and the output `public/`.

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Copies a directory tree.
-pub fn copy_dir(from: &Path, to: &Path) {
+/// Copies the directory tree `from` to `to` (created as needed).
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
@@ -16,7 +16,6 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir`, by relative path.
-#[allow(dead_code, reason = "the benchmarks only copy")]
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
