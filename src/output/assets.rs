@@ -15,6 +15,8 @@ use crate::diagnostic::Diagnostic;
 
 /// Published unhashed at the site root (see the module comment).
 pub const SERVICE_WORKER: &str = "coi-serviceworker.js";
+/// The theme's directories that are not published as they are.
+const UNPUBLISHED_DIRS: [&str; 3] = ["templates", "vendor", "lint"];
 /// The directory of hashed assets in the output.
 pub const ASSET_DIR: &str = "theme";
 
@@ -78,9 +80,10 @@ pub fn collect(
     let mut sources: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
     let walker = walkdir::WalkDir::new(theme_dir).sort_by_file_name().into_iter();
     // Templates are rendered, not published; vendor/ holds the npm pins whose
-    // installed files come in through `extra` (see `super::vendor`).
+    // installed files come in through `extra` (see `super::vendor`); lint/
+    // pins and configures the JavaScript linter that .ci/run runs.
     let published = |entry: &walkdir::DirEntry| {
-        entry.depth() != 1 || (entry.file_name() != "templates" && entry.file_name() != "vendor")
+        entry.depth() != 1 || !UNPUBLISHED_DIRS.iter().any(|name| entry.file_name() == *name)
     };
     for entry in walker.filter_entry(published) {
         let entry = match entry {

@@ -10,7 +10,7 @@
   "use strict";
 
   // errno → [name, strerror text], as glibc prints them (asm-generic/errno*.h numbering).
-  var ERRNO = {
+  const ERRNO = {
     1: ["EPERM", "Operation not permitted"],
     2: ["ENOENT", "No such file or directory"],
     3: ["ESRCH", "No such process"],
@@ -60,27 +60,27 @@
   };
 
   function errnoMessage(errno) {
-    var known = ERRNO[errno];
+    const known = ERRNO[errno];
     return known ? known[1] : "Unknown error " + errno;
   }
 
   function errnoName(errno) {
-    var known = ERRNO[errno];
+    const known = ERRNO[errno];
     return known ? known[0] : "E" + errno;
   }
 
   // A failed system call, carrying the positive errno.
-  function SyscallError(call, errno) {
-    this.name = "SyscallError";
-    this.call = call;
-    this.errno = errno;
-    this.message = errnoMessage(errno);
+  class SyscallError extends Error {
+    constructor(call, errno) {
+      super(errnoMessage(errno));
+      this.name = "SyscallError";
+      this.call = call;
+      this.errno = errno;
+    }
   }
-  SyscallError.prototype = Object.create(Error.prototype);
-  SyscallError.prototype.constructor = SyscallError;
 
-  var encoder = new TextEncoder();
-  var decoder = new TextDecoder("utf-8");
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder("utf-8");
 
   // Copies out of the (shared) heap first: TextDecoder refuses shared views.
   function decodeBytes(heap, pointer, length) {
@@ -88,40 +88,46 @@
   }
 
   function decodeCString(heap, pointer, limit) {
-    var end = pointer;
-    var stop = pointer + limit;
+    let end = pointer;
+    const stop = pointer + limit;
     while (end < stop && heap[end] !== 0) end++;
     return decodeBytes(heap, pointer, end - pointer);
   }
 
   // Memory for one command's system calls: every block it hands out is
   // freed together by release(), whatever path the command took.
-  function Arena(module) {
-    this.module = module;
-    this.blocks = [];
+  class Arena {
+    constructor(module) {
+      this.module = module;
+      this.blocks = [];
+    }
+
+    alloc(size) {
+      const pointer = this.module._malloc(Math.max(size, 1));
+      if (!pointer) throw new SyscallError("malloc", 12);
+      this.module.HEAPU8.fill(0, pointer, pointer + size);
+      this.blocks.push(pointer);
+      return pointer;
+    }
+
+    string(text) {
+      const bytes = encoder.encode(text);
+      const pointer = this.alloc(bytes.length + 1);
+      this.module.HEAPU8.set(bytes, pointer);
+      return pointer;
+    }
+
+    bytes(bytes) {
+      const pointer = this.alloc(bytes.length);
+      this.module.HEAPU8.set(bytes, pointer);
+      return pointer;
+    }
+
+    release() {
+      for (let i = 0; i < this.blocks.length; i++) this.module._free(this.blocks[i]);
+      this.blocks = [];
+    }
   }
-  Arena.prototype.alloc = function (size) {
-    var pointer = this.module._malloc(Math.max(size, 1));
-    if (!pointer) throw new SyscallError("malloc", 12);
-    this.module.HEAPU8.fill(0, pointer, pointer + size);
-    this.blocks.push(pointer);
-    return pointer;
-  };
-  Arena.prototype.string = function (text) {
-    var bytes = encoder.encode(text);
-    var pointer = this.alloc(bytes.length + 1);
-    this.module.HEAPU8.set(bytes, pointer);
-    return pointer;
-  };
-  Arena.prototype.bytes = function (bytes) {
-    var pointer = this.alloc(bytes.length);
-    this.module.HEAPU8.set(bytes, pointer);
-    return pointer;
-  };
-  Arena.prototype.release = function () {
-    for (var i = 0; i < this.blocks.length; i++) this.module._free(this.blocks[i]);
-    this.blocks = [];
-  };
 
   function view(module) {
     return new DataView(module.HEAPU8.buffer);
@@ -137,15 +143,15 @@
   }
 
   // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
-  var DIRENT_TYPES = { 1: "fifo", 2: "chr", 4: "dir", 6: "blk", 8: "reg", 10: "lnk", 12: "sock" };
+  const DIRENT_TYPES = { 1: "fifo", 2: "chr", 4: "dir", 6: "blk", 8: "reg", 10: "lnk", 12: "sock" };
   function decodeDirents(module, pointer, length) {
-    var data = view(module);
-    var heap = module.HEAPU8;
-    var entries = [];
-    var offset = 0;
+    const data = view(module);
+    const heap = module.HEAPU8;
+    const entries = [];
+    let offset = 0;
     while (offset < length) {
-      var at = pointer + offset;
-      var recordLength = data.getUint16(at + 16, true);
+      const at = pointer + offset;
+      const recordLength = data.getUint16(at + 16, true);
       if (recordLength === 0) break;
       entries.push({
         inode: u64(data, at),
@@ -158,11 +164,11 @@
   }
 
   // struct statx (include/uapi/linux/stat.h): 256 bytes.
-  var STATX_SIZE = 256;
-  var STATX_BASIC_STATS = 0x7ff;
+  const STATX_SIZE = 256;
+  const STATX_BASIC_STATS = 0x7ff;
   function decodeStatx(module, pointer) {
-    var data = view(module);
-    var timestamp = function (offset) {
+    const data = view(module);
+    const timestamp = function (offset) {
       return { seconds: s64(data, pointer + offset), nanoseconds: data.getUint32(pointer + offset + 8, true) };
     };
     return {
@@ -185,25 +191,25 @@
   }
 
   // struct new_utsname: six char[65].
-  var UTSNAME_SIZE = 6 * 65;
+  const UTSNAME_SIZE = 6 * 65;
   function decodeUtsname(module, pointer) {
-    var heap = module.HEAPU8;
-    var names = ["sysname", "nodename", "release", "version", "machine", "domainname"];
-    var result = {};
-    names.forEach(function (name, index) {
+    const heap = module.HEAPU8;
+    const names = ["sysname", "nodename", "release", "version", "machine", "domainname"];
+    const result = {};
+    names.forEach((name, index) => {
       result[name] = decodeCString(heap, pointer + index * 65, 65);
     });
     return result;
   }
 
   // struct __kernel_timespec { s64 tv_sec; s64 tv_nsec; }
-  var TIMESPEC_SIZE = 16;
+  const TIMESPEC_SIZE = 16;
   function decodeTimespec(module, pointer) {
-    var data = view(module);
+    const data = view(module);
     return { seconds: s64(data, pointer), nanoseconds: s64(data, pointer + 8) };
   }
   function encodeTimespec(module, pointer, seconds, nanoseconds) {
-    var data = view(module);
+    const data = view(module);
     data.setUint32(pointer, seconds >>> 0, true);
     data.setInt32(pointer + 4, Math.floor(seconds / 4294967296), true);
     data.setUint32(pointer + 8, nanoseconds >>> 0, true);
@@ -211,9 +217,9 @@
   }
 
   // struct sockaddr_in for 127.0.0.1:port (port and address in network order).
-  var SOCKADDR_IN_SIZE = 16;
+  const SOCKADDR_IN_SIZE = 16;
   function encodeLoopback(module, pointer, port) {
-    var heap = module.HEAPU8;
+    const heap = module.HEAPU8;
     heap.fill(0, pointer, pointer + SOCKADDR_IN_SIZE);
     heap[pointer] = 2; // AF_INET, little-endian u16
     heap[pointer + 2] = (port >> 8) & 0xff;
@@ -221,17 +227,17 @@
     heap.set([127, 0, 0, 1], pointer + 4);
   }
   function decodePort(module, pointer) {
-    var heap = module.HEAPU8;
+    const heap = module.HEAPU8;
     return (heap[pointer + 2] << 8) | heap[pointer + 3];
   }
 
-  var S_IFMT = 0o170000;
-  var FILE_TYPE_LETTERS = { 0o140000: "s", 0o120000: "l", 0o100000: "-", 0o060000: "b", 0o040000: "d", 0o020000: "c", 0o010000: "p" };
+  const S_IFMT = 0o170000;
+  const FILE_TYPE_LETTERS = { 0o140000: "s", 0o120000: "l", 0o100000: "-", 0o060000: "b", 0o040000: "d", 0o020000: "c", 0o010000: "p" };
   // "drwxr-xr-x", as ls -l prints a mode.
   function modeString(mode) {
-    var letters = FILE_TYPE_LETTERS[mode & S_IFMT] || "?";
-    var bits = "rwxrwxrwx";
-    for (var i = 0; i < 9; i++) letters += mode & (1 << (8 - i)) ? bits[i] : "-";
+    let letters = FILE_TYPE_LETTERS[mode & S_IFMT] || "?";
+    const bits = "rwxrwxrwx";
+    for (let i = 0; i < 9; i++) letters += mode & (1 << (8 - i)) ? bits[i] : "-";
     return letters;
   }
   function isDirectory(mode) {

@@ -5,130 +5,145 @@
 // its blocking call (channel.interrupt() → -EINTR).
 (function () {
   "use strict";
-  var Abi = window.LkljsAbi;
-  var SyscallError = Abi.SyscallError;
+  const Abi = window.LkljsAbi;
+  const SyscallError = Abi.SyscallError;
 
-  var AT_FDCWD = -100;
-  var AT_SYMLINK_NOFOLLOW = 0x100;
-  var AT_REMOVEDIR = 0x200;
-  var O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_TRUNC = 0x200, O_APPEND = 0x400, O_DIRECTORY = 0x10000;
-  var O_CLOEXEC = 0x80000;
-  var EINTR = 4, ENOENT = 2, EEXIST = 17;
-  var CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
-  var AF_INET = 2, SOCK_STREAM = 1;
-  var SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_SIZE_BUFFER = 10;
-  var READ_CHUNK = 65536;
+  const AT_FDCWD = -100;
+  const AT_SYMLINK_NOFOLLOW = 0x100;
+  const AT_REMOVEDIR = 0x200;
+  const O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_TRUNC = 0x200, O_APPEND = 0x400, O_DIRECTORY = 0x10000;
+  const O_CLOEXEC = 0x80000;
+  const EINTR = 4, ENOENT = 2, EEXIST = 17;
+  const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
+  const AF_INET = 2, SOCK_STREAM = 1;
+  const SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_SIZE_BUFFER = 10;
+  const READ_CHUNK = 65536;
 
   // The system calls one command makes, on one channel, with one arena.
   // Each method returns the kernel's result or throws SyscallError.
-  function Sys(module, channel, arena) {
-    this.module = module;
-    this.nr = module.lkljs.nr;
-    this.channel = channel;
-    this.arena = arena;
-  }
-  Sys.prototype.call = async function (name) {
-    var number = this.nr[name];
-    if (number === undefined) throw new SyscallError(name, 38);
-    var args = Array.prototype.slice.call(arguments, 1);
-    while (args.length < 6) args.push(0);
-    var result = await this.channel.syscall(number, args[0], args[1], args[2], args[3], args[4], args[5]);
-    if (result < 0 && result > -4096) throw new SyscallError(name, -result);
-    return result;
-  };
-  Sys.prototype.open = function (path, flags, mode) {
-    return this.call("openat", AT_FDCWD, this.arena.string(path), flags | O_CLOEXEC, mode || 0);
-  };
-  Sys.prototype.close = function (fd) {
-    return this.call("close", fd);
-  };
-  Sys.prototype.readAll = async function (fd, interrupted) {
-    var buffer = this.arena.alloc(READ_CHUNK);
-    var parts = [];
-    for (;;) {
-      if (interrupted && interrupted()) throw new SyscallError("read", EINTR);
-      var count = await this.call("read", fd, buffer, READ_CHUNK);
-      if (count === 0) break;
-      parts.push(this.module.HEAPU8.slice(buffer, buffer + count));
+  class Sys {
+    constructor(module, channel, arena) {
+      this.module = module;
+      this.nr = module.lkljs.nr;
+      this.channel = channel;
+      this.arena = arena;
     }
-    var total = parts.reduce(function (sum, part) { return sum + part.length; }, 0);
-    var bytes = new Uint8Array(total);
-    var offset = 0;
-    parts.forEach(function (part) { bytes.set(part, offset); offset += part.length; });
-    return bytes;
-  };
-  Sys.prototype.readFile = async function (path, interrupted) {
-    var fd = await this.open(path, O_RDONLY);
-    try {
-      return new TextDecoder().decode(await this.readAll(fd, interrupted));
-    } finally {
-      await this.close(fd);
+
+    async call(name) {
+      const number = this.nr[name];
+      if (number === undefined) throw new SyscallError(name, 38);
+      const args = Array.prototype.slice.call(arguments, 1);
+      while (args.length < 6) args.push(0);
+      const result = await this.channel.syscall(number, args[0], args[1], args[2], args[3], args[4], args[5]);
+      if (result < 0 && result > -4096) throw new SyscallError(name, -result);
+      return result;
     }
-  };
-  Sys.prototype.writeAll = async function (fd, bytes) {
-    var pointer = this.arena.bytes(bytes);
-    var written = 0;
-    while (written < bytes.length) {
-      written += await this.call("write", fd, pointer + written, bytes.length - written);
+
+    open(path, flags, mode) {
+      return this.call("openat", AT_FDCWD, this.arena.string(path), flags | O_CLOEXEC, mode || 0);
     }
-  };
-  Sys.prototype.statx = async function (path, flags) {
-    var buffer = this.arena.alloc(Abi.STATX_SIZE);
-    await this.call("statx", AT_FDCWD, this.arena.string(path), flags || 0, Abi.STATX_BASIC_STATS, buffer);
-    return Abi.decodeStatx(this.module, buffer);
-  };
-  Sys.prototype.listDirectory = async function (path) {
-    var fd = await this.open(path, O_RDONLY | O_DIRECTORY);
-    var buffer = this.arena.alloc(READ_CHUNK);
-    var entries = [];
-    try {
+
+    close(fd) {
+      return this.call("close", fd);
+    }
+
+    async readAll(fd, interrupted) {
+      const buffer = this.arena.alloc(READ_CHUNK);
+      const parts = [];
       for (;;) {
-        var count = await this.call("getdents64", fd, buffer, READ_CHUNK);
+        if (interrupted && interrupted()) throw new SyscallError("read", EINTR);
+        const count = await this.call("read", fd, buffer, READ_CHUNK);
         if (count === 0) break;
-        entries = entries.concat(Abi.decodeDirents(this.module, buffer, count));
+        parts.push(this.module.HEAPU8.slice(buffer, buffer + count));
       }
-    } finally {
-      await this.close(fd);
+      const total = parts.reduce((sum, part) => { return sum + part.length; }, 0);
+      const bytes = new Uint8Array(total);
+      let offset = 0;
+      parts.forEach((part) => { bytes.set(part, offset); offset += part.length; });
+      return bytes;
     }
-    return entries;
-  };
-  Sys.prototype.readLink = async function (path) {
-    var buffer = this.arena.alloc(4096);
-    var length = await this.call("readlinkat", AT_FDCWD, this.arena.string(path), buffer, 4096);
-    return Abi.decodeBytes(this.module.HEAPU8, buffer, length);
-  };
-  Sys.prototype.getcwd = async function () {
-    var buffer = this.arena.alloc(4096);
-    await this.call("getcwd", buffer, 4096);
-    return Abi.decodeCString(this.module.HEAPU8, buffer, 4096);
-  };
-  Sys.prototype.uname = async function () {
-    var buffer = this.arena.alloc(Abi.UTSNAME_SIZE);
-    await this.call("uname", buffer);
-    return Abi.decodeUtsname(this.module, buffer);
-  };
-  // The 64-bit-time calls where the kernel has them (32-bit asm-generic names them *_time64).
-  Sys.prototype.clockGettime = async function (clock) {
-    var buffer = this.arena.alloc(Abi.TIMESPEC_SIZE);
-    await this.call(this.nr.clock_gettime64 !== undefined ? "clock_gettime64" : "clock_gettime", clock, buffer);
-    return Abi.decodeTimespec(this.module, buffer);
-  };
-  Sys.prototype.sleep = async function (seconds) {
-    var request = this.arena.alloc(Abi.TIMESPEC_SIZE);
-    var whole = Math.floor(seconds);
-    Abi.encodeTimespec(this.module, request, whole, Math.round((seconds - whole) * 1e9));
-    var name = this.nr.clock_nanosleep_time64 !== undefined ? "clock_nanosleep_time64" : "clock_nanosleep";
-    return this.call(name, CLOCK_MONOTONIC, 0, request, 0);
-  };
+
+    async readFile(path, interrupted) {
+      const fd = await this.open(path, O_RDONLY);
+      try {
+        return new TextDecoder().decode(await this.readAll(fd, interrupted));
+      } finally {
+        await this.close(fd);
+      }
+    }
+
+    async writeAll(fd, bytes) {
+      const pointer = this.arena.bytes(bytes);
+      let written = 0;
+      while (written < bytes.length) {
+        written += await this.call("write", fd, pointer + written, bytes.length - written);
+      }
+    }
+
+    async statx(path, flags) {
+      const buffer = this.arena.alloc(Abi.STATX_SIZE);
+      await this.call("statx", AT_FDCWD, this.arena.string(path), flags || 0, Abi.STATX_BASIC_STATS, buffer);
+      return Abi.decodeStatx(this.module, buffer);
+    }
+
+    async listDirectory(path) {
+      const fd = await this.open(path, O_RDONLY | O_DIRECTORY);
+      const buffer = this.arena.alloc(READ_CHUNK);
+      let entries = [];
+      try {
+        for (;;) {
+          const count = await this.call("getdents64", fd, buffer, READ_CHUNK);
+          if (count === 0) break;
+          entries = entries.concat(Abi.decodeDirents(this.module, buffer, count));
+        }
+      } finally {
+        await this.close(fd);
+      }
+      return entries;
+    }
+
+    async readLink(path) {
+      const buffer = this.arena.alloc(4096);
+      const length = await this.call("readlinkat", AT_FDCWD, this.arena.string(path), buffer, 4096);
+      return Abi.decodeBytes(this.module.HEAPU8, buffer, length);
+    }
+
+    async getcwd() {
+      const buffer = this.arena.alloc(4096);
+      await this.call("getcwd", buffer, 4096);
+      return Abi.decodeCString(this.module.HEAPU8, buffer, 4096);
+    }
+
+    async uname() {
+      const buffer = this.arena.alloc(Abi.UTSNAME_SIZE);
+      await this.call("uname", buffer);
+      return Abi.decodeUtsname(this.module, buffer);
+    }
+
+    // The 64-bit-time calls where the kernel has them (32-bit asm-generic names them *_time64).
+    async clockGettime(clock) {
+      const buffer = this.arena.alloc(Abi.TIMESPEC_SIZE);
+      await this.call(this.nr.clock_gettime64 !== undefined ? "clock_gettime64" : "clock_gettime", clock, buffer);
+      return Abi.decodeTimespec(this.module, buffer);
+    }
+
+    async sleep(seconds) {
+      const request = this.arena.alloc(Abi.TIMESPEC_SIZE);
+      const whole = Math.floor(seconds);
+      Abi.encodeTimespec(this.module, request, whole, Math.round((seconds - whole) * 1e9));
+      const name = this.nr.clock_nanosleep_time64 !== undefined ? "clock_nanosleep_time64" : "clock_nanosleep";
+      return this.call(name, CLOCK_MONOTONIC, 0, request, 0);
+    }
+  }
 
   // Splits a command line into words (single and double quotes, backslash
   // escapes) and the redirections `> file` and `>> file`.
   function parse(line) {
-    var words = [];
-    var redirect = null;
-    var word = null;
-    var pendingRedirect = null;
-    var quote = null;
+    const words = [];
+    let redirect = null;
+    let word = null;
+    let pendingRedirect = null;
+    let quote = null;
     function finish() {
       if (word === null) return;
       if (pendingRedirect) {
@@ -139,8 +154,8 @@
       }
       word = null;
     }
-    for (var i = 0; i < line.length; i++) {
-      var c = line[i];
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
       if (quote) {
         if (c === quote) quote = null;
         else if (c === "\\" && quote === "\"" && i + 1 < line.length) word += line[++i];
@@ -169,14 +184,14 @@
 
   // Splits `-la` style options from operands; `known` lists the accepted letters.
   function options(command, args, known) {
-    var flags = {};
-    var operands = [];
-    var done = false;
-    args.forEach(function (arg) {
+    const flags = {};
+    const operands = [];
+    let done = false;
+    args.forEach((arg) => {
       if (!done && arg === "--") {
         done = true;
       } else if (!done && arg.length > 1 && arg[0] === "-") {
-        for (var i = 1; i < arg.length; i++) {
+        for (let i = 1; i < arg.length; i++) {
           if (known.indexOf(arg[i]) < 0) throw new UsageError(command + ": invalid option -- '" + arg[i] + "'");
           flags[arg[i]] = true;
         }
@@ -187,11 +202,12 @@
     return { flags: flags, operands: operands };
   }
 
-  function UsageError(message) {
-    this.name = "UsageError";
-    this.message = message;
+  class UsageError extends Error {
+    constructor(message) {
+      super(message);
+      this.name = "UsageError";
+    }
   }
-  UsageError.prototype = Object.create(Error.prototype);
 
   function pad(text, width, left) {
     text = String(text);
@@ -199,8 +215,8 @@
     return text;
   }
 
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
   function two(number) {
     return (number < 10 ? "0" : "") + number;
   }
@@ -210,16 +226,16 @@
 
   // The commands. Each gets (sys, args, io) and returns its exit status;
   // io.out(text) is standard output (possibly redirected), io.err(text) the terminal.
-  var COMMANDS = {};
-  var HELP = {};
+  const COMMANDS = {};
+  const HELP = {};
   function command(name, summary, run) {
     COMMANDS[name] = run;
     HELP[name] = summary;
   }
 
-  command("help", "list the commands", async function (sys, args, io) {
+  command("help", "list the commands", async (sys, args, io) => {
     io.out("Every command below is made of Linux system calls into the kernel running in this page.\n");
-    Object.keys(HELP).sort().forEach(function (name) {
+    Object.keys(HELP).sort().forEach((name) => {
       io.out("  " + pad(name, 8, true) + "  " + HELP[name] + "\n");
     });
     io.out("Keys: ←/→, Home/End, Backspace/Delete, ↑/↓ history, Ctrl-A/E/U/W/L, Ctrl-C interrupts.\n");
@@ -227,16 +243,16 @@
     return 0;
   });
 
-  command("echo", "print its arguments (-n: no newline)", async function (sys, args, io) {
-    var noNewline = args[0] === "-n";
+  command("echo", "print its arguments (-n: no newline)", async (sys, args, io) => {
+    const noNewline = args[0] === "-n";
     io.out(args.slice(noNewline ? 1 : 0).join(" ") + (noNewline ? "" : "\n"));
     return 0;
   });
 
-  command("cat", "print files (openat, read)", async function (sys, args, io) {
+  command("cat", "print files (openat, read)", async (sys, args, io) => {
     if (args.length === 0) throw new UsageError("cat: this shell has no standard input; name a file");
-    var status = 0;
-    for (var i = 0; i < args.length; i++) {
+    let status = 0;
+    for (let i = 0; i < args.length; i++) {
       try {
         io.out(await sys.readFile(args[i], io.interrupted));
       } catch (error) {
@@ -249,33 +265,33 @@
   });
 
   function lsTime(timestamp, now) {
-    var date = new Date(timestamp.seconds * 1000);
-    var day = pad(date.getUTCDate(), 2);
-    var recent = Math.abs(now - timestamp.seconds) < 182 * 24 * 3600;
-    var tail = recent ? two(date.getUTCHours()) + ":" + two(date.getUTCMinutes()) : " " + date.getUTCFullYear();
+    const date = new Date(timestamp.seconds * 1000);
+    const day = pad(date.getUTCDate(), 2);
+    const recent = Math.abs(now - timestamp.seconds) < 182 * 24 * 3600;
+    const tail = recent ? two(date.getUTCHours()) + ":" + two(date.getUTCMinutes()) : " " + date.getUTCFullYear();
     return MONTHS[date.getUTCMonth()] + " " + day + " " + tail;
   }
 
-  command("ls", "list directories (getdents64, statx; -l long, -a all)", async function (sys, args, io) {
-    var parsed = options("ls", args, "la1");
-    var paths = parsed.operands.length ? parsed.operands : ["."];
-    var status = 0;
-    var now = (await sys.clockGettime(CLOCK_REALTIME)).seconds;
-    var long = parsed.flags.l;
+  command("ls", "list directories (getdents64, statx; -l long, -a all)", async (sys, args, io) => {
+    const parsed = options("ls", args, "la1");
+    const paths = parsed.operands.length ? parsed.operands : ["."];
+    let status = 0;
+    const now = (await sys.clockGettime(CLOCK_REALTIME)).seconds;
+    const long = parsed.flags.l;
     async function describe(path, name) {
-      var info = await sys.statx(path, AT_SYMLINK_NOFOLLOW);
+      const info = await sys.statx(path, AT_SYMLINK_NOFOLLOW);
       if (!long) return { info: info, text: name };
-      var type = info.mode & 0o170000;
+      const type = info.mode & 0o170000;
       // Devices show their numbers where files show their size.
-      var size = type === 0o020000 || type === 0o060000 ? pad(info.rdevMajor + ",", 4) + pad(info.rdevMinor, 4) : pad(info.size, 8);
-      var text = Abi.modeString(info.mode) + " " + pad(info.links, 2) + " " + pad(info.uid, 4, true) + " " +
+      const size = type === 0o020000 || type === 0o060000 ? pad(info.rdevMajor + ",", 4) + pad(info.rdevMinor, 4) : pad(info.size, 8);
+      let text = Abi.modeString(info.mode) + " " + pad(info.links, 2) + " " + pad(info.uid, 4, true) + " " +
         pad(info.gid, 4, true) + " " + size + " " + lsTime(info.modified, now) + " " + name;
       if (type === 0o120000) text += " -> " + (await sys.readLink(path));
       return { info: info, text: text };
     }
-    for (var p = 0; p < paths.length; p++) {
-      var path = paths[p];
-      var top;
+    for (let p = 0; p < paths.length; p++) {
+      const path = paths[p];
+      let top;
       try {
         top = await sys.statx(path, 0);
       } catch (error) {
@@ -289,7 +305,7 @@
         continue;
       }
       if (paths.length > 1) io.out((p > 0 ? "\n" : "") + path + ":\n");
-      var entries;
+      let entries;
       try {
         entries = await sys.listDirectory(path);
       } catch (error) {
@@ -299,15 +315,15 @@
         continue;
       }
       entries = entries
-        .filter(function (entry) { return parsed.flags.a || entry.name[0] !== "."; })
-        .sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
-      var lines = [];
-      var blocks = 0;
-      for (var e = 0; e < entries.length; e++) {
+        .filter((entry) => { return parsed.flags.a || entry.name[0] !== "."; })
+        .sort((a, b) => { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+      const lines = [];
+      let blocks = 0;
+      for (let e = 0; e < entries.length; e++) {
         if (io.interrupted()) throw new SyscallError("ls", EINTR);
-        var full = (path.endsWith("/") ? path : path + "/") + entries[e].name;
+        const full = (path.endsWith("/") ? path : path + "/") + entries[e].name;
         try {
-          var line = await describe(full, entries[e].name);
+          const line = await describe(full, entries[e].name);
           blocks += line.info.blocks;
           lines.push(line.text);
         } catch (error) {
@@ -321,22 +337,22 @@
     return status;
   });
 
-  command("mkdir", "make directories (mkdirat; -p parents)", async function (sys, args, io) {
-    var parsed = options("mkdir", args, "p");
+  command("mkdir", "make directories (mkdirat; -p parents)", async (sys, args, io) => {
+    const parsed = options("mkdir", args, "p");
     if (!parsed.operands.length) throw new UsageError("mkdir: missing operand");
-    var status = 0;
-    for (var i = 0; i < parsed.operands.length; i++) {
-      var path = parsed.operands[i];
-      var targets = [path];
+    let status = 0;
+    for (let i = 0; i < parsed.operands.length; i++) {
+      const path = parsed.operands[i];
+      let targets = [path];
       if (parsed.flags.p) {
         targets = [];
-        var parts = path.split("/");
-        for (var j = 1; j <= parts.length; j++) {
-          var prefix = parts.slice(0, j).join("/");
+        const parts = path.split("/");
+        for (let j = 1; j <= parts.length; j++) {
+          const prefix = parts.slice(0, j).join("/");
           if (prefix && prefix !== ".") targets.push(prefix);
         }
       }
-      for (var t = 0; t < targets.length; t++) {
+      for (let t = 0; t < targets.length; t++) {
         try {
           await sys.call("mkdirat", AT_FDCWD, sys.arena.string(targets[t]), 0o755);
         } catch (error) {
@@ -351,16 +367,16 @@
     return status;
   });
 
-  command("rm", "remove files (unlinkat; -r directories, -f quiet)", async function (sys, args, io) {
-    var parsed = options("rm", args, "rf");
+  command("rm", "remove files (unlinkat; -r directories, -f quiet)", async (sys, args, io) => {
+    const parsed = options("rm", args, "rf");
     if (!parsed.operands.length) throw new UsageError("rm: missing operand");
-    var status = 0;
+    let status = 0;
     async function remove(path) {
-      var info = await sys.statx(path, AT_SYMLINK_NOFOLLOW);
+      const info = await sys.statx(path, AT_SYMLINK_NOFOLLOW);
       if (Abi.isDirectory(info.mode)) {
         if (!parsed.flags.r) throw new SyscallError("unlinkat", 21);
-        var entries = await sys.listDirectory(path);
-        for (var i = 0; i < entries.length; i++) {
+        const entries = await sys.listDirectory(path);
+        for (let i = 0; i < entries.length; i++) {
           if (entries[i].name !== "." && entries[i].name !== "..") await remove(path + "/" + entries[i].name);
         }
         await sys.call("unlinkat", AT_FDCWD, sys.arena.string(path), AT_REMOVEDIR);
@@ -368,7 +384,7 @@
         await sys.call("unlinkat", AT_FDCWD, sys.arena.string(path), 0);
       }
     }
-    for (var i = 0; i < parsed.operands.length; i++) {
+    for (let i = 0; i < parsed.operands.length; i++) {
       try {
         await remove(parsed.operands[i]);
       } catch (error) {
@@ -381,12 +397,12 @@
     return status;
   });
 
-  command("touch", "create files or update their times (openat, utimensat)", async function (sys, args, io) {
+  command("touch", "create files or update their times (openat, utimensat)", async (sys, args, io) => {
     if (!args.length) throw new UsageError("touch: missing file operand");
-    var status = 0;
-    for (var i = 0; i < args.length; i++) {
+    let status = 0;
+    for (let i = 0; i < args.length; i++) {
       try {
-        var fd = await sys.open(args[i], O_WRONLY | O_CREAT, 0o644);
+        const fd = await sys.open(args[i], O_WRONLY | O_CREAT, 0o644);
         await sys.close(fd);
         // No times: both become "now". 32-bit asm-generic names the 64-bit-time call utimensat_time64.
         await sys.call(sys.nr.utimensat_time64 !== undefined ? "utimensat_time64" : "utimensat", AT_FDCWD, sys.arena.string(args[i]), 0, 0);
@@ -399,8 +415,8 @@
     return status;
   });
 
-  command("cd", "change directory (chdir)", async function (sys, args, io) {
-    var target = args[0] || "/";
+  command("cd", "change directory (chdir)", async (sys, args, io) => {
+    const target = args[0] || "/";
     try {
       await sys.call("chdir", sys.arena.string(target));
     } catch (error) {
@@ -411,23 +427,23 @@
     return 0;
   });
 
-  command("pwd", "print the working directory (getcwd)", async function (sys, args, io) {
+  command("pwd", "print the working directory (getcwd)", async (sys, args, io) => {
     io.out((await sys.getcwd()) + "\n");
     return 0;
   });
 
-  command("mount", "list mounts (/proc/mounts) or mount -t TYPE SOURCE DIR (mount)", async function (sys, args, io) {
+  command("mount", "list mounts (/proc/mounts) or mount -t TYPE SOURCE DIR (mount)", async (sys, args, io) => {
     if (!args.length) {
-      var mounts = await sys.readFile("/proc/mounts");
-      mounts.split("\n").filter(Boolean).forEach(function (line) {
-        var fields = line.split(" ");
+      const mounts = await sys.readFile("/proc/mounts");
+      mounts.split("\n").filter(Boolean).forEach((line) => {
+        const fields = line.split(" ");
         io.out(fields[0] + " on " + fields[1] + " type " + fields[2] + " (" + fields[3] + ")\n");
       });
       return 0;
     }
-    var type = null;
-    var operands = [];
-    for (var i = 0; i < args.length; i++) {
+    let type = null;
+    const operands = [];
+    for (let i = 0; i < args.length; i++) {
       if (args[i] === "-t") type = args[++i];
       else operands.push(args[i]);
     }
@@ -442,27 +458,27 @@
     return 0;
   });
 
-  command("uname", "print system information (uname; -a all, -s -n -r -v -m)", async function (sys, args, io) {
-    var parsed = options("uname", args, "asnrvm");
-    var names = await sys.uname();
-    var order = [["s", "sysname"], ["n", "nodename"], ["r", "release"], ["v", "version"], ["m", "machine"]];
-    var chosen = order.filter(function (pair) { return parsed.flags.a || parsed.flags[pair[0]]; });
+  command("uname", "print system information (uname; -a all, -s -n -r -v -m)", async (sys, args, io) => {
+    const parsed = options("uname", args, "asnrvm");
+    const names = await sys.uname();
+    const order = [["s", "sysname"], ["n", "nodename"], ["r", "release"], ["v", "version"], ["m", "machine"]];
+    let chosen = order.filter((pair) => { return parsed.flags.a || parsed.flags[pair[0]]; });
     if (!chosen.length) chosen = [order[0]];
-    io.out(chosen.map(function (pair) { return names[pair[1]]; }).join(" ") + "\n");
+    io.out(chosen.map((pair) => { return names[pair[1]]; }).join(" ") + "\n");
     return 0;
   });
 
-  command("ps", "list processes and kernel threads (/proc/<pid>/stat, cmdline)", async function (sys, args, io) {
-    var entries = await sys.listDirectory("/proc");
-    var pids = entries
-      .map(function (entry) { return entry.name; })
-      .filter(function (name) { return /^[0-9]+$/.test(name); })
+  command("ps", "list processes and kernel threads (/proc/<pid>/stat, cmdline)", async (sys, args, io) => {
+    const entries = await sys.listDirectory("/proc");
+    const pids = entries
+      .map((entry) => { return entry.name; })
+      .filter((name) => { return /^[0-9]+$/.test(name); })
       .map(Number)
-      .sort(function (a, b) { return a - b; });
+      .sort((a, b) => { return a - b; });
     io.out("  PID  PPID S COMMAND\n");
-    for (var i = 0; i < pids.length; i++) {
+    for (let i = 0; i < pids.length; i++) {
       if (io.interrupted()) throw new SyscallError("ps", EINTR);
-      var stat, commandLine;
+      let stat, commandLine;
       try {
         stat = await sys.readFile("/proc/" + pids[i] + "/stat");
         commandLine = await sys.readFile("/proc/" + pids[i] + "/cmdline");
@@ -471,34 +487,34 @@
         throw error;
       }
       // "pid (comm) state ppid …": comm may itself contain spaces and parentheses.
-      var open = stat.indexOf("(");
-      var close = stat.lastIndexOf(")");
-      var name = stat.slice(open + 1, close);
-      var rest = stat.slice(close + 2).split(" ");
-      var shown = commandLine ? commandLine.split("\0").filter(Boolean).join(" ") : "[" + name + "]";
+      const open = stat.indexOf("(");
+      const close = stat.lastIndexOf(")");
+      const name = stat.slice(open + 1, close);
+      const rest = stat.slice(close + 2).split(" ");
+      const shown = commandLine ? commandLine.split("\0").filter(Boolean).join(" ") : "[" + name + "]";
       io.out(pad(pids[i], 5) + " " + pad(rest[1], 5) + " " + rest[0] + " " + shown + "\n");
     }
     return 0;
   });
 
   function meminfo(text) {
-    var values = {};
-    text.split("\n").forEach(function (line) {
-      var match = /^(\w+(?:\(\w+\))?):\s+(\d+)/.exec(line);
+    const values = {};
+    text.split("\n").forEach((line) => {
+      const match = /^(\w+(?:\(\w+\))?):\s+(\d+)/.exec(line);
       if (match) values[match[1]] = Number(match[2]);
     });
     return values;
   }
 
-  command("free", "memory use in KiB (/proc/meminfo)", async function (sys, args, io) {
-    var m = meminfo(await sys.readFile("/proc/meminfo"));
-    var cache = (m.Buffers || 0) + (m.Cached || 0) + (m.SReclaimable || 0);
-    var used = m.MemTotal - m.MemFree - cache;
-    var columns = [12, 12, 12, 12, 12, 12];
-    var row = function (label, values) {
-      return pad(label, 6, true) + values.map(function (value, index) { return pad(value, columns[index]); }).join("") + "\n";
+  command("free", "memory use in KiB (/proc/meminfo)", async (sys, args, io) => {
+    const m = meminfo(await sys.readFile("/proc/meminfo"));
+    const cache = (m.Buffers || 0) + (m.Cached || 0) + (m.SReclaimable || 0);
+    const used = m.MemTotal - m.MemFree - cache;
+    const columns = [12, 12, 12, 12, 12, 12];
+    const row = function (label, values) {
+      return pad(label, 6, true) + values.map((value, index) => { return pad(value, columns[index]); }).join("") + "\n";
     };
-    io.out(pad("", 6) + ["total", "used", "free", "shared", "buff/cache", "available"].map(function (title, index) {
+    io.out(pad("", 6) + ["total", "used", "free", "shared", "buff/cache", "available"].map((title, index) => {
       return pad(title, columns[index]);
     }).join("") + "\n");
     io.out(row("Mem:", [m.MemTotal, used, m.MemFree, m.Shmem || 0, cache, m.MemAvailable || m.MemFree]));
@@ -506,38 +522,38 @@
     return 0;
   });
 
-  command("dmesg", "the kernel log (syslog)", async function (sys, args, io) {
-    var size = await sys.call("syslog", SYSLOG_ACTION_SIZE_BUFFER, 0, 0);
-    var buffer = sys.arena.alloc(size);
-    var length = await sys.call("syslog", SYSLOG_ACTION_READ_ALL, buffer, size);
-    var text = Abi.decodeBytes(sys.module.HEAPU8, buffer, length);
+  command("dmesg", "the kernel log (syslog)", async (sys, args, io) => {
+    const size = await sys.call("syslog", SYSLOG_ACTION_SIZE_BUFFER, 0, 0);
+    const buffer = sys.arena.alloc(size);
+    const length = await sys.call("syslog", SYSLOG_ACTION_READ_ALL, buffer, size);
+    const text = Abi.decodeBytes(sys.module.HEAPU8, buffer, length);
     // Each record starts with its "<level>" prefix, which dmesg does not show.
     io.out(text.replace(/^<\d+>/gm, ""));
     if (text && !text.endsWith("\n")) io.out("\n");
     return 0;
   });
 
-  command("date", "the time, UTC (clock_gettime)", async function (sys, args, io) {
-    var now = await sys.clockGettime(CLOCK_REALTIME);
-    var date = new Date(now.seconds * 1000);
+  command("date", "the time, UTC (clock_gettime)", async (sys, args, io) => {
+    const now = await sys.clockGettime(CLOCK_REALTIME);
+    const date = new Date(now.seconds * 1000);
     io.out(DAYS[date.getUTCDay()] + " " + MONTHS[date.getUTCMonth()] + " " + pad(date.getUTCDate(), 2) + " " +
       clockTime(date) + " UTC " + date.getUTCFullYear() + "\n");
     return 0;
   });
 
-  command("sleep", "wait SECONDS (clock_nanosleep; Ctrl-C interrupts)", async function (sys, args, io) {
-    var seconds = Number(args[0]);
+  command("sleep", "wait SECONDS (clock_nanosleep; Ctrl-C interrupts)", async (sys, args) => {
+    const seconds = Number(args[0]);
     if (args.length !== 1 || !(seconds >= 0)) throw new UsageError("usage: sleep SECONDS");
     await sys.sleep(seconds);
     return 0;
   });
 
-  command("uptime", "time since boot and load (/proc/uptime, /proc/loadavg)", async function (sys, args, io) {
-    var up = Number((await sys.readFile("/proc/uptime")).split(" ")[0]);
-    var load = (await sys.readFile("/proc/loadavg")).split(" ").slice(0, 3).join(", ");
-    var now = await sys.clockGettime(CLOCK_REALTIME);
-    var minutes = Math.floor(up / 60);
-    var span = minutes >= 60 ? Math.floor(minutes / 60) + ":" + two(minutes % 60) : minutes + " min";
+  command("uptime", "time since boot and load (/proc/uptime, /proc/loadavg)", async (sys, args, io) => {
+    const up = Number((await sys.readFile("/proc/uptime")).split(" ")[0]);
+    const load = (await sys.readFile("/proc/loadavg")).split(" ").slice(0, 3).join(", ");
+    const now = await sys.clockGettime(CLOCK_REALTIME);
+    const minutes = Math.floor(up / 60);
+    let span = minutes >= 60 ? Math.floor(minutes / 60) + ":" + two(minutes % 60) : minutes + " min";
     if (minutes === 0) span = Math.floor(up) + " sec";
     io.out(" " + clockTime(new Date(now.seconds * 1000)) + " up " + span + ",  load average: " + load + "\n");
     return 0;
@@ -545,47 +561,47 @@
 
   // A TCP round trip over the kernel's loopback: a server on one channel
   // accepts while a client on another connects, sends, and reads the echo.
-  command("tcpecho", "TCP echo over 127.0.0.1: server and client on two kernel threads", async function (sys, args, io, shell) {
-    var message = args.length ? args.join(" ") : "hello over loopback";
-    var client = await shell.extraChannel();
-    var clientSys = new Sys(sys.module, client, sys.arena);
-    var address = sys.arena.alloc(Abi.SOCKADDR_IN_SIZE);
-    var length = sys.arena.alloc(4);
-    var listener = await sys.call("socket", AF_INET, SOCK_STREAM | O_CLOEXEC, 0);
-    var fds = [listener];
-    var served = null;
+  command("tcpecho", "TCP echo over 127.0.0.1: server and client on two kernel threads", async (sys, args, io, shell) => {
+    const message = args.length ? args.join(" ") : "hello over loopback";
+    const client = await shell.extraChannel();
+    const clientSys = new Sys(sys.module, client, sys.arena);
+    const address = sys.arena.alloc(Abi.SOCKADDR_IN_SIZE);
+    const length = sys.arena.alloc(4);
+    const listener = await sys.call("socket", AF_INET, SOCK_STREAM | O_CLOEXEC, 0);
+    const fds = [listener];
+    let served = null;
     try {
       Abi.encodeLoopback(sys.module, address, 0);
       await sys.call("bind", listener, address, Abi.SOCKADDR_IN_SIZE);
       await sys.call("listen", listener, 1);
       new DataView(sys.module.HEAPU8.buffer).setUint32(length, Abi.SOCKADDR_IN_SIZE, true);
       await sys.call("getsockname", listener, address, length);
-      var port = Abi.decodePort(sys.module, address);
+      const port = Abi.decodePort(sys.module, address);
       io.out("server: listening on 127.0.0.1:" + port + "\n");
 
       // The server blocks in accept on this command's channel…
       served = (async function () {
-        var connection = await sys.call("accept4", listener, 0, 0, O_CLOEXEC);
+        const connection = await sys.call("accept4", listener, 0, 0, O_CLOEXEC);
         fds.push(connection);
-        var buffer = sys.arena.alloc(4096);
-        var received = await sys.call("read", connection, buffer, 4096);
+        const buffer = sys.arena.alloc(4096);
+        const received = await sys.call("read", connection, buffer, 4096);
         await sys.call("write", connection, buffer, received);
         io.out("server: accepted a connection, echoed " + received + " bytes\n");
         await sys.call("close", connection);
       })();
       // …while the client connects from another kernel thread.
-      var socket = await clientSys.call("socket", AF_INET, SOCK_STREAM | O_CLOEXEC, 0);
+      const socket = await clientSys.call("socket", AF_INET, SOCK_STREAM | O_CLOEXEC, 0);
       fds.push(socket);
-      var target = sys.arena.alloc(Abi.SOCKADDR_IN_SIZE);
+      const target = sys.arena.alloc(Abi.SOCKADDR_IN_SIZE);
       Abi.encodeLoopback(sys.module, target, port);
       await clientSys.call("connect", socket, target, Abi.SOCKADDR_IN_SIZE);
       io.out("client: connected to 127.0.0.1:" + port + "\n");
-      var bytes = new TextEncoder().encode(message);
+      const bytes = new TextEncoder().encode(message);
       await clientSys.writeAll(socket, bytes);
-      var reply = sys.arena.alloc(4096);
-      var got = 0;
+      const reply = sys.arena.alloc(4096);
+      let got = 0;
       while (got < bytes.length) {
-        var count = await clientSys.call("read", socket, reply + got, 4096 - got);
+        const count = await clientSys.call("read", socket, reply + got, 4096 - got);
         if (count === 0) break;
         got += count;
       }
@@ -595,28 +611,28 @@
     } catch (error) {
       // Do not leave the server blocked in accept on the command's channel.
       if (served) {
-        served.catch(function () {});
+        served.catch(() => {});
         shell.channel.interrupt();
       }
       throw error;
     } finally {
-      for (var i = 0; i < fds.length; i++) await sys.module.lkljs.syscall(sys.nr.close, fds[i], 0, 0, 0, 0, 0);
+      for (let i = 0; i < fds.length; i++) await sys.module.lkljs.syscall(sys.nr.close, fds[i], 0, 0, 0, 0, 0);
     }
   });
 
-  command("clear", "clear the terminal", async function (sys, args, io) {
+  command("clear", "clear the terminal", async (sys, args, io) => {
     io.err("\x1b[H\x1b[2J\x1b[3J");
     return 0;
   });
 
-  command("history", "the commands typed so far", async function (sys, args, io, shell) {
-    shell.history().forEach(function (line, index) {
+  command("history", "the commands typed so far", async (sys, args, io, shell) => {
+    shell.history().forEach((line, index) => {
       io.out(pad(index + 1, 5) + "  " + line + "\n");
     });
     return 0;
   });
 
-  command("halt", "stop the kernel (reboot(LINUX_REBOOT_CMD_HALT))", async function (sys, args, io, shell) {
+  command("halt", "stop the kernel (reboot(LINUX_REBOOT_CMD_HALT))", async (sys, args, io, shell) => {
     io.out("Halting the kernel…\n");
     await shell.halt();
     return 0;
@@ -624,129 +640,131 @@
 
   // `module` is the booted Emscripten Module; `write` puts text on the
   // terminal; `history()` lists the line editor's history; `halt()` stops the kernel.
-  function Shell(module, write, hooks) {
-    this.module = module;
-    this.write = write;
-    this.hooks = hooks;
-    this.channel = null;
-    this.extra = null;
-    this.running = null;
-    this.hostname = "lkljs";
-  }
-
-  Shell.prototype.start = async function () {
-    this.channel = await this.module.lkljs.channel();
-    var arena = new Abi.Arena(this.module);
-    try {
-      var names = await new Sys(this.module, this.channel, arena).uname();
-      if (names.nodename && names.nodename !== "(none)") this.hostname = names.nodename;
-    } finally {
-      arena.release();
+  class Shell {
+    constructor(module, write, hooks) {
+      this.module = module;
+      this.write = write;
+      this.hooks = hooks;
+      this.channel = null;
+      this.extra = null;
+      this.running = null;
+      this.hostname = "lkljs";
     }
-  };
 
-  Shell.prototype.extraChannel = async function () {
-    if (!this.extra) this.extra = await this.module.lkljs.channel();
-    return this.extra;
-  };
-
-  Shell.prototype.prompt = async function () {
-    var arena = new Abi.Arena(this.module);
-    var cwd = "?";
-    try {
-      cwd = await new Sys(this.module, this.channel, arena).getcwd();
-    } catch (error) {
-      if (!(error instanceof SyscallError)) throw error;
-    } finally {
-      arena.release();
-    }
-    return "\x1b[1;32mroot@" + this.hostname + "\x1b[0m:\x1b[1;34m" + cwd + "\x1b[0m# ";
-  };
-
-  Shell.prototype.history = function () {
-    return this.hooks.history();
-  };
-
-  Shell.prototype.halt = function () {
-    return this.hooks.halt();
-  };
-
-  // Runs one command line; resolves with its exit status when it is done.
-  Shell.prototype.execute = async function (line) {
-    var shell = this;
-    var write = this.write;
-    var parsed;
-    try {
-      parsed = parse(line);
-    } catch (error) {
-      write("sh: " + error.message + "\n");
-      return 2;
-    }
-    if (!parsed.words.length) return 0;
-    var name = parsed.words[0];
-    var run = COMMANDS[name];
-    if (!run) {
-      write("sh: " + name + ": command not found (type help)\n");
-      return 127;
-    }
-    var arena = new Abi.Arena(this.module);
-    var sys = new Sys(this.module, this.channel, arena);
-    var state = { interrupted: false };
-    this.running = state;
-    var redirectFd = null;
-    var pending = Promise.resolve();
-    var io = {
-      out: write,
-      err: write,
-      interrupted: function () { return state.interrupted; }
-    };
-    try {
-      if (parsed.redirect) {
-        var flags = O_WRONLY | O_CREAT | (parsed.redirect.append ? O_APPEND : O_TRUNC);
-        try {
-          redirectFd = await sys.open(parsed.redirect.path, flags, 0o644);
-        } catch (error) {
-          if (!(error instanceof SyscallError)) throw error;
-          write("sh: " + parsed.redirect.path + ": " + error.message + "\n");
-          return 1;
-        }
-        var encoder = new TextEncoder();
-        // Writes are chained so the file receives the output in order.
-        io.out = function (text) {
-          pending = pending.then(function () { return sys.writeAll(redirectFd, encoder.encode(text)); });
-        };
+    async start() {
+      this.channel = await this.module.lkljs.channel();
+      const arena = new Abi.Arena(this.module);
+      try {
+        const names = await new Sys(this.module, this.channel, arena).uname();
+        if (names.nodename && names.nodename !== "(none)") this.hostname = names.nodename;
+      } finally {
+        arena.release();
       }
-      var status = await run(sys, parsed.words.slice(1), io, shell);
-      await pending;
-      return status;
-    } catch (error) {
-      if (error instanceof SyscallError) {
-        if (error.errno === EINTR && state.interrupted) return 130;
-        write(name + ": " + error.call + ": " + error.message + "\n");
-        return 1;
+    }
+
+    async extraChannel() {
+      if (!this.extra) this.extra = await this.module.lkljs.channel();
+      return this.extra;
+    }
+
+    async prompt() {
+      const arena = new Abi.Arena(this.module);
+      let cwd = "?";
+      try {
+        cwd = await new Sys(this.module, this.channel, arena).getcwd();
+      } catch (error) {
+        if (!(error instanceof SyscallError)) throw error;
+      } finally {
+        arena.release();
       }
-      if (error instanceof UsageError) {
-        write(error.message + "\n");
+      return "\x1b[1;32mroot@" + this.hostname + "\x1b[0m:\x1b[1;34m" + cwd + "\x1b[0m# ";
+    }
+
+    history() {
+      return this.hooks.history();
+    }
+
+    halt() {
+      return this.hooks.halt();
+    }
+
+    // Runs one command line; resolves with its exit status when it is done.
+    async execute(line) {
+      const shell = this;
+      const write = this.write;
+      let parsed;
+      try {
+        parsed = parse(line);
+      } catch (error) {
+        write("sh: " + error.message + "\n");
         return 2;
       }
-      throw error;
-    } finally {
-      this.running = null;
-      if (redirectFd !== null) {
-        await pending.catch(function () {});
-        await sys.close(redirectFd).catch(function () {});
+      if (!parsed.words.length) return 0;
+      const name = parsed.words[0];
+      const run = COMMANDS[name];
+      if (!run) {
+        write("sh: " + name + ": command not found (type help)\n");
+        return 127;
       }
-      arena.release();
+      const arena = new Abi.Arena(this.module);
+      const sys = new Sys(this.module, this.channel, arena);
+      const state = { interrupted: false };
+      this.running = state;
+      let redirectFd = null;
+      let pending = Promise.resolve();
+      const io = {
+        out: write,
+        err: write,
+        interrupted() { return state.interrupted; }
+      };
+      try {
+        if (parsed.redirect) {
+          const flags = O_WRONLY | O_CREAT | (parsed.redirect.append ? O_APPEND : O_TRUNC);
+          try {
+            redirectFd = await sys.open(parsed.redirect.path, flags, 0o644);
+          } catch (error) {
+            if (!(error instanceof SyscallError)) throw error;
+            write("sh: " + parsed.redirect.path + ": " + error.message + "\n");
+            return 1;
+          }
+          const encoder = new TextEncoder();
+          // Writes are chained so the file receives the output in order.
+          io.out = function (text) {
+            pending = pending.then(() => { return sys.writeAll(redirectFd, encoder.encode(text)); });
+          };
+        }
+        const status = await run(sys, parsed.words.slice(1), io, shell);
+        await pending;
+        return status;
+      } catch (error) {
+        if (error instanceof SyscallError) {
+          if (error.errno === EINTR && state.interrupted) return 130;
+          write(name + ": " + error.call + ": " + error.message + "\n");
+          return 1;
+        }
+        if (error instanceof UsageError) {
+          write(error.message + "\n");
+          return 2;
+        }
+        throw error;
+      } finally {
+        this.running = null;
+        if (redirectFd !== null) {
+          await pending.catch(() => {});
+          await sys.close(redirectFd).catch(() => {});
+        }
+        arena.release();
+      }
     }
-  };
 
-  // Ctrl-C: the blocking call on the command's channels returns -EINTR.
-  Shell.prototype.interrupt = function () {
-    if (!this.running) return;
-    this.running.interrupted = true;
-    this.channel.interrupt();
-    if (this.extra) this.extra.interrupt();
-  };
+    // Ctrl-C: the blocking call on the command's channels returns -EINTR.
+    interrupt() {
+      if (!this.running) return;
+      this.running.interrupted = true;
+      this.channel.interrupt();
+      if (this.extra) this.extra.interrupt();
+    }
+  }
 
   Shell.commands = function () {
     return Object.keys(COMMANDS).sort();

@@ -16,8 +16,9 @@
   "use strict";
 
   // A module with one shared memory: valid only where WebAssembly threads are.
-  var SHARED_MEMORY_MODULE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]);
-  var ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+  const SHARED_MEMORY_MODULE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]);
+  // eslint-disable-next-line no-control-regex -- terminal escape sequences start with ESC
+  const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
   function threadsMissing() {
     if (typeof WebAssembly !== "object") return "WebAssembly";
@@ -43,11 +44,11 @@
 
   // Reads a response body chunk by chunk, reporting the bytes so far.
   function counted(response, onBytes) {
-    var reader = response.body.getReader();
-    var total = 0;
+    const reader = response.body.getReader();
+    let total = 0;
     return new ReadableStream({
-      pull: function (controller) {
-        return reader.read().then(function (chunk) {
+      pull(controller) {
+        return reader.read().then((chunk) => {
           if (chunk.done) {
             controller.close();
             return;
@@ -57,7 +58,7 @@
           controller.enqueue(chunk.value);
         });
       },
-      cancel: function (reason) {
+      cancel(reason) {
         return reader.cancel(reason);
       }
     });
@@ -68,384 +69,386 @@
   // sizes) where the browser does not say.
   function transferred(urls, fallback) {
     if (!window.performance || !performance.getEntriesByName) return fallback;
-    var total = 0;
-    for (var i = 0; i < urls.length; i++) {
-      var entry = performance.getEntriesByName(urls[i])[0];
+    let total = 0;
+    for (let i = 0; i < urls.length; i++) {
+      const entry = performance.getEntriesByName(urls[i])[0];
       if (!entry || !entry.encodedBodySize) return fallback;
       total += entry.encodedBodySize;
     }
     return total;
   }
 
-  function Demo(root) {
-    this.root = root;
-    this.base = root.getAttribute("data-demo-base");
-    this.kernelVersion = root.getAttribute("data-demo-kernel");
-    this.wasmBytes = Number(root.getAttribute("data-demo-wasm-bytes")) || 0;
-    this.wasmBrotliBytes = Number(root.getAttribute("data-demo-wasm-brotli-bytes")) || 0;
-    this.status = root.querySelector("[data-demo-status]");
-    this.progress = root.querySelector("[data-demo-progress]");
-    this.figures = root.querySelector("[data-demo-figures]");
-    this.notice = root.querySelector("[data-demo-notice]");
-    this.rebootButton = root.querySelector("[data-demo-reboot]");
-    this.terminalElement = root.querySelector("[data-demo-terminal]");
-    this.state = "loading";
-    this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0 };
-    this.assets = null;
-    this.frame = null;
-    this.module = null;
-    this.shell = null;
-    this.capture = null;
-    this.boots = 0;
-    this.bootStarted = 0;
-    this.sawConsole = false;
-  }
-
-  Demo.prototype.setState = function (state) {
-    this.state = state;
-    this.root.setAttribute("data-demo-state", state);
-  };
-
-  Demo.prototype.say = function (text) {
-    this.status.textContent = text;
-  };
-
-  Demo.prototype.warn = function (html) {
-    this.notice.innerHTML = html;
-    this.notice.hidden = !html;
-  };
-
-  Demo.prototype.write = function (text) {
-    if (this.capture && this.capture.active) this.capture.text += text;
-    this.terminal.write(text.replace(/\r?\n/g, "\r\n"));
-  };
-
-  Demo.prototype.start = function () {
-    var demo = this;
-    var missing = threadsMissing();
-    if (missing) {
-      this.setState("unsupported");
-      this.say("This browser cannot run the demo.");
-      this.warn("<p><strong>This browser lacks " + missing + ".</strong> The kernel runs each of its threads " +
-        "in a Web Worker sharing one WebAssembly memory, which needs WebAssembly threads " +
-        "(shared memory and atomics). Current Chrome, Edge, Firefox and Safari have them.</p>");
-      return;
+  class Demo {
+    constructor(root) {
+      this.root = root;
+      this.base = root.getAttribute("data-demo-base");
+      this.kernelVersion = root.getAttribute("data-demo-kernel");
+      this.wasmBytes = Number(root.getAttribute("data-demo-wasm-bytes")) || 0;
+      this.wasmBrotliBytes = Number(root.getAttribute("data-demo-wasm-brotli-bytes")) || 0;
+      this.status = root.querySelector("[data-demo-status]");
+      this.progress = root.querySelector("[data-demo-progress]");
+      this.figures = root.querySelector("[data-demo-figures]");
+      this.notice = root.querySelector("[data-demo-notice]");
+      this.rebootButton = root.querySelector("[data-demo-reboot]");
+      this.terminalElement = root.querySelector("[data-demo-terminal]");
+      this.state = "loading";
+      this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0 };
+      this.assets = null;
+      this.frame = null;
+      this.module = null;
+      this.shell = null;
+      this.capture = null;
+      this.boots = 0;
+      this.bootStarted = 0;
+      this.sawConsole = false;
     }
-    if (!window.crossOriginIsolated) {
-      var coi = window.lkljsCoi;
-      if (coi && coi.state === "registering") {
-        this.say("Enabling cross-origin isolation: the page reloads once…");
-        window.addEventListener("lkljs-coi", function () { demo.start(); }, { once: true });
+
+    setState(state) {
+      this.state = state;
+      this.root.setAttribute("data-demo-state", state);
+    }
+
+    say(text) {
+      this.status.textContent = text;
+    }
+
+    warn(html) {
+      this.notice.innerHTML = html;
+      this.notice.hidden = !html;
+    }
+
+    write(text) {
+      if (this.capture && this.capture.active) this.capture.text += text;
+      this.terminal.write(text.replace(/\r?\n/g, "\r\n"));
+    }
+
+    start() {
+      const demo = this;
+      const missing = threadsMissing();
+      if (missing) {
+        this.setState("unsupported");
+        this.say("This browser cannot run the demo.");
+        this.warn("<p><strong>This browser lacks " + missing + ".</strong> The kernel runs each of its threads " +
+          "in a Web Worker sharing one WebAssembly memory, which needs WebAssembly threads " +
+          "(shared memory and atomics). Current Chrome, Edge, Firefox and Safari have them.</p>");
         return;
       }
-      this.setState("not-isolated");
-      this.say("This page is not cross-origin isolated, so the kernel cannot start.");
-      this.warn("<p><strong>Not cross-origin isolated.</strong> The kernel's threads are Web Workers that share " +
-        "one memory, a <code>SharedArrayBuffer</code>, and browsers only hand those to pages sent with the " +
-        "<code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: require-corp</code> " +
-        "headers. This site sends them (<code>_headers</code>, <code>netlify.toml</code>, <code>lkljs-site serve</code>); " +
-        "where a host cannot, a small service worker adds them and reloads the page once." +
-        (coi && coi.reason ? " Here it could not: " + escapeHtml(coi.reason) : "") + "</p>");
-      return;
-    }
-    this.createTerminal();
-    this.rebootButton.addEventListener("click", function () { demo.reboot(); });
-    this.boot();
-  };
-
-  Demo.prototype.createTerminal = function () {
-    var demo = this;
-    this.terminal = new window.Terminal({
-      convertEol: false,
-      cursorBlink: true,
-      scrollback: 10000,
-      // 13 px fits a classic 80-column line (free, ps) in the guide's text
-      // column; the extra line height keeps underscores from being clipped
-      // by the row below.
-      fontSize: 13,
-      lineHeight: 1.15,
-      fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
-      theme: { background: "#101418", foreground: "#d8dee9" }
-    });
-    if (window.FitAddon) {
-      this.fit = new window.FitAddon.FitAddon();
-      this.terminal.loadAddon(this.fit);
-    }
-    this.terminal.open(this.terminalElement);
-    if (this.fit) {
-      var refit = function () {
-        try { demo.fit.fit(); } catch (error) { /* hidden (e.g. an inactive slide): keep the size */ }
-      };
-      refit();
-      if (window.ResizeObserver) new ResizeObserver(refit).observe(this.terminalElement);
-    }
-    this.editor = new window.LkljsLineEditor(
-      function (text) { demo.write(text); },
-      function (line) { demo.execute(line); },
-      function () { demo.interrupt(); }
-    );
-    this.terminal.onData(function (data) { demo.editor.input(data); });
-  };
-
-  // Downloads the three artefacts once per page; reboots reuse them.
-  Demo.prototype.download = function () {
-    var demo = this;
-    if (this.assets) return this.assets;
-    var base = this.base;
-    var progressOf = { wasm: 0, js: 0, worker: 0 };
-    var update = function () {
-      if (demo.wasmBytes) {
-        demo.progress.max = demo.wasmBytes;
-        demo.progress.value = Math.min(progressOf.wasm, demo.wasmBytes);
-      }
-      demo.say("Downloading the kernel: " + formatBytes(progressOf.wasm) +
-        (demo.wasmBytes ? " of " + formatBytes(demo.wasmBytes) : "") + "…");
-    };
-    var fetchOk = function (name) {
-      return fetch(base + name).then(function (response) {
-        if (!response.ok) throw new Error("cannot download " + base + name + ": HTTP " + response.status);
-        return response;
-      });
-    };
-    var blob = function (name, key) {
-      return fetchOk(name).then(function (response) { return response.blob(); }).then(function (data) {
-        progressOf[key] = data.size;
-        update();
-        return data;
-      });
-    };
-    // boot.wasm is compiled while it streams in; the compiled module serves every boot.
-    var wasm = fetchOk("boot.wasm").then(function (response) {
-      var streamed = new Response(counted(response, function (bytes) {
-        progressOf.wasm = bytes;
-        update();
-      }), { headers: { "Content-Type": "application/wasm" } });
-      if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(streamed);
-      return streamed.arrayBuffer().then(function (bytes) { return WebAssembly.compile(bytes); });
-    });
-    this.progress.hidden = false;
-    update();
-    this.assets = Promise.all([blob("boot.js", "js"), blob("boot.worker.js", "worker"), wasm]).then(function (parts) {
-      demo.progress.hidden = true;
-      demo.timings.downloadBytes = transferred(["boot.js", "boot.worker.js", "boot.wasm"].map(function (name) {
-        return new URL(base + name, location.href).href;
-      }), progressOf.wasm + progressOf.js + progressOf.worker);
-      return { script: parts[0], worker: parts[1], module: parts[2] };
-    }, function (error) {
-      demo.assets = null;
-      throw error;
-    });
-    return this.assets;
-  };
-
-  Demo.prototype.boot = function () {
-    var demo = this;
-    var boot = ++this.boots;
-    this.setState("downloading");
-    this.bootStarted = performance.now();
-    this.sawConsole = false;
-    this.rebootButton.disabled = true;
-    this.warn("");
-    return this.download().then(function (assets) {
-      if (boot !== demo.boots) return;
-      demo.setState("booting");
-      demo.say("Booting Linux " + demo.kernelVersion + "…");
-      demo.rebootButton.disabled = false;
-      demo.launch(assets, boot);
-    }).catch(function (error) {
-      if (boot !== demo.boots) return;
-      demo.fail("The kernel could not be downloaded: " + error.message, "panic");
-    });
-  };
-
-  // Starts boot.js in a fresh hidden iframe (see the file comment).
-  Demo.prototype.launch = function (assets, boot) {
-    var demo = this;
-    var frame = document.createElement("iframe");
-    frame.hidden = true;
-    frame.setAttribute("aria-hidden", "true");
-    frame.title = "Linux kernel runtime";
-    this.root.appendChild(frame);
-    this.frame = frame;
-    var host = frame.contentWindow;
-    // An iframe that did not inherit isolation cannot share memory: run in the page itself then.
-    if (!host.crossOriginIsolated) host = window;
-    this.tearsDown = host !== window;
-    var current = function () { return boot === demo.boots; };
-    var workerUrl = host.URL.createObjectURL(assets.worker);
-    var scriptUrl = host.URL.createObjectURL(assets.script);
-    var module = {
-      print: function (text) { if (current()) demo.kernelOutput(text + "\n"); },
-      printErr: function (text) { if (current()) demo.kernelOutput(text + "\n"); },
-      // The kernel's console, a line (or a chunk ending in a newline) at a time.
-      lkljsConsole: function (text) { if (current()) demo.kernelOutput(/\n$/.test(text) ? text : text + "\n"); },
-      locateFile: function (path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
-      mainScriptUrlOrBlob: assets.script,
-      instantiateWasm: function (imports, receive) {
-        WebAssembly.instantiate(assets.module, imports).then(function (instance) {
-          receive(instance, assets.module);
-        }, function (error) {
-          if (current()) demo.fail("The kernel's WebAssembly could not be instantiated: " + error.message, "panic");
-        });
-        return {};
-      },
-      lkljsKeepRunning: true,
-      lkljsReady: function () { if (current()) demo.kernelReady(module); },
-      lkljsPanic: function (message) { if (current()) demo.fail("Kernel panic: " + message, "panic"); },
-      onAbort: function (what) { if (current()) demo.fail("The kernel's runtime crashed: " + what, "panic"); },
-      onExit: function (code) {
-        if (!current() || demo.state === "panic") return;
-        if (code === 0) {
-          demo.editor.stop();
-          demo.setState("halted");
-          demo.say("The kernel halted. Press Reboot to start it again.");
-          demo.finishCapture();
-        } else {
-          demo.fail("The kernel stopped with exit code " + code + ".", "panic");
+      if (!window.crossOriginIsolated) {
+        const coi = window.lkljsCoi;
+        if (coi && coi.state === "registering") {
+          this.say("Enabling cross-origin isolation: the page reloads once…");
+          window.addEventListener("lkljs-coi", () => { demo.start(); }, { once: true });
+          return;
         }
+        this.setState("not-isolated");
+        this.say("This page is not cross-origin isolated, so the kernel cannot start.");
+        this.warn("<p><strong>Not cross-origin isolated.</strong> The kernel's threads are Web Workers that share " +
+          "one memory, a <code>SharedArrayBuffer</code>, and browsers only hand those to pages sent with the " +
+          "<code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: require-corp</code> " +
+          "headers. This site sends them (<code>_headers</code>, <code>netlify.toml</code>, <code>lkljs-site serve</code>); " +
+          "where a host cannot, a small service worker adds them and reloads the page once." +
+          (coi && coi.reason ? " Here it could not: " + escapeHtml(coi.reason) : "") + "</p>");
+        return;
       }
-    };
-    host.Module = module;
-    this.module = module;
-    host.addEventListener("error", function (event) {
-      if (current()) demo.fail("The kernel's runtime crashed: " + (event.message || event.error), "panic");
-    });
-    var script = host.document.createElement("script");
-    script.src = scriptUrl;
-    (host.document.body || host.document.documentElement).appendChild(script);
-  };
-
-  Demo.prototype.kernelOutput = function (text) {
-    if (!this.sawConsole) {
-      this.sawConsole = true;
-      if (this.timings.navigationToFirstLineMs === null) this.timings.navigationToFirstLineMs = Math.round(performance.now());
+      this.createTerminal();
+      this.rebootButton.addEventListener("click", () => { demo.reboot(); });
+      this.boot();
     }
-    this.write(text);
-  };
 
-  Demo.prototype.kernelReady = function (module) {
-    var demo = this;
-    var bootMs = performance.now() - this.bootStarted;
-    this.shell = new window.LkljsShell(module, function (text) { demo.write(text); }, {
-      history: function () { return demo.editor.history.slice(); },
-      // The command never returns: the kernel stops and onExit(0) ends the session.
-      halt: function () { return new Promise(function () { module.lkljs.halt(); }); }
-    });
-    this.shell.start().then(function () {
-      if (demo.module !== module) return;
-      demo.write("\n\x1b[1mLinux is running in this page. Type help for the commands, each made of real system calls.\x1b[0m\n");
-      if (demo.timings.navigationToPromptMs === null) demo.timings.navigationToPromptMs = Math.round(performance.now());
-      demo.figures.textContent = "boot.wasm " + formatBytes(demo.wasmBytes) +
-        (demo.wasmBrotliBytes ? " (" + formatBytes(demo.wasmBrotliBytes) + " with Brotli)" : "") +
-        " · " + formatBytes(demo.timings.downloadBytes) + " downloaded · boot to prompt " + seconds(bootMs);
-      demo.say("Linux " + demo.kernelVersion + " is running in this page.");
-      return demo.showPrompt();
-    }).catch(function (error) {
-      demo.fail("The shell could not start: " + error.message, "panic");
-    });
-  };
+    createTerminal() {
+      const demo = this;
+      this.terminal = new window.Terminal({
+        convertEol: false,
+        cursorBlink: true,
+        scrollback: 10000,
+        // 13 px fits a classic 80-column line (free, ps) in the guide's text
+        // column; the extra line height keeps underscores from being clipped
+        // by the row below.
+        fontSize: 13,
+        lineHeight: 1.15,
+        fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
+        theme: { background: "#101418", foreground: "#d8dee9" }
+      });
+      if (window.FitAddon) {
+        this.fit = new window.FitAddon.FitAddon();
+        this.terminal.loadAddon(this.fit);
+      }
+      this.terminal.open(this.terminalElement);
+      if (this.fit) {
+        const refit = function () {
+          try { demo.fit.fit(); } catch (error) { /* hidden (e.g. an inactive slide): keep the size */ }
+        };
+        refit();
+        if (window.ResizeObserver) new ResizeObserver(refit).observe(this.terminalElement);
+      }
+      this.editor = new window.LkljsLineEditor(
+        ((text) => { demo.write(text); }),
+        ((line) => { demo.execute(line); }),
+        (() => { demo.interrupt(); })
+      );
+      this.terminal.onData((data) => { demo.editor.input(data); });
+    }
 
-  Demo.prototype.showPrompt = function () {
-    var demo = this;
-    var module = this.module;
-    return this.shell.prompt().then(function (prompt) {
-      if (demo.module !== module || demo.state === "panic" || demo.state === "halted") return;
-      demo.finishCapture();
-      demo.setState("ready");
-      demo.editor.prompt(prompt);
-    });
-  };
+    // Downloads the three artefacts once per page; reboots reuse them.
+    download() {
+      const demo = this;
+      if (this.assets) return this.assets;
+      const base = this.base;
+      const progressOf = { wasm: 0, js: 0, worker: 0 };
+      const update = function () {
+        if (demo.wasmBytes) {
+          demo.progress.max = demo.wasmBytes;
+          demo.progress.value = Math.min(progressOf.wasm, demo.wasmBytes);
+        }
+        demo.say("Downloading the kernel: " + formatBytes(progressOf.wasm) +
+          (demo.wasmBytes ? " of " + formatBytes(demo.wasmBytes) : "") + "…");
+      };
+      const fetchOk = function (name) {
+        return fetch(base + name).then((response) => {
+          if (!response.ok) throw new Error("cannot download " + base + name + ": HTTP " + response.status);
+          return response;
+        });
+      };
+      const blob = function (name, key) {
+        return fetchOk(name).then((response) => { return response.blob(); }).then((data) => {
+          progressOf[key] = data.size;
+          update();
+          return data;
+        });
+      };
+      // boot.wasm is compiled while it streams in; the compiled module serves every boot.
+      const wasm = fetchOk("boot.wasm").then((response) => {
+        const streamed = new Response(counted(response, (bytes) => {
+          progressOf.wasm = bytes;
+          update();
+        }), { headers: { "Content-Type": "application/wasm" } });
+        if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(streamed);
+        return streamed.arrayBuffer().then((bytes) => { return WebAssembly.compile(bytes); });
+      });
+      this.progress.hidden = false;
+      update();
+      this.assets = Promise.all([blob("boot.js", "js"), blob("boot.worker.js", "worker"), wasm]).then((parts) => {
+        demo.progress.hidden = true;
+        demo.timings.downloadBytes = transferred(["boot.js", "boot.worker.js", "boot.wasm"].map((name) => {
+          return new URL(base + name, location.href).href;
+        }), progressOf.wasm + progressOf.js + progressOf.worker);
+        return { script: parts[0], worker: parts[1], module: parts[2] };
+      }, (error) => {
+        demo.assets = null;
+        throw error;
+      });
+      return this.assets;
+    }
 
-  // Resolves lkljsDemo.run() with what the command printed.
-  Demo.prototype.finishCapture = function () {
-    if (!this.capture) return;
-    var capture = this.capture;
-    this.capture = null;
-    capture.resolve(capture.text.replace(ANSI, "").replace(/\r\n/g, "\n"));
-  };
+    boot() {
+      const demo = this;
+      const boot = ++this.boots;
+      this.setState("downloading");
+      this.bootStarted = performance.now();
+      this.sawConsole = false;
+      this.rebootButton.disabled = true;
+      this.warn("");
+      return this.download().then((assets) => {
+        if (boot !== demo.boots) return;
+        demo.setState("booting");
+        demo.say("Booting Linux " + demo.kernelVersion + "…");
+        demo.rebootButton.disabled = false;
+        demo.launch(assets, boot);
+      }).catch((error) => {
+        if (boot !== demo.boots) return;
+        demo.fail("The kernel could not be downloaded: " + error.message, "panic");
+      });
+    }
 
-  Demo.prototype.execute = function (line) {
-    var demo = this;
-    var module = this.module;
-    if (this.capture) this.capture.active = true;
-    this.setState("running");
-    this.shell.execute(line).catch(function (error) {
-      demo.write("sh: internal error: " + (error && error.message) + "\n");
-      if (window.console) console.warn(error);
-    }).then(function () {
-      if (demo.module === module && demo.state === "running") return demo.showPrompt();
-    }).catch(function (error) {
-      demo.fail("The shell lost the kernel: " + error.message, "panic");
-    });
-  };
+    // Starts boot.js in a fresh hidden iframe (see the file comment).
+    launch(assets, boot) {
+      const demo = this;
+      const frame = document.createElement("iframe");
+      frame.hidden = true;
+      frame.setAttribute("aria-hidden", "true");
+      frame.title = "Linux kernel runtime";
+      this.root.appendChild(frame);
+      this.frame = frame;
+      let host = frame.contentWindow;
+      // An iframe that did not inherit isolation cannot share memory: run in the page itself then.
+      if (!host.crossOriginIsolated) host = window;
+      this.tearsDown = host !== window;
+      const current = function () { return boot === demo.boots; };
+      const workerUrl = host.URL.createObjectURL(assets.worker);
+      const scriptUrl = host.URL.createObjectURL(assets.script);
+      const module = {
+        print(text) { if (current()) demo.kernelOutput(text + "\n"); },
+        printErr(text) { if (current()) demo.kernelOutput(text + "\n"); },
+        // The kernel's console, a line (or a chunk ending in a newline) at a time.
+        lkljsConsole(text) { if (current()) demo.kernelOutput(/\n$/.test(text) ? text : text + "\n"); },
+        locateFile(path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
+        mainScriptUrlOrBlob: assets.script,
+        instantiateWasm(imports, receive) {
+          WebAssembly.instantiate(assets.module, imports).then((instance) => {
+            receive(instance, assets.module);
+          }, (error) => {
+            if (current()) demo.fail("The kernel's WebAssembly could not be instantiated: " + error.message, "panic");
+          });
+          return {};
+        },
+        lkljsKeepRunning: true,
+        lkljsReady() { if (current()) demo.kernelReady(module); },
+        lkljsPanic(message) { if (current()) demo.fail("Kernel panic: " + message, "panic"); },
+        onAbort(what) { if (current()) demo.fail("The kernel's runtime crashed: " + what, "panic"); },
+        onExit(code) {
+          if (!current() || demo.state === "panic") return;
+          if (code === 0) {
+            demo.editor.stop();
+            demo.setState("halted");
+            demo.say("The kernel halted. Press Reboot to start it again.");
+            demo.finishCapture();
+          } else {
+            demo.fail("The kernel stopped with exit code " + code + ".", "panic");
+          }
+        }
+      };
+      host.Module = module;
+      this.module = module;
+      host.addEventListener("error", (event) => {
+        if (current()) demo.fail("The kernel's runtime crashed: " + (event.message || event.error), "panic");
+      });
+      const script = host.document.createElement("script");
+      script.src = scriptUrl;
+      (host.document.body || host.document.documentElement).appendChild(script);
+    }
 
-  Demo.prototype.interrupt = function () {
-    this.write("^C\n");
-    if (this.shell) this.shell.interrupt();
-  };
+    kernelOutput(text) {
+      if (!this.sawConsole) {
+        this.sawConsole = true;
+        if (this.timings.navigationToFirstLineMs === null) this.timings.navigationToFirstLineMs = Math.round(performance.now());
+      }
+      this.write(text);
+    }
 
-  Demo.prototype.fail = function (message, state) {
-    if (this.state === "panic") return;
-    if (this.editor) this.editor.stop();
-    this.setState(state);
-    this.say("The kernel stopped. Press Reboot to start it again.");
-    this.warn("<p><strong>" + escapeHtml(message) + "</strong> Press <em>Reboot</em> to boot the kernel again.</p>");
-    if (this.terminal) this.write("\n\x1b[1;31m" + message + "\x1b[0m\n");
-    this.rebootButton.disabled = false;
-    if (this.capture) {
-      this.capture.reject(new Error(message));
+    kernelReady(module) {
+      const demo = this;
+      const bootMs = performance.now() - this.bootStarted;
+      this.shell = new window.LkljsShell(module, ((text) => { demo.write(text); }), {
+        history() { return demo.editor.history.slice(); },
+        // The command never returns: the kernel stops and onExit(0) ends the session.
+        halt() { return new Promise(() => { module.lkljs.halt(); }); }
+      });
+      this.shell.start().then(() => {
+        if (demo.module !== module) return;
+        demo.write("\n\x1b[1mLinux is running in this page. Type help for the commands, each made of real system calls.\x1b[0m\n");
+        if (demo.timings.navigationToPromptMs === null) demo.timings.navigationToPromptMs = Math.round(performance.now());
+        demo.figures.textContent = "boot.wasm " + formatBytes(demo.wasmBytes) +
+          (demo.wasmBrotliBytes ? " (" + formatBytes(demo.wasmBrotliBytes) + " with Brotli)" : "") +
+          " · " + formatBytes(demo.timings.downloadBytes) + " downloaded · boot to prompt " + seconds(bootMs);
+        demo.say("Linux " + demo.kernelVersion + " is running in this page.");
+        return demo.showPrompt();
+      }).catch((error) => {
+        demo.fail("The shell could not start: " + error.message, "panic");
+      });
+    }
+
+    showPrompt() {
+      const demo = this;
+      const module = this.module;
+      return this.shell.prompt().then((prompt) => {
+        if (demo.module !== module || demo.state === "panic" || demo.state === "halted") return;
+        demo.finishCapture();
+        demo.setState("ready");
+        demo.editor.prompt(prompt);
+      });
+    }
+
+    // Resolves lkljsDemo.run() with what the command printed.
+    finishCapture() {
+      if (!this.capture) return;
+      const capture = this.capture;
       this.capture = null;
+      capture.resolve(capture.text.replace(ANSI, "").replace(/\r\n/g, "\n"));
     }
-  };
 
-  // Tears the kernel down (its iframe, and with it every worker) and boots again.
-  Demo.prototype.reboot = function () {
-    if (!this.tearsDown && this.frame) {
-      // The kernel runs in the page itself: only a page reload frees its workers.
-      location.reload();
-      return Promise.resolve();
+    execute(line) {
+      const demo = this;
+      const module = this.module;
+      if (this.capture) this.capture.active = true;
+      this.setState("running");
+      this.shell.execute(line).catch((error) => {
+        demo.write("sh: internal error: " + (error && error.message) + "\n");
+        if (window.console) console.warn(error);
+      }).then(() => {
+        if (demo.module === module && demo.state === "running") return demo.showPrompt();
+      }).catch((error) => {
+        demo.fail("The shell lost the kernel: " + error.message, "panic");
+      });
     }
-    if (this.capture) {
-      this.capture.reject(new Error("rebooted"));
-      this.capture = null;
-    }
-    if (this.editor) this.editor.stop();
-    if (this.frame) this.frame.remove();
-    this.frame = null;
-    this.module = null;
-    this.shell = null;
-    this.terminal.reset();
-    this.write("\x1b[2m--- reboot ---\x1b[0m\n");
-    return this.boot();
-  };
 
-  Demo.prototype.run = function (line) {
-    var demo = this;
-    if (this.state !== "ready") return Promise.reject(new Error("the demo is " + this.state + ", not at its prompt"));
-    return new Promise(function (resolve, reject) {
-      demo.capture = { text: "", active: false, resolve: resolve, reject: reject };
-      demo.editor.input(line);
-      demo.editor.input("\r");
-    });
-  };
-
-  // The terminal's whole buffer: wrapped rows joined back into their lines.
-  Demo.prototype.terminalText = function () {
-    if (!this.terminal) return "";
-    var buffer = this.terminal.buffer.active;
-    var lines = [];
-    for (var i = 0; i < buffer.length; i++) {
-      var row = buffer.getLine(i);
-      var text = row.translateToString(true);
-      if (row.isWrapped && lines.length) lines[lines.length - 1] += text;
-      else lines.push(text);
+    interrupt() {
+      this.write("^C\n");
+      if (this.shell) this.shell.interrupt();
     }
-    while (lines.length && lines[lines.length - 1] === "") lines.pop();
-    return lines.map(function (line) { return line.replace(/\s+$/, ""); }).join("\n");
-  };
+
+    fail(message, state) {
+      if (this.state === "panic") return;
+      if (this.editor) this.editor.stop();
+      this.setState(state);
+      this.say("The kernel stopped. Press Reboot to start it again.");
+      this.warn("<p><strong>" + escapeHtml(message) + "</strong> Press <em>Reboot</em> to boot the kernel again.</p>");
+      if (this.terminal) this.write("\n\x1b[1;31m" + message + "\x1b[0m\n");
+      this.rebootButton.disabled = false;
+      if (this.capture) {
+        this.capture.reject(new Error(message));
+        this.capture = null;
+      }
+    }
+
+    // Tears the kernel down (its iframe, and with it every worker) and boots again.
+    reboot() {
+      if (!this.tearsDown && this.frame) {
+        // The kernel runs in the page itself: only a page reload frees its workers.
+        location.reload();
+        return Promise.resolve();
+      }
+      if (this.capture) {
+        this.capture.reject(new Error("rebooted"));
+        this.capture = null;
+      }
+      if (this.editor) this.editor.stop();
+      if (this.frame) this.frame.remove();
+      this.frame = null;
+      this.module = null;
+      this.shell = null;
+      this.terminal.reset();
+      this.write("\x1b[2m--- reboot ---\x1b[0m\n");
+      return this.boot();
+    }
+
+    run(line) {
+      const demo = this;
+      if (this.state !== "ready") return Promise.reject(new Error("the demo is " + this.state + ", not at its prompt"));
+      return new Promise((resolve, reject) => {
+        demo.capture = { text: "", active: false, resolve: resolve, reject: reject };
+        demo.editor.input(line);
+        demo.editor.input("\r");
+      });
+    }
+
+    // The terminal's whole buffer: wrapped rows joined back into their lines.
+    terminalText() {
+      if (!this.terminal) return "";
+      const buffer = this.terminal.buffer.active;
+      const lines = [];
+      for (let i = 0; i < buffer.length; i++) {
+        const row = buffer.getLine(i);
+        const text = row.translateToString(true);
+        if (row.isWrapped && lines.length) lines[lines.length - 1] += text;
+        else lines.push(text);
+      }
+      while (lines.length && lines[lines.length - 1] === "") lines.pop();
+      return lines.map((line) => { return line.replace(/\s+$/, ""); }).join("\n");
+    }
+  }
 
   function escapeHtml(text) {
-    return String(text).replace(/[&<>"]/g, function (c) {
+    return String(text).replace(/[&<>"]/g, (c) => {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c];
     });
   }
@@ -454,16 +457,16 @@
     window.lkljsDemo = {
       get state() { return demo.state; },
       get timings() { return demo.timings; },
-      terminalText: function () { return demo.terminalText(); },
-      run: function (line) { return demo.run(line); },
-      reboot: function () { return demo.reboot(); }
+      terminalText() { return demo.terminalText(); },
+      run(line) { return demo.run(line); },
+      reboot() { return demo.reboot(); }
     };
   }
 
   function init() {
-    var roots = document.querySelectorAll("[data-demo]");
+    const roots = document.querySelectorAll("[data-demo]");
     if (!roots.length) return;
-    var demo = new Demo(roots[0]);
+    const demo = new Demo(roots[0]);
     publish(demo);
     if (!window.Terminal || !window.LkljsShell || !window.LkljsLineEditor) {
       demo.setState("unsupported");
