@@ -44,6 +44,9 @@ async function run() {
   const lkljs = Module.lkljs;
   const nr = lkljs.nr;
   check(Object.isFrozen(nr) && nr.getpid === 172 && nr.openat === 56, "nr holds the asm-generic numbers", JSON.stringify({ getpid: nr.getpid, openat: nr.openat }));
+  const { errno, fcntl } = lkljs;
+  check(Object.isFrozen(errno) && errno.ENOENT === 2 && errno.EAGAIN === 11, "errno holds the asm-generic values", JSON.stringify({ ENOENT: errno.ENOENT, EAGAIN: errno.EAGAIN }));
+  check(Object.isFrozen(fcntl) && fcntl.AT_FDCWD === -100 && fcntl.O_CREAT === 0o100 && fcntl.O_CLOEXEC === 0o2000000, "fcntl holds the asm-generic O_* and AT_* flags", JSON.stringify({ AT_FDCWD: fcntl.AT_FDCWD, O_CREAT: fcntl.O_CREAT, O_CLOEXEC: fcntl.O_CLOEXEC }));
 
   check(await lkljs.syscall(nr.getpid) === 1, "getpid returns 1");
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Module.lkljs: system calls from JavaScript (contract B). Linked into
-// boot.js after Emscripten's runtime (--post-js); lkljsSyscallNumbers comes
-// from the build (--pre-js, generated from the kernel's unistd headers).
+// boot.js after Emscripten's runtime (--post-js); lkljsSyscallNumbers,
+// lkljsErrno and lkljsFcntl come from the build (--pre-js, generated from the
+// kernel's uapi headers).
 // Nothing here blocks: every call returns a Promise that a channel's host
 // thread resolves through Module.lkljs._complete on the main thread.
 if (!ENVIRONMENT_IS_PTHREAD) (function () {
@@ -80,6 +81,9 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
 
   Module.lkljs = {
     nr: lkljsSyscallNumbers,
+    // errno values and the O_*/AT_* flags, generated like nr.
+    errno: lkljsErrno,
+    fcntl: lkljsFcntl,
     syscall: function () {
       var args = arguments;
       return defaultChannelPromise().then(function (channel) {

@@ -535,3 +535,16 @@ fn boot_timeout() -> Result<Option<Duration>, DemoError> {
         Some(seconds) => Some(Duration::from_secs_f64(seconds)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `build-kernel.sh` run by hand must build what the generator builds.
+    #[test]
+    fn the_build_script_has_the_same_source_date_epoch_default() {
+        let script = include_str!("../../demo-build/build-kernel.sh");
+        let default = format!("SOURCE_DATE_EPOCH=${{SOURCE_DATE_EPOCH:-{DEFAULT_SOURCE_DATE_EPOCH}}}");
+        assert!(script.contains(&default), "demo-build/build-kernel.sh must default to `{default}`");
+    }
+}

@@ -433,7 +433,7 @@ fn render_figure(
     ))
 }
 
-/// The live demo (contract C in the project's briefs): `demo.js` boots the
+/// The live demo component: `demo.js` boots the
 /// kernel into the terminal as soon as the page loads and starts our shell.
 /// The element carries what the script needs (artefact directory, payload
 /// size) and mirrors the demo's state in `data-demo-state`. One per page:

@@ -352,7 +352,7 @@ fn live_kernel_boots_inside_its_slide() {
     assert!(index > 0, "no slide embeds the live kernel");
     page.eval(&format!("location.hash = '#{index}'"));
     page.wait_for(&format!("document.documentElement.dataset.slide === '{index}'"), WAIT);
-    // The terminal (contract C) boots by itself and says when its prompt is up.
+    // The demo's terminal boots by itself and says when its prompt is up.
     page.wait_for("window.lkljsDemo && window.lkljsDemo.state === 'ready'", Duration::from_secs(90));
     let text = page.eval("window.lkljsDemo.terminalText()");
     assert!(

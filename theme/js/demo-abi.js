@@ -2,71 +2,97 @@
 // The Linux user ABI as JavaScript sees it through Module.lkljs: memory in the
 // wasm heap for system call arguments, strings in and out, the struct layouts
 // our shell reads (linux_dirent64, statx, new_utsname, __kernel_timespec) and
-// errno numbers with the messages a C library prints for them.
+// the messages a C library prints for errno values.
 //
 // Everything is 32-bit asm-generic (wasm32): pointers and longs are 4 bytes,
 // and the time calls used are the 64-bit-time ones (clock_gettime64, …).
 (function () {
   "use strict";
 
-  // errno → [name, strerror text], as glibc prints them (asm-generic/errno*.h numbering).
-  const ERRNO = {
-    1: ["EPERM", "Operation not permitted"],
-    2: ["ENOENT", "No such file or directory"],
-    3: ["ESRCH", "No such process"],
-    4: ["EINTR", "Interrupted system call"],
-    5: ["EIO", "Input/output error"],
-    6: ["ENXIO", "No such device or address"],
-    7: ["E2BIG", "Argument list too long"],
-    9: ["EBADF", "Bad file descriptor"],
-    11: ["EAGAIN", "Resource temporarily unavailable"],
-    12: ["ENOMEM", "Cannot allocate memory"],
-    13: ["EACCES", "Permission denied"],
-    14: ["EFAULT", "Bad address"],
-    15: ["ENOTBLK", "Block device required"],
-    16: ["EBUSY", "Device or resource busy"],
-    17: ["EEXIST", "File exists"],
-    18: ["EXDEV", "Invalid cross-device link"],
-    19: ["ENODEV", "No such device"],
-    20: ["ENOTDIR", "Not a directory"],
-    21: ["EISDIR", "Is a directory"],
-    22: ["EINVAL", "Invalid argument"],
-    23: ["ENFILE", "Too many open files in system"],
-    24: ["EMFILE", "Too many open files"],
-    25: ["ENOTTY", "Inappropriate ioctl for device"],
-    27: ["EFBIG", "File too large"],
-    28: ["ENOSPC", "No space left on device"],
-    29: ["ESPIPE", "Illegal seek"],
-    30: ["EROFS", "Read-only file system"],
-    31: ["EMLINK", "Too many links"],
-    32: ["EPIPE", "Broken pipe"],
-    34: ["ERANGE", "Numerical result out of range"],
-    36: ["ENAMETOOLONG", "File name too long"],
-    38: ["ENOSYS", "Function not implemented"],
-    39: ["ENOTEMPTY", "Directory not empty"],
-    40: ["ELOOP", "Too many levels of symbolic links"],
-    88: ["ENOTSOCK", "Socket operation on non-socket"],
-    95: ["EOPNOTSUPP", "Operation not supported"],
-    97: ["EAFNOSUPPORT", "Address family not supported by protocol"],
-    98: ["EADDRINUSE", "Address already in use"],
-    99: ["EADDRNOTAVAIL", "Cannot assign requested address"],
-    100: ["ENETDOWN", "Network is down"],
-    101: ["ENETUNREACH", "Network is unreachable"],
-    104: ["ECONNRESET", "Connection reset by peer"],
-    107: ["ENOTCONN", "Transport endpoint is not connected"],
-    110: ["ETIMEDOUT", "Connection timed out"],
-    111: ["ECONNREFUSED", "Connection refused"],
-    512: ["ERESTARTSYS", "Interrupted system call"]
+  // strerror() texts as glibc prints them, by errno name. The numbers come
+  // from the kernel in use (Module.lkljs.errno, generated from its uapi
+  // headers): see useKernel.
+  const STRERROR = {
+    EPERM: "Operation not permitted",
+    ENOENT: "No such file or directory",
+    ESRCH: "No such process",
+    EINTR: "Interrupted system call",
+    EIO: "Input/output error",
+    ENXIO: "No such device or address",
+    E2BIG: "Argument list too long",
+    EBADF: "Bad file descriptor",
+    EAGAIN: "Resource temporarily unavailable",
+    ENOMEM: "Cannot allocate memory",
+    EACCES: "Permission denied",
+    EFAULT: "Bad address",
+    ENOTBLK: "Block device required",
+    EBUSY: "Device or resource busy",
+    EEXIST: "File exists",
+    EXDEV: "Invalid cross-device link",
+    ENODEV: "No such device",
+    ENOTDIR: "Not a directory",
+    EISDIR: "Is a directory",
+    EINVAL: "Invalid argument",
+    ENFILE: "Too many open files in system",
+    EMFILE: "Too many open files",
+    ENOTTY: "Inappropriate ioctl for device",
+    EFBIG: "File too large",
+    ENOSPC: "No space left on device",
+    ESPIPE: "Illegal seek",
+    EROFS: "Read-only file system",
+    EMLINK: "Too many links",
+    EPIPE: "Broken pipe",
+    ERANGE: "Numerical result out of range",
+    ENAMETOOLONG: "File name too long",
+    ENOSYS: "Function not implemented",
+    ENOTEMPTY: "Directory not empty",
+    ELOOP: "Too many levels of symbolic links",
+    ENOTSOCK: "Socket operation on non-socket",
+    EOPNOTSUPP: "Operation not supported",
+    EAFNOSUPPORT: "Address family not supported by protocol",
+    EADDRINUSE: "Address already in use",
+    EADDRNOTAVAIL: "Cannot assign requested address",
+    ENETDOWN: "Network is down",
+    ENETUNREACH: "Network is unreachable",
+    ECONNRESET: "Connection reset by peer",
+    ENOTCONN: "Transport endpoint is not connected",
+    ETIMEDOUT: "Connection timed out",
+    ECONNREFUSED: "Connection refused"
   };
 
+  // errno name → number, and number → name, for the kernel in use.
+  let errnoNumbers = {};
+  let errnoNames = {};
+
+  // Takes the errno values from the kernel's Module.lkljs; called before any
+  // system call of that kernel.
+  function useKernel(module) {
+    errnoNumbers = module.lkljs.errno;
+    errnoNames = {};
+    // Sorted by name, so each number keeps the name glibc prints rather than
+    // an alias that sorts after it (EAGAIN, not EWOULDBLOCK).
+    for (const [name, number] of Object.entries(errnoNumbers)) {
+      if (!(number in errnoNames)) errnoNames[number] = name;
+    }
+    // Kernel-internal, so not in the uapi headers, but a call interrupted at
+    // the wrong moment can return it.
+    errnoNames[512] = "ERESTARTSYS";
+  }
+
   function errnoMessage(errno) {
-    const known = ERRNO[errno];
-    return known ? known[1] : "Unknown error " + errno;
+    if (errnoNames[errno] === "ERESTARTSYS") return "Interrupted system call";
+    return STRERROR[errnoNames[errno]] || "Unknown error " + errno;
   }
 
   function errnoName(errno) {
-    const known = ERRNO[errno];
-    return known ? known[0] : "E" + errno;
+    return errnoNames[errno] || "E" + errno;
+  }
+
+  // The number of the errno called `name` in the kernel in use.
+  function errno(name) {
+    const number = errnoNumbers[name];
+    if (number === undefined) throw new Error("the kernel defines no errno " + name);
+    return number;
   }
 
   // A failed system call, carrying the positive errno.
@@ -104,7 +130,7 @@
 
     alloc(size) {
       const pointer = this.module._malloc(Math.max(size, 1));
-      if (!pointer) throw new SyscallError("malloc", 12);
+      if (!pointer) throw new SyscallError("malloc", errno("ENOMEM"));
       this.module.HEAPU8.fill(0, pointer, pointer + size);
       this.blocks.push(pointer);
       return pointer;
@@ -246,6 +272,8 @@
 
   window.LkljsAbi = {
     SyscallError: SyscallError,
+    useKernel: useKernel,
+    errno: errno,
     errnoMessage: errnoMessage,
     errnoName: errnoName,
     Arena: Arena,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // Our shell. Every command is made of real Linux system calls into the wasm
-// kernel (Module.lkljs, contract B): nothing is answered by JavaScript alone.
+// kernel (Module.lkljs, see demo-build/README.md): nothing is answered by
+// JavaScript alone.
 // A command runs on its own kernel channel so that Ctrl-C can interrupt just
 // its blocking call (channel.interrupt() → -EINTR).
 (function () {
@@ -8,12 +9,18 @@
   const Abi = window.LkljsAbi;
   const SyscallError = Abi.SyscallError;
 
-  const AT_FDCWD = -100;
-  const AT_SYMLINK_NOFOLLOW = 0x100;
-  const AT_REMOVEDIR = 0x200;
-  const O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_TRUNC = 0x200, O_APPEND = 0x400, O_DIRECTORY = 0x10000;
-  const O_CLOEXEC = 0x80000;
-  const EINTR = 4, ENOENT = 2, EEXIST = 17;
+  // The kernel's own values, generated from its uapi headers into
+  // Module.lkljs (errno, fcntl); set by useKernel before the first command.
+  let AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR;
+  let O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_DIRECTORY, O_CLOEXEC;
+  let EINTR, ENOENT, EEXIST, EISDIR, ENOSYS;
+
+  function useKernel(module) {
+    Abi.useKernel(module);
+    ({ AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR } = module.lkljs.fcntl);
+    ({ O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_DIRECTORY, O_CLOEXEC } = module.lkljs.fcntl);
+    [EINTR, ENOENT, EEXIST, EISDIR, ENOSYS] = ["EINTR", "ENOENT", "EEXIST", "EISDIR", "ENOSYS"].map(Abi.errno);
+  }
   const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
   const AF_INET = 2, SOCK_STREAM = 1;
   const SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_SIZE_BUFFER = 10;
@@ -31,7 +38,7 @@
 
     async call(name) {
       const number = this.nr[name];
-      if (number === undefined) throw new SyscallError(name, 38);
+      if (number === undefined) throw new SyscallError(name, ENOSYS);
       const args = Array.prototype.slice.call(arguments, 1);
       while (args.length < 6) args.push(0);
       const result = await this.channel.syscall(number, args[0], args[1], args[2], args[3], args[4], args[5]);
@@ -374,7 +381,7 @@
     async function remove(path) {
       const info = await sys.statx(path, AT_SYMLINK_NOFOLLOW);
       if (Abi.isDirectory(info.mode)) {
-        if (!parsed.flags.r) throw new SyscallError("unlinkat", 21);
+        if (!parsed.flags.r) throw new SyscallError("unlinkat", EISDIR);
         const entries = await sys.listDirectory(path);
         for (let i = 0; i < entries.length; i++) {
           if (entries[i].name !== "." && entries[i].name !== "..") await remove(path + "/" + entries[i].name);
@@ -642,6 +649,7 @@
   // terminal; `history()` lists the line editor's history; `halt()` stops the kernel.
   class Shell {
     constructor(module, write, hooks) {
+      useKernel(module);
       this.module = module;
       this.write = write;
       this.hooks = hooks;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// The live demo (contract C): on page load it checks that this browser can run
+// The live demo component: on page load it checks that this browser can run
 // the kernel, downloads boot.js, boot.worker.js and boot.wasm once each (with
 // progress), boots Linux in the page with its console streamed into an
 // xterm.js terminal, then starts our shell (demo-shell.js) at a prompt.
