@@ -433,6 +433,27 @@ fn the_cli_prints_plain_progress_and_a_summary() {
     assert_eq!(site.runs(), 1);
 }
 
+#[test]
+fn verbose_names_the_cache_key_and_log_and_quiet_hides_the_progress() {
+    let site = FakeSite::new();
+    let verbose = site.cli().arg("--verbose").output().unwrap();
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(verbose.status.success(), "{stderr}");
+    assert!(stderr.contains("demo build: cache key "), "{stderr}");
+    assert!(stderr.contains("the script's output in ") && stderr.contains("build-"), "{stderr}");
+    assert!(stderr.contains("demo build: compile"), "progress still shows: {stderr}");
+
+    let quiet = site.cli().args(["--quiet", "--skip-demo"]).env("PATH", "").output().unwrap();
+    let stderr = String::from_utf8_lossy(&quiet.stderr);
+    assert!(quiet.status.success(), "{stderr}");
+    assert!(!stderr.contains("demo build:"), "--quiet shows no progress: {stderr}");
+    assert!(String::from_utf8_lossy(&quiet.stdout).contains("Linux 6.1.99-lkljs"), "the result still prints");
+
+    let rebuilt_quietly = site.cli().arg("--quiet").env("LKLJS_KERNEL_SOURCE", "/nonexistent").output().unwrap();
+    assert!(!rebuilt_quietly.status.success());
+    assert!(String::from_utf8_lossy(&rebuilt_quietly.stderr).contains("error:"), "--quiet keeps errors");
+}
+
 fn wait_for_file(path: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

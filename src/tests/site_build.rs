@@ -219,6 +219,33 @@ fn check_reports_problems_and_writes_nothing() {
 }
 
 #[test]
+fn quiet_keeps_only_warnings_and_errors() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), site.path());
+    let check = |flags: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_lkljs-site"))
+            .args(["check", "--skip-demo", "--root"])
+            .arg(site.path())
+            .args(flags)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let normal = check(&[]);
+    assert!(normal.contains("checked 6 pages"), "{normal}");
+    // The fixture has no demo build: the placeholder note is a warning.
+    assert!(normal.contains("note: the demo page shows a placeholder"), "{normal}");
+    let quiet = check(&["--quiet"]);
+    assert!(!quiet.contains("checked"), "--quiet hides the summary: {quiet}");
+    assert!(quiet.contains("note: the demo page shows a placeholder"), "--quiet keeps warnings: {quiet}");
+    assert!(!quiet.contains('\x1b') && !normal.contains('\x1b'), "no colour off a terminal");
+    let bad = Command::new(env!("CARGO_BIN_EXE_lkljs-site")).args(["check", "--quiet", "--verbose"]).output().unwrap();
+    assert!(!bad.status.success(), "--quiet and --verbose contradict each other");
+}
+
+#[test]
 fn dangerous_output_directories_are_refused_by_the_command() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&fixture("basic"), site.path());
