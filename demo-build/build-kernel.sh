@@ -143,9 +143,12 @@ if [ ! -f "$identity_file" ] || [ "$(cat "$identity_file")" != "$tree_identity" 
   echo "$tree_identity" > "$identity_file"
 fi
 
-# The arch overlay is copied with its timestamps over the previous copy,
-# whose build products stay, so an unchanged file is not recompiled. Source
-# files that left the overlay are removed from the tree.
+# The arch overlay is copied over the previous copy, whose build products
+# stay, so an unchanged file is not recompiled. Only files whose content
+# differs are copied, and they take the time of the copy: the work directory
+# may hold newer objects built from another checkout's overlay, which an
+# overlay file's own older time would not replace. Source files that left the
+# overlay are removed from the tree.
 echo "@@lkljs step overlay"
 overlay="$demo_build_dir/arch/lkljs"
 mkdir -p "$tree/arch/lkljs"
@@ -154,7 +157,13 @@ mkdir -p "$tree/arch/lkljs"
   while IFS= read -r file; do
     [ -e "$overlay/$file" ] || rm -f "$tree/arch/lkljs/$file"
   done
-cp -a "$overlay/." "$tree/arch/lkljs/"
+(cd "$overlay" && find . -type f -print) |
+  while IFS= read -r file; do
+    if ! cmp -s "$overlay/$file" "$tree/arch/lkljs/$file"; then
+      mkdir -p "$(dirname "$tree/arch/lkljs/$file")"
+      cp "$overlay/$file" "$tree/arch/lkljs/$file"
+    fi
+  done
 
 kmake() {
   make -C "$tree" ARCH=lkljs LLVM="$llvm_bin/" \
@@ -166,9 +175,12 @@ kmake() {
 
 echo "@@lkljs step configure"
 config_fragment="$demo_build_dir/config/lkljs.config"
-if ! cmp -s "$config_fragment" "$work_dir/config-fragment" || [ ! -f "$tree/.config" ]; then
+# The configuration is made again whenever the fragment or the port's Kconfig
+# files change, so that it never carries another overlay's answers.
+config_identity=$(cat "$config_fragment" $(find "$overlay" -name 'Kconfig*' | sort) | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$work_dir/config-identity" 2>/dev/null)" != "$config_identity" ] || [ ! -f "$tree/.config" ]; then
   kmake -s KCONFIG_ALLCONFIG="$config_fragment" allnoconfig
-  cp "$config_fragment" "$work_dir/config-fragment"
+  echo "$config_identity" > "$work_dir/config-identity"
 fi
 # Every choice of the fragment must have survived Kconfig's dependencies.
 while IFS= read -r line; do
