@@ -57,7 +57,8 @@
     ECONNRESET: "Connection reset by peer",
     ENOTCONN: "Transport endpoint is not connected",
     ETIMEDOUT: "Connection timed out",
-    ECONNREFUSED: "Connection refused"
+    ECONNREFUSED: "Connection refused",
+    ERESTARTSYS: "Interrupted system call"
   };
 
   // errno name → number, and number → name, for the kernel in use.
@@ -80,7 +81,6 @@
   }
 
   function errnoMessage(errno) {
-    if (errnoNames[errno] === "ERESTARTSYS") return "Interrupted system call";
     return STRERROR[errnoNames[errno]] || "Unknown error " + errno;
   }
 
@@ -89,7 +89,7 @@
   }
 
   // The number of the errno called `name` in the kernel in use.
-  function errno(name) {
+  function errnoNumber(name) {
     const number = errnoNumbers[name];
     if (number === undefined) throw new Error("the kernel defines no errno " + name);
     return number;
@@ -130,7 +130,7 @@
 
     alloc(size) {
       const pointer = this.module._malloc(Math.max(size, 1));
-      if (!pointer) throw new SyscallError("malloc", errno("ENOMEM"));
+      if (!pointer) throw new SyscallError("malloc", errnoNumber("ENOMEM"));
       this.module.HEAPU8.fill(0, pointer, pointer + size);
       this.blocks.push(pointer);
       return pointer;
@@ -273,7 +273,7 @@
   window.LkljsAbi = {
     SyscallError: SyscallError,
     useKernel: useKernel,
-    errno: errno,
+    errnoNumber: errnoNumber,
     errnoMessage: errnoMessage,
     errnoName: errnoName,
     Arena: Arena,

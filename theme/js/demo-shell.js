@@ -19,7 +19,7 @@
     Abi.useKernel(module);
     ({ AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR } = module.lkljs.fcntl);
     ({ O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_DIRECTORY, O_CLOEXEC } = module.lkljs.fcntl);
-    [EINTR, ENOENT, EEXIST, EISDIR, ENOSYS] = ["EINTR", "ENOENT", "EEXIST", "EISDIR", "ENOSYS"].map(Abi.errno);
+    [EINTR, ENOENT, EEXIST, EISDIR, ENOSYS] = ["EINTR", "ENOENT", "EEXIST", "EISDIR", "ENOSYS"].map(Abi.errnoNumber);
   }
   const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1;
   const AF_INET = 2, SOCK_STREAM = 1;
