@@ -38,7 +38,7 @@ use crate::markdown::shortcodes::Facts;
 use crate::markdown::{self, MarkdownContext, RenderedMarkdown};
 use crate::output::assets::{self, ThemeAssets};
 use crate::output::publish::{self, PublishError};
-use crate::output::{OutputFile, OutputTree, deploy, feeds, file_for_url_path, minify_html, vendor};
+use crate::output::{OutputFile, OutputTree, deploy, feeds, file_for_url_path, minify_html, search, vendor};
 use crate::render::{self, ChildView, Common, DeckView, NavEntry, PageLink, PageView, SlideView, Templates};
 
 /// What to do about the kernel demo during a build.
@@ -102,6 +102,8 @@ pub struct BuildReport {
     pub links_checked: usize,
     /// Why the demo page shows a placeholder, if it does.
     pub demo_placeholder: Option<String>,
+    /// The size of the published search index.
+    pub search_index_bytes: usize,
 }
 
 /// Builds the site into `options.output` (or only checks it, for a dry run).
@@ -250,8 +252,8 @@ impl SiteBuilder {
     fn reload_theme_assets(&mut self) -> Result<(), Vec<Diagnostic>> {
         let base_path = self.config.as_ref().map_or("/", SiteConfig::base_path).to_string();
         let mut generated = vec![("highlight.css".to_string(), crate::highlight::stylesheet().into_bytes())];
-        // Only a page with the live demo needs the vendored terminal.
-        if self.demo.manifest.is_some() {
+        // The vendored browser code: the demo's terminal and the search engine.
+        {
             let vendored = vendor::prepare(
                 &self.root.join(THEME).join(vendor::VENDOR_DIR),
                 &self.root.join("target").join("vendor"),
@@ -451,6 +453,15 @@ impl SiteBuilder {
             feed_url: config.permalink("atom.xml"),
             fallback_date,
         };
+        let search_index = search::build_index(&search_pages(&site, &self.bodies, &base_path));
+        let search_index_bytes = search_index.len();
+        add(
+            &mut tree,
+            search::INDEX_FILE.to_string(),
+            OutputFile::Bytes(search_index),
+            "the site builder".into(),
+            &mut diagnostics,
+        );
         let generated = [
             ("atom.xml", feeds::atom(&feed_info, &entries)),
             ("sitemap.xml", feeds::sitemap(&entries)),
@@ -491,6 +502,7 @@ impl SiteBuilder {
             files: tree.len(),
             links_checked,
             demo_placeholder: self.demo.placeholder.clone(),
+            search_index_bytes,
         };
         Ok((tree, report))
     }
@@ -857,6 +869,26 @@ fn element_ids(html: &str) -> BTreeSet<String> {
     html.split(" id=\"")
         .skip(1)
         .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.replace("&amp;", "&")))
+        .collect()
+}
+
+/// Every rendered page, as the search index sees it.
+fn search_pages<'a>(
+    site: &'a Site,
+    bodies: &'a HashMap<PathBuf, (u64, PageBody)>,
+    base_path: &str,
+) -> Vec<search::SearchPage<'a>> {
+    site.pages
+        .iter()
+        .filter_map(|page| {
+            let body = &bodies.get(&page.source)?.1;
+            let content = if page.kind == PageKind::Deck {
+                search::SearchContent::Slides(body.slides.iter().map(|slide| slide.html.as_str()).collect())
+            } else {
+                search::SearchContent::Sections(&body.main.html)
+            };
+            Some(search::SearchPage { url: format!("{base_path}{}", page.path), title: &page.front.title, content })
+        })
         .collect()
 }
 

@@ -118,8 +118,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn print_report(verb: &str, report: &lkljs_site::build::BuildReport) {
     eprintln!(
-        "{verb} {} pages, {} files; {} internal links verified",
-        report.pages, report.files, report.links_checked
+        "{verb} {} pages, {} files; {} internal links verified; search index {:.1} KiB",
+        report.pages,
+        report.files,
+        report.links_checked,
+        report.search_index_bytes as f64 / 1024.0
     );
     if let Some(reason) = &report.demo_placeholder {
         eprintln!("note: the demo page shows a placeholder: {reason}");

@@ -2,9 +2,11 @@
 //! deploy files, and writing it all safely to disk.
 
 pub mod assets;
+pub mod css;
 pub mod deploy;
 pub mod feeds;
 pub mod publish;
+pub mod search;
 pub mod vendor;
 
 use std::collections::BTreeMap;
