@@ -177,6 +177,8 @@
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { event.preventDefault(); select(selected + 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); select(selected - 1); }
+      // The dialog closes on Escape by itself too; doing it here keeps it one key press everywhere.
+      else if (event.key === "Escape") { event.preventDefault(); dialog.close(); }
     });
     document.addEventListener("keydown", function (event) {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || dialog.open) return;
