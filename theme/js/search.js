@@ -108,6 +108,7 @@
     found.forEach(function (hit, number) {
       var doc = index.documentStore.getDoc(hit.ref);
       var item = document.createElement("li");
+      item.setAttribute("role", "none");
       var link = document.createElement("a");
       link.href = hit.ref;
       link.id = "search-result-" + number;
