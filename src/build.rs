@@ -182,6 +182,7 @@ pub struct SiteBuilder {
     pages: HashMap<PathBuf, (u64, PageOutput)>,
     /// What the last sync wrote (serve only).
     synced: Option<OutputTree>,
+    search_index: search::IndexCache,
 }
 
 const CONTENT: &str = "content";
@@ -210,6 +211,7 @@ impl SiteBuilder {
             bodies: HashMap::new(),
             pages: HashMap::new(),
             synced: None,
+            search_index: search::IndexCache::default(),
         })
     }
 
@@ -453,7 +455,7 @@ impl SiteBuilder {
             feed_url: config.permalink("atom.xml"),
             fallback_date,
         };
-        let search_index = search::build_index(&search_pages(&site, &self.bodies, &base_path));
+        let search_index = self.search_index.build(&search_pages(&site, &self.bodies, &base_path));
         let search_index_bytes = search_index.len();
         add(
             &mut tree,

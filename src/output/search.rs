@@ -13,6 +13,11 @@
 //! elasticlunr-rs keeps everything in ordered maps, so the same pages give a
 //! byte-identical index.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rayon::prelude::*;
+
 use crate::html::decode_entities;
 
 /// The published file, at the site root: it changes with every content edit,
@@ -38,7 +43,7 @@ pub enum SearchContent<'a> {
 }
 
 /// One searchable document.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
     pub url: String,
     pub title: String,
@@ -48,11 +53,65 @@ pub struct Document {
 
 /// Builds the index: elasticlunr's JSON, ready to publish.
 pub fn build_index(pages: &[SearchPage]) -> Vec<u8> {
-    let mut index = elasticlunr::Index::new(FIELDS);
-    for document in pages.iter().flat_map(documents) {
-        index.add_doc(&document.url, [&document.title, &document.heading, &document.body]);
+    IndexCache::default().build(pages)
+}
+
+/// What `serve` keeps between rebuilds: each page's documents, keyed by a
+/// hash of what they are made from, and the last index with the hash of all
+/// of them. An edit that changes no page's text (a stylesheet, a template)
+/// reuses the index as it is; a body edit extracts that page's text again
+/// and rebuilds the index from the cached documents of the others.
+#[derive(Default)]
+pub struct IndexCache {
+    documents: HashMap<String, (u64, Vec<Document>)>,
+    last: Option<(u64, Vec<u8>)>,
+}
+
+impl IndexCache {
+    /// The index of `pages`, reusing whatever did not change since the last call.
+    pub fn build(&mut self, pages: &[SearchPage]) -> Vec<u8> {
+        let keys: Vec<u64> = pages.iter().map(page_key).collect();
+        let all = {
+            let mut hasher = DefaultHasher::new();
+            keys.hash(&mut hasher);
+            hasher.finish()
+        };
+        if let Some((key, bytes)) = &self.last
+            && *key == all
+        {
+            return bytes.clone();
+        }
+        let stale: Vec<usize> = (0..pages.len())
+            .filter(|&at| self.documents.get(&pages[at].url).is_none_or(|(key, _)| *key != keys[at]))
+            .collect();
+        let extracted: Vec<(usize, Vec<Document>)> = stale.par_iter().map(|&at| (at, documents(&pages[at]))).collect();
+        for (at, documents) in extracted {
+            self.documents.insert(pages[at].url.clone(), (keys[at], documents));
+        }
+        let live: HashSet<&str> = pages.iter().map(|page| page.url.as_str()).collect();
+        self.documents.retain(|url, _| live.contains(url.as_str()));
+
+        let mut index = elasticlunr::Index::new(FIELDS);
+        for page in pages {
+            for document in &self.documents[&page.url].1 {
+                index.add_doc(&document.url, [&document.title, &document.heading, &document.body]);
+            }
+        }
+        let bytes = index.to_json().into_bytes();
+        self.last = Some((all, bytes.clone()));
+        bytes
     }
-    index.to_json().into_bytes()
+}
+
+/// A hash of everything a page's documents are made from.
+fn page_key(page: &SearchPage) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (&page.url, page.title).hash(&mut hasher);
+    match &page.content {
+        SearchContent::Sections(html) => (0u8, html).hash(&mut hasher),
+        SearchContent::Slides(slides) => (1u8, slides).hash(&mut hasher),
+    }
+    hasher.finish()
 }
 
 /// The documents of one page.
@@ -151,29 +210,49 @@ const INLINE_ELEMENTS: [&str; 17] = [
 
 /// The words of an HTML fragment, with entities decoded and whitespace collapsed.
 pub fn plain_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
+    let mut text = String::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(open) = rest.find('<') {
-        text.push_str(&decode_entities(&rest[..open]));
+        push_words(&mut text, &decode_entities(&rest[..open]));
         let tag_end = rest[open..].find('>').map_or(rest.len(), |end| open + end + 1);
         let tag = &rest[open..tag_end];
-        let name: String = tag
-            .trim_start_matches(['<', '/'])
-            .chars()
-            .take_while(|character| character.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let closing = tag.starts_with("</");
+        let name_start = if closing { 2 } else { 1 };
+        let name_length = tag[name_start..].bytes().take_while(|byte| byte.is_ascii_alphanumeric()).count();
+        let name = &tag[name_start..name_start + name_length];
         rest = &rest[tag_end..];
-        if SKIPPED_ELEMENTS.contains(&name.as_str()) && !tag.starts_with("</") && !tag.ends_with("/>") {
+        if !closing && !tag.ends_with("/>") && SKIPPED_ELEMENTS.iter().any(|skipped| skipped.eq_ignore_ascii_case(name))
+        {
             let close = format!("</{name}>");
             rest = rest.find(&close).map_or("", |at| &rest[at + close.len()..]);
-            text.push(' ');
-        } else if !INLINE_ELEMENTS.contains(&name.as_str()) && name != "sup" {
-            text.push(' ');
+            separate(&mut text);
+        } else if !INLINE_ELEMENTS.iter().any(|inline| inline.eq_ignore_ascii_case(name)) {
+            separate(&mut text);
         }
     }
-    text.push_str(&decode_entities(rest));
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    push_words(&mut text, &decode_entities(rest));
+    if text.ends_with(' ') {
+        text.pop();
+    }
+    text
+}
+
+/// Appends `words` with every run of whitespace as one space, and none at the start.
+fn push_words(text: &mut String, words: &str) {
+    for character in words.chars() {
+        if character.is_whitespace() {
+            separate(text);
+        } else {
+            text.push(character);
+        }
+    }
+}
+
+/// Ends the current word, unless there is none.
+fn separate(text: &mut String) {
+    if !text.is_empty() && !text.ends_with(' ') {
+        text.push(' ');
+    }
 }
 
 #[cfg(test)]
@@ -226,5 +305,22 @@ mod tests {
         assert_eq!(json["documentStore"]["docs"]["/a/#boot"]["heading"], "Booting");
         // "boots" and "Booting" are both stored under their stem.
         assert!(json["index"]["body"]["root"]["b"]["o"]["o"]["t"]["docs"]["/a/#boot"].is_object(), "{json}");
+    }
+
+    #[test]
+    fn the_cache_gives_what_a_fresh_build_gives() {
+        let (one, two, edited) = ("<p>First page.</p>", "<p>Second page.</p>", "<p>Second page, edited.</p>");
+        let pages = |second: &'static str| {
+            vec![
+                SearchPage { url: "/one/".into(), title: "One", content: SearchContent::Sections(one) },
+                SearchPage { url: "/two/".into(), title: "Two", content: SearchContent::Sections(second) },
+            ]
+        };
+        let mut cache = IndexCache::default();
+        assert_eq!(cache.build(&pages(two)), build_index(&pages(two)));
+        let after_edit = cache.build(&pages(edited));
+        assert_eq!(after_edit, build_index(&pages(edited)));
+        assert_ne!(after_edit, build_index(&pages(two)));
+        assert_eq!(cache.build(&pages(two)[..1]), build_index(&pages(two)[..1]), "a removed page leaves the index");
     }
 }
