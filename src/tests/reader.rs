@@ -244,3 +244,30 @@ fn the_not_found_page_offers_the_search() {
     page.wait_for("document.getElementById('search').open", WAIT);
     assert_eq!(page.eval("document.getElementById('search-input').value"), json!("guide timer thread old name"));
 }
+
+#[test]
+fn the_search_index_covers_guide_slides_and_demo_is_reported_and_reproducible() {
+    let repository = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("site");
+    for part in ["content", "theme"] {
+        support::fixture_site::copy_tree(&repository.join(part), &root.join(part));
+    }
+    support::real_site::share_vendor_cache(&root);
+    let build = |output: &str| {
+        let options = lkljs_site::build::BuildOptions::new(root.clone(), root.join(output))
+            .demo(lkljs_site::build::DemoMode::ReuseLast);
+        let report = lkljs_site::build::build(&options).unwrap();
+        (report, std::fs::read(root.join(output).join("search-index.json")).unwrap())
+    };
+    let (report, index) = build("public");
+    let (_, again) = build("public-again");
+    assert!(index == again, "two builds give byte-identical indexes");
+    assert_eq!(report.search_index_bytes, index.len());
+    println!("search index: {} bytes", index.len());
+    let index: Value = serde_json::from_slice(&index).unwrap();
+    let documents = index["documentStore"]["docs"].as_object().unwrap();
+    for url in ["/guide/threads-and-isolation/#the-timer-thread", "/slides/linux-in-wasm/#2", "/demo/"] {
+        assert!(documents.contains_key(url), "{url} is not indexed");
+    }
+}
