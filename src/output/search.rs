@@ -203,9 +203,9 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 /// Elements whose content is not prose: drawings and scripts.
 const SKIPPED_ELEMENTS: [&str; 4] = ["script", "style", "svg", "template"];
 /// Elements inside a run of text: no word break where they start or end.
-const INLINE_ELEMENTS: [&str; 17] = [
+const INLINE_ELEMENTS: [&str; 18] = [
     "a", "abbr", "b", "cite", "code", "data", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "span", "strong",
-    "sub",
+    "sub", "sup",
 ];
 
 /// The words of an HTML fragment, with entities decoded and whitespace collapsed.
@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn text_is_split_at_headings_with_anchors() {
-        let html = "<p>Intro &amp; <em>more</em>.</p>\n<h2 id=\"first-part\">First <code>part</code><a class=\"anchor\" href=\"#first-part\" aria-label=\"Link to this section\">#</a></h2>\n<p>Body one.</p><svg><text>no</text></svg>\n<h3 id=\"deeper\">Deeper<a class=\"anchor\" href=\"#deeper\">#</a></h3><pre><code><span class=\"line\">$ make\n</span></code></pre>";
+        let html = "<p>Intro &amp; <em>more</em><sup><a href=\"#n\">1</a></sup>.</p>\n<h2 id=\"first-part\">First <code>part</code><a class=\"anchor\" href=\"#first-part\" aria-label=\"Link to this section\">#</a></h2>\n<p>Body one.</p><svg><text>no</text></svg>\n<h3 id=\"deeper\">Deeper<a class=\"anchor\" href=\"#deeper\">#</a></h3><pre><code><span class=\"line\">$ make\n</span></code></pre>";
         let page = SearchPage { url: "/guide/x/".into(), title: "X", content: SearchContent::Sections(html) };
         let documents = documents(&page);
         let summary: Vec<(&str, &str, &str)> =
@@ -269,7 +269,7 @@ mod tests {
         assert_eq!(
             summary,
             [
-                ("/guide/x/", "X", "Intro & more."),
+                ("/guide/x/", "X", "Intro & more1."),
                 ("/guide/x/#first-part", "First part", "Body one."),
                 ("/guide/x/#deeper", "Deeper", "$ make"),
             ]

@@ -271,3 +271,31 @@ fn the_search_index_covers_guide_slides_and_demo_is_reported_and_reproducible() 
         assert!(documents.contains_key(url), "{url} is not indexed");
     }
 }
+
+#[test]
+fn a_repository_in_site_toml_gives_each_page_an_edit_link() {
+    let repository = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("site");
+    for part in ["content", "theme"] {
+        support::fixture_site::copy_tree(&repository.join(part), &root.join(part));
+    }
+    support::real_site::share_vendor_cache(&root);
+    let build = |root: &std::path::Path| {
+        let options = lkljs_site::build::BuildOptions::new(root.to_path_buf(), root.join("public"))
+            .demo(lkljs_site::build::DemoMode::ReuseLast);
+        lkljs_site::build::build(&options).unwrap();
+        std::fs::read_to_string(root.join("public/guide/why-wasm/index.html")).unwrap()
+    };
+    assert!(!build(&root).contains("Edit this page"), "no repository, no link");
+    let config = std::fs::read_to_string(root.join("content/site.toml")).unwrap();
+    std::fs::write(
+        root.join("content/site.toml"),
+        format!("{config}\n[repository]\nurl = \"https://git.example/owner/repo/\"\nbranch = \"trunk\"\n"),
+    )
+    .unwrap();
+    let html = build(&root);
+    let link = html.split("class=edit-page").nth(1).expect("an edit link");
+    let href = link.split("href=").nth(1).unwrap().split('>').next().unwrap().replace("&#x2F;", "/");
+    assert_eq!(href.trim_matches('"'), "https://git.example/owner/repo/edit/trunk/content/guide/why-wasm.md");
+}
