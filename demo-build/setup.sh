@@ -19,10 +19,15 @@ packages=(
   # package, and --no-install-recommends brings none: pages would lay out
   # text without any glyphs on a bare machine.
   chromium chromium-driver fonts-dejavu-core
+  # The Java runtime of the Nu Html Checker (vnu-jar), which validates every
+  # published page in the tests (src/tests/page_audit.rs).
+  default-jre-headless
 )
 
-# npm fetches the demo terminal's pinned xterm.js (theme/vendor) and the
-# hosting tests' pinned static-host emulator (src/tests/fixtures/host-emulator/).
+# npm fetches the theme's pinned browser code (theme/vendor: xterm.js for the
+# demo terminal, elasticlunr.js for search), the hosting tests' pinned
+# static-host emulator (src/tests/fixtures/host-emulator/) and the page
+# audit's axe-core and vnu-jar (src/tests/fixtures/page-audit/).
 # Debian's npm package goes with Debian's nodejs; a machine with another node
 # build already has its own npm, which serves as well.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

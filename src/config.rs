@@ -21,9 +21,29 @@ pub struct SiteConfig {
     /// BCP 47 language tag for `<html lang>` and the feed.
     #[serde(default = "default_language")]
     pub language: String,
+    /// Where the site's sources live; when set, every guide page links to its
+    /// source file for editing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<Repository>,
     /// Settings of the kernel demo step, read by the `demo` module.
     #[serde(default)]
     pub demo: toml::Table,
+}
+
+/// `[repository]` in `site.toml`: the "Edit this page" link of each page
+/// points at `{url}/edit/{branch}/content/{page's source}`, the edit URL of
+/// GitHub, GitLab (which redirects it) and Forgejo/Gitea.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Repository {
+    /// The repository's web address, e.g. `https://github.com/owner/repo`.
+    pub url: String,
+    #[serde(default = "default_branch")]
+    pub branch: String,
+}
+
+fn default_branch() -> String {
+    "main".to_string()
 }
 
 fn default_language() -> String {
@@ -74,6 +94,22 @@ pub fn parse(text: &str, shown_as: &Path, base_url_override: Option<&str>) -> Re
         }
     };
     config.base_url = normalise_base_url(&value).map_err(|message| Diagnostic { message, ..located })?;
+    if let Some(repository) = &mut config.repository {
+        let line = text.lines().position(|line| line.trim() == "[repository]").map_or(1, |index| index + 1);
+        let invalid = |message: String| Diagnostic::new(shown_as, message).at(line, None);
+        let url = repository.url.trim_end_matches('/');
+        let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or_default();
+        if host.is_empty() || host.starts_with('/') || url.contains(['?', '#', ' ']) {
+            return Err(invalid(format!(
+                "[repository] url `{}` must be the repository's web address, such as `https://github.com/owner/repo`",
+                repository.url
+            )));
+        }
+        if repository.branch.is_empty() || repository.branch.contains(['?', '#', ' ']) {
+            return Err(invalid(format!("[repository] branch `{}` is not a branch name", repository.branch)));
+        }
+        repository.url = url.to_string();
+    }
     Ok(config)
 }
 
@@ -116,6 +152,23 @@ mod tests {
         let error = parse_str("title = \"T\"\nbase_url = \"https://e.org/\"\ntheme = \"dark\"\n").unwrap_err();
         assert_eq!(error.to_string(), format!("content/site.toml:3:1: {}", error.message));
         assert!(error.message.contains("unknown field `theme`"), "{}", error.message);
+    }
+
+    #[test]
+    fn the_repository_is_optional_and_checked() {
+        let none = parse_str("title = \"T\"\nbase_url = \"https://e.org/\"\n").unwrap();
+        assert_eq!(none.repository, None);
+        let set = parse_str(
+            "title = \"T\"\nbase_url = \"https://e.org/\"\n[repository]\nurl = \"https://git.example/o/r/\"\n",
+        )
+        .unwrap();
+        let repository = set.repository.unwrap();
+        assert_eq!((repository.url.as_str(), repository.branch.as_str()), ("https://git.example/o/r", "main"));
+        let error =
+            parse_str("title = \"T\"\nbase_url = \"https://e.org/\"\n\n[repository]\nurl = \"github.com/o/r\"\n")
+                .unwrap_err();
+        assert_eq!(error.line, Some(4));
+        assert!(error.message.contains("web address"), "{}", error.message);
     }
 
     #[test]

@@ -135,8 +135,11 @@ fn print_report(verb: &str, report: &lkljs_site::build::BuildReport) {
     report::emit(
         Kind::Status,
         format_args!(
-            "{verb} {} pages, {} files; {} internal links verified",
-            report.pages, report.files, report.links_checked
+            "{verb} {} pages, {} files; {} internal links verified; search index {:.1} KiB",
+            report.pages,
+            report.files,
+            report.links_checked,
+            report.search_index_bytes as f64 / 1024.0
         ),
     );
     if let Some(reason) = &report.demo_placeholder {

@@ -48,8 +48,8 @@ impl SiteBuilder {
     fn reload_theme_assets(&mut self) -> Result<(), Vec<Diagnostic>> {
         let base_path = self.config.as_ref().map_or("/", SiteConfig::base_path).to_string();
         let mut generated = vec![("highlight.css".to_string(), crate::highlight::stylesheet().into_bytes())];
-        // Only a page with the live demo needs the vendored terminal.
-        if self.demo.manifest.is_some() {
+        // The vendored browser code: the demo's terminal and the search engine.
+        {
             let vendored = vendor::prepare(
                 &self.root.join(THEME).join(vendor::VENDOR_DIR),
                 &self.root.join("target").join("vendor"),

@@ -43,12 +43,12 @@ use time::OffsetDateTime;
 
 use crate::config::SiteConfig;
 use crate::content::links::{OutputIndex, check_output_link};
-use crate::content::{self, Site, SourceFile, file_for_url_path};
+use crate::content::{self, PageKind, Site, SourceFile, file_for_url_path};
 use crate::demo::{self, DemoState};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::assets::{self, ThemeAssets};
 use crate::output::publish::{self, PublishError};
-use crate::output::{OutputContext, OutputTree};
+use crate::output::{OutputContext, OutputTree, search};
 use crate::render::page::PageBody;
 use crate::render::{Common, Templates};
 
@@ -117,6 +117,8 @@ pub struct BuildReport {
     pub links_checked: usize,
     /// Why the demo page shows a placeholder, if it does.
     pub demo_placeholder: Option<String>,
+    /// The size of the published search index.
+    pub search_index_bytes: usize,
 }
 
 /// Builds the site into `options.output` (or only checks it, for a dry run).
@@ -145,6 +147,8 @@ pub struct SiteBuilder {
     source_errors: BTreeMap<PathBuf, Diagnostic>,
     // What the render stage keeps between builds.
     rendered: RenderCache,
+    /// The search index's per-page documents and last index, kept between builds.
+    search_index: search::IndexCache,
     /// What the last sync wrote (serve only).
     synced: Option<OutputTree>,
 }
@@ -173,6 +177,7 @@ impl SiteBuilder {
             content_assets: BTreeSet::new(),
             source_errors: BTreeMap::new(),
             rendered: RenderCache::default(),
+            search_index: search::IndexCache::default(),
             synced: None,
         })
     }
@@ -208,6 +213,7 @@ impl SiteBuilder {
         let failed_bodies = self.rendered.render(&inputs, &mut diagnostics);
 
         let rendered = &self.rendered;
+        let search_index = self.search_index.build(&search_pages(&site, rendered, &base_path));
         let context = OutputContext {
             root: &self.root,
             site: &site,
@@ -222,6 +228,7 @@ impl SiteBuilder {
                 .iter()
                 .map(|page| rendered.body(&page.source).map(|body| body.main.html.as_str()))
                 .collect(),
+            search_index: &search_index,
             source_date_epoch,
         };
         let (tree, problems) = crate::output::emit_all(&context);
@@ -236,6 +243,7 @@ impl SiteBuilder {
             files: tree.len(),
             links_checked,
             demo_placeholder: self.demo.placeholder.clone(),
+            search_index_bytes: search_index.len(),
         };
         Ok((tree, report))
     }
@@ -350,6 +358,22 @@ fn source_date_epoch() -> Result<Option<OffsetDateTime>, Diagnostic> {
                 format!("`{value}` is not a number of seconds since 1970; set it to e.g. `$(git log -1 --format=%ct)`"),
             )
         })
+}
+
+/// Every rendered page, as the search index sees it.
+fn search_pages<'a>(site: &'a Site, rendered: &'a RenderCache, base_path: &str) -> Vec<search::SearchPage<'a>> {
+    site.pages
+        .iter()
+        .filter_map(|page| {
+            let body = rendered.body(&page.source)?;
+            let content = if page.kind == PageKind::Deck {
+                search::SearchContent::Slides(body.slides.iter().map(|slide| slide.html.as_str()).collect())
+            } else {
+                search::SearchContent::Sections(&body.main.html)
+            };
+            Some(search::SearchPage { url: format!("{base_path}{}", page.path), title: &page.front.title, content })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -310,40 +310,140 @@ fn open_span(html: &mut String, scope: Scope) {
     html.push_str("\">");
 }
 
-/// The stylesheet for highlighted code: the light theme on screens that do not
-/// prefer dark and in print, the dark theme on screens that do; plus the
-/// styling of tinted lines and line numbers, which syntect themes lack.
+/// The stylesheet for highlighted code, following the reader's colour theme:
+/// `data-theme="light"` or `"dark"` on `<html>` (the theme switch, see
+/// `theme/js/color-scheme.js`) wins; without it the system preference
+/// decides; print is always light. Each theme's rules are scoped to exactly
+/// the cases where it applies, so no rule of the other theme (a bold keyword,
+/// say) can leak in. Plus the styling of tinted lines and line numbers, which
+/// syntect themes lack.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
-    let theme_css = |name: &str| {
+    let theme_css = |name: &str, tint: &str, tinted_background: Rgb, line_number: &str| {
         let theme = themes.themes.get(name).unwrap_or_else(|| panic!("syntect no longer bundles the {name} theme"));
         let mut css = css_for_theme_with_class_style(theme, CLASS_STYLE).expect("writing CSS to a String cannot fail");
         let highlighter = Highlighter::new(theme);
         for (ours, borrowed) in BORROWED_COLOURS {
             let colour = highlighter.style_for_stack(&[Scope::new(borrowed).expect("valid scope")]).foreground;
             let selector: String = ours.split('.').map(|atom| format!(".{CLASS_PREFIX}{atom}")).collect();
-            writeln!(css, "{selector} {{ color: #{:02x}{:02x}{:02x}; }}", colour.r, colour.g, colour.b).unwrap();
+            writeln!(css, "{selector} {{\n color: #{:02x}{:02x}{:02x};\n}}", colour.r, colour.g, colour.b).unwrap();
         }
-        css
+        writeln!(css, ".hl-code .line.hl {{ {tint} }}").unwrap();
+        writeln!(css, ".hl-code.linenos .line::before {{ color: {line_number}; }}").unwrap();
+        readable_colours(&css, tinted_background)
     };
+    // The tinted backgrounds are the themes' own (white, #2b303b) under the tint:
+    // the lowest contrast any token meets.
+    let light = theme_css(
+        LIGHT_THEME,
+        "background-color: rgba(255, 213, 0, 0.28); box-shadow: inset 3px 0 0 #d4a000;",
+        Rgb(255, 244, 184),
+        "#6e7781",
+    );
+    let dark = theme_css(
+        DARK_THEME,
+        "background-color: rgba(255, 255, 255, 0.10); box-shadow: inset 3px 0 0 #ebcb8b;",
+        Rgb(64, 69, 79),
+        "#a7adba",
+    );
     let mut css = String::new();
     css.push_str("/* Code highlighting for lkljs-site, generated from syntect themes. */\n");
     css.push_str(LINE_CSS);
-    css.push_str("@media not all and (prefers-color-scheme: dark), print {\n");
-    css.push_str(&theme_css(LIGHT_THEME));
-    css.push_str(
-        ".hl-code .line.hl { background-color: rgba(255, 213, 0, 0.28); box-shadow: inset 3px 0 0 #d4a000; }\n",
-    );
-    css.push_str(".hl-code.linenos .line::before { color: #8c959f; }\n");
-    css.push_str("}\n");
-    css.push_str("@media screen and (prefers-color-scheme: dark) {\n");
-    css.push_str(&theme_css(DARK_THEME));
-    css.push_str(
-        ".hl-code .line.hl { background-color: rgba(255, 255, 255, 0.10); box-shadow: inset 3px 0 0 #ebcb8b; }\n",
-    );
-    css.push_str(".hl-code.linenos .line::before { color: #65737e; }\n");
-    css.push_str("}\n");
+    for (media, root, rules) in [
+        ("print", ":root", &light),
+        ("screen and (prefers-color-scheme: light)", ":root:not([data-theme=\"dark\"])", &light),
+        ("screen and (prefers-color-scheme: dark)", ":root[data-theme=\"light\"]", &light),
+        ("screen and (prefers-color-scheme: dark)", ":root:not([data-theme=\"light\"])", &dark),
+        ("screen and (prefers-color-scheme: light)", ":root[data-theme=\"dark\"]", &dark),
+    ] {
+        writeln!(css, "@media {media} {{\n{}}}", scope_rules(rules, root)).unwrap();
+    }
     css
+}
+
+/// An sRGB colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Rgb(u8, u8, u8);
+
+impl Rgb {
+    fn parse(hex: &str) -> Option<Self> {
+        let value = u32::from_str_radix(hex.strip_prefix('#')?, 16).ok().filter(|_| hex.len() == 7)?;
+        Some(Self((value >> 16) as u8, (value >> 8) as u8, value as u8))
+    }
+
+    /// WCAG 2 relative luminance.
+    fn luminance(self) -> f64 {
+        let channel = |value: u8| {
+            let value = f64::from(value) / 255.0;
+            if value <= 0.04045 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(self.0) + 0.7152 * channel(self.1) + 0.0722 * channel(self.2)
+    }
+
+    fn contrast(self, other: Self) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// This colour moved `step` of the way towards `target`.
+    fn towards(self, target: Self, step: f64) -> Self {
+        let mix = |from: u8, to: u8| (f64::from(from) + (f64::from(to) - f64::from(from)) * step).round() as u8;
+        Self(mix(self.0, target.0), mix(self.1, target.1), mix(self.2, target.2))
+    }
+}
+
+/// The contrast every highlighted token keeps with its background: WCAG AA
+/// for normal text (4.5:1), with a margin for rounding.
+const MINIMUM_CONTRAST: f64 = 4.6;
+
+/// Darkens (on a light background) or lightens (on a dark one) every text
+/// colour of a theme that reads at less than [`MINIMUM_CONTRAST`] against
+/// `background`, keeping its hue: the bundled themes' comments are too faint.
+fn readable_colours(css: &str, background: Rgb) -> String {
+    let target = if background.luminance() > 0.18 { Rgb(0, 0, 0) } else { Rgb(255, 255, 255) };
+    let mut out = String::with_capacity(css.len());
+    for line in css.split_inclusive('\n') {
+        let adjusted = line.trim_start().strip_prefix("color: #").and_then(|rest| {
+            let mut colour = Rgb::parse(&format!("#{}", rest.get(..6)?))?;
+            let mut step = 0;
+            while colour.contrast(background) < MINIMUM_CONTRAST && step < 20 {
+                colour = colour.towards(target, 0.1);
+                step += 1;
+            }
+            Some(format!(" color: #{:02x}{:02x}{:02x};\n", colour.0, colour.1, colour.2))
+        });
+        out.push_str(adjusted.as_deref().unwrap_or(line));
+    }
+    out
+}
+
+/// Prefixes every selector of syntect's CSS (one rule per block, its
+/// selectors on the line that opens it) with `root`.
+fn scope_rules(css: &str, root: &str) -> String {
+    let mut scoped = String::with_capacity(css.len() * 2);
+    let mut in_comment = false;
+    for line in css.lines() {
+        let trimmed = line.trim();
+        // Comments (the theme's name) pass through as they are.
+        if in_comment || trimmed.starts_with("/*") {
+            in_comment = !trimmed.ends_with("*/");
+            scoped.push_str(line);
+            scoped.push('\n');
+            continue;
+        }
+        match trimmed.split_once('{') {
+            Some((selectors, rest)) => {
+                let prefixed: Vec<String> =
+                    selectors.split(',').map(|selector| format!("{root} {}", selector.trim())).collect();
+                writeln!(scoped, "{} {{{rest}", prefixed.join(", ")).unwrap();
+            }
+            None => {
+                scoped.push_str(line);
+                scoped.push('\n');
+            }
+        }
+    }
+    scoped
 }
 
 /// Scopes our own syntaxes use that the bundled themes leave uncoloured, and

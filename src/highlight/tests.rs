@@ -295,23 +295,67 @@ fn output_is_deterministic() {
 #[test]
 fn stylesheet_has_a_light_and_a_dark_theme_and_line_styles() {
     let css = stylesheet();
-    let dark_at = css.find("@media screen and (prefers-color-scheme: dark)").expect("dark block");
-    let light_at = css.find("@media not all and (prefers-color-scheme: dark), print").expect("light block");
-    assert!(css.contains("theme \"GitHub\"") && css.contains("theme \"Base16 Ocean Dark\""), "both theme names");
-    let (light, dark) = if light_at < dark_at {
-        (&css[light_at..dark_at], &css[dark_at..])
-    } else {
-        (&css[light_at..], &css[dark_at..light_at])
+    // Each theme's block, by the condition under which it applies.
+    let block = |media: &str, root: &str| -> String {
+        let start = css.find(&format!("@media {media} {{\n")).unwrap_or_else(|| panic!("no @media {media}"));
+        let rest = &css[start + 1..];
+        let block = &rest[..rest.find("@media ").unwrap_or(rest.len())];
+        assert!(block.contains(&format!("{root} .hl-code {{")), "{media} / {root}: {block}");
+        block.to_string()
     };
-    for block in [light, dark] {
+    let print = block("print", ":root");
+    assert!(print.contains("theme \"GitHub\""), "print is light: {print}");
+    let all_blocks: Vec<&str> = css.split("@media ").skip(1).collect();
+    assert_eq!(all_blocks.len(), 5, "print, light and dark by system preference, light and dark by choice");
+    let light_by_choice = all_blocks
+        .iter()
+        .find(|block| {
+            block.starts_with("screen and (prefers-color-scheme: dark)")
+                && block.contains("[data-theme=\"light\"] .hl-code")
+        })
+        .expect("a light block that the theme switch turns on against a dark system preference");
+    assert!(light_by_choice.contains("theme \"GitHub\""));
+    let dark_by_choice = all_blocks
+        .iter()
+        .find(|block| {
+            block.starts_with("screen and (prefers-color-scheme: light)")
+                && block.contains("[data-theme=\"dark\"] .hl-code")
+        })
+        .expect("a dark block that the theme switch turns on against a light system preference");
+    assert!(dark_by_choice.contains("theme \"Base16 Ocean Dark\""));
+    for block in &all_blocks {
         assert!(block.contains(".hl-code {") && block.contains("background-color"), "{block}");
         assert!(block.contains(".hl-comment") && block.contains(".line.hl"), "{block}");
-        assert!(block.contains(".hl-entity.hl-name.hl-label { color: #"), "{block}");
+        assert!(block.contains(".hl-entity.hl-name.hl-label {\n color: #"), "{block}");
+        // Every selector is scoped to the block's theme condition.
+        for line in block.lines().skip(1).filter(|line| line.ends_with('{')) {
+            for selector in line.trim_end_matches('{').split(',') {
+                assert!(selector.trim().starts_with(":root"), "unscoped selector `{selector}` in {line}");
+            }
+        }
     }
     assert!(css.contains(".hl-code .line { display: block; }"));
     assert!(css.contains("counter(code-line)"));
-    // Balanced braces: the two theme blocks are closed.
     assert_eq!(css.matches('{').count(), css.matches('}').count());
+    // It is valid CSS.
+    crate::output::css::minify("highlight.css", &css).unwrap();
+}
+
+#[test]
+fn every_token_colour_reads_at_wcag_aa_contrast() {
+    let css = stylesheet();
+    for (theme, background) in [("GitHub", Rgb(255, 244, 184)), ("Base16 Ocean Dark", Rgb(64, 69, 79))] {
+        let start = css.find(&format!("theme \"{theme}\"")).unwrap();
+        let block = &css[start..css[start..].find("@media ").map_or(css.len(), |end| start + end)];
+        let colours: Vec<Rgb> = block
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("color: ").and_then(|value| Rgb::parse(&value[..7])))
+            .collect();
+        assert!(colours.len() > 10, "{theme}: {colours:?}");
+        for colour in colours {
+            assert!(colour.contrast(background) >= 4.5, "{theme}: {colour:?} on {background:?}");
+        }
+    }
 }
 
 #[test]

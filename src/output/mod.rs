@@ -8,10 +8,12 @@
 //! [`Emitter`], which reports two steps writing the same path.
 
 pub mod assets;
+pub mod css;
 pub mod deploy;
 pub mod feeds;
 pub mod pages;
 pub mod publish;
+pub mod search;
 pub mod vendor;
 
 use std::collections::BTreeMap;
@@ -43,6 +45,7 @@ pub const OUTPUT_STEPS: &[&dyn OutputStep] = &[
     &assets::ThemeFiles,
     &assets::DemoFiles,
     &pages::NotFoundPage,
+    &search::SearchIndexFile,
     &feeds::AtomFeed,
     &feeds::Sitemap,
     &deploy::RobotsTxt,
@@ -73,6 +76,8 @@ pub struct OutputContext<'a> {
     pub page_files: Vec<Option<&'a [u8]>>,
     /// Each page's Markdown as HTML (what feeds quote), or `None` when it failed.
     pub page_contents: Vec<Option<&'a str>>,
+    /// The search index over every page, built by the builder, which keeps its per-page documents between builds.
+    pub search_index: &'a [u8],
     /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "now".
     pub source_date_epoch: Option<OffsetDateTime>,
 }

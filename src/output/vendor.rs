@@ -1,4 +1,4 @@
-//! Third-party browser code (the demo's xterm.js), pinned in
+//! Third-party browser code (the demo's xterm.js, search's elasticlunr.js), pinned in
 //! `theme/vendor/package.json` + `package-lock.json` and fetched by the build
 //! with `npm ci`, never copied into the repository.
 //!

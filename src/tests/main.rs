@@ -13,6 +13,8 @@ mod demo_step;
 mod deploy_files;
 mod guide_figures;
 mod kernel_boot;
+mod page_audit;
+mod reader;
 mod screenshots;
 mod serve_http;
 mod site_build;

@@ -320,12 +320,12 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
         "nothing changed"
     );
 
-    // A body edit: that page, plus the feed that carries its content.
+    // A body edit: that page, plus the feed and the search index that carry its content.
     let advanced = site.path().join("content/docs/advanced.md");
     let text = std::fs::read_to_string(&advanced).unwrap();
     std::fs::write(&advanced, text.replace("## Deep dive", "## Deep dive\n\nMore words.")).unwrap();
     let summary = builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
-    assert_eq!(summary.changed_urls, ["/atom.xml", "/docs/advanced-topics/"]);
+    assert_eq!(summary.changed_urls, ["/atom.xml", "/docs/advanced-topics/", "/search-index.json"]);
     assert!(!summary.only_css);
 
     // A title edit shows wherever the page is listed: its section's sidebar,

@@ -30,6 +30,7 @@ impl RealSite {
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path().join("site");
         copy_tree(&repository().join("theme"), &root.join("theme"));
+        share_vendor_cache(&root);
         std::fs::create_dir_all(root.join("content")).unwrap();
         fill(&root.join("content"));
         let options = BuildOptions::new(root.clone(), root.join("public")).demo(DemoMode::ReuseLast);
@@ -52,6 +53,16 @@ impl RealSite {
     pub fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.root.join(relative)).unwrap()
     }
+}
+
+/// Points `root/target/vendor` at the repository's, so the theme's pinned
+/// packages are fetched once rather than once per test. Only that directory:
+/// the kernel cache stays out of reach, so the demo step shows its placeholder.
+pub fn share_vendor_cache(root: &Path) {
+    let shared = repository().join("target").join("vendor");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::create_dir_all(root.join("target")).unwrap();
+    std::os::unix::fs::symlink(shared, root.join("target").join("vendor")).unwrap();
 }
 
 fn repository() -> &'static Path {

@@ -11,78 +11,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use lkljs_site::serve::content_type;
-use sha2::{Digest, Sha256};
 
 /// The compatibility date the emulated Pages worker runs with: fixed, so a run
 /// does not depend on the day (the pinned runtime supports dates up to this one).
 const COMPATIBILITY_DATE: &str = "2025-07-18";
 const STARTUP_LIMIT: Duration = Duration::from_secs(90);
 
-fn emulator_fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/host-emulator")
-}
-
-/// The cargo target directory this test binary was built in (`target/debug/deps/x` → `target`).
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    exe.ancestors()
-        .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
-        .and_then(|deps| deps.parent()?.parent())
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), Path::to_path_buf)
-}
-
-fn required() -> bool {
-    std::env::var_os("CI").is_some()
-}
-
 /// Installs the pinned emulator (once per lockfile version, under
 /// `target/host-emulator/`) and returns the directory holding its `node_modules`.
 /// `None` (with a notice) when node or npm is missing, unless `CI` is set.
 pub fn install_emulator() -> Option<PathBuf> {
-    let lock =
-        std::fs::read(emulator_fixture().join("package-lock.json")).expect("the emulator's lockfile is committed");
-    let version = hex::encode(&Sha256::digest(&lock)[..8]);
-    let cache = target_dir().join("host-emulator");
-    let installed = cache.join(&version);
-    if installed.join("node_modules/wrangler/bin/wrangler.js").is_file() {
-        return Some(installed);
-    }
-    for tool in ["node", "npm"] {
-        if Command::new(tool).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_err() {
-            assert!(!required(), "{tool} is missing; demo-build/setup.sh installs it");
-            eprintln!(
-                "\n*** SKIPPING HOST EMULATOR TEST: {tool} is not installed (set CI=1 to make this a failure) ***\n"
-            );
-            return None;
-        }
-    }
-    // Installed beside its final place and renamed into it, so that a test
-    // running at the same time never sees half a `node_modules`.
-    std::fs::create_dir_all(&cache).unwrap();
-    let staging = tempfile::Builder::new().prefix("installing-").tempdir_in(&cache).unwrap();
-    for file in ["package.json", "package-lock.json"] {
-        std::fs::copy(emulator_fixture().join(file), staging.path().join(file)).unwrap();
-    }
-    // Lifecycle scripts stay off: the packages' binaries come as platform
-    // packages from the registry, and npm versions disagree about running them.
-    let output = Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(staging.path())
-        .output()
-        .expect("cannot run npm");
-    assert!(
-        output.status.success(),
-        "npm ci for {} failed: {}\n{}",
-        emulator_fixture().display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let staged = staging.keep();
-    if std::fs::rename(&staged, &installed).is_err() {
-        // Another test installed the same version first.
-        let _ = std::fs::remove_dir_all(&staged);
-    }
-    Some(installed)
+    super::npm_tools::install("host-emulator", "node_modules/wrangler/bin/wrangler.js")
 }
 
 /// `wrangler pages dev` serving a directory, stopped (with its workerd) on drop.
