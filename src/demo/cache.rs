@@ -40,6 +40,23 @@ impl DemoDirs {
     pub fn work(&self) -> PathBuf {
         self.root.join("work")
     }
+    /// The libc's entries (see [`super::libc`]), apart from the kernel's.
+    pub fn libc_cache(&self) -> PathBuf {
+        self.root.join("libc")
+    }
+    pub fn libc_entry(&self, key: &str) -> PathBuf {
+        self.libc_cache().join(key)
+    }
+    pub fn libc_temporary_entry(&self, key: &str) -> PathBuf {
+        self.libc_cache().join(format!("{TEMPORARY_PREFIX}{key}-{}", std::process::id()))
+    }
+    /// The libc script's scratch directory, inside the kernel's.
+    pub fn libc_work(&self) -> PathBuf {
+        self.work().join("libc")
+    }
+    pub fn libc_log(&self, key: &str) -> PathBuf {
+        self.logs().join(format!("libc-{key}.log"))
+    }
     pub fn logs(&self) -> PathBuf {
         self.root.join("logs")
     }
@@ -63,7 +80,7 @@ impl DemoDirs {
     }
 
     pub fn create(&self) -> Result<(), DemoError> {
-        for dir in [self.cache(), self.work(), self.logs()] {
+        for dir in [self.cache(), self.libc_cache(), self.work(), self.logs()] {
             fs::create_dir_all(&dir).map_err(DemoError::io("create", &dir))?;
         }
         Ok(())
@@ -153,17 +170,24 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DemoError> {
     fs::rename(&temporary, path).map_err(DemoError::io("rename into place", path))
 }
 
-/// Removes the temporary directories of builds that were interrupted. Only
-/// called with the [`BuildLock`] held, so none of them belongs to a live build.
+/// Removes the temporary directories of builds (kernel or libc) that were
+/// interrupted. Only called with the [`BuildLock`] held, so none of them
+/// belongs to a live build.
 pub fn remove_interrupted_builds(dirs: &DemoDirs) -> Result<Vec<PathBuf>, DemoError> {
-    let cache = dirs.cache();
     let mut removed = Vec::new();
-    for entry in fs::read_dir(&cache).map_err(DemoError::io("list", &cache))? {
-        let entry = entry.map_err(DemoError::io("list", &cache))?;
-        if entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX) {
-            let path = entry.path();
-            fs::remove_dir_all(&path).map_err(DemoError::io("remove the interrupted build", &path))?;
-            removed.push(path);
+    for cache in [dirs.cache(), dirs.libc_cache()] {
+        let listing = match fs::read_dir(&cache) {
+            Ok(listing) => listing,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(DemoError::Io { action: "list", path: cache, source }),
+        };
+        for entry in listing {
+            let entry = entry.map_err(DemoError::io("list", &cache))?;
+            if entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX) {
+                let path = entry.path();
+                fs::remove_dir_all(&path).map_err(DemoError::io("remove the interrupted build", &path))?;
+                removed.push(path);
+            }
         }
     }
     Ok(removed)
@@ -172,16 +196,31 @@ pub fn remove_interrupted_builds(dirs: &DemoDirs) -> Result<Vec<PathBuf>, DemoEr
 /// Records that the entry `key` was just used, for [`prune`]: its directory's
 /// modification time is its last use.
 pub fn mark_used(dirs: &DemoDirs, key: &str) -> Result<(), DemoError> {
-    let entry = dirs.entry(key);
-    File::open(&entry)
-        .and_then(|directory| directory.set_modified(std::time::SystemTime::now()))
-        .map_err(DemoError::io("record the use of", &entry))
+    mark_used_dir(&dirs.entry(key))
 }
 
-/// Removes all but the [`KEPT_ENTRIES`] most recently used entries, with their
-/// logs, never removing `keep`. Returns the keys removed.
+/// [`mark_used`] for an entry of any of the caches.
+pub fn mark_used_dir(entry: &Path) -> Result<(), DemoError> {
+    File::open(entry)
+        .and_then(|directory| directory.set_modified(std::time::SystemTime::now()))
+        .map_err(DemoError::io("record the use of", entry))
+}
+
+/// Removes all but the [`KEPT_ENTRIES`] most recently used kernel entries,
+/// with their logs, never removing `keep`. Returns the keys removed.
 pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
-    let cache = dirs.cache();
+    prune_entries(&dirs.cache(), keep, |key| vec![dirs.build_log(key), dirs.boot_log(key), dirs.selftest_log(key)])
+}
+
+/// Removes all but the [`KEPT_ENTRIES`] most recently used entries of the
+/// cache directory `cache`, with the files `logs_of` names for each, never
+/// removing `keep`. Returns the keys removed.
+pub fn prune_entries(
+    cache: &Path,
+    keep: &str,
+    logs_of: impl Fn(&str) -> Vec<PathBuf>,
+) -> Result<Vec<String>, DemoError> {
+    let cache = cache.to_owned();
     let mut entries = Vec::new();
     for entry in fs::read_dir(&cache).map_err(DemoError::io("list", &cache))? {
         let entry = entry.map_err(DemoError::io("list", &cache))?;
@@ -199,9 +238,9 @@ pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
     entries.sort_by(|a, b| b.cmp(a));
     let stale: Vec<String> = entries.into_iter().skip(KEPT_ENTRIES.saturating_sub(1)).map(|(_, key)| key).collect();
     for key in &stale {
-        let entry = dirs.entry(key);
+        let entry = cache.join(key);
         fs::remove_dir_all(&entry).map_err(DemoError::io("remove the old cache entry", &entry))?;
-        for log in [dirs.build_log(key), dirs.boot_log(key), dirs.selftest_log(key)] {
+        for log in logs_of(key) {
             // A log may never have been written (a hit never writes one).
             let _ = fs::remove_file(log);
         }

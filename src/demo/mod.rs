@@ -69,6 +69,7 @@ mod boot;
 mod cache;
 mod error;
 mod fingerprint;
+mod libc;
 mod manifest;
 mod runner;
 mod selftest;
@@ -84,6 +85,7 @@ pub use crate::build::DemoMode;
 pub use boot::pid1_milliseconds;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
+pub use libc::{LIBC_INPUTS, LIBC_REQUIRED_FILES, LIBC_SCRIPT, LibcBuild, LibcFacts};
 pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, read_manifest};
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use selftest::{SELFTEST_SCRIPT, parse_tap};
@@ -92,6 +94,7 @@ pub use toolchain::REQUIRED_TOOLS;
 
 use cache::{BuildLock, CacheKeyInputs, EntryProblem};
 use fingerprint::{TreeHashDepth, hash_tree, sha256_file};
+use libc::LibcInputs;
 
 /// `SOURCE_DATE_EPOCH` when the environment sets none: 2022-12-11T00:00:00Z,
 /// the day Linux 6.1 was released. A constant rather than anything read from
@@ -102,6 +105,11 @@ pub const DEFAULT_SOURCE_DATE_EPOCH: u64 = 1_670_716_800;
 /// the artefacts; part of the cache key.
 pub const BUILD_ENVIRONMENT: &[(&str, &str)] =
     &[("KBUILD_BUILD_USER", "lkljs"), ("KBUILD_BUILD_HOST", "lkljs"), ("LC_ALL", "C"), ("TZ", "UTC")];
+
+/// The environment variable that hands the built libc's directory (its
+/// sysroot, with `bin/lkljs-cc`) to `build-kernel.sh`; its cache key is also
+/// part of the kernel's.
+pub const LIBC_VARIABLE: &str = "LKLJS_LIBC";
 
 /// The files the kernel port's contract promises in its `--out` directory.
 pub const REQUIRED_ARTIFACTS: &[&str] = &["boot.js", "boot.wasm", "kernel-release.txt", "config.txt"];
@@ -178,6 +186,44 @@ pub fn prepare(request: &DemoRequest) -> Result<DemoOutcome, DemoError> {
     }
 }
 
+/// Builds only the user programs' libc (or reuses it from the cache), as
+/// [`prepare`] does before the kernel: for tests and tools that need the libc
+/// without a kernel build.
+pub fn prepare_libc(request: &DemoRequest) -> Result<LibcBuild, DemoError> {
+    let site_root = std::path::absolute(&request.site_root).map_err(DemoError::io("resolve", &request.site_root))?;
+    let dirs = DemoDirs::new(&site_root);
+    let tool_path = request.tool_path.clone().or_else(|| std::env::var_os("PATH")).unwrap_or_default();
+    let toolchain = toolchain::check(&tool_path)?;
+    let source =
+        source::resolve(&site_root, request.kernel_source.as_deref(), std::env::var_os(KERNEL_SOURCE_VARIABLE))?;
+    let script = site_root.join("demo-build").join(LIBC_SCRIPT);
+    if !script.is_file() {
+        return Err(DemoError::MissingBuildScript { path: script });
+    }
+    let source_date_epoch = source_date_epoch()?;
+    dirs.create()?;
+    let lock = BuildLock::acquire(&dirs, |path| {
+        eprintln!("demo build: waiting for another demo build to finish (it holds {})", path.display());
+    })?;
+    let source_facts = source::facts(&source, &dirs.source_memo(), &tool_path)?;
+    for leftover in cache::remove_interrupted_builds(&dirs)? {
+        eprintln!("demo build: removed {}, left by an interrupted build", leftover.display());
+    }
+    libc::build_or_reuse(
+        &LibcInputs {
+            site_root: &site_root,
+            kernel_source: &source.path,
+            kernel_source_sha256: &source_facts.sha256,
+            emcc_version_line: &toolchain.emcc_version_line,
+            source_date_epoch,
+            tool_path: &tool_path,
+            jobs: jobs()?,
+        },
+        &dirs,
+        &lock,
+    )
+}
+
 fn reuse_last(dirs: &DemoDirs) -> DemoOutcome {
     let Some(key) = cache::read_last(dirs) else {
         return DemoOutcome::Placeholder {
@@ -218,13 +264,38 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         eprintln!("demo build: waiting for another demo build to finish (it holds {})", path.display());
     })?;
     let source_facts = source::facts(&source, &dirs.source_memo(), &tool_path)?;
+    for leftover in cache::remove_interrupted_builds(dirs)? {
+        eprintln!("demo build: removed {}, left by an interrupted build", leftover.display());
+    }
+    // The libc first: the kernel's build may compile user programs with it.
+    let libc = if demo_build.join(LIBC_SCRIPT).is_file() {
+        Some(libc::build_or_reuse(
+            &LibcInputs {
+                site_root: &request.site_root,
+                kernel_source: &source.path,
+                kernel_source_sha256: &source_facts.sha256,
+                emcc_version_line: &toolchain.emcc_version_line,
+                source_date_epoch,
+                tool_path: &tool_path,
+                jobs: jobs()?,
+            },
+            dirs,
+            &lock,
+        )?)
+    } else {
+        None
+    };
     let demo_build_sha256 = hash_tree(&demo_build, TreeHashDepth::Contents)?;
+    let mut build_options = BUILD_ENVIRONMENT.to_vec();
+    if let Some(libc) = &libc {
+        build_options.push((LIBC_VARIABLE, &libc.facts.cache_key));
+    }
     let key = CacheKeyInputs {
         source_sha256: &source_facts.sha256,
         demo_build_sha256: &demo_build_sha256,
         emcc_version_line: &toolchain.emcc_version_line,
         source_date_epoch,
-        build_options: BUILD_ENVIRONMENT,
+        build_options: &build_options,
     }
     .key();
 
@@ -242,12 +313,11 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
             std::fs::remove_dir_all(&entry).map_err(DemoError::io("remove the damaged cache entry", &entry))?;
         }
     }
-    for leftover in cache::remove_interrupted_builds(dirs)? {
-        eprintln!("demo build: removed {}, left by an interrupted build", leftover.display());
-    }
-
     let out = TemporaryEntry::create(dirs.temporary_entry(&key))?;
-    let command = script_command(&script, &source.path, dirs, &out.path, source_date_epoch, &tool_path, &lock)?;
+    let mut command = script_command(&script, &source.path, dirs, &out.path, source_date_epoch, &tool_path, &lock)?;
+    if let Some(libc) = &libc {
+        command.env(LIBC_VARIABLE, &libc.dir);
+    }
     let build_log = dirs.build_log(&key);
     let run = runner::run_script(command, &build_log)?;
     if !run.status.success() {
@@ -278,6 +348,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
             run: &run,
             boot,
             selftest,
+            libc: libc.map(|libc| libc.facts),
             wasm: WasmSizes::measure(&wasm),
         },
     )?;
@@ -383,6 +454,7 @@ struct ManifestInputs<'a> {
     run: &'a runner::ScriptRun,
     boot: BootFacts,
     selftest: Option<SelftestFacts>,
+    libc: Option<LibcFacts>,
     wasm: WasmSizes,
 }
 
@@ -432,6 +504,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         files,
         files_compiled: progress.compiled,
         kernel_version: read_text("kernel-release.txt")?,
+        libc: inputs.libc,
         manifest_version: manifest::MANIFEST_VERSION,
         node_version: inputs.toolchain.node_version.clone(),
         selftest: inputs.selftest,
