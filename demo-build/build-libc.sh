@@ -81,9 +81,12 @@ need sha256sum coreutils
 if [ ${#missing_tools[@]} -gt 0 ]; then
   fail "missing tools: ${missing_tools[*]}; install them with: apt-get install $(printf '%s\n' "${missing_packages[@]}" | sort -u | tr '\n' ' ')(or run demo-build/setup.sh)"
 fi
-compiler_rt_src=/usr/share/emscripten/system/lib/compiler-rt/lib/builtins
-[ -f "$compiler_rt_src/multf3.c" ] ||
-  fail "$compiler_rt_src is missing (LLVM's compiler-rt builtins, shipped with Debian's emscripten); install it with: apt-get install emscripten"
+# LLVM's compiler-rt sources, as Debian's emscripten ships them.
+compiler_rt_dir=/usr/share/emscripten/system/lib/compiler-rt
+compiler_rt_src=$compiler_rt_dir/lib/builtins
+sjlj_source=$compiler_rt_dir/emscripten_setjmp.c
+[ -f "$compiler_rt_src/multf3.c" ] && [ -f "$sjlj_source" ] ||
+  fail "$compiler_rt_dir is missing or incomplete (LLVM's compiler-rt sources, shipped with Debian's emscripten); install it with: apt-get install emscripten"
 
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 export LC_ALL=C TZ=UTC
@@ -222,7 +225,7 @@ for source in "$compiler_rt_src"/*.c; do
   esac
   builtins+=("$source")
 done
-echo "@@lkljs total $((total + ${#builtins[@]} + 1))"
+echo "@@lkljs total $((total + ${#builtins[@]} + 2))"
 make -C "$tree" -s -j"$jobs" "${targets[@]}"
 
 # LLVM's compiler-rt builtins (long double is binary128 on wasm32, so
@@ -235,6 +238,15 @@ printf '%s\n' "${builtins[@]}" |
     exec "$3/clang" $4 -Os -ffreestanding -ffunction-sections -fdata-sections \
       -ffile-prefix-map="$5/=compiler-rt/" -c "$2" -o "$object"' \
     sh "$rt_obj" {} "$llvm_bin" "$target_flags" "$compiler_rt_src"
+
+# setjmp/longjmp on wasm exception handling (see src/setjmp/wasm32/longjmp.c):
+# saveSetjmp, testSetjmp and __wasm_longjmp, which Emscripten adds to
+# compiler-rt; compiled with the setjmp lowering it belongs to.
+echo "  CC      compiler-rt/emscripten_setjmp.o"
+"$llvm_bin/clang" $target_flags -mexception-handling -mllvm -wasm-enable-sjlj -D__USING_WASM_SJLJ__ \
+  -ftls-model=local-exec -Os -nostdinc -isystem "$tree/obj/include" -isystem "$tree/arch/wasm32" \
+  -isystem "$tree/arch/generic" -isystem "$tree/include" -ffile-prefix-map="$compiler_rt_dir/=compiler-rt/" \
+  -c "$sjlj_source" -o "$rt_obj/emscripten_setjmp.o"
 
 echo "@@lkljs step libc install"
 rm -rf "$out_dir/include" "$out_dir/lib" "$out_dir/bin" "$out_dir/tests"

@@ -78,6 +78,11 @@ impl DemoDirs {
     fn lock_file(&self) -> PathBuf {
         self.root.join("lock")
     }
+    /// The libc's own lock, so that a libc build or reuse never waits for a
+    /// kernel build (which takes it, after its own, for the libc part).
+    fn libc_lock_file(&self) -> PathBuf {
+        self.root.join("libc.lock")
+    }
 
     pub fn create(&self) -> Result<(), DemoError> {
         for dir in [self.cache(), self.libc_cache(), self.work(), self.logs()] {
@@ -131,7 +136,16 @@ pub struct BuildLock {
 impl BuildLock {
     /// Takes the lock, calling `on_wait` first if another build holds it.
     pub fn acquire(dirs: &DemoDirs, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
-        let path = dirs.lock_file();
+        Self::acquire_file(dirs.lock_file(), on_wait)
+    }
+
+    /// Takes the libc's lock (`target/demo/libc.lock`), which guards the
+    /// libc's cache and work directory. A kernel build takes it after its own.
+    pub fn acquire_libc(dirs: &DemoDirs, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
+        Self::acquire_file(dirs.libc_lock_file(), on_wait)
+    }
+
+    fn acquire_file(path: PathBuf, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
         let file = File::options()
             .read(true)
             .write(true)
@@ -170,24 +184,22 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DemoError> {
     fs::rename(&temporary, path).map_err(DemoError::io("rename into place", path))
 }
 
-/// Removes the temporary directories of builds (kernel or libc) that were
-/// interrupted. Only called with the [`BuildLock`] held, so none of them
-/// belongs to a live build.
+/// Removes the temporary directories of kernel builds that were interrupted.
+/// Only called with the [`BuildLock`] held, so none of them belongs to a live build.
 pub fn remove_interrupted_builds(dirs: &DemoDirs) -> Result<Vec<PathBuf>, DemoError> {
+    remove_interrupted_in(&dirs.cache())
+}
+
+/// Removes the temporary directories left in the cache directory `cache`;
+/// only called with the lock that guards it held.
+pub fn remove_interrupted_in(cache: &Path) -> Result<Vec<PathBuf>, DemoError> {
     let mut removed = Vec::new();
-    for cache in [dirs.cache(), dirs.libc_cache()] {
-        let listing = match fs::read_dir(&cache) {
-            Ok(listing) => listing,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(source) => return Err(DemoError::Io { action: "list", path: cache, source }),
-        };
-        for entry in listing {
-            let entry = entry.map_err(DemoError::io("list", &cache))?;
-            if entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX) {
-                let path = entry.path();
-                fs::remove_dir_all(&path).map_err(DemoError::io("remove the interrupted build", &path))?;
-                removed.push(path);
-            }
+    for entry in fs::read_dir(cache).map_err(DemoError::io("list", cache))? {
+        let entry = entry.map_err(DemoError::io("list", cache))?;
+        if entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX) {
+            let path = entry.path();
+            fs::remove_dir_all(&path).map_err(DemoError::io("remove the interrupted build", &path))?;
+            removed.push(path);
         }
     }
     Ok(removed)

@@ -97,13 +97,16 @@ pub(super) struct LibcInputs<'a> {
     pub jobs: u64,
 }
 
-/// Returns the cached libc for these inputs, building it first if needed.
-/// The caller holds the demo step's [`BuildLock`], which the script inherits.
-pub(super) fn build_or_reuse(
-    inputs: &LibcInputs<'_>,
-    dirs: &DemoDirs,
-    lock: &BuildLock,
-) -> Result<LibcBuild, DemoError> {
+/// Returns the cached libc for these inputs, building it first if needed,
+/// under the libc's own lock (which the script inherits, as the kernel's
+/// script does the demo lock).
+pub(super) fn build_or_reuse(inputs: &LibcInputs<'_>, dirs: &DemoDirs) -> Result<LibcBuild, DemoError> {
+    let lock = BuildLock::acquire_libc(dirs, |path| {
+        eprintln!("demo build: waiting for another libc build to finish (it holds {})", path.display());
+    })?;
+    for leftover in cache::remove_interrupted_in(&dirs.libc_cache())? {
+        eprintln!("demo build: removed {}, left by an interrupted libc build", leftover.display());
+    }
     let demo_build = inputs.site_root.join("demo-build");
     let key = key(inputs, &demo_build)?;
     let entry = dirs.libc_entry(&key);
@@ -141,6 +144,7 @@ pub(super) fn build_or_reuse(
         .envs(BUILD_ENVIRONMENT.iter().copied())
         .stdin(lock.child_stdin()?);
     let run = runner::run_script(command, &log)?;
+    drop(lock);
     if !run.status.success() {
         return Err(DemoError::LibcBuildFailed {
             status: run.status.to_string(),

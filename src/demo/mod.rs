@@ -16,7 +16,10 @@
 //!    `emcc --version`, `SOURCE_DATE_EPOCH` and [`BUILD_ENVIRONMENT`]; an
 //!    existing entry is returned at once (about half a second, mostly
 //!    spent asking emcc its version);
-//! 4. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
+//! 4. when the port ships `demo-build/build-libc.sh`, builds or reuses the
+//!    user programs' libc before computing that key ([`prepare_libc`], `libc.rs`): its key joins
+//!    the kernel's, and the script gets its directory as `LKLJS_LIBC`;
+//! 5. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
 //!    into a temporary directory, boots the result once under node, runs its
 //!    self-test suite (`selftest.js`, when the port ships one; any failed
 //!    case fails the step), writes `manifest.json` and renames the directory
@@ -30,12 +33,16 @@
 //! ```text
 //! target/demo/
 //!   lock                       held while a demo build runs (and by its script)
+//!   libc.lock                  held while the libc is built or checked (see libc.rs)
 //!   last                       key of the last successful build, for --skip-demo
 //!   source-fingerprint.json    memoised kernel source hashes
 //!   cache/<key>/               artefacts + manifest.json of one build
 //!   cache/.tmp-<key>-<pid>/    a build in progress; renamed to <key>/ on success
+//!   libc/<key>/                the user programs' libc, made the same way
 //!   work/                      the script's scratch directory, reused between builds
+//!   work/libc/                 build-libc.sh's, with the downloaded musl source
 //!   logs/build-<key>.log       the script's full output, in the order written
+//!   logs/libc-<key>.log        build-libc.sh's output
 //!   logs/boot-<key>.log        the console of the boot check
 //!   logs/selftest-<key>.log    the output of the self-test suite
 //! ```
@@ -202,13 +209,7 @@ pub fn prepare_libc(request: &DemoRequest) -> Result<LibcBuild, DemoError> {
     }
     let source_date_epoch = source_date_epoch()?;
     dirs.create()?;
-    let lock = BuildLock::acquire(&dirs, |path| {
-        eprintln!("demo build: waiting for another demo build to finish (it holds {})", path.display());
-    })?;
     let source_facts = source::facts(&source, &dirs.source_memo(), &tool_path)?;
-    for leftover in cache::remove_interrupted_builds(&dirs)? {
-        eprintln!("demo build: removed {}, left by an interrupted build", leftover.display());
-    }
     libc::build_or_reuse(
         &LibcInputs {
             site_root: &site_root,
@@ -220,7 +221,6 @@ pub fn prepare_libc(request: &DemoRequest) -> Result<LibcBuild, DemoError> {
             jobs: jobs()?,
         },
         &dirs,
-        &lock,
     )
 }
 
@@ -280,7 +280,6 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
                 jobs: jobs()?,
             },
             dirs,
-            &lock,
         )?)
     } else {
         None

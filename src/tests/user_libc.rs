@@ -83,6 +83,7 @@ fn hello_runs_on_the_libc_with_the_kernels_system_call_numbers() {
         "large block: ok, pages reused, zeroed: yes",
         "mmap: ok, munmap: 0",
         "brk: ok",
+        "setjmp: returned 42 on pass 2",
         "strtol: -12345 127 493",
         "qsort: -100 -7 0 3 3 19 42 1000",
         "floats: 3.142 1.234568e+04 0.0001 0.3333333333 0x1p+0",

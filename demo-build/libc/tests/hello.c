@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,24 @@ static int compare_ints(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static jmp_buf jump_back;
+static int dive(int depth)
+{
+	if (depth == 0) longjmp(jump_back, 42);
+	return dive(depth - 1) + 1;
+}
+
+/* In a function of its own: a function that calls setjmp allocates its
+ * setjmp table on entry, and main must not allocate before the brk test. */
+static void jump_test(void)
+{
+	volatile int passes = 0;
+	int jumped = setjmp(jump_back);
+	passes++;
+	if (!jumped) dive(10);
+	printf("setjmp: returned %d on pass %d\n", jumped, passes);
+}
+
 static int constructed;
 __attribute__((constructor)) static void construct(void)
 {
@@ -34,12 +53,13 @@ static _Thread_local int thread_local_counter = 7;
 
 int main(int argc, char **argv)
 {
-	/* The break first: once mappings lie above it, it cannot grow (as on
-	 * any Linux when something is mapped right above it). musl's own brk()
-	 * and sbrk(n) always fail by design, so the call is made directly. */
+	/* The break first, before anything allocates: once mappings lie above
+	 * it, it cannot grow (as on any Linux when something is mapped right
+	 * above it). musl's own brk() and sbrk(n) always fail by design, so the
+	 * call is made directly. */
 	long break_start = syscall(SYS_brk, 0);
 	long break_grown = syscall(SYS_brk, break_start + 10000);
-	memset((void *)break_start, 1, 10000);
+	if (break_grown == break_start + 10000) memset((void *)break_start, 1, 10000);
 	long break_shrunk = syscall(SYS_brk, break_start);
 
 	printf("hello from musl on lkljs\n");
@@ -87,6 +107,8 @@ int main(int argc, char **argv)
 	void *page = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	printf("mmap: %s, munmap: %d\n", page != MAP_FAILED ? "ok" : strerror(errno), munmap(page, 4096));
 	printf("brk: %s\n", break_start % 4096 == 0 && break_grown == break_start + 10000 && break_shrunk == break_start ? "ok" : "FAILED");
+
+	jump_test();
 
 	char *end;
 	printf("strtol: %ld %ld %ld\n", strtol("-12345", &end, 10), strtol("0x7f", &end, 16), strtol("0755", &end, 0));
