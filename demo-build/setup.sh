@@ -131,7 +131,9 @@ for pair in "sources:$derived_sources" "list:$derived_list"; do
   fi
 done
 # Update only when the entries changed or their indexes were never fetched.
-if [ "$sources_changed" = yes ] || ! apt-cache showsrc musl 2>/dev/null | grep -q '^Package: musl'; then
+# (grep reads all of apt-cache's output: with -q it could stop early and
+# fail the pipeline on SIGPIPE.)
+if [ "$sources_changed" = yes ] || ! apt-cache showsrc musl 2>/dev/null | grep '^Package: musl' >/dev/null; then
   echo "setup: apt-get update (source package indexes)" >&2
   $sudo apt-get update -q
 else
