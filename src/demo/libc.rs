@@ -144,7 +144,6 @@ pub(super) fn build_or_reuse(inputs: &LibcInputs<'_>, dirs: &DemoDirs) -> Result
         .envs(BUILD_ENVIRONMENT.iter().copied())
         .stdin(lock.child_stdin()?);
     let run = runner::run_script(command, &log)?;
-    drop(lock);
     if !run.status.success() {
         return Err(DemoError::LibcBuildFailed {
             status: run.status.to_string(),
@@ -182,6 +181,9 @@ pub(super) fn build_or_reuse(inputs: &LibcInputs<'_>, dirs: &DemoDirs) -> Result
     for removed in cache::prune_entries(&dirs.libc_cache(), &key, |key| vec![dirs.libc_log(key)])? {
         eprintln!("demo build: removed the older libc cache entry {removed}");
     }
+    // Only now, with the entry in place: a build waiting for the lock
+    // removes every temporary directory it finds as interrupted.
+    drop(lock);
     eprintln!(
         "demo build: libc ready in {} (libc.a {} bytes; hello.wasm {} bytes, {} with Brotli)",
         entry.display(),

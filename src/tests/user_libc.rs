@@ -126,6 +126,18 @@ fn programs_built_with_lkljs_cc_follow_the_abi() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stdout), format!("[unbuffered]{} has 2 arguments", stdio.display()));
 
+    // waitpid reaches the kernel as wait4, or as waitid when the kernel has no
+    // wait4 (the libc rebuilds it); either way, with no child, ECHILD.
+    let wait = compile(
+        &libc,
+        scratch.path(),
+        "wait",
+        "#include <errno.h>\n#include <stdio.h>\n#include <string.h>\n#include <sys/wait.h>\nint main(void) {\n  int status;\n  pid_t pid = waitpid(-1, &status, 0);\n  printf(\"%d %s\", (int)pid, strerror(errno));\n  return 0;\n}\n",
+    );
+    let output = run(&libc, &wait, &[]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "-1 No child process");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "no call the stand-in lacks");
+
     // A trap kills the program with a signal, as a real kernel would.
     let trap = compile(&libc, scratch.path(), "trap", "#include <stdlib.h>\nint main(void) { abort(); }\n");
     let output = run(&libc, &trap, &[]);

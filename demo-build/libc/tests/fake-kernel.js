@@ -39,7 +39,7 @@ for (const line of fs.readFileSync(path.join(sysroot, 'include/bits/syscall.h'),
 }
 
 const WASM_PAGE = 65536;
-const errno = { EPERM: 1, ENOENT: 2, EBADF: 9, EACCES: 13, EFAULT: 14, EEXIST: 17, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, ENOTTY: 25, ENOSYS: 38 };
+const errno = { EPERM: 1, ENOENT: 2, EBADF: 9, ECHILD: 10, EACCES: 13, EFAULT: 14, EEXIST: 17, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, ENOTTY: 25, ENOSYS: 38 };
 
 // The memory import's limits, from the module's import section.
 function memoryImport(bytes) {
@@ -126,6 +126,9 @@ const position = new Map();
 
 const handlers = {
   set_tid_address: () => 1,
+  // The stand-in runs one process: there is never a child to wait for.
+  wait4: () => -errno.ECHILD,
+  waitid: () => -errno.ECHILD,
   getpid: () => 1,
   ioctl: (fd) => (files.has(fd) ? -errno.ENOTTY : -errno.EBADF),
   exit: (status) => { throw new Exit(status & 0xff); },

@@ -1,13 +1,13 @@
 /*
  * The system calls that the libc answers itself (see syscall_arch.h): the
  * memory calls, which belong to the process (src/mman/wasm32/memory.c),
- * and wait4, which this kernel does not have.
+ * and wait4 when the kernel does not have it.
  *
- * A 32-bit asm-generic kernel with 64-bit time only, like ours (and
- * riscv32), has no wait4, because its struct rusage carries 32-bit times;
- * it has waitid, which reports the same child and the same usage. wait4 is
- * rebuilt on waitid here, so waitpid, wait, pclose and syscall(SYS_wait4)
- * all work.
+ * A 32-bit asm-generic table with 64-bit time only (riscv32's, and ours
+ * unless the port adds wait4 back) has no wait4, because its struct rusage
+ * carries 32-bit times; it has waitid, which reports the same child and the
+ * same usage. On such a kernel wait4 is rebuilt on waitid here, so waitpid,
+ * wait, pclose and syscall(SYS_wait4) all work.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +18,7 @@
 
 hidden long __wasm32_memory_syscall(long, long, long, long, long, long, long);
 
+#if WASM32_LIBC_WAIT4
 static long wait4_by_waitid(pid_t pid, int *status, int options, struct rusage *ru)
 {
 	idtype_t type = P_PID;
@@ -54,9 +55,12 @@ static long wait4_by_waitid(pid_t pid, int *status, int options, struct rusage *
 	}
 	return info.si_pid;
 }
+#endif
 
 hidden long __wasm32_libc_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
+#if WASM32_LIBC_WAIT4
 	if (n == SYS_wait4) return wait4_by_waitid(a, (int *)b, c, (struct rusage *)d);
+#endif
 	return __wasm32_memory_syscall(n, a, b, c, d, e, f);
 }
