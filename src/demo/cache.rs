@@ -40,6 +40,23 @@ impl DemoDirs {
     pub fn work(&self) -> PathBuf {
         self.root.join("work")
     }
+    /// The libc's entries (see [`super::libc`]), apart from the kernel's.
+    pub fn libc_cache(&self) -> PathBuf {
+        self.root.join("libc")
+    }
+    pub fn libc_entry(&self, key: &str) -> PathBuf {
+        self.libc_cache().join(key)
+    }
+    pub fn libc_temporary_entry(&self, key: &str) -> PathBuf {
+        self.libc_cache().join(format!("{TEMPORARY_PREFIX}{key}-{}", std::process::id()))
+    }
+    /// The libc script's scratch directory, inside the kernel's.
+    pub fn libc_work(&self) -> PathBuf {
+        self.work().join("libc")
+    }
+    pub fn libc_log(&self, key: &str) -> PathBuf {
+        self.logs().join(format!("libc-{key}.log"))
+    }
     pub fn logs(&self) -> PathBuf {
         self.root.join("logs")
     }
@@ -61,9 +78,14 @@ impl DemoDirs {
     fn lock_file(&self) -> PathBuf {
         self.root.join("lock")
     }
+    /// The libc's own lock, so that a libc build or reuse never waits for a
+    /// kernel build (which takes it, after its own, for the libc part).
+    fn libc_lock_file(&self) -> PathBuf {
+        self.root.join("libc.lock")
+    }
 
     pub fn create(&self) -> Result<(), DemoError> {
-        for dir in [self.cache(), self.work(), self.logs()] {
+        for dir in [self.cache(), self.libc_cache(), self.work(), self.logs()] {
             fs::create_dir_all(&dir).map_err(DemoError::io("create", &dir))?;
         }
         Ok(())
@@ -114,7 +136,16 @@ pub struct BuildLock {
 impl BuildLock {
     /// Takes the lock, calling `on_wait` first if another build holds it.
     pub fn acquire(dirs: &DemoDirs, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
-        let path = dirs.lock_file();
+        Self::acquire_file(dirs.lock_file(), on_wait)
+    }
+
+    /// Takes the libc's lock (`target/demo/libc.lock`), which guards the
+    /// libc's cache and work directory. A kernel build takes it after its own.
+    pub fn acquire_libc(dirs: &DemoDirs, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
+        Self::acquire_file(dirs.libc_lock_file(), on_wait)
+    }
+
+    fn acquire_file(path: PathBuf, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
         let file = File::options()
             .read(true)
             .write(true)
@@ -153,13 +184,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DemoError> {
     fs::rename(&temporary, path).map_err(DemoError::io("rename into place", path))
 }
 
-/// Removes the temporary directories of builds that were interrupted. Only
-/// called with the [`BuildLock`] held, so none of them belongs to a live build.
+/// Removes the temporary directories of kernel builds that were interrupted.
+/// Only called with the [`BuildLock`] held, so none of them belongs to a live build.
 pub fn remove_interrupted_builds(dirs: &DemoDirs) -> Result<Vec<PathBuf>, DemoError> {
-    let cache = dirs.cache();
+    remove_interrupted_in(&dirs.cache())
+}
+
+/// Removes the temporary directories left in the cache directory `cache`;
+/// only called with the lock that guards it held.
+pub fn remove_interrupted_in(cache: &Path) -> Result<Vec<PathBuf>, DemoError> {
     let mut removed = Vec::new();
-    for entry in fs::read_dir(&cache).map_err(DemoError::io("list", &cache))? {
-        let entry = entry.map_err(DemoError::io("list", &cache))?;
+    for entry in fs::read_dir(cache).map_err(DemoError::io("list", cache))? {
+        let entry = entry.map_err(DemoError::io("list", cache))?;
         if entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX) {
             let path = entry.path();
             fs::remove_dir_all(&path).map_err(DemoError::io("remove the interrupted build", &path))?;
@@ -172,16 +208,31 @@ pub fn remove_interrupted_builds(dirs: &DemoDirs) -> Result<Vec<PathBuf>, DemoEr
 /// Records that the entry `key` was just used, for [`prune`]: its directory's
 /// modification time is its last use.
 pub fn mark_used(dirs: &DemoDirs, key: &str) -> Result<(), DemoError> {
-    let entry = dirs.entry(key);
-    File::open(&entry)
-        .and_then(|directory| directory.set_modified(std::time::SystemTime::now()))
-        .map_err(DemoError::io("record the use of", &entry))
+    mark_used_dir(&dirs.entry(key))
 }
 
-/// Removes all but the [`KEPT_ENTRIES`] most recently used entries, with their
-/// logs, never removing `keep`. Returns the keys removed.
+/// [`mark_used`] for an entry of any of the caches.
+pub fn mark_used_dir(entry: &Path) -> Result<(), DemoError> {
+    File::open(entry)
+        .and_then(|directory| directory.set_modified(std::time::SystemTime::now()))
+        .map_err(DemoError::io("record the use of", entry))
+}
+
+/// Removes all but the [`KEPT_ENTRIES`] most recently used kernel entries,
+/// with their logs, never removing `keep`. Returns the keys removed.
 pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
-    let cache = dirs.cache();
+    prune_entries(&dirs.cache(), keep, |key| vec![dirs.build_log(key), dirs.boot_log(key), dirs.selftest_log(key)])
+}
+
+/// Removes all but the [`KEPT_ENTRIES`] most recently used entries of the
+/// cache directory `cache`, with the files `logs_of` names for each, never
+/// removing `keep`. Returns the keys removed.
+pub fn prune_entries(
+    cache: &Path,
+    keep: &str,
+    logs_of: impl Fn(&str) -> Vec<PathBuf>,
+) -> Result<Vec<String>, DemoError> {
+    let cache = cache.to_owned();
     let mut entries = Vec::new();
     for entry in fs::read_dir(&cache).map_err(DemoError::io("list", &cache))? {
         let entry = entry.map_err(DemoError::io("list", &cache))?;
@@ -199,9 +250,9 @@ pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
     entries.sort_by(|a, b| b.cmp(a));
     let stale: Vec<String> = entries.into_iter().skip(KEPT_ENTRIES.saturating_sub(1)).map(|(_, key)| key).collect();
     for key in &stale {
-        let entry = dirs.entry(key);
+        let entry = cache.join(key);
         fs::remove_dir_all(&entry).map_err(DemoError::io("remove the old cache entry", &entry))?;
-        for log in [dirs.build_log(key), dirs.boot_log(key), dirs.selftest_log(key)] {
+        for log in logs_of(key) {
             // A log may never have been written (a hit never writes one).
             let _ = fs::remove_file(log);
         }

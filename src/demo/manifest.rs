@@ -36,6 +36,10 @@ pub struct Manifest {
     pub js_bytes: u64,
     /// `kernel-release.txt`, e.g. `6.1.158-lkljs`.
     pub kernel_version: String,
+    /// The user programs' libc built before the kernel (`demo-build/build-libc.sh`);
+    /// `None` for a port that ships none, and in manifests written before it existed.
+    #[serde(default)]
+    pub libc: Option<super::libc::LibcFacts>,
     pub manifest_version: u32,
     /// `node --version` of the node that ran the boot check.
     pub node_version: String,
@@ -190,6 +194,15 @@ pub(crate) mod tests {
             files_compiled: 1500,
             js_bytes: 120_000,
             kernel_version: "6.1.158-lkljs".into(),
+            libc: Some(super::super::libc::LibcFacts {
+                build_seconds: 95.5,
+                cache_key: "fedcba9876543210".into(),
+                compiler_rt_bytes: 99_000,
+                hello_wasm_brotli_bytes: 20_000,
+                hello_wasm_bytes: 50_000,
+                libc_a_bytes: 1_200_000,
+                musl_version: "musl 1.2.3-1 (Debian source package musl)".into(),
+            }),
             manifest_version: MANIFEST_VERSION,
             node_version: "v20.19.2".into(),
             selftest: Some(SelftestFacts {
@@ -250,6 +263,7 @@ pub(crate) mod tests {
         assert_eq!(facts["source_file"], "linux-source-6.1.tar.xz");
         assert_eq!(facts["boot.pid1_milliseconds"], "91.5");
         assert_eq!(facts["selftest.passed"], "1");
+        assert_eq!(facts["libc.libc_a_bytes"], "1200000");
     }
 
     #[test]

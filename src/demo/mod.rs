@@ -16,7 +16,10 @@
 //!    `emcc --version`, `SOURCE_DATE_EPOCH` and [`BUILD_ENVIRONMENT`]; an
 //!    existing entry is returned at once (about half a second, mostly
 //!    spent asking emcc its version);
-//! 4. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
+//! 4. when the port ships `demo-build/build-libc.sh`, builds or reuses the
+//!    user programs' libc before computing that key ([`prepare_libc`], `libc.rs`): its key joins
+//!    the kernel's, and the script gets its directory as `LKLJS_LIBC`;
+//! 5. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
 //!    into a temporary directory, boots the result once under node, runs its
 //!    self-test suite (`selftest.js`, when the port ships one; any failed
 //!    case fails the step), writes `manifest.json` and renames the directory
@@ -30,12 +33,16 @@
 //! ```text
 //! target/demo/
 //!   lock                       held while a demo build runs (and by its script)
+//!   libc.lock                  held while the libc is built or checked (see libc.rs)
 //!   last                       key of the last successful build, for --skip-demo
 //!   source-fingerprint.json    memoised kernel source hashes
 //!   cache/<key>/               artefacts + manifest.json of one build
 //!   cache/.tmp-<key>-<pid>/    a build in progress; renamed to <key>/ on success
+//!   libc/<key>/                the user programs' libc, made the same way
 //!   work/                      the script's scratch directory, reused between builds
+//!   work/libc/                 build-libc.sh's, with the downloaded musl source
 //!   logs/build-<key>.log       the script's full output, in the order written
+//!   logs/libc-<key>.log        build-libc.sh's output
 //!   logs/boot-<key>.log        the console of the boot check
 //!   logs/selftest-<key>.log    the output of the self-test suite
 //! ```
@@ -69,6 +76,7 @@ mod boot;
 mod cache;
 mod error;
 mod fingerprint;
+mod libc;
 mod manifest;
 mod runner;
 mod selftest;
@@ -84,6 +92,7 @@ use std::time::Duration;
 pub use boot::pid1_milliseconds;
 pub use cache::DemoDirs;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
+pub use libc::{LIBC_INPUTS, LIBC_REQUIRED_FILES, LIBC_SCRIPT, LibcBuild, LibcFacts};
 pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, read_manifest};
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use selftest::{SELFTEST_SCRIPT, parse_tap};
@@ -93,6 +102,7 @@ pub use toolchain::REQUIRED_TOOLS;
 
 use cache::{BuildLock, CacheKeyInputs, EntryProblem};
 use fingerprint::{TreeHashDepth, hash_tree, sha256_file};
+use libc::LibcInputs;
 
 use crate::report;
 
@@ -105,6 +115,11 @@ pub const DEFAULT_SOURCE_DATE_EPOCH: u64 = 1_670_716_800;
 /// the artefacts; part of the cache key.
 pub const BUILD_ENVIRONMENT: &[(&str, &str)] =
     &[("KBUILD_BUILD_USER", "lkljs"), ("KBUILD_BUILD_HOST", "lkljs"), ("LC_ALL", "C"), ("TZ", "UTC")];
+
+/// The environment variable that hands the built libc's directory (its
+/// sysroot, with `bin/lkljs-cc`) to `build-kernel.sh`; its cache key is also
+/// part of the kernel's.
+pub const LIBC_VARIABLE: &str = "LKLJS_LIBC";
 
 /// The files the kernel port's contract promises in its `--out` directory.
 pub const REQUIRED_ARTIFACTS: &[&str] = &["boot.js", "boot.wasm", "kernel-release.txt", "config.txt"];
@@ -190,6 +205,37 @@ pub fn prepare(request: &DemoRequest) -> Result<DemoOutcome, DemoError> {
     }
 }
 
+/// Builds only the user programs' libc (or reuses it from the cache), as
+/// [`prepare`] does before the kernel: for tests and tools that need the libc
+/// without a kernel build.
+pub fn prepare_libc(request: &DemoRequest) -> Result<LibcBuild, DemoError> {
+    let site_root = std::path::absolute(&request.site_root).map_err(DemoError::io("resolve", &request.site_root))?;
+    let dirs = DemoDirs::new(&site_root);
+    let tool_path = request.tool_path.clone().or_else(|| std::env::var_os("PATH")).unwrap_or_default();
+    let toolchain = toolchain::check(&tool_path)?;
+    let source =
+        source::resolve(&site_root, request.kernel_source.as_deref(), std::env::var_os(KERNEL_SOURCE_VARIABLE))?;
+    let script = site_root.join("demo-build").join(LIBC_SCRIPT);
+    if !script.is_file() {
+        return Err(DemoError::MissingBuildScript { path: script });
+    }
+    let source_date_epoch = source_date_epoch()?;
+    dirs.create()?;
+    let source_facts = source::facts(&source, &dirs.source_memo(), &tool_path)?;
+    libc::build_or_reuse(
+        &LibcInputs {
+            site_root: &site_root,
+            kernel_source: &source.path,
+            kernel_source_sha256: &source_facts.sha256,
+            emcc_version_line: &toolchain.emcc_version_line,
+            source_date_epoch,
+            tool_path: &tool_path,
+            jobs: jobs()?,
+        },
+        &dirs,
+    )
+}
+
 fn reuse_last(dirs: &DemoDirs) -> DemoOutcome {
     let Some(key) = cache::read_last(dirs) else {
         return DemoOutcome::Placeholder {
@@ -230,13 +276,37 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         report::status!("demo build: waiting for another demo build to finish (it holds {})", path.display());
     })?;
     let source_facts = source::facts(&source, &dirs.source_memo(), &tool_path)?;
+    for leftover in cache::remove_interrupted_builds(dirs)? {
+        report::status!("demo build: removed {}, left by an interrupted build", leftover.display());
+    }
+    // The libc first: the kernel's build may compile user programs with it.
+    let libc = if demo_build.join(LIBC_SCRIPT).is_file() {
+        Some(libc::build_or_reuse(
+            &LibcInputs {
+                site_root: &request.site_root,
+                kernel_source: &source.path,
+                kernel_source_sha256: &source_facts.sha256,
+                emcc_version_line: &toolchain.emcc_version_line,
+                source_date_epoch,
+                tool_path: &tool_path,
+                jobs: jobs()?,
+            },
+            dirs,
+        )?)
+    } else {
+        None
+    };
     let demo_build_sha256 = hash_tree(&demo_build, TreeHashDepth::Contents)?;
+    let mut build_options = BUILD_ENVIRONMENT.to_vec();
+    if let Some(libc) = &libc {
+        build_options.push((LIBC_VARIABLE, &libc.facts.cache_key));
+    }
     let key = CacheKeyInputs {
         source_sha256: &source_facts.sha256,
         demo_build_sha256: &demo_build_sha256,
         emcc_version_line: &toolchain.emcc_version_line,
         source_date_epoch,
-        build_options: BUILD_ENVIRONMENT,
+        build_options: &build_options,
     }
     .key();
     report::detail!(
@@ -263,12 +333,11 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
             std::fs::remove_dir_all(&entry).map_err(DemoError::io("remove the damaged cache entry", &entry))?;
         }
     }
-    for leftover in cache::remove_interrupted_builds(dirs)? {
-        report::status!("demo build: removed {}, left by an interrupted build", leftover.display());
-    }
-
     let out = TemporaryEntry::create(dirs.temporary_entry(&key))?;
-    let command = script_command(&script, &source.path, dirs, &out.path, source_date_epoch, &tool_path, &lock)?;
+    let mut command = script_command(&script, &source.path, dirs, &out.path, source_date_epoch, &tool_path, &lock)?;
+    if let Some(libc) = &libc {
+        command.env(LIBC_VARIABLE, &libc.dir);
+    }
     let build_log = dirs.build_log(&key);
     report::detail!("demo build: building into {}, the script's output in {}", out.path.display(), build_log.display());
     let run = runner::run_script(command, &build_log)?;
@@ -300,6 +369,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
             run: &run,
             boot,
             selftest,
+            libc: libc.map(|libc| libc.facts),
             wasm: WasmSizes::measure(&wasm),
         },
     )?;
@@ -405,6 +475,7 @@ struct ManifestInputs<'a> {
     run: &'a runner::ScriptRun,
     boot: BootFacts,
     selftest: Option<SelftestFacts>,
+    libc: Option<LibcFacts>,
     wasm: WasmSizes,
 }
 
@@ -454,6 +525,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         files,
         files_compiled: progress.compiled,
         kernel_version: read_text("kernel-release.txt")?,
+        libc: inputs.libc,
         manifest_version: manifest::MANIFEST_VERSION,
         node_version: inputs.toolchain.node_version.clone(),
         selftest: inputs.selftest,

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use super::error::{DemoError, RequiredTool};
 
-/// Every program that `demo-build/build-kernel.sh` or the boot check runs,
+/// Every program that `demo-build/build-kernel.sh`, `build-libc.sh` or the boot check runs,
 /// with the Debian package that `demo-build/setup.sh` installs it from.
 pub const REQUIRED_TOOLS: &[RequiredTool] = &[
     RequiredTool { command: "emcc", package: "emscripten", purpose: "compiles the kernel to WebAssembly" },
@@ -24,6 +24,9 @@ pub const REQUIRED_TOOLS: &[RequiredTool] = &[
     RequiredTool { command: "tar", package: "tar", purpose: "unpacks the kernel source" },
     RequiredTool { command: "patch", package: "patch", purpose: "applies demo-build/patches to the kernel source" },
     RequiredTool { command: "xz", package: "xz-utils", purpose: "decompresses the kernel source" },
+    RequiredTool { command: "clang-14", package: "clang-14", purpose: "compiles the libc and user programs" },
+    RequiredTool { command: "wasm-ld-14", package: "lld-14", purpose: "links user programs" },
+    RequiredTool { command: "dpkg-source", package: "dpkg-dev", purpose: "unpacks Debian's musl source for the libc" },
 ];
 
 /// The oldest Emscripten the kernel port is written against (Debian 12's).
@@ -142,7 +145,7 @@ mod tests {
         assert!(message.contains("sudo demo-build/setup.sh"), "{message}");
         assert!(
             message.contains(
-                "sudo apt-get install bc bison emscripten flex gcc make nodejs patch perl python3 tar xz-utils"
+                "sudo apt-get install bc bison clang-14 dpkg-dev emscripten flex gcc lld-14 make nodejs patch perl python3 tar xz-utils"
             ),
             "{message}"
         );

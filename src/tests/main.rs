@@ -20,3 +20,4 @@ mod serve_http;
 mod site_build;
 mod site_e2e;
 mod slides_deck;
+mod user_libc;
