@@ -974,6 +974,32 @@ static int case_proc_status_of_child(char *why)
 	return 1;
 }
 
+static int case_user_mode_holds_no_cpu(char *why)
+{
+	char *const argv[] = { "lkljs-spin", "500", NULL };
+	long long started = lkljs_monotonic_ns(), answered;
+	long pid = lkljs_spawn("/bin/lkljs-spin", argv, NULL, NULL), running;
+	char line[120];
+	int status, i;
+
+	EXPECT(pid > 1, "lkljs_spawn returned %ld", pid);
+	/* The program computes without a system call; the kernel answers. */
+	for (i = 0; i < 5; i++)
+		EXPECT(lkljs_sleep_ms(10), "a 10 ms sleep failed");
+	answered = lkljs_monotonic_ns() - started;
+	running = lkljs_call(LKLJS_NR_wait4, pid, &status, LKLJS_WNOHANG, 0);
+	EXPECT(lkljs_wait(pid, &status) == pid && status == 0,
+	       "lkljs-spin: status %#x", status);
+	EXPECT(running == 0,
+	       "lkljs-spin had ended before five 10 ms sleeps did (wait4 returned %ld)",
+	       running);
+	snprintf(line, sizeof(line),
+		 "five 10 ms sleeps took %lld ms while lkljs-spin computed for %lld ms",
+		 answered / 1000000, (lkljs_monotonic_ns() - started) / 1000000);
+	lkljs_diagnostic(line);
+	return 1;
+}
+
 static int case_spawn_failures(char *why)
 {
 	int status;
@@ -1022,6 +1048,7 @@ static const struct lkljs_case {
 	{ "bad pointers to system calls fail with EFAULT", case_efault },
 	{ "/proc/PID/status of a running program shows its parent", case_proc_status_of_child },
 	{ "spawning a missing or non-wasm program fails cleanly", case_spawn_failures },
+	{ "a program computing in user mode holds no CPU: the kernel answers meanwhile", case_user_mode_holds_no_cpu },
 };
 
 #define LKLJS_CASES ((long)(sizeof(lkljs_cases) / sizeof(lkljs_cases[0])))
