@@ -257,6 +257,21 @@ echo "  GEN     initramfs.cpio"
 gcc -O2 -o "$generated/gen_init_cpio" "$tree/usr/gen_init_cpio.c"
 mkdir -p "$generated/rootfs"
 cp -r "$demo_build_dir/initramfs.list" "$demo_build_dir/initramfs" "$generated/rootfs/"
+
+# The test programs: freestanding C for the user-program ABI (README.md),
+# compiled without Emscripten and linked as the ABI says, into the rootfs's
+# /bin (initramfs.list names them).
+mkdir -p "$generated/programs" "$generated/rootfs/bin"
+for program_source in "$demo_build_dir"/programs/*.c; do
+  program=$(basename "${program_source%.c}")
+  echo "  WASM    /bin/$program"
+  "$llvm_bin/clang" --target=wasm32 -matomics -mbulk-memory -Os -ffreestanding -nostdlib \
+    -Wall -Werror -I"$generated" -ffile-prefix-map="$demo_build_dir/=demo-build/" \
+    -c "$program_source" -o "$generated/programs/$program.o"
+  "$llvm_bin/wasm-ld" --import-memory --shared-memory --max-memory=16777216 \
+    --stack-first -z stack-size=65536 --export-table --no-entry --export=_start \
+    -o "$generated/rootfs/bin/$program" "$generated/programs/$program.o"
+done
 find "$generated/rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$generated/rootfs" && "$generated/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" initramfs.list) \
   > "$generated/initramfs.cpio" || fail "gen_init_cpio could not build the initramfs from demo-build/initramfs.list"
@@ -301,6 +316,7 @@ echo "  EMLD    boot.js"
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free \
   --pre-js "$generated/lkljs-syscall-numbers.js" \
   --post-js "$demo_build_dir/host/lkljs-api.js" \
+  --post-js "$demo_build_dir/host/lkljs-user.js" \
   "$tree/arch/lkljs/kernel/sections.o" "${host_objects[@]}" \
   -Wl,--whole-archive "$tree/vmlinux.a" -Wl,--no-whole-archive \
   "$tree/lib/lib.a" \

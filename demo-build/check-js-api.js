@@ -5,7 +5,8 @@
 //
 // Boots with Module.lkljsKeepRunning, waits for Module.lkljsReady, then makes
 // real system calls from JavaScript: getpid, uname, files shared between
-// channels, an interrupted blocking read, and finally Module.lkljs.halt().
+// channels, an interrupted blocking read, a wasm program started with
+// Module.lkljs.spawn, and finally Module.lkljs.halt().
 // Prints one "ok"/"not ok" line per check; exit status 0 only if all pass
 // and the kernel halted cleanly.
 "use strict";
@@ -102,6 +103,22 @@ async function run() {
   const tids = await Promise.all(channels.map((channel) => channel.syscall(nr.gettid)));
   check(pids.every((pid) => pid === 1) && new Set(tids).size === 4, "four channels are four threads of PID 1", JSON.stringify({ pids, tids }));
   await Promise.all(channels.map((channel) => channel.close()));
+
+  // A wasm program as a child process of PID 1, its output through a pipe.
+  check(await lkljs.syscall(nr.pipe2, fds, 0o2000000 /* O_CLOEXEC */) === 0, "pipe2 for a program's output");
+  const outRead = Module.HEAP32[fds >> 2], outWrite = Module.HEAP32[(fds >> 2) + 1];
+  const child = await lkljs.spawn("/bin/lkljs-hello", ["lkljs-hello", "from-js"], ["LKLJS_GREETING=js"], [0, outWrite, 2]);
+  await lkljs.syscall(nr.close, outWrite);
+  let output = "";
+  for (let got; (got = await lkljs.syscall(nr.read, outRead, buffer, 32)) > 0;) output += readCString(buffer, got);
+  await lkljs.syscall(nr.close, outRead);
+  const status = Module._malloc(4);
+  const reaped = await lkljs.syscall(nr.wait4, child, status, 0, 0);
+  const exitStatus = Module.HEAP32[status >> 2];
+  check(child > 1 && reaped === child && exitStatus === 42 << 8 && output.includes("argv[1]=from-js\nLKLJS_GREETING=js\n"),
+    "Module.lkljs.spawn runs a program that wait4 reaps", JSON.stringify({ child, reaped, exitStatus, output }));
+  check(await lkljs.spawn("/no/such/program") === -2, "Module.lkljs.spawn of a missing program resolves to -ENOENT");
+  Module._free(status);
 
   console.log(`# ${failures} check(s) failed; halting`);
   lkljs.halt();

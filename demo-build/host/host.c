@@ -159,6 +159,8 @@ int lkljs_host_thread_create(void (*entry)(void *), void *argument)
 
 void lkljs_host_thread_exit(void)
 {
+	/* The worker goes back to the pool: it must not keep a program. */
+	lkljs_host_user_forget();
 	pthread_exit(NULL);
 }
 

@@ -41,6 +41,9 @@ void lkljs_host_watchdog_set(long milliseconds);
 int lkljs_host_start_thread(void (*entry)(void *), void *argument,
 			    unsigned long stack_size);
 
+/* This worker forgets its wasm program, if any (user.c). */
+void lkljs_host_user_forget(void);
+
 /* Host-side text to the console, in order with the kernel's log. */
 void lkljs_host_print(const char *text);
 

@@ -16,6 +16,8 @@
 #include "lkljs.h"
 
 #define LKLJS_CHANNEL_STACK (64 * 1024)
+/* A request that is lkljs_spawn(args[0..3]) rather than a system call. */
+#define LKLJS_CHANNEL_SPAWN (-1)
 
 struct lkljs_channel {
 	struct lkljs_host_sem *request;
@@ -47,6 +49,11 @@ static void lkljs_channel_main(void *channel_pointer)
 		if (channel->closing)
 			break;
 		lkljs_channel_complete(channel->token,
+				       channel->nr == LKLJS_CHANNEL_SPAWN ?
+				       lkljs_spawn((const char *)channel->args[0],
+						   (char *const *)channel->args[1],
+						   (char *const *)channel->args[2],
+						   (const int *)channel->args[3]) :
 				       lkljs_syscall(channel->nr, channel->args));
 	}
 	lkljs_thread_detach();

@@ -46,6 +46,50 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
     });
   };
 
+  // Starts a wasm program as a child process of PID 1 (lkljs_spawn in
+  // lkljs.h): resolves to its PID once it has executed path, or to -errno.
+  // argv and envp are arrays of strings (argv defaults to [path]); fds, if
+  // given, are three of PID 1's descriptors for the child's 0, 1 and 2.
+  // Reap it with syscall(nr.wait4, pid, statusPointer, 0, 0).
+  Channel.prototype.spawn = function (path, argv, envp, fds) {
+    if (typeof path !== "string")
+      return Promise.reject(new TypeError("lkljs: spawn needs a path string, not " + path));
+    if (fds !== undefined && fds !== null && !(Array.isArray(fds) && fds.length === 3 && fds.every(Number.isInteger)))
+      return Promise.reject(new TypeError("lkljs: spawn's fds must be three descriptors, e.g. [0, pipeWrite, 2]"));
+    var allocated = [];
+    function string(text) {
+      var size = lengthBytesUTF8(text) + 1;
+      var pointer = _malloc(size);
+      allocated.push(pointer);
+      stringToUTF8(text, pointer, size);
+      return pointer;
+    }
+    function vector(strings) {
+      var pointer = _malloc(4 * (strings.length + 1));
+      allocated.push(pointer);
+      strings.forEach(function (text, i) { HEAP32[(pointer >> 2) + i] = string(String(text)); });
+      HEAP32[(pointer >> 2) + strings.length] = 0;
+      return pointer;
+    }
+    var fdsPointer = 0;
+    if (fds) {
+      fdsPointer = _malloc(12);
+      allocated.push(fdsPointer);
+      fds.forEach(function (fd, i) { HEAP32[(fdsPointer >> 2) + i] = fd; });
+    }
+    var pathPointer = string(path);
+    var argvPointer = vector(argv || [path]);
+    var envpPointer = vector(envp || []);
+    var release = function (result) {
+      allocated.forEach(function (pointer) { _free(pointer); });
+      return result;
+    };
+    var channel = this._pointer;
+    return this._enqueue(function (token) {
+      _lkljs_channel_submit(channel, token, -1, pathPointer, argvPointer, envpPointer, fdsPointer, 0, 0);
+    }).then(release, function (error) { release(); throw error; });
+  };
+
   // The call now running on this channel returns -EINTR if it sleeps.
   Channel.prototype.interrupt = function () {
     if (!this._closed) _lkljs_channel_interrupt(this._pointer);
@@ -91,6 +135,12 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
       });
     },
     channel: openChannel,
+    spawn: function () {
+      var args = arguments;
+      return defaultChannelPromise().then(function (channel) {
+        return channel.spawn.apply(channel, args);
+      });
+    },
     // reboot(LINUX_REBOOT_CMD_HALT): Module.onExit(0) follows.
     halt: function () {
       return Module.lkljs.syscall(lkljsSyscallNumbers.reboot, 0xfee1dead, 672274793, 0xcdef0123, 0);

@@ -36,6 +36,16 @@
 #define LKLJS_EAGAIN		11
 #define LKLJS_EEXIST		17
 #define LKLJS_EINVAL		22
+#define LKLJS_ENOEXEC		8
+#define LKLJS_ECHILD		10
+
+#define LKLJS_WNOHANG		1
+#define LKLJS_SIGILL		4
+#define LKLJS_SIGSEGV		11
+/* wait4's status: an exit code, or the signal that killed the child. */
+#define LKLJS_WIFEXITED(status)		(((status) & 0x7f) == 0)
+#define LKLJS_WEXITSTATUS(status)	(((status) >> 8) & 0xff)
+#define LKLJS_WTERMSIG(status)		((status) & 0x7f)
 
 #define LKLJS_MS_NOSUID		2
 #define LKLJS_MS_NODEV		4

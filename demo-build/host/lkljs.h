@@ -24,6 +24,18 @@ long lkljs_syscall(long nr, long args[6]);
 	lkljs_syscall((nr), (long[6]){ (long)(a), (long)(b), (long)(c), \
 				       (long)(d), (long)(e), (long)(f) })
 
+/*
+ * Starts the program at path (a wasm executable in the rootfs) as a new
+ * child process of the calling thread's process, PID 1: the child executes
+ * it with argv (NULL: { path }) and envp (NULL: empty) and has the caller's
+ * open files, or, if fds is not NULL, the caller's fds[0], fds[1] and
+ * fds[2] as its standard input, output and error. Returns the child's PID
+ * once the exec has succeeded (reap it with wait4), or -errno if it failed
+ * (e.g. -ENOENT, -ENOEXEC), in which case there is no child left to reap.
+ */
+long lkljs_spawn(const char *path, char *const argv[], char *const envp[],
+		 const int fds[3]);
+
 /* Ends this host thread's kernel task now rather than at thread exit. */
 void lkljs_thread_detach(void);
 

@@ -758,6 +758,262 @@ static int case_udp(char *why)
 	return 1;
 }
 
+/* wait4(pid) with its status; the PID it returned, or -errno. */
+static long lkljs_wait(long pid, int *status)
+{
+	*status = -1;
+	return lkljs_call(LKLJS_NR_wait4, pid, status, 0, 0);
+}
+
+/*
+ * Runs a program with its standard output on a pipe, reads the output to
+ * the end (NUL-terminated in output) and reaps it. Returns its PID or a
+ * negative errno from the spawn or the wait.
+ */
+static long lkljs_run_program(const char *path, char *const argv[],
+			      char *const envp[], char *output, long size,
+			      int *status)
+{
+	int pipe_fds[2] = { -1, -1 };
+	long pid, total = 0, count, reaped;
+
+	/* Close-on-exec: the child keeps only the write end, as its fd 1. */
+	if (lkljs_call(LKLJS_NR_pipe2, pipe_fds, LKLJS_O_CLOEXEC))
+		return -LKLJS_EAGAIN;
+	pid = lkljs_spawn(path, argv, envp,
+			  (const int[3]){ 0, pipe_fds[1], 2 });
+	lkljs_call(LKLJS_NR_close, pipe_fds[1]);
+	while (pid > 0 && total < size - 1 &&
+	       (count = lkljs_call(LKLJS_NR_read, pipe_fds[0], output + total,
+				   size - 1 - total)) > 0)
+		total += count;
+	output[total] = 0;
+	lkljs_call(LKLJS_NR_close, pipe_fds[0]);
+	if (pid < 0)
+		return pid;
+	reaped = lkljs_wait(pid, status);
+	return reaped == pid ? pid : (reaped < 0 ? reaped : -LKLJS_EINVAL);
+}
+
+/* Whether text has a line that is exactly line. */
+static int lkljs_has_line(const char *text, const char *line)
+{
+	long length = strlen(line);
+
+	for (; *text; text = strchr(text, '\n') ? strchr(text, '\n') + 1 : "")
+		if (!strncmp(text, line, length) &&
+		    (text[length] == '\n' || !text[length]))
+			return 1;
+	return 0;
+}
+
+/* The first line of text missing from output, or NULL. */
+static const char *lkljs_missing_line(const char *output,
+				      const char *const lines[])
+{
+	for (; *lines; lines++)
+		if (!lkljs_has_line(output, *lines))
+			return *lines;
+	return NULL;
+}
+
+static int case_spawn_exit_status(char *why)
+{
+	int status;
+	long pid = lkljs_spawn("/bin/lkljs-hello", NULL, NULL, NULL);
+	long reaped;
+
+	EXPECT(pid > 1, "lkljs_spawn returned %ld", pid);
+	reaped = lkljs_wait(pid, &status);
+	EXPECT(reaped == pid, "wait4(%ld) returned %ld", pid, reaped);
+	EXPECT(LKLJS_WIFEXITED(status) && LKLJS_WEXITSTATUS(status) == 42,
+	       "wait4's status is %#x, not an exit with 42", status);
+	reaped = lkljs_wait(pid, &status);
+	EXPECT(reaped == -LKLJS_ECHILD, "a second wait4 returned %ld", reaped);
+	return 1;
+}
+
+static int case_spawn_argv_envp_pipe(char *why)
+{
+	char *const argv[] = { "lkljs-hello", "one", "two words", NULL };
+	char *const envp[] = { "OTHER=x", "LKLJS_GREETING=hi there", NULL };
+	char output[1024], hello[64];
+	const char *missing;
+	int status;
+	long pid = lkljs_run_program("/bin/lkljs-hello", argv, envp, output,
+				     sizeof(output), &status);
+
+	EXPECT(pid > 1, "running lkljs-hello returned %ld", pid);
+	EXPECT(LKLJS_WIFEXITED(status) && LKLJS_WEXITSTATUS(status) == 42,
+	       "wait4's status is %#x", status);
+	snprintf(hello, sizeof(hello), "hello from pid %ld, parent 1", pid);
+	missing = lkljs_missing_line(output, (const char *const[]){
+		hello, "argv[0]=lkljs-hello", "argv[1]=one",
+		"argv[2]=two words", "LKLJS_GREETING=hi there",
+		"execfn=/bin/lkljs-hello", NULL });
+	EXPECT(!missing, "no line '%s' in the output: '%.120s'", missing, output);
+	EXPECT(!strstr(output, "argv[3]"), "argv has more than 3 entries");
+	return 1;
+}
+
+static int case_exec_chain(char *why)
+{
+	char *const argv[] = { "lkljs-exec", "extra", NULL };
+	char *const envp[] = { "LKLJS_GREETING=chain", NULL };
+	char output[1024], hello[64];
+	const char *missing;
+	int status;
+	long pid = lkljs_run_program("/bin/lkljs-exec", argv, envp, output,
+				     sizeof(output), &status);
+
+	EXPECT(pid > 1, "running lkljs-exec returned %ld", pid);
+	EXPECT(LKLJS_WIFEXITED(status) && LKLJS_WEXITSTATUS(status) == 42,
+	       "wait4's status is %#x (output '%.100s')", status, output);
+	/* The same process, now running the other program. */
+	snprintf(hello, sizeof(hello), "hello from pid %ld, parent 1", pid);
+	missing = lkljs_missing_line(output, (const char *const[]){
+		hello, "argv[0]=lkljs-hello", "argv[1]=via-exec",
+		"argv[2]=extra", "LKLJS_GREETING=chain",
+		"execfn=/bin/lkljs-hello", "fd 10 open", "fd 11 closed",
+		NULL });
+	EXPECT(!missing, "no line '%s' in the output: '%.120s'", missing, output);
+	return 1;
+}
+
+static int case_trap_kills_only_the_program(char *why)
+{
+	static const struct {
+		const char *argument;
+		int signal;
+	} traps[] = {
+		{ "out-of-bounds", LKLJS_SIGSEGV },
+		{ "unreachable", LKLJS_SIGILL },
+	};
+	char output[256];
+	int status;
+	unsigned int i;
+	long pid;
+
+	for (i = 0; i < sizeof(traps) / sizeof(traps[0]); i++) {
+		char *const argv[] = { "lkljs-trap", (char *)traps[i].argument, NULL };
+
+		pid = lkljs_run_program("/bin/lkljs-trap", argv, NULL, output,
+					sizeof(output), &status);
+		EXPECT(pid > 1, "running lkljs-trap %s returned %ld",
+		       traps[i].argument, pid);
+		EXPECT(lkljs_has_line(output, "lkljs-trap: about to trap"),
+		       "lkljs-trap wrote '%s'", output);
+		EXPECT(!LKLJS_WIFEXITED(status) &&
+		       LKLJS_WTERMSIG(status) == traps[i].signal,
+		       "lkljs-trap %s: status %#x, not killed by signal %d",
+		       traps[i].argument, status, traps[i].signal);
+	}
+	/* The kernel and its programs carry on. */
+	EXPECT(lkljs_call(LKLJS_NR_getpid) == 1, "getpid fails after a trap");
+	pid = lkljs_run_program("/bin/lkljs-true", NULL, NULL, output,
+				sizeof(output), &status);
+	EXPECT(pid > 1 && status == 0,
+	       "lkljs-true after the traps: %ld, status %#x", pid, status);
+	return 1;
+}
+
+static int case_efault(char *why)
+{
+	char output[256];
+	int status;
+	long pid = lkljs_run_program("/bin/lkljs-efault", NULL, NULL, output,
+				     sizeof(output), &status);
+
+	EXPECT(pid > 1, "running lkljs-efault returned %ld", pid);
+	EXPECT(status == 0 &&
+	       lkljs_has_line(output, "efault: all calls failed with EFAULT"),
+	       "status %#x, output '%s'", status, output);
+	EXPECT(lkljs_call(LKLJS_NR_getpid) == 1, "getpid fails afterwards");
+	return 1;
+}
+
+static int case_proc_status_of_child(char *why)
+{
+	int input[2] = { -1, -1 }, output[2] = { -1, -1 }, status;
+	char path[40] = "", text[1024] = "", echo[16] = { 0 };
+	long pid, count = -1, reaped;
+	int ok;
+
+	EXPECT(!lkljs_call(LKLJS_NR_pipe2, input, LKLJS_O_CLOEXEC) &&
+	       !lkljs_call(LKLJS_NR_pipe2, output, LKLJS_O_CLOEXEC),
+	       "pipe2 failed");
+	pid = lkljs_spawn("/bin/lkljs-cat", NULL, NULL,
+			  (const int[3]){ input[0], output[1], 2 });
+	lkljs_call(LKLJS_NR_close, input[0]);
+	lkljs_call(LKLJS_NR_close, output[1]);
+	if (pid > 0) {
+		/* lkljs-cat waits for input: it is running now. */
+		snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+		count = lkljs_read_file(path, text, sizeof(text));
+		lkljs_call(LKLJS_NR_write, input[1], "ping\n", 5);
+		lkljs_call(LKLJS_NR_read, output[0], echo, sizeof(echo) - 1);
+	}
+	lkljs_call(LKLJS_NR_close, input[1]);
+	lkljs_call(LKLJS_NR_close, output[0]);
+	EXPECT(pid > 1, "lkljs_spawn returned %ld", pid);
+	reaped = lkljs_wait(pid, &status);
+	EXPECT(count > 0, "reading %s returned %ld", path, count);
+	ok = lkljs_has_line(text, "Name:\tlkljs-cat") &&
+	     lkljs_has_line(text, "PPid:\t1");
+	if (ok) {
+		char line[60];
+
+		snprintf(line, sizeof(line), "/proc/%ld/status: Name: lkljs-cat, PPid: 1", pid);
+		lkljs_diagnostic(line);
+	}
+	EXPECT(ok, "%s lacks Name lkljs-cat or PPid 1: '%.150s'", path, text);
+	EXPECT(!strcmp(echo, "ping\n"), "lkljs-cat echoed '%s'", echo);
+	EXPECT(reaped == pid && status == 0,
+	       "wait4 returned %ld with status %#x after end of input", reaped,
+	       status);
+	return 1;
+}
+
+static int case_user_mode_holds_no_cpu(char *why)
+{
+	char *const argv[] = { "lkljs-spin", "500", NULL };
+	long long started = lkljs_monotonic_ns(), answered;
+	long pid = lkljs_spawn("/bin/lkljs-spin", argv, NULL, NULL), running;
+	char line[120];
+	int status, i;
+
+	EXPECT(pid > 1, "lkljs_spawn returned %ld", pid);
+	/* The program computes without a system call; the kernel answers. */
+	for (i = 0; i < 5; i++)
+		EXPECT(lkljs_sleep_ms(10), "a 10 ms sleep failed");
+	answered = lkljs_monotonic_ns() - started;
+	running = lkljs_call(LKLJS_NR_wait4, pid, &status, LKLJS_WNOHANG, 0);
+	EXPECT(lkljs_wait(pid, &status) == pid && status == 0,
+	       "lkljs-spin: status %#x", status);
+	EXPECT(running == 0,
+	       "lkljs-spin had ended before five 10 ms sleeps did (wait4 returned %ld)",
+	       running);
+	snprintf(line, sizeof(line),
+		 "five 10 ms sleeps took %lld ms while lkljs-spin computed for %lld ms",
+		 answered / 1000000, (lkljs_monotonic_ns() - started) / 1000000);
+	lkljs_diagnostic(line);
+	return 1;
+}
+
+static int case_spawn_failures(char *why)
+{
+	int status;
+	long result = lkljs_spawn("/no/such/program", NULL, NULL, NULL);
+
+	EXPECT(result == -LKLJS_ENOENT, "a missing program: %ld, not -ENOENT", result);
+	/* Executable, but neither wasm nor PID 1's host program. */
+	result = lkljs_spawn("/init", NULL, NULL, NULL);
+	EXPECT(result == -LKLJS_ENOEXEC, "/init: %ld, not -ENOEXEC", result);
+	result = lkljs_call(LKLJS_NR_wait4, -1, &status, LKLJS_WNOHANG, 0);
+	EXPECT(result == -LKLJS_ECHILD, "a failed spawn left a child: wait4 returned %ld", result);
+	return 1;
+}
+
 static const struct lkljs_case {
 	const char *name;
 	int (*run)(char *why);
@@ -785,6 +1041,14 @@ static const struct lkljs_case {
 	{ "lo is brought up with SIOCSIFFLAGS", case_loopback_up },
 	{ "TCP connect, accept, send and receive over 127.0.0.1", case_tcp },
 	{ "UDP sendto and recvfrom over 127.0.0.1", case_udp },
+	{ "a spawned program exits with 42 and wait4 reaps it", case_spawn_exit_status },
+	{ "argv and envp reach a program; its output comes through a pipe", case_spawn_argv_envp_pipe },
+	{ "execve carries argv, envp and descriptors; the PID stays", case_exec_chain },
+	{ "a trap kills only its program (SIGSEGV, SIGILL)", case_trap_kills_only_the_program },
+	{ "bad pointers to system calls fail with EFAULT", case_efault },
+	{ "/proc/PID/status of a running program shows its parent", case_proc_status_of_child },
+	{ "spawning a missing or non-wasm program fails cleanly", case_spawn_failures },
+	{ "a program computing in user mode holds no CPU: the kernel answers meanwhile", case_user_mode_holds_no_cpu },
 };
 
 #define LKLJS_CASES ((long)(sizeof(lkljs_cases) / sizeof(lkljs_cases[0])))
@@ -911,5 +1175,44 @@ void lkljs_bench_run(void)
 	}
 	lkljs_bench_figure("thread_and_task_create_ms",
 			   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
+
+	/* A program started, executed and reaped: spawn, exec, exit, wait4. */
+	for (round = 0; round < LKLJS_BENCH_ROUNDS; round++) {
+		unsigned long long start = lkljs_host_time_ns();
+		long pid = lkljs_spawn("/bin/lkljs-true", NULL, NULL, NULL);
+		int status;
+
+		if (pid < 0 || lkljs_wait(pid, &status) != pid)
+			break;
+		samples[round] = lkljs_elapsed_ns(start) / 1e6;
+		mem_free = lkljs_mem_free_kib();
+		if (mem_free >= 0 && mem_free < low_water)
+			low_water = mem_free;
+	}
+	if (round == LKLJS_BENCH_ROUNDS)
+		lkljs_bench_figure("spawn_exec_wait_ms",
+				   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
+
+	/* getppid in a loop inside a program, timed by the program itself. */
+	for (round = 0; round < LKLJS_BENCH_ROUNDS; round++) {
+		char *const argv[] = { "lkljs-syscall-loop", "10000", NULL };
+		char output[128];
+		long long calls = 0, elapsed_ns = 0;
+		char *after;
+		int status;
+
+		if (lkljs_run_program("/bin/lkljs-syscall-loop", argv, NULL,
+				      output, sizeof(output), &status) < 0 ||
+		    status != 0)
+			break;
+		calls = strtoll(output, &after, 10);
+		if (strncmp(after, " calls in ", 10) || calls <= 0)
+			break;
+		elapsed_ns = strtoll(after + 10, NULL, 10);
+		samples[round] = elapsed_ns / 1e3 / calls;
+	}
+	if (round == LKLJS_BENCH_ROUNDS)
+		lkljs_bench_figure("user_getppid_round_trip_us",
+				   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
 	lkljs_bench_figure("mem_free_low_water_kib", low_water);
 }

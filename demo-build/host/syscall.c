@@ -137,3 +137,21 @@ void lkljs_interrupt(struct lkljs_host_thread *thread)
 	if (!__atomic_exchange_n(&thread->interrupt.queued, 1, __ATOMIC_ACQ_REL))
 		lkljs_call_submit(&thread->interrupt);
 }
+
+long lkljs_spawn(const char *path, char *const argv[], char *const envp[],
+		 const int fds[3])
+{
+	struct lkljs_host_thread *thread = lkljs_this_thread();
+	char *const default_argv[] = { (char *)path, 0 };
+	char *const no_environment[] = { 0 };
+	long args[6] = {
+		(long)path,
+		(long)(argv ? argv : default_argv),
+		(long)(envp ? envp : no_environment),
+		(long)fds,
+	};
+
+	if (!thread)
+		return -EAGAIN;
+	return lkljs_run_call(thread, LKLJS_CALL_SPAWN, args);
+}

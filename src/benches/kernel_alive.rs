@@ -80,6 +80,8 @@ fn describe(name: &str) -> &str {
         "boot_to_pid1_ms" => "boot to PID 1, host clock (ms)",
         "getpid_round_trip_us" => "getpid round trip from a host thread (µs)",
         "thread_and_task_create_ms" => "host thread + kernel task, create to exit (ms)",
+        "spawn_exec_wait_ms" => "spawn + exec + wait4 of /bin/lkljs-true (ms)",
+        "user_getppid_round_trip_us" => "getppid round trip from a wasm program (µs)",
         "mem_free_low_water_kib" => "kernel MemFree low-water (KiB of 32 MiB)",
         "node_max_rss_kib" => "node peak RSS (KiB)",
         other => other,

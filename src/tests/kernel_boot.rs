@@ -37,7 +37,7 @@ fn the_site_build_publishes_a_kernel_that_boots() {
 
 /// The cases of demo-build/host/selftest.c plus the clean halt that
 /// selftest.js adds; a case that silently disappears fails this count.
-const SELFTEST_CASES: usize = 24;
+const SELFTEST_CASES: usize = 32;
 
 /// `node --no-experimental-fetch selftest.js` in the published directory:
 /// every case passes, and the last line is the summary.
@@ -87,6 +87,7 @@ fn javascript_makes_system_calls_through_module_lkljs() {
         "ok - getpid returns 1",
         "ok - uname reports Linux 6.1",
         "ok - channel.interrupt() makes it return -EINTR",
+        "ok - Module.lkljs.spawn runs a program that wait4 reaps",
         "ok - Module.lkljs.halt() halts the kernel",
     ] {
         assert!(stdout.lines().any(|line| line == check), "missing {check:?}\n{context}");

@@ -138,9 +138,9 @@ static struct lkljs_host_call *lkljs_next_call(struct lkljs_task *self)
 
 /*
  * What the way back to user mode does on a real machine. Signals with a
- * handler are dropped: a handler would be host code the kernel cannot call.
+ * handler are dropped: a handler would be code the kernel cannot call yet.
  */
-static void lkljs_return_to_host(void)
+void lkljs_exit_to_user_mode(void)
 {
 	if (test_thread_flag(TIF_NOTIFY_SIGNAL)) {
 		clear_notify_signal();
@@ -158,22 +158,19 @@ static void lkljs_return_to_host(void)
 	restore_saved_sigmask();
 }
 
-static long lkljs_run_syscall(struct lkljs_task *self,
-			      struct lkljs_host_call *call)
+long lkljs_run_syscall(long nr, const long args[6])
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	long result;
 
-	if (call->nr < 0 || call->nr >= __NR_syscalls)
+	if (nr < 0 || nr >= __NR_syscalls)
 		return -ENOSYS;
 
-	regs->regs.syscall_nr = call->nr;
-	memcpy(regs->regs.args, call->args, sizeof(regs->regs.args));
-	self->in_call = true;
-	result = lkljs_syscall_table[call->nr](regs);
-	self->in_call = false;
+	regs->regs.syscall_nr = nr;
+	memcpy(regs->regs.args, args, sizeof(regs->regs.args));
+	result = lkljs_syscall_table[nr](regs);
 	regs->regs.return_value = result;
-	lkljs_return_to_host();
+	lkljs_exit_to_user_mode();
 
 	/*
 	 * With no signal handler to run, a real machine would restart these
@@ -188,6 +185,17 @@ static long lkljs_run_syscall(struct lkljs_task *self,
 		result = -EINTR;
 		break;
 	}
+	return result;
+}
+
+static long lkljs_run_host_call(struct lkljs_task *self,
+				struct lkljs_host_call *call)
+{
+	long result;
+
+	self->in_call = true;
+	result = lkljs_run_syscall(call->nr, call->args);
+	self->in_call = false;
 	return result;
 }
 
@@ -241,8 +249,15 @@ static void lkljs_serve(struct lkljs_task *self)
 			kfree(self);
 			lkljs_call_complete(call, 0);
 			do_exit(0);
+		case LKLJS_CALL_SPAWN:
+			lkljs_call_complete(call, lkljs_spawn_program(
+				(const char *)call->args[0],
+				(const char *const *)call->args[1],
+				(const char *const *)call->args[2],
+				(const int *)call->args[3]));
+			break;
 		default:
-			lkljs_call_complete(call, lkljs_run_syscall(self, call));
+			lkljs_call_complete(call, lkljs_run_host_call(self, call));
 			break;
 		}
 		/* The kernel is cooperative: let woken tasks run between calls. */
@@ -280,7 +295,9 @@ static int lkljs_load_init(struct linux_binprm *binary)
 {
 	int err;
 
-	if (memcmp(binary->buf, LKLJS_INIT_MAGIC, sizeof(LKLJS_INIT_MAGIC) - 1))
+	/* Only PID 1 can be the host program. */
+	if (memcmp(binary->buf, LKLJS_INIT_MAGIC, sizeof(LKLJS_INIT_MAGIC) - 1) ||
+	    !is_global_init(current))
 		return -ENOEXEC;
 
 	err = begin_new_exec(binary);

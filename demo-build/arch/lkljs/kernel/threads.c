@@ -33,6 +33,19 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	/* A dead task is switched away from for the last time. */
 	bool prev_is_dead = READ_ONCE(prev->__state) == TASK_DEAD;
 
+	/*
+	 * A task returning to its program does not wait for the CPU: its host
+	 * thread leaves the kernel (the host throws up to the program's frames)
+	 * and comes back through lkljs_task_wait_for_cpu() on its next call.
+	 */
+	if (prev->thread.leaving_for_user) {
+		prev->thread.leaving_for_user = 0;
+		lkljs_switched_from = prev;
+		lkljs_current_task = next;
+		lkljs_host_sem_up(next->thread.sched_sem);
+		lkljs_host_user_leave();
+	}
+
 	lkljs_switched_from = prev;
 	lkljs_current_task = next;
 	lkljs_host_sem_up(next->thread.sched_sem);
@@ -47,19 +60,32 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	return lkljs_switched_from;
 }
 
+/*
+ * The host thread of a task that is off the CPU (parked in __switch_to, new,
+ * or in user mode) waits until the scheduler hands the CPU to its task, and
+ * finishes the switch as the task that now runs.
+ */
+void lkljs_task_wait_for_cpu(struct task_struct *task)
+{
+	lkljs_host_sem_down(task->thread.sched_sem);
+	schedule_tail(lkljs_switched_from);
+}
+
 static void lkljs_task_thread(void *argument)
 {
 	struct task_struct *task = argument;
 
-	lkljs_host_sem_down(task->thread.sched_sem);
-	schedule_tail(lkljs_switched_from);
+	lkljs_task_wait_for_cpu(task);
 
 	task->thread.entry(task->thread.entry_argument);
 	/*
 	 * Kernel threads end in do_exit(). Only a user-mode thread returns,
-	 * after a successful exec, to enter user mode: the only one is PID 1,
-	 * whose "user mode" is the host program.
+	 * after a successful exec, to enter user mode: a wasm program runs on
+	 * this host thread (kernel/user.c), and PID 1's "user mode" is the
+	 * host program.
 	 */
+	if (task->thread.user_program)
+		lkljs_user_run(task);
 	if (task_pid_nr(task) == 1)
 		lkljs_init_handover();
 	panic("lkljs: task %s returned to a user mode that does not exist",
@@ -73,6 +99,10 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 		return -EINVAL;
 	}
 
+	/* A child runs no program until it executes one. */
+	p->thread.user_program = 0;
+	p->thread.leaving_for_user = 0;
+	p->thread.entry_next = NULL;
 	p->thread.entry = args->fn;
 	p->thread.entry_argument = args->fn_arg;
 	p->thread.sched_sem = lkljs_host_sem_alloc(0);

@@ -12,6 +12,7 @@
 
 struct lkljs_host_sem;
 struct lkljs_host_timer;
+struct task_struct;
 
 /* Console: one chunk of kernel log text, not NUL-terminated. */
 void lkljs_host_console_write(const char *text, unsigned int length);
@@ -98,6 +99,15 @@ struct lkljs_host_call {
  */
 #define LKLJS_CALL_INTERRUPT	(-3)
 
+/*
+ * Starts a program as a child process of the calling thread's process:
+ * args are path, argv, envp (NULL-terminated arrays of strings) and fds
+ * (NULL, or three descriptors of the caller that become the child's 0, 1
+ * and 2). result is the child's PID once it has executed the program, or
+ * -errno if it could not (the child is then already reaped).
+ */
+#define LKLJS_CALL_SPAWN	(-4)
+
 /* Any host thread, without the CPU: queue the call and wake the kernel. */
 void lkljs_call_submit(struct lkljs_host_call *call);
 
@@ -106,5 +116,68 @@ void lkljs_call_submit(struct lkljs_host_call *call);
  * Called on a kernel task, so it must not wait for the kernel.
  */
 void lkljs_host_init_ready(void);
+
+/*
+ * Wasm programs (kernel/user.c, host/user.c, host/lkljs-user.js). A program
+ * runs on the host thread of its task, in a WebAssembly.Memory of its own
+ * that only that thread's host side knows: every operation below concerns
+ * the program of the task whose host thread calls it.
+ */
+
+/* Receiving a module's bytes: 0, or -ENOMEM. */
+int lkljs_host_user_image_begin(unsigned long size);
+void lkljs_host_user_image_append(const void *bytes, unsigned long length);
+/*
+ * Compiles the received module and checks it against the ABI. 0 with the
+ * module's memory limits in wasm pages, or -ENOEXEC with the reason in why.
+ */
+int lkljs_host_user_image_compile(unsigned long *min_pages,
+				  unsigned long *max_pages, char *why,
+				  unsigned long why_size);
+/* Forgets a compiled module that will not be loaded. */
+void lkljs_host_user_image_drop(void);
+/*
+ * The compiled module becomes the thread's program, replacing any other:
+ * a new memory of the module's minimum size, and an instance whose system
+ * calls enter the kernel as task. 0, or -ENOMEM.
+ */
+int lkljs_host_user_image_load(struct task_struct *task);
+/* Grows the program's memory; its old size in wasm pages, or -ENOMEM. */
+long lkljs_host_user_memory_grow(unsigned long pages);
+/* The initial process block for _start(sp). */
+void lkljs_host_user_set_start(unsigned long sp);
+
+/*
+ * Copies between kernel memory and the program's memory: the number of
+ * bytes not copied (0, or all of them if the range is not inside the
+ * program's memory).
+ */
+unsigned long lkljs_host_user_read(void *to, unsigned long from,
+				   unsigned long n);
+unsigned long lkljs_host_user_write(unsigned long to, const void *from,
+				    unsigned long n);
+unsigned long lkljs_host_user_clear(unsigned long to, unsigned long n);
+/*
+ * Length of the string at from, looking at no more than n bytes: the
+ * position of the NUL, n if there is none, -1 if memory ends first.
+ */
+long lkljs_host_user_strnlen(unsigned long from, unsigned long n);
+
+/*
+ * The task's host thread leaves the kernel for the program's frames
+ * (called once its task is off the CPU); does not return.
+ */
+void lkljs_host_user_leave(void) __attribute__((noreturn));
+/* Runs the thread's program from _start; does not return. */
+void lkljs_host_user_run(struct task_struct *task) __attribute__((noreturn));
+
+/* The kernel's entry points for the host's user-mode loop. */
+void lkljs_user_syscall(struct task_struct *task, long nr, long a0, long a1,
+			long a2, long a3, long a4, long a5)
+	__attribute__((noreturn));
+void lkljs_user_leave(void) __attribute__((noreturn));
+void lkljs_user_fault(struct task_struct *task, int signal)
+	__attribute__((noreturn));
+long *lkljs_user_result_slot(struct task_struct *task);
 
 #endif

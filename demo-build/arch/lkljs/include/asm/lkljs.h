@@ -6,7 +6,9 @@
 #define LKLJS_TIMER_IRQ		0
 /* Host threads have submitted calls (kernel/host_calls.c). */
 #define LKLJS_HOST_CALL_IRQ	1
-#define LKLJS_NR_IRQS		2
+/* Wasm programs ask to enter the kernel (kernel/user.c). */
+#define LKLJS_USER_ENTRY_IRQ	2
+#define LKLJS_NR_IRQS		3
 
 /*
  * Function pointers below this many table slots would look like kfree_rcu()
@@ -21,6 +23,21 @@ typedef long (*lkljs_syscall_fn)(const struct pt_regs *regs);
 extern const lkljs_syscall_fn lkljs_syscall_table[];
 
 void lkljs_raise_irq(unsigned int irq);
+struct task_struct;
+void lkljs_task_wait_for_cpu(struct task_struct *task);
+/* Enters the program that the task has executed; does not return. */
+void lkljs_user_run(struct task_struct *task) __attribute__((noreturn));
+/*
+ * Runs system call nr with its six argument slots as the current task, then
+ * does what a return to user mode does: task work, signals (a handler cannot
+ * run yet, so a caught signal is dropped), the saved mask. -ERESTART* comes
+ * back as -EINTR, since no handler ran that could restart it.
+ */
+long lkljs_run_syscall(long nr, const long args[6]);
+void lkljs_exit_to_user_mode(void);
+/* The host's way to start a program as a child of the caller. */
+long lkljs_spawn_program(const char *path, const char *const *argv,
+		 const char *const *envp, const int *fds);
 void lkljs_init_handover(void) __attribute__((noreturn));
 void lkljs_threads_init(void);
 void lkljs_console_emergency_flush(void);

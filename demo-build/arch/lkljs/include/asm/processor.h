@@ -16,6 +16,15 @@ struct thread_struct {
 	void *entry_argument;
 	/* Arguments and result of the system call the task is making. */
 	struct pt_regs regs;
+	/*
+	 * A wasm program runs on the task's host thread, in a memory of its
+	 * own (kernel/user.c); user copies go there (kernel/uaccess.c).
+	 */
+	int user_program;
+	/* Going back to user mode: __switch_to() must not wait for the CPU. */
+	int leaving_for_user;
+	/* Link in the list of tasks whose program asks to enter the kernel. */
+	struct task_struct *entry_next;
 };
 
 #define task_pt_regs(task)	(&(task)->thread.regs)

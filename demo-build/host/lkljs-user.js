@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The host half of wasm programs (arch/lkljs/kernel/user.c; the ABI is in
+// demo-build/README.md). Linked into boot.js (--post-js), so every worker
+// has it: a task's program lives in the worker of the task's host thread,
+// and only that thread touches it. One program per worker at a time:
+//
+//   module    compiled from the bytes the kernel's binary format handed over
+//   memory    the program's own shared WebAssembly.Memory
+//   instance  the module instantiated over that memory; its lkljs.syscall
+//             import enters the kernel on this same thread
+//
+// Leaving the kernel is a throw (LEAVE) from the kernel's __switch_to up to
+// the syscall import, which restores the C stack pointer and returns the
+// result to the program. An exec replaces the program while the old one's
+// frames are still below, so the import then throws EXEC past them to the
+// user-mode loop, which calls the new _start.
+Module.lkljsUser = (function () {
+  "use strict";
+  var LEAVE = { lkljs: "this task left the kernel for its program" };
+  var EXEC = { lkljs: "an exec replaced this program" };
+  var WASM_PAGE = 65536;
+  var ENOEXEC = 8, ENOMEM = 12;
+  var SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
+
+  var program = fresh();
+
+  function fresh() {
+    return {
+      image: null, imageLength: 0,   // bytes being received
+      module: null, minPages: 0,     // compiled, not yet loaded
+      memory: null, view: null, instance: null,
+      start: 0,                      // _start's argument
+      syscall: null, task: 0, resultSlot: 0,
+      replaced: false,               // a new program awaits its _start
+      inKernel: false,               // a trap now is the kernel's, not the program's
+    };
+  }
+
+  // A view of the program's memory that covers [0, end), or null.
+  function userBytes(end) {
+    if (program.view && end <= program.view.length) return program.view;
+    if (!program.memory) return null;
+    program.view = new Uint8Array(program.memory.buffer);
+    return end <= program.view.length ? program.view : null;
+  }
+
+  function uleb(bytes, at) {
+    var value = 0, shift = 0, byte;
+    do {
+      byte = bytes[at.offset++];
+      value += (byte & 0x7f) * Math.pow(2, shift);
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  }
+
+  // env.memory's limits from the import section: { shared, min, max }.
+  function memoryLimits(bytes) {
+    var at = { offset: 8 };
+    while (at.offset < bytes.length) {
+      var id = bytes[at.offset++];
+      var size = uleb(bytes, at);
+      var end = at.offset + size;
+      if (id === 2) {
+        for (var count = uleb(bytes, at); count > 0; count--) {
+          var names = [];
+          for (var i = 0; i < 2; i++) {
+            var length = uleb(bytes, at);
+            names.push(new TextDecoder().decode(bytes.subarray(at.offset, at.offset + length)));
+            at.offset += length;
+          }
+          var kind = bytes[at.offset++];
+          if (kind === 0) { uleb(bytes, at); continue; }
+          if (kind === 1) at.offset++;                        // table: its element type, then limits
+          if (kind === 3) { at.offset += 2; continue; }       // global: type and mutability
+          var flags = bytes[at.offset++];
+          var min = uleb(bytes, at);
+          var max = (flags & 1) ? uleb(bytes, at) : -1;
+          if (kind === 2 && names[0] === "env" && names[1] === "memory")
+            return { shared: (flags & 2) !== 0, min: min, max: max };
+        }
+        return null;
+      }
+      at.offset = end;
+    }
+    return null;
+  }
+
+  function trapSignal(error) {
+    if (error instanceof RangeError) return SIGSEGV;     // the host stack overflowed
+    if (!(error instanceof WebAssembly.RuntimeError)) return 0;
+    var message = String(error.message);
+    if (/unreachable/.test(message)) return SIGILL;
+    if (/divide by zero|remainder by zero|integer overflow|unrepresentable/.test(message)) return SIGFPE;
+    return SIGSEGV;
+  }
+
+  function makeSyscall(task) {
+    return function (nr, a0, a1, a2, a3, a4, a5) {
+      var stack = stackSave();
+      program.inKernel = true;
+      try {
+        // The global, not a copy: after its first call it is the export itself.
+        _lkljs_user_syscall_entry(task, nr, a0, a1, a2, a3, a4, a5);
+      } catch (e) {
+        if (e !== LEAVE) throw e;
+      }
+      stackRestore(stack);
+      program.inKernel = false;
+      if (program.replaced) throw EXEC;
+      return HEAP32[program.resultSlot >> 2];
+    };
+  }
+
+  return {
+    imageBegin: function (size) {
+      try {
+        program.image = new Uint8Array(size);
+      } catch (e) {
+        return -ENOMEM;
+      }
+      program.imageLength = 0;
+      program.module = null;
+      return 0;
+    },
+    imageAppend: function (bytes, length) {
+      program.image.set(HEAPU8.subarray(bytes, bytes + length), program.imageLength);
+      program.imageLength += length;
+    },
+    imageCompile: function (minPointer, maxPointer, why, whySize) {
+      var bytes = program.image.subarray(0, program.imageLength);
+      program.image = null;
+      function refuse(reason) {
+        stringToUTF8(reason, why, whySize);
+        return -ENOEXEC;
+      }
+      var module;
+      try {
+        module = new WebAssembly.Module(bytes);
+      } catch (e) {
+        return refuse("not a valid WebAssembly module (" + e.message + ")");
+      }
+      var imports = WebAssembly.Module.imports(module);
+      for (var i = 0; i < imports.length; i++) {
+        var wanted = imports[i];
+        var name = wanted.module + "." + wanted.name;
+        if (!(wanted.kind === "function" && name === "lkljs.syscall") &&
+            !(wanted.kind === "memory" && name === "env.memory"))
+          return refuse("it imports " + wanted.kind + " " + name + "; a program may import only env.memory and lkljs.syscall");
+      }
+      var limits = memoryLimits(bytes);
+      if (!limits) return refuse("it does not import env.memory (a program must not define its own memory)");
+      if (!limits.shared || limits.max < 0) return refuse("its memory is not shared with a maximum (link with --shared-memory --max-memory=N)");
+      if (!WebAssembly.Module.exports(module).some(function (e) { return e.name === "_start" && e.kind === "function"; }))
+        return refuse("it does not export _start");
+      program.module = module;
+      program.minPages = limits.min;
+      HEAPU32[minPointer >> 2] = limits.min;
+      HEAPU32[maxPointer >> 2] = limits.max;
+      program.maxPages = limits.max;
+      return 0;
+    },
+    imageDrop: function () {
+      program.image = null;
+      program.module = null;
+    },
+    imageLoad: function (task) {
+      var memory, instance;
+      if (program.task !== task) {
+        program.task = task;
+        program.syscall = makeSyscall(task);
+        program.resultSlot = _lkljs_user_result_slot_entry(task);
+      }
+      try {
+        memory = new WebAssembly.Memory({ initial: program.minPages, maximum: program.maxPages, shared: true });
+        instance = new WebAssembly.Instance(program.module, {
+          env: { memory: memory },
+          lkljs: { syscall: program.syscall },
+        });
+      } catch (e) {
+        return -ENOMEM;
+      }
+      // The old program, if any, is gone; its frames are unwound on the way out.
+      program.module = null;
+      program.memory = memory;
+      program.view = new Uint8Array(memory.buffer);
+      program.instance = instance;
+      program.replaced = true;
+      return 0;
+    },
+    memoryGrow: function (pages) {
+      try {
+        var old = program.memory.grow(pages);
+        program.view = new Uint8Array(program.memory.buffer);
+        return old;
+      } catch (e) {
+        return -ENOMEM;
+      }
+    },
+    setStart: function (sp) {
+      program.start = sp;
+    },
+    read: function (to, from, n) {
+      var bytes = userBytes(from + n);
+      if (!bytes) return n;
+      if (n <= 16) {
+        for (var i = 0; i < n; i++) HEAPU8[to + i] = bytes[from + i];
+      } else {
+        HEAPU8.set(bytes.subarray(from, from + n), to);
+      }
+      return 0;
+    },
+    write: function (to, from, n) {
+      var bytes = userBytes(to + n);
+      if (!bytes) return n;
+      if (n <= 16) {
+        for (var i = 0; i < n; i++) bytes[to + i] = HEAPU8[from + i];
+      } else {
+        bytes.set(HEAPU8.subarray(from, from + n), to);
+      }
+      return 0;
+    },
+    clear: function (to, n) {
+      var bytes = userBytes(to + n);
+      if (!bytes) return n;
+      bytes.fill(0, to, to + n);
+      return 0;
+    },
+    strnlen: function (from, n) {
+      var bytes = userBytes(0);
+      if (!bytes) return -1;
+      for (var i = 0; i < n; i++) {
+        if (from + i >= bytes.length) {
+          bytes = userBytes(from + i + 1);
+          if (!bytes) return -1;
+        }
+        if (bytes[from + i] === 0) return i;
+      }
+      return n;
+    },
+    leave: function () {
+      throw LEAVE;
+    },
+    // The user-mode loop of a task's host thread, entered once its exec is
+    // through; it leaves only with the thread (exit, or a fatal signal).
+    run: function (task) {
+      var stack = stackSave();
+      try {
+        _lkljs_user_leave_entry();
+      } catch (e) {
+        if (e !== LEAVE) throw e;
+      }
+      stackRestore(stack);
+      for (;;) {
+        try {
+          program.replaced = false;
+          program.instance.exports._start(program.start);
+          // ABI §5: a _start that returns is exit status 0.
+          program.syscall(lkljsSyscallNumbers.exit_group, 0, 0, 0, 0, 0, 0);
+        } catch (e) {
+          if (e === EXEC) continue;
+          var signal = program.inKernel ? 0 : trapSignal(e);
+          if (!signal) throw e;
+          stackRestore(stack);
+          _lkljs_user_fault_entry(task, signal);
+        }
+      }
+    },
+    forget: function () {
+      program = fresh();
+    },
+  };
+})();
