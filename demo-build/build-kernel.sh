@@ -228,6 +228,13 @@ echo "  GEN     lkljs-syscall-numbers.h lkljs-syscall-numbers.js"
 # $1: the JavaScript name, $2: the header, $3: the names to keep (a regex).
 # Only macros are wanted, so linux/types.h (which needs headers outside uapi/
 # before headers_install) is skipped by defining its include guard.
+# The kernel's uapi headers as the wasm32 compiler sees them (the tree is
+# configured by now, so Kbuild's generated uapi headers exist).
+uapi_cpp() {
+  "$llvm_bin/clang" --target=wasm32-unknown-emscripten -nostdinc -E -P \
+    -I"$tree/arch/lkljs/include/uapi" -I"$tree/arch/lkljs/include/generated/uapi" \
+    -I"$tree/include/uapi" -I"$tree/include/generated/uapi" "$@" -x c -
+}
 uapi_constants() {
   local names values
   names=$(echo "#include <$2>" | uapi_cpp -D_UAPI_LINUX_TYPES_H -dM | sed -n "s/^#define \($3\) .*/\1/p" | sort)
@@ -272,6 +279,17 @@ for program_source in "$demo_build_dir"/programs/*.c; do
     --stack-first -z stack-size=65536 --export-table --no-entry --export=_start \
     -o "$generated/rootfs/bin/$program" "$generated/programs/$program.o"
 done
+
+# A program built with the user programs' libc (Debian's musl on the same ABI,
+# demo-build/libc/): the libc's own test program, which the demo step also runs
+# under a stand-in loader. The demo step builds the libc first and names its
+# directory in LKLJS_LIBC.
+[ -n "${LKLJS_LIBC:-}" ] && [ -x "$LKLJS_LIBC/bin/lkljs-cc" ] ||
+  fail "LKLJS_LIBC does not name a built libc (with bin/lkljs-cc); the demo step builds it with demo-build/build-libc.sh and sets LKLJS_LIBC"
+echo "  WASM    /bin/musl-hello"
+"$LKLJS_LIBC/bin/lkljs-cc" -Os -Wall -Werror -ffile-prefix-map="$demo_build_dir/=demo-build/" \
+  -c "$demo_build_dir/libc/tests/hello.c" -o "$generated/programs/musl-hello.o"
+"$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/musl-hello.o" -o "$generated/rootfs/bin/musl-hello"
 find "$generated/rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$generated/rootfs" && "$generated/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" initramfs.list) \
   > "$generated/initramfs.cpio" || fail "gen_init_cpio could not build the initramfs from demo-build/initramfs.list"

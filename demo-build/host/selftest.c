@@ -1014,6 +1014,37 @@ static int case_spawn_failures(char *why)
 	return 1;
 }
 
+/* The libc's own test program (demo-build/libc/tests/hello.c), built with
+ * Debian's musl ported to the user ABI, run by the real kernel: stdio,
+ * malloc on memory.grow, setjmp, float formatting, files through the VFS. */
+static int case_musl_program(char *why)
+{
+	char *const argv[] = { "musl-hello", "/tmp/musl-hello.txt", "--exit", "3", NULL };
+	char *const envp[] = { "GREETING=bonjour", NULL };
+	char output[4096];
+	const char *missing;
+	int status;
+	long pid = lkljs_run_program("/bin/musl-hello", argv, envp, output,
+				     sizeof(output), &status);
+
+	EXPECT(pid > 1, "running musl-hello returned %ld", pid);
+	EXPECT(LKLJS_WIFEXITED(status) && LKLJS_WEXITSTATUS(status) == 3,
+	       "wait4's status is %#x; output: '%.200s'", status, output);
+	missing = lkljs_missing_line(output, (const char *const[]){
+		"hello from musl on lkljs", "constructor ran: 42, thread-local: 8",
+		"argc=4", "argv[0]=musl-hello", "argv[1]=/tmp/musl-hello.txt",
+		"GREETING=bonjour", "small blocks: ok",
+		"large block: ok, pages reused, zeroed: yes",
+		"setjmp: returned 42 on pass 2", "qsort: -100 -7 0 3 3 19 42 1000",
+		"floats: 3.142 1.234568e+04 0.0001 0.3333333333 0x1p+0",
+		"file: wrote 27, seek 0, read 27: written through the kernel",
+		"fstat: 0, size 27, regular 1",
+		"open missing: -1 No such file or directory", "exiting with 3",
+		NULL });
+	EXPECT(!missing, "no line '%s' in the output: '%.300s'", missing, output);
+	return 1;
+}
+
 static const struct lkljs_case {
 	const char *name;
 	int (*run)(char *why);
@@ -1049,6 +1080,7 @@ static const struct lkljs_case {
 	{ "/proc/PID/status of a running program shows its parent", case_proc_status_of_child },
 	{ "spawning a missing or non-wasm program fails cleanly", case_spawn_failures },
 	{ "a program computing in user mode holds no CPU: the kernel answers meanwhile", case_user_mode_holds_no_cpu },
+	{ "a program built with musl runs: stdio, malloc, setjmp, files", case_musl_program },
 };
 
 #define LKLJS_CASES ((long)(sizeof(lkljs_cases) / sizeof(lkljs_cases[0])))

@@ -1,6 +1,7 @@
 //! Content hashes of files and trees, framed so that no two different inputs
 //! can feed the same bytes to SHA-256.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -101,6 +102,25 @@ pub fn hash_tree(root: &Path, depth: TreeHashDepth) -> Result<String, DemoError>
         }
     }
     Ok(hasher.finish())
+}
+
+/// Every file under `dir`, `/`-separated relative path to size.
+pub(super) fn list_files(dir: &Path) -> Result<BTreeMap<String, u64>, DemoError> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry =
+            entry.map_err(|error| DemoError::Io { action: "list", path: dir.to_owned(), source: error.into() })?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
+            let name = relative.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/");
+            let bytes = entry
+                .metadata()
+                .map_err(|error| DemoError::Io { action: "stat", path: entry.path().to_owned(), source: error.into() })?
+                .len();
+            files.insert(name, bytes);
+        }
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

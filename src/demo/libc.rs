@@ -157,7 +157,7 @@ pub(super) fn build_or_reuse(inputs: &LibcInputs<'_>, dirs: &DemoDirs) -> Result
         return Err(DemoError::LibcMissingFile { file: (*missing).to_owned(), log });
     }
 
-    let files = list_files(&out.path)?;
+    let files = super::fingerprint::list_files(&out.path)?;
     let hello_path = out.path.join("tests/hello.wasm");
     let hello = std::fs::read(&hello_path).map_err(DemoError::io("read", &hello_path))?;
     let version_path = out.path.join("musl-version.txt");
@@ -234,23 +234,4 @@ fn load_entry(entry: &Path) -> Result<LibcFacts, Option<String>> {
         }
     }
     Ok(facts)
-}
-
-/// Every file under `dir`, `/`-separated relative path to size.
-fn list_files(dir: &Path) -> Result<BTreeMap<String, u64>, DemoError> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry =
-            entry.map_err(|error| DemoError::Io { action: "list", path: dir.to_owned(), source: error.into() })?;
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
-            let name = relative.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/");
-            let bytes = entry
-                .metadata()
-                .map_err(|error| DemoError::Io { action: "stat", path: entry.path().to_owned(), source: error.into() })?
-                .len();
-            files.insert(name, bytes);
-        }
-    }
-    Ok(files)
 }

@@ -494,22 +494,8 @@ impl WasmSizes {
 
 /// Measures the artefacts in `dir` and assembles the manifest.
 fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoError> {
-    let mut files = std::collections::BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry =
-            entry.map_err(|error| DemoError::Io { action: "list", path: dir.to_owned(), source: error.into() })?;
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
-            let name = relative.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/");
-            let bytes = entry
-                .metadata()
-                .map_err(|error| DemoError::Io { action: "stat", path: entry.path().to_owned(), source: error.into() })?
-                .len();
-            if name != MANIFEST_FILE {
-                files.insert(name, bytes);
-            }
-        }
-    }
+    let mut files = fingerprint::list_files(dir)?;
+    files.remove(MANIFEST_FILE);
     let read_text = |name: &str| {
         let path = dir.join(name);
         std::fs::read_to_string(&path).map(|text| text.trim().to_owned()).map_err(DemoError::io("read", path))
