@@ -245,13 +245,7 @@ fn the_not_found_page_offers_the_search() {
 
 #[test]
 fn the_search_index_covers_guide_slides_and_demo_is_reported_and_reproducible() {
-    let repository = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("site");
-    for part in ["content", "theme"] {
-        crate::support::files::copy_tree(&repository.join(part), &root.join(part));
-    }
-    crate::support::real_site::share_vendor_cache(&root);
+    let (_temp, root) = crate::support::real_site::repository_copy();
     let build = |output: &str| {
         let options = lkljs_site::build::BuildOptions::new(root.clone(), root.join(output))
             .demo(lkljs_site::build::DemoMode::ReuseLast);
@@ -272,13 +266,7 @@ fn the_search_index_covers_guide_slides_and_demo_is_reported_and_reproducible() 
 
 #[test]
 fn a_repository_in_site_toml_gives_each_page_an_edit_link() {
-    let repository = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("site");
-    for part in ["content", "theme"] {
-        crate::support::files::copy_tree(&repository.join(part), &root.join(part));
-    }
-    crate::support::real_site::share_vendor_cache(&root);
+    let (_temp, root) = crate::support::real_site::repository_copy();
     let build = |root: &std::path::Path| {
         let options = lkljs_site::build::BuildOptions::new(root.to_path_buf(), root.join("public"))
             .demo(lkljs_site::build::DemoMode::ReuseLast);

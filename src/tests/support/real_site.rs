@@ -55,6 +55,19 @@ impl RealSite {
     }
 }
 
+/// A copy of the repository's `content/` and `theme/` at `site/` in a new
+/// temporary directory, sharing the vendor cache: for tests that build the
+/// real site rather than serve it. Keep the directory alive while using the root.
+pub fn repository_copy() -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("site");
+    for part in ["content", "theme"] {
+        copy_tree(&repository().join(part), &root.join(part));
+    }
+    share_vendor_cache(&root);
+    (temp, root)
+}
+
 /// Points `root/target/vendor` at the repository's, so the theme's pinned
 /// packages are fetched once rather than once per test. Only that directory:
 /// the kernel cache stays out of reach, so the demo step shows its placeholder.
