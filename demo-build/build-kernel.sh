@@ -306,7 +306,7 @@ for host_source in "$demo_build_dir"/host/*.c "$generated/initramfs.c"; do
   object="$work_dir/host/$(basename "${host_source%.c}").o"
   echo "  EMCC    host/$(basename "$host_source")"
   emcc -Oz -pthread -DLKLJS_MEMORY_MB="$kernel_memory_mb" \
-    -I"$generated" \
+    -I"$demo_build_dir/arch/lkljs/include/shared" -I"$generated" \
     -ffile-prefix-map="$demo_build_dir/=demo-build/" \
     -ffile-prefix-map="$generated/=generated/" \
     -c "$host_source" -o "$object"

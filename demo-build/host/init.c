@@ -8,7 +8,7 @@
 #include <emscripten.h>
 #include <stdio.h>
 
-#include "../arch/lkljs/include/asm/host.h"
+#include <lkljs-host.h>
 #include "host.h"
 #include "lkljs.h"
 #include "lkljs-syscall-numbers.h"

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../arch/lkljs/include/asm/host.h"
+#include <lkljs-host.h>
 #include "host.h"
 #include "lkljs.h"
 

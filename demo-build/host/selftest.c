@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../arch/lkljs/include/asm/host.h"
+#include <lkljs-host.h>
 #include "host.h"
 #include "lkljs.h"
 #include "lkljs-syscall-numbers.h"

@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "../arch/lkljs/include/asm/host.h"
+#include <lkljs-host.h>
 #include "lkljs.h"
 #include "host.h"
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The host half of wasm programs, C side: the host operations the kernel
- * calls (asm/host.h), which run in the calling thread's worker and act on
+ * calls (lkljs-host.h), which run in the calling thread's worker and act on
  * that thread's program (lkljs-user.js), and the kernel entry points that
  * the user-mode loop in lkljs-user.js calls.
  */
 #include <emscripten.h>
 
-#include "../arch/lkljs/include/asm/host.h"
+#include <lkljs-host.h>
 
 EM_JS(int, lkljs_host_user_image_begin, (unsigned long size), {
 	return Module.lkljsUser.imageBegin(size >>> 0);

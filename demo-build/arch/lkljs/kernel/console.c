@@ -10,7 +10,7 @@
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/tty_flip.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 #include <asm/lkljs.h>
 
 static struct tty_driver *lkljs_tty_driver;

@@ -7,7 +7,7 @@
 #include <linux/pm.h>
 #include <linux/printk.h>
 #include <linux/reboot.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 
 void (*pm_power_off)(void);
 EXPORT_SYMBOL(pm_power_off);

@@ -30,7 +30,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/task_work.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 #include <asm/lkljs.h>
 #include <asm/unistd.h>
 

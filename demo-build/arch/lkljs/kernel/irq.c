@@ -9,7 +9,7 @@
 #include <linux/irq.h>
 #include <linux/hardirq.h>
 #include <linux/sched.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 #include <asm/lkljs.h>
 
 static unsigned long lkljs_irq_flag = ARCH_IRQ_DISABLED;

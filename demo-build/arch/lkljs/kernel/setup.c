@@ -10,7 +10,7 @@
 #include <linux/panic_notifier.h>
 #include <linux/notifier.h>
 #include <linux/sched/task.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 #include <asm/lkljs.h>
 #include <asm/setup.h>
 

@@ -10,7 +10,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/printk.h>
 #include <linux/ptrace.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 #include <asm/lkljs.h>
 
 struct task_struct *lkljs_current_task = &init_task;

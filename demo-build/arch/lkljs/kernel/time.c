@@ -12,7 +12,7 @@
 #include <linux/timex.h>
 #include <linux/math64.h>
 #include <linux/time64.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 #include <asm/lkljs.h>
 
 static struct lkljs_host_timer *lkljs_timer;

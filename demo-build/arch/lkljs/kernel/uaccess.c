@@ -8,7 +8,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <asm/host.h>
+#include <lkljs-host.h>
 
 static inline bool lkljs_user_memory_is_private(void)
 {

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-#ifndef _ASM_LKLJS_HOST_H
-#define _ASM_LKLJS_HOST_H
+#ifndef _LKLJS_HOST_H
+#define _LKLJS_HOST_H
 
 /*
  * The contract between the kernel and the host library (demo-build/host).
  * The host side is ordinary Emscripten C code with its own libc, so this
- * header uses only basic C types and is included by both sides. Nothing in
- * it may call back into the kernel except through the function pointers
- * the kernel passes in.
+ * header uses only basic C types and is included by both sides, as
+ * <lkljs-host.h>: include/shared/ is on the include path of the port's
+ * kernel/ (its Makefile) and of the host compile (build-kernel.sh), and
+ * holds nothing else, so neither side sees the other's headers through it.
  */
 
 struct lkljs_host_sem;
