@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Builds Linux 6.1 for WebAssembly with the lkljs port and writes boot.js,
-# boot.wasm and boot.worker.js (plus kernel-release.txt and config.txt).
+# boot.wasm and boot.worker.js, the same kernel with its self-test suite as
+# selftest.js, selftest.wasm and selftest.worker.js, plus kernel-release.txt
+# and config.txt.
 #
 #   demo-build/build-kernel.sh --source PATH --work DIR --out DIR [--jobs N]
 #
@@ -300,7 +302,8 @@ find "$generated/rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   echo "const unsigned long lkljs_initramfs_size = sizeof(lkljs_initramfs);"
 } > "$generated/initramfs.c"
 
-host_objects=()
+# The self-test suite (selftest.c) goes only into the second module below.
+host_objects=() selftest_objects=()
 mkdir -p "$work_dir/host"
 for host_source in "$demo_build_dir"/host/*.c "$generated/initramfs.c"; do
   object="$work_dir/host/$(basename "${host_source%.c}").o"
@@ -310,38 +313,63 @@ for host_source in "$demo_build_dir"/host/*.c "$generated/initramfs.c"; do
     -ffile-prefix-map="$demo_build_dir/=demo-build/" \
     -ffile-prefix-map="$generated/=generated/" \
     -c "$host_source" -o "$object"
-  host_objects+=("$object")
+  if [ "$host_source" = "$demo_build_dir/host/selftest.c" ]; then
+    selftest_objects+=("$object")
+  else
+    host_objects+=("$object")
+  fi
 done
 
 echo "@@lkljs step link"
 link_dir="$work_dir/link"
 rm -rf "$link_dir"
 mkdir -p "$link_dir"
+# Two modules from the same objects: boot.js + boot.wasm + boot.worker.js, the
+# production kernel that the page loads, and selftest.js + selftest.wasm +
+# selftest.worker.js, the same kernel with the self-test suite (selftest.o)
+# and its launcher (a --pre-js), which only `node selftest.js` and tests load.
 # sections.o first: it fixes the order of the kernel's table sections (see
 # arch/lkljs/kernel/sections.c); --no-gc-sections keeps those tables.
 # Boot starts about a dozen kernel threads: pre-starting 16 workers saves
 # ~0.4 s of on-demand worker start-up.
 # Static data starts at 64 KiB rather than 1 KiB because the kernel treats
 # any pointer below PAGE_SIZE as invalid (vsprintf prints "(efault)").
-echo "  EMLD    boot.js"
-(cd "$link_dir" && emcc -Oz -pthread \
-  -sPROXY_TO_PTHREAD -sEXIT_RUNTIME \
-  -sINITIAL_MEMORY=${wasm_memory_mb}MB \
-  -sPTHREAD_POOL_SIZE=16 -sPTHREAD_POOL_SIZE_STRICT=0 \
-  -sGLOBAL_BASE=65536 \
-  -sENVIRONMENT=web,worker,node \
-  -Wl,--no-gc-sections \
-  -sEXPORTED_FUNCTIONS=_main,_malloc,_free \
-  --pre-js "$generated/lkljs-syscall-numbers.js" \
-  --post-js "$demo_build_dir/host/lkljs-api.js" \
-  --post-js "$demo_build_dir/host/lkljs-user.js" \
-  "$tree/arch/lkljs/kernel/sections.o" "${host_objects[@]}" \
-  -Wl,--whole-archive "$tree/vmlinux.a" -Wl,--no-whole-archive \
-  "$tree/lib/lib.a" \
-  -o boot.js)
+# link_module NAME [ARGUMENT...]: NAME.js and its files, from the kernel and
+# host objects plus the given arguments.
+link_module() {
+  local name=$1
+  shift
+  echo "  EMLD    $name.js"
+  (cd "$link_dir" && emcc -Oz -pthread \
+    -sPROXY_TO_PTHREAD -sEXIT_RUNTIME \
+    -sINITIAL_MEMORY=${wasm_memory_mb}MB \
+    -sPTHREAD_POOL_SIZE=16 -sPTHREAD_POOL_SIZE_STRICT=0 \
+    -sGLOBAL_BASE=65536 \
+    -sENVIRONMENT=web,worker,node \
+    -Wl,--no-gc-sections \
+    -sEXPORTED_FUNCTIONS=_main,_malloc,_free \
+    --pre-js "$generated/lkljs-syscall-numbers.js" \
+    --post-js "$demo_build_dir/host/lkljs-api.js" \
+    --post-js "$demo_build_dir/host/lkljs-user.js" \
+    "$tree/arch/lkljs/kernel/sections.o" "${host_objects[@]}" \
+    -Wl,--whole-archive "$tree/vmlinux.a" -Wl,--no-whole-archive \
+    "$tree/lib/lib.a" \
+    "$@" \
+    -o "$name.js")
+}
+# The links are independent: with two or more jobs they run side by side.
+if [ "$jobs" -gt 1 ]; then
+  link_module boot & boot_link=$!
+  link_module selftest --pre-js "$demo_build_dir/host/selftest-launcher.js" "${selftest_objects[@]}" & selftest_link=$!
+  wait "$boot_link" || fail "linking boot.js failed"
+  wait "$selftest_link" || fail "linking selftest.js failed"
+else
+  link_module boot
+  link_module selftest --pre-js "$demo_build_dir/host/selftest-launcher.js" "${selftest_objects[@]}"
+fi
 
 echo "@@lkljs step install"
-for artefact in "$link_dir"/boot.* "$demo_build_dir/host/selftest.js"; do
+for artefact in "$link_dir"/boot.* "$link_dir"/selftest.*; do
   cp "$artefact" "$out_dir/"
 done
 kmake -s kernelrelease > "$out_dir/kernel-release.txt"

@@ -359,6 +359,14 @@ int main(void)
 		if (index < 0) err("lkljs: unknown Module.lkljsProgram '" + Module.lkljsProgram + "'");
 		return index;
 	});
+	if ((lkljs_options.program == LKLJS_PROGRAM_SELFTEST && !lkljs_selftest_run) ||
+	    (lkljs_options.program == LKLJS_PROGRAM_BENCH && !lkljs_bench_run)) {
+		MAIN_THREAD_EM_ASM({
+			err("lkljs: this module has no self-test suite or benchmark (Module.lkljsProgram '" +
+			    Module.lkljsProgram + "'): run selftest.js, which loads selftest.wasm");
+		});
+		return 2;
+	}
 	lkljs_options.keep_running = MAIN_THREAD_EM_ASM_INT({
 		return Module.lkljsKeepRunning ? 1 : 0;
 	});

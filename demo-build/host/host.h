@@ -8,9 +8,9 @@
 enum lkljs_program {
 	/* Mount, report, then halt (or stay up for Module.lkljs). */
 	LKLJS_PROGRAM_BOOT,
-	/* The self-test suite in TAP, then halt. */
+	/* The self-test suite in TAP, then halt (selftest.wasm only). */
 	LKLJS_PROGRAM_SELFTEST,
-	/* Timings for src/benches/kernel_alive.rs, then halt. */
+	/* Timings for src/benches/kernel_alive.rs, then halt (the same). */
 	LKLJS_PROGRAM_BENCH,
 };
 
@@ -50,9 +50,13 @@ void lkljs_host_print(const char *text);
 /* PID 1's host program (init.c), on a host thread of its own. */
 void lkljs_pid1_main(void);
 
-/* The self-test suite and the benchmark (selftest.c). */
-int lkljs_selftest_run(void);
-void lkljs_bench_run(void);
+/*
+ * The self-test suite and the benchmark (selftest.c), linked into
+ * selftest.wasm only: weak, so that in the production boot.wasm, which has
+ * no test code, they are null and host.c refuses those programs.
+ */
+int lkljs_selftest_run(void) __attribute__((weak));
+void lkljs_bench_run(void) __attribute__((weak));
 
 /* Sets IFF_UP on lo; 0 or a negative errno. */
 long lkljs_loopback_up(void);

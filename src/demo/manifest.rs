@@ -32,7 +32,8 @@ pub struct Manifest {
     pub files: BTreeMap<String, u64>,
     /// `CC` and `AS` lines seen in this run.
     pub files_compiled: u64,
-    /// Total bytes of every `.js` file.
+    /// Total bytes of the scripts a page downloads: `boot.js` and
+    /// `boot.worker.js` (not the self-test module's `selftest*.js`).
     pub js_bytes: u64,
     /// `kernel-release.txt`, e.g. `6.1.158-lkljs`.
     pub kernel_version: String,

@@ -507,7 +507,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         cache_key: inputs.key.to_owned(),
         compile_units: progress.total.unwrap_or(progress.compiled),
         config_sha256: sha256_file(&dir.join("config.txt"))?,
-        js_bytes: files.iter().filter(|(name, _)| name.ends_with(".js")).map(|(_, bytes)| bytes).sum(),
+        js_bytes: page_script_bytes(&files),
         files,
         files_compiled: progress.compiled,
         kernel_version: read_text("kernel-release.txt")?,
@@ -524,6 +524,13 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         wasm_bytes: inputs.wasm.bytes,
         wasm_gzip_bytes: inputs.wasm.gzip,
     })
+}
+
+/// The production module's scripts, which a page downloads with `boot.wasm`
+/// (`boot.js`, `boot.worker.js`); the self-test module (`selftest.js` and its
+/// files) is published for node and tests, never loaded by a page.
+fn page_script_bytes(files: &std::collections::BTreeMap<String, u64>) -> u64 {
+    files.iter().filter(|(name, _)| name.starts_with("boot.") && name.ends_with(".js")).map(|(_, bytes)| bytes).sum()
 }
 
 /// A build's output directory, removed on drop unless it was renamed into the cache.
@@ -604,5 +611,20 @@ mod tests {
         let script = include_str!("../../demo-build/build-kernel.sh");
         let default = format!("SOURCE_DATE_EPOCH=${{SOURCE_DATE_EPOCH:-{DEFAULT_SOURCE_DATE_EPOCH}}}");
         assert!(script.contains(&default), "demo-build/build-kernel.sh must default to `{default}`");
+    }
+
+    #[test]
+    fn the_page_scripts_are_the_production_module_s_only() {
+        let files = std::collections::BTreeMap::from(
+            [
+                ("boot.js", 100),
+                ("boot.wasm", 9000),
+                ("boot.worker.js", 3),
+                ("selftest.js", 200),
+                ("selftest.worker.js", 3),
+            ]
+            .map(|(name, bytes)| (name.to_owned(), bytes)),
+        );
+        assert_eq!(page_script_bytes(&files), 103);
     }
 }

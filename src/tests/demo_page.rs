@@ -276,9 +276,13 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     wait_for_prompt(page);
     assert!(run(page, "uname -s").starts_with("Linux"));
 
-    // Each artefact was fetched once, by the page, for all three boots and every worker.
+    // Each artefact was fetched once, by the page, for all three boots and every
+    // worker; the self-test module, published beside them, never.
     for name in ARTEFACTS {
         assert_eq!(requests_for(page, name), 1, "{name} requested {} times", requests_for(page, name));
+    }
+    for name in ["selftest.js", "selftest.wasm", "selftest.worker.js"] {
+        assert_eq!(requests_for(page, name), 0, "the page downloaded {name}");
     }
     let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");

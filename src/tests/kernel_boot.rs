@@ -106,7 +106,9 @@ fn the_demo_step_builds_a_kernel_that_boots() {
     for file in &artifacts.files {
         assert!(artifacts.dir.join(file).is_file(), "{file}");
     }
-    assert!(artifacts.files.iter().any(|file| file == "selftest.js"), "{:?}", artifacts.files);
+    for file in ["selftest.js", "selftest.wasm", "selftest.worker.js"] {
+        assert!(artifacts.files.iter().any(|published| published == file), "{file}: {:?}", artifacts.files);
+    }
     let selftest = manifest.selftest.as_ref().expect("the real port ships a self-test suite");
     assert_eq!((selftest.passed, selftest.failed), (SELFTEST_CASES as u64, 0), "{selftest:#?}");
     assert!(selftest.cases.iter().any(|case| case.name == "getpid returns 1" && case.ok), "{selftest:#?}");
@@ -146,13 +148,14 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
-/// The same self-test suite in a real browser: selftest.js next to boot.js
-/// in a cross-origin isolated page, its TAP lines collected by the page.
+/// The same self-test suite in a real browser: selftest.js with its own
+/// module's files (and no boot.*) in a cross-origin isolated page, its TAP
+/// lines collected by the page.
 #[test]
 fn the_self_test_suite_passes_in_chromium() {
     let artifacts = crate::support::kernel::build(&site_root());
     let site = tempfile::tempdir().unwrap();
-    for name in ["boot.js", "boot.wasm", "boot.worker.js", "selftest.js"] {
+    for name in ["selftest.js", "selftest.wasm", "selftest.worker.js"] {
         std::fs::copy(artifacts.dir.join(name), site.path().join(name)).unwrap();
     }
     std::fs::write(
@@ -210,10 +213,69 @@ fn a_clean_kernel_build_elsewhere_is_byte_identical() {
     let fresh = crate::support::kernel::build(elsewhere.path());
     assert_eq!(usual.manifest.cache_key, fresh.manifest.cache_key, "same inputs, same cache key");
     assert_eq!(fresh.manifest.files_compiled, fresh.manifest.compile_units, "the second build started from scratch");
-    for name in ["boot.wasm", "boot.js", "boot.worker.js", "selftest.js", "config.txt"] {
+    for name in
+        ["boot.wasm", "boot.js", "boot.worker.js", "selftest.wasm", "selftest.js", "selftest.worker.js", "config.txt"]
+    {
         let first = std::fs::read(usual.dir.join(name)).unwrap();
         let second = std::fs::read(fresh.dir.join(name)).unwrap();
         assert!(first == second, "{name} differs between two clean builds ({} vs {} bytes)", first.len(), second.len());
+    }
+}
+
+/// The production module holds no test code: build-kernel.sh links the
+/// self-test suite and the benchmark (host/selftest.c) and their launcher
+/// into selftest.wasm and selftest.js only. The modules carry no names, so
+/// the evidence is the suite's own strings and the launcher's hooks; finding
+/// them in the self-test module shows that the search can see them.
+#[test]
+fn the_production_kernel_holds_no_self_test_code() {
+    let artifacts = crate::support::kernel::build(&site_root());
+    let read = |name: &str| std::fs::read(artifacts.dir.join(name)).unwrap();
+    let contains =
+        |haystack: &[u8], needle: &str| haystack.windows(needle.len()).any(|window| window == needle.as_bytes());
+    let (production, selftest) = (read("boot.wasm"), read("selftest.wasm"));
+    // A file the suite writes, the bench's line format, and a case's TAP name.
+    for marker in ["/tmp/selftest.txt", "@@bench %s", "getpid returns 1"] {
+        assert!(contains(&selftest, marker), "selftest.wasm lacks {marker:?}, so this check cannot see the suite");
+        assert!(!contains(&production, marker), "boot.wasm holds the self-test suite's {marker:?}");
+    }
+    let (production_js, selftest_js) = (read("boot.js"), read("selftest.js"));
+    for marker in ["lkljsSelftestOutput", "lkljsSelftestDone"] {
+        assert!(contains(&selftest_js, marker), "selftest.js lacks the launcher's {marker:?}");
+        assert!(!contains(&production_js, marker), "boot.js holds the self-test launcher's {marker:?}");
+    }
+    assert!(
+        production.len() < selftest.len(),
+        "boot.wasm {} bytes, selftest.wasm {}",
+        production.len(),
+        selftest.len()
+    );
+}
+
+/// boot.js asked for the self-test suite or the benchmark, which its module
+/// does not hold, refuses before booting and names the script that has them.
+#[test]
+fn the_production_kernel_refuses_the_self_test_program() {
+    let artifacts = crate::support::kernel::build(&site_root());
+    // boot.js as a page runs it: a classic script in the global scope, where
+    // it finds the Module set before it (a require() would hide it).
+    let launch = r#"
+        const path = require("path");
+        const boot = path.resolve("boot.js");
+        Object.assign(global, { Module: { lkljsProgram: process.argv[1] }, require, __filename: boot, __dirname: path.dirname(boot) });
+        require("vm").runInThisContext(require("fs").readFileSync(boot, "utf8"), { filename: boot });
+    "#;
+    for program in ["selftest", "bench"] {
+        let output = run_with_watchdog(
+            Command::new("node").args(["--no-experimental-fetch", "-e", launch, program]).current_dir(&artifacts.dir),
+            Duration::from_secs(60),
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
+        assert_eq!(output.status.code(), Some(2), "{program}: boot.js must refuse with status 2\n{context}");
+        assert!(stderr.contains("run selftest.js, which loads selftest.wasm"), "{program}\n{context}");
+        assert!(!stdout.contains("Linux version"), "{program}: the kernel must not boot\n{context}");
     }
 }
 
