@@ -16,13 +16,12 @@
 // user-mode loop, which calls the new _start.
 Module.lkljsUser = (function () {
   "use strict";
-  var LEAVE = { lkljs: "this task left the kernel for its program" };
-  var EXEC = { lkljs: "an exec replaced this program" };
-  var WASM_PAGE = 65536;
-  var ENOEXEC = 8, ENOMEM = 12;
-  var SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
+  const LEAVE = { lkljs: "this task left the kernel for its program" };
+  const EXEC = { lkljs: "an exec replaced this program" };
+  const ENOEXEC = 8, ENOMEM = 12;
+  const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
 
-  var program = fresh();
+  let program = fresh();
 
   function fresh() {
     return {
@@ -45,10 +44,10 @@ Module.lkljsUser = (function () {
   }
 
   function uleb(bytes, at) {
-    var value = 0, shift = 0, byte;
+    let value = 0, shift = 0, byte;
     do {
       byte = bytes[at.offset++];
-      value += (byte & 0x7f) * Math.pow(2, shift);
+      value += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     } while (byte & 0x80);
     return value;
@@ -56,28 +55,28 @@ Module.lkljsUser = (function () {
 
   // env.memory's limits from the import section: { shared, min, max }.
   function memoryLimits(bytes) {
-    var at = { offset: 8 };
+    const at = { offset: 8 };
     while (at.offset < bytes.length) {
-      var id = bytes[at.offset++];
-      var size = uleb(bytes, at);
-      var end = at.offset + size;
+      const id = bytes[at.offset++];
+      const size = uleb(bytes, at);
+      const end = at.offset + size;
       if (id === 2) {
-        for (var count = uleb(bytes, at); count > 0; count--) {
-          var names = [];
-          for (var i = 0; i < 2; i++) {
-            var length = uleb(bytes, at);
+        for (let count = uleb(bytes, at); count > 0; count--) {
+          const names = [];
+          for (let i = 0; i < 2; i++) {
+            const length = uleb(bytes, at);
             names.push(new TextDecoder().decode(bytes.subarray(at.offset, at.offset + length)));
             at.offset += length;
           }
-          var kind = bytes[at.offset++];
+          const kind = bytes[at.offset++];
           if (kind === 0) { uleb(bytes, at); continue; }
           if (kind === 1) at.offset++;                        // table: its element type, then limits
           if (kind === 3) { at.offset += 2; continue; }       // global: type and mutability
-          var flags = bytes[at.offset++];
-          var min = uleb(bytes, at);
-          var max = (flags & 1) ? uleb(bytes, at) : -1;
+          const flags = bytes[at.offset++];
+          const min = uleb(bytes, at);
+          const max = (flags & 1) ? uleb(bytes, at) : -1;
           if (kind === 2 && names[0] === "env" && names[1] === "memory")
-            return { shared: (flags & 2) !== 0, min: min, max: max };
+            return { shared: (flags & 2) !== 0, min, max };
         }
         return null;
       }
@@ -89,15 +88,15 @@ Module.lkljsUser = (function () {
   function trapSignal(error) {
     if (error instanceof RangeError) return SIGSEGV;     // the host stack overflowed
     if (!(error instanceof WebAssembly.RuntimeError)) return 0;
-    var message = String(error.message);
+    const message = String(error.message);
     if (/unreachable/.test(message)) return SIGILL;
     if (/divide by zero|remainder by zero|integer overflow|unrepresentable/.test(message)) return SIGFPE;
     return SIGSEGV;
   }
 
   function makeSyscall(task) {
-    return function (nr, a0, a1, a2, a3, a4, a5) {
-      var stack = stackSave();
+    return (nr, a0, a1, a2, a3, a4, a5) => {
+      const stack = stackSave();
       program.inKernel = true;
       try {
         // The global, not a copy: after its first call it is the export itself.
@@ -113,7 +112,7 @@ Module.lkljsUser = (function () {
   }
 
   return {
-    imageBegin: function (size) {
+    imageBegin(size) {
       try {
         program.image = new Uint8Array(size);
       } catch (e) {
@@ -123,35 +122,33 @@ Module.lkljsUser = (function () {
       program.module = null;
       return 0;
     },
-    imageAppend: function (bytes, length) {
+    imageAppend(bytes, length) {
       program.image.set(HEAPU8.subarray(bytes, bytes + length), program.imageLength);
       program.imageLength += length;
     },
-    imageCompile: function (minPointer, maxPointer, why, whySize) {
-      var bytes = program.image.subarray(0, program.imageLength);
+    imageCompile(minPointer, maxPointer, why, whySize) {
+      const bytes = program.image.subarray(0, program.imageLength);
       program.image = null;
-      function refuse(reason) {
+      const refuse = (reason) => {
         stringToUTF8(reason, why, whySize);
         return -ENOEXEC;
-      }
-      var module;
+      };
+      let module;
       try {
         module = new WebAssembly.Module(bytes);
       } catch (e) {
-        return refuse("not a valid WebAssembly module (" + e.message + ")");
+        return refuse(`not a valid WebAssembly module (${e.message})`);
       }
-      var imports = WebAssembly.Module.imports(module);
-      for (var i = 0; i < imports.length; i++) {
-        var wanted = imports[i];
-        var name = wanted.module + "." + wanted.name;
+      for (const wanted of WebAssembly.Module.imports(module)) {
+        const name = `${wanted.module}.${wanted.name}`;
         if (!(wanted.kind === "function" && name === "lkljs.syscall") &&
             !(wanted.kind === "memory" && name === "env.memory"))
-          return refuse("it imports " + wanted.kind + " " + name + "; a program may import only env.memory and lkljs.syscall");
+          return refuse(`it imports ${wanted.kind} ${name}; a program may import only env.memory and lkljs.syscall`);
       }
-      var limits = memoryLimits(bytes);
+      const limits = memoryLimits(bytes);
       if (!limits) return refuse("it does not import env.memory (a program must not define its own memory)");
       if (!limits.shared || limits.max < 0) return refuse("its memory is not shared with a maximum (link with --shared-memory --max-memory=N)");
-      if (!WebAssembly.Module.exports(module).some(function (e) { return e.name === "_start" && e.kind === "function"; }))
+      if (!WebAssembly.Module.exports(module).some((e) => e.name === "_start" && e.kind === "function"))
         return refuse("it does not export _start");
       program.module = module;
       program.minPages = limits.min;
@@ -160,12 +157,12 @@ Module.lkljsUser = (function () {
       program.maxPages = limits.max;
       return 0;
     },
-    imageDrop: function () {
+    imageDrop() {
       program.image = null;
       program.module = null;
     },
-    imageLoad: function (task) {
-      var memory, instance;
+    imageLoad(task) {
+      let memory, instance;
       if (program.task !== task) {
         program.task = task;
         program.syscall = makeSyscall(task);
@@ -174,7 +171,7 @@ Module.lkljsUser = (function () {
       try {
         memory = new WebAssembly.Memory({ initial: program.minPages, maximum: program.maxPages, shared: true });
         instance = new WebAssembly.Instance(program.module, {
-          env: { memory: memory },
+          env: { memory },
           lkljs: { syscall: program.syscall },
         });
       } catch (e) {
@@ -188,48 +185,48 @@ Module.lkljsUser = (function () {
       program.replaced = true;
       return 0;
     },
-    memoryGrow: function (pages) {
+    memoryGrow(pages) {
       try {
-        var old = program.memory.grow(pages);
+        const old = program.memory.grow(pages);
         program.view = new Uint8Array(program.memory.buffer);
         return old;
       } catch (e) {
         return -ENOMEM;
       }
     },
-    setStart: function (sp) {
+    setStart(sp) {
       program.start = sp;
     },
-    read: function (to, from, n) {
-      var bytes = userBytes(from + n);
+    read(to, from, n) {
+      const bytes = userBytes(from + n);
       if (!bytes) return n;
       if (n <= 16) {
-        for (var i = 0; i < n; i++) HEAPU8[to + i] = bytes[from + i];
+        for (let i = 0; i < n; i++) HEAPU8[to + i] = bytes[from + i];
       } else {
         HEAPU8.set(bytes.subarray(from, from + n), to);
       }
       return 0;
     },
-    write: function (to, from, n) {
-      var bytes = userBytes(to + n);
+    write(to, from, n) {
+      const bytes = userBytes(to + n);
       if (!bytes) return n;
       if (n <= 16) {
-        for (var i = 0; i < n; i++) bytes[to + i] = HEAPU8[from + i];
+        for (let i = 0; i < n; i++) bytes[to + i] = HEAPU8[from + i];
       } else {
         bytes.set(HEAPU8.subarray(from, from + n), to);
       }
       return 0;
     },
-    clear: function (to, n) {
-      var bytes = userBytes(to + n);
+    clear(to, n) {
+      const bytes = userBytes(to + n);
       if (!bytes) return n;
       bytes.fill(0, to, to + n);
       return 0;
     },
-    strnlen: function (from, n) {
-      var bytes = userBytes(0);
+    strnlen(from, n) {
+      let bytes = userBytes(0);
       if (!bytes) return -1;
-      for (var i = 0; i < n; i++) {
+      for (let i = 0; i < n; i++) {
         if (from + i >= bytes.length) {
           bytes = userBytes(from + i + 1);
           if (!bytes) return -1;
@@ -238,13 +235,13 @@ Module.lkljsUser = (function () {
       }
       return n;
     },
-    leave: function () {
+    leave() {
       throw LEAVE;
     },
     // The user-mode loop of a task's host thread, entered once its exec is
     // through; it leaves only with the thread (exit, or a fatal signal).
-    run: function (task) {
-      var stack = stackSave();
+    run(task) {
+      const stack = stackSave();
       try {
         _lkljs_user_leave_entry();
       } catch (e) {
@@ -259,14 +256,14 @@ Module.lkljsUser = (function () {
           program.syscall(lkljsSyscallNumbers.exit_group, 0, 0, 0, 0, 0, 0);
         } catch (e) {
           if (e === EXEC) continue;
-          var signal = program.inKernel ? 0 : trapSignal(e);
+          const signal = program.inKernel ? 0 : trapSignal(e);
           if (!signal) throw e;
           stackRestore(stack);
           _lkljs_user_fault_entry(task, signal);
         }
       }
     },
-    forget: function () {
+    forget() {
       program = fresh();
     },
   };
