@@ -1,14 +1,55 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// The one JavaScript style of theme/js/: modern syntax (const/let, classes,
-// arrow functions), classic scripts that each wrap themselves in a function
-// and export through `window`. `.ci/run` runs it; to run it by hand after
-// `.ci/run` installed it:
+// The one JavaScript style of theme/js/ and of the kernel's host JavaScript
+// (demo-build/host/): modern syntax (const/let, classes, arrow functions),
+// classic scripts that each wrap themselves in a function and export through
+// `window` (theme/js) or Emscripten's `Module` (demo-build/host). `.ci/run`
+// runs it; to run it by hand after `.ci/run` installed it:
 //   NODE_PATH=target/js-lint/<key>/node_modules node target/js-lint/<key>/node_modules/eslint/bin/eslint.js \
-//     --config theme/lint/eslint.config.cjs theme/js
+//     --config theme/lint/eslint.config.cjs theme/js demo-build/host
 "use strict";
 
 const js = require("@eslint/js");
 const globals = require("globals");
+
+const style = {
+  linterOptions: { reportUnusedDisableDirectives: "error" },
+  rules: {
+    ...js.configs.recommended.rules,
+    "no-unused-vars": ["error", { caughtErrors: "none" }],
+    "no-var": "error",
+    "prefer-const": "error",
+    "prefer-arrow-callback": "error",
+    "object-shorthand": ["error", "methods"],
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: "AssignmentExpression > MemberExpression.left > MemberExpression.object[property.name='prototype']",
+        message: "Define methods in a class rather than on a prototype.",
+      },
+      {
+        selector: "AssignmentExpression > MemberExpression.left[property.name='prototype']",
+        message: "Use `class ... extends` rather than assigning a prototype.",
+      },
+    ],
+    eqeqeq: ["error", "always", { null: "ignore" }],
+  },
+};
+
+// What the host's --pre-js and --post-js files find in boot.js and
+// selftest.js, on the main thread (a page or node) and in every worker:
+// Emscripten's runtime, the build's generated --pre-js
+// (lkljs-syscall-numbers.js) and the host library's C functions that
+// JavaScript calls (EMSCRIPTEN_KEEPALIVE in js_api.c and user.c).
+const emscriptenRuntime = Object.fromEntries(
+  [
+    "Module", "ENVIRONMENT_IS_PTHREAD", "HEAP32", "HEAPU8", "HEAPU32", "_malloc", "_free",
+    "lengthBytesUTF8", "stringToUTF8", "stackSave", "stackRestore",
+    "lkljsSyscallNumbers", "lkljsErrno", "lkljsFcntl",
+    "_lkljs_channel_open", "_lkljs_channel_submit", "_lkljs_channel_interrupt", "_lkljs_channel_close",
+    "_lkljs_user_syscall_entry", "_lkljs_user_result_slot_entry", "_lkljs_user_leave_entry",
+    "_lkljs_user_fault_entry",
+  ].map((name) => [name, "readonly"]),
+);
 
 module.exports = [
   {
@@ -19,26 +60,27 @@ module.exports = [
       sourceType: "script",
       globals: { ...globals.browser, ...globals.serviceworker },
     },
-    linterOptions: { reportUnusedDisableDirectives: "error" },
+    ...style,
+  },
+  {
+    files: ["demo-build/host/**/*.js"],
+    languageOptions: {
+      // Emscripten 3.1.6 passes these files through its JavaScript optimizer,
+      // whose printer (terser 3.14) knows ES2021 but not class fields (ES2022)
+      // nor optional chaining (below); node 18 and browsers run the rest.
+      ecmaVersion: 2021,
+      sourceType: "script",
+      globals: { ...globals.browser, ...globals.worker, ...globals.node, ...emscriptenRuntime },
+    },
+    ...style,
     rules: {
-      ...js.configs.recommended.rules,
-      "no-unused-vars": ["error", { caughtErrors: "none" }],
-      "no-var": "error",
-      "prefer-const": "error",
-      "prefer-arrow-callback": "error",
-      "object-shorthand": ["error", "methods"],
+      ...style.rules,
       "no-restricted-syntax": [
-        "error",
-        {
-          selector: "AssignmentExpression > MemberExpression.left > MemberExpression.object[property.name='prototype']",
-          message: "Define methods in a class rather than on a prototype.",
-        },
-        {
-          selector: "AssignmentExpression > MemberExpression.left[property.name='prototype']",
-          message: "Use `class ... extends` rather than assigning a prototype.",
-        },
+        ...style.rules["no-restricted-syntax"],
+        { selector: "ChainExpression", message: "Emscripten 3.1.6's JavaScript optimizer cannot print `?.`." },
       ],
-      eqeqeq: ["error", "always", { null: "ignore" }],
+      // The files share the scope of Emscripten's runtime: nothing may leak into it.
+      "no-implicit-globals": "error",
     },
   },
 ];
