@@ -111,7 +111,8 @@ impl RenderCache {
             nav_fingerprint(site),
             fingerprint(&inputs.templates.sources_fingerprint()),
             inputs.common.assets,
-            toml::to_string(inputs.config).unwrap_or_default(),
+            // Every field, with no fallback that could hide a change.
+            format!("{:?}", inputs.config),
             demo.manifest.as_ref().map(|m| m.to_string()),
             &demo.placeholder,
         ));

@@ -44,6 +44,14 @@ mod tests {
         assert_eq!(minified, ":root{--bg:light-dark(#fff,#16181d)}@media print{.sidebar{display:none}}");
     }
 
+    /// The highlighting stylesheet that the build publishes minified is valid CSS.
+    #[test]
+    fn the_highlighting_stylesheet_minifies() {
+        let css = crate::highlight::stylesheet();
+        let minified = minify("highlight.css", &css).unwrap();
+        assert!(minified.contains(".hl-code") && minified.len() < css.len());
+    }
+
     #[test]
     fn bad_css_is_located() {
         let error = minify("site.css", "a { color: red; }\n\n.b..c { color: red; }\n").unwrap_err();
