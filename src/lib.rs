@@ -8,7 +8,8 @@
 //! 2. **render**: each page's Markdown to HTML ([`markdown`], [`highlight`],
 //!    [`slides`]), then through its template with its navigation ([`render`]);
 //! 3. **output**: every step of [`output::OUTPUT_STEPS`] (pages, assets, the
-//!    demo's files, feeds, deploy files) adds its files to one output tree;
+//!    demo's files, the search index, feeds, deploy files) adds its files to
+//!    one output tree;
 //! 4. **link check**: every internal link and anchor against that tree
 //!    ([`content::links`]);
 //!
