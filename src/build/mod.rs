@@ -51,6 +51,7 @@ use crate::output::publish::{self, PublishError};
 use crate::output::{OutputContext, OutputTree, search};
 use crate::render::page::PageBody;
 use crate::render::{Common, Templates};
+use crate::timing::{self, Phase};
 
 /// Part of [`BuildOptions`]; defined by the demo step, which it drives.
 pub use crate::demo::DemoMode;
@@ -124,10 +125,10 @@ pub struct BuildReport {
 /// Builds the site into `options.output` (or only checks it, for a dry run).
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut builder = SiteBuilder::new(options.clone())?;
-    builder.load()?;
+    timing::measure(Phase::Load, || builder.load())?;
     let (tree, report) = builder.compose()?;
     if !options.dry_run {
-        publish::publish(&tree, &builder.output)?;
+        timing::measure(Phase::Writes, || publish::publish(&tree, &builder.output))?;
     }
     Ok(report)
 }
@@ -195,7 +196,9 @@ impl SiteBuilder {
             return Err(diagnostics.into());
         };
         let files: Vec<SourceFile> = self.sources.values().cloned().collect();
-        let site = match content::assemble(files, self.content_assets.clone(), Path::new(CONTENT)) {
+        let site = match timing::measure(Phase::Load, || {
+            content::assemble(files, self.content_assets.clone(), Path::new(CONTENT))
+        }) {
             Ok(site) => site,
             Err(errors) => {
                 diagnostics.extend(errors);
@@ -213,7 +216,8 @@ impl SiteBuilder {
         let failed_bodies = self.rendered.render(&inputs, &mut diagnostics);
 
         let rendered = &self.rendered;
-        let search_index = self.search_index.build(&search_pages(&site, rendered, &base_path));
+        let search_index =
+            timing::measure(Phase::SearchIndex, || self.search_index.build(&search_pages(&site, rendered, &base_path)));
         let context = OutputContext {
             root: &self.root,
             site: &site,
@@ -231,10 +235,11 @@ impl SiteBuilder {
             search_index: &search_index,
             source_date_epoch,
         };
-        let (tree, problems) = crate::output::emit_all(&context);
+        let (tree, problems) = timing::measure(Phase::OtherOutput, || crate::output::emit_all(&context));
         diagnostics.extend(problems);
 
-        let links_checked = check_links(&site, rendered, &failed_bodies, &tree, &mut diagnostics);
+        let links_checked =
+            timing::measure(Phase::LinkCheck, || check_links(&site, rendered, &failed_bodies, &tree, &mut diagnostics));
         if !diagnostics.is_empty() {
             return Err(diagnostics.into());
         }
@@ -251,7 +256,7 @@ impl SiteBuilder {
     /// Brings the output directory in line with a fresh composition.
     fn compose_and_sync(&mut self, only_css_inputs: bool) -> Result<crate::serve::BuildSummary, BuildError> {
         let (tree, _) = self.compose()?;
-        let changed = publish::sync(&tree, &self.output, self.synced.as_ref())?;
+        let changed = timing::measure(Phase::Writes, || publish::sync(&tree, &self.output, self.synced.as_ref()))?;
         self.synced = Some(tree);
         let only_css = only_css_inputs && changed.iter().any(|path| assets::is_hashed_stylesheet(path));
         let changed_urls = changed.iter().map(|path| url_of_output(path)).collect();
@@ -308,14 +313,14 @@ fn check_links(
 
 impl crate::serve::Rebuild for SiteBuilder {
     fn build_all(&mut self) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
-        self.load().and_then(|()| self.compose_and_sync(false)).map_err(failure)
+        timing::measure(Phase::Load, || self.load()).and_then(|()| self.compose_and_sync(false)).map_err(failure)
     }
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
         if self.config.is_none() || self.templates.is_none() {
             // The last full load failed: start over rather than patch a partial state.
             return self.load_inputs().and_then(|()| self.compose_and_sync(false)).map_err(failure);
         }
-        let only_css = self.apply_changes(changed).map_err(failure)?;
+        let only_css = timing::measure(Phase::Load, || self.apply_changes(changed)).map_err(failure)?;
         self.compose_and_sync(only_css).map_err(failure)
     }
     fn watch_paths(&self) -> Vec<PathBuf> {

@@ -17,6 +17,7 @@ use crate::markdown::shortcodes::Facts;
 use crate::output::minify_html;
 use crate::render::page::{DemoView, PageBody, render_body, render_page};
 use crate::render::{Common, Templates};
+use crate::timing::{self, Phase};
 
 /// A page's final HTML and the anchors it defines.
 #[derive(Clone, Debug)]
@@ -82,7 +83,7 @@ impl RenderCache {
             .par_iter()
             .map(|&index| {
                 let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
-                (index, render_body(site, index, base_path, &facts, &shown_as))
+                (index, timing::measure(Phase::Markdown, || render_body(site, index, base_path, &facts, &shown_as)))
             })
             .collect();
         let mut failed_bodies = HashMap::new();
@@ -126,8 +127,14 @@ impl RenderCache {
             .map(|&index| {
                 let body = &bodies[&site.pages[index].source].1;
                 let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
-                let html = render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as);
-                (index, html.map(|html| PageOutput { ids: element_ids(&html), html: minify_html(&html) }))
+                let html = timing::measure(Phase::Templates, || {
+                    render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as)
+                });
+                let page = html.map(|html| PageOutput {
+                    ids: timing::measure(Phase::LinkCheck, || element_ids(&html)),
+                    html: minify_html(&html),
+                });
+                (index, page)
             })
             .collect();
         for (index, result) in rendered {

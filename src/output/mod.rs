@@ -128,7 +128,8 @@ pub fn minify_html(html: &str) -> Vec<u8> {
     config.minify_doctype = false;
     config.keep_closing_tags = true;
     config.keep_html_and_head_opening_tags = true;
-    let minified = minify_html::minify(html.as_bytes(), &config);
+    let minified =
+        crate::timing::measure(crate::timing::Phase::Minification, || minify_html::minify(html.as_bytes(), &config));
     // minify-html lower-cases the doctype; keep the spelling the spec uses.
     match minified.strip_prefix(b"<!doctype html>".as_slice()) {
         Some(rest) => [b"<!DOCTYPE html>".as_slice(), rest].concat(),
