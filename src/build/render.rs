@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -22,7 +23,7 @@ use crate::timing::{self, Phase};
 /// A page's final HTML and the anchors it defines.
 #[derive(Clone, Debug)]
 pub(super) struct PageOutput {
-    pub html: Vec<u8>,
+    pub html: Arc<[u8]>,
     pub ids: BTreeSet<String>,
 }
 
@@ -54,13 +55,21 @@ impl RenderCache {
         self.pages.get(source).filter(|_| self.bodies.contains_key(source)).map(|(_, page)| page)
     }
 
-    /// Renders what changed. Problems go to `diagnostics`; the pages whose
-    /// Markdown failed are returned (uncached) so that their links are still checked.
-    pub fn render(&mut self, inputs: &RenderInputs, diagnostics: &mut Vec<Diagnostic>) -> HashMap<PathBuf, PageBody> {
-        let failed_bodies = self.render_markdown(inputs, diagnostics);
+    /// Renders what changed; with a `focus`, only those pages (by source), the
+    /// others keeping their last output even if it is out of date. Problems go
+    /// to `diagnostics`; the pages whose Markdown failed are returned
+    /// (uncached) so that their links are still checked.
+    pub fn render(
+        &mut self,
+        inputs: &RenderInputs,
+        focus: Option<&BTreeSet<PathBuf>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> HashMap<PathBuf, PageBody> {
+        let in_focus = |source: &PathBuf| focus.is_none_or(|focus| focus.contains(source));
+        let failed_bodies = self.render_markdown(inputs, &in_focus, diagnostics);
         // Pages that failed are left out from here on, so that the other pages'
         // template and link errors are reported in the same run.
-        self.render_templates(inputs, diagnostics);
+        self.render_templates(inputs, &in_focus, diagnostics);
         let live: BTreeSet<&PathBuf> = inputs.site.pages.iter().map(|page| &page.source).collect();
         self.bodies.retain(|source, _| live.contains(source));
         self.pages.retain(|source, _| live.contains(source));
@@ -71,12 +80,14 @@ impl RenderCache {
     fn render_markdown(
         &mut self,
         inputs: &RenderInputs,
+        in_focus: &dyn Fn(&PathBuf) -> bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> HashMap<PathBuf, PageBody> {
         let (site, base_path) = (inputs.site, inputs.common.base_path);
         let facts = Facts::new(inputs.demo.manifest.clone());
         let keys = markdown_keys(inputs);
         let stale: Vec<usize> = (0..site.pages.len())
+            .filter(|&index| in_focus(&site.pages[index].source))
             .filter(|&index| self.bodies.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
             .collect();
         let rendered: Vec<(usize, (PageBody, Vec<Diagnostic>))> = stale
@@ -101,7 +112,12 @@ impl RenderCache {
     }
 
     /// Templates, for the pages whose Markdown or navigation changed.
-    fn render_templates(&mut self, inputs: &RenderInputs, diagnostics: &mut Vec<Diagnostic>) {
+    fn render_templates(
+        &mut self,
+        inputs: &RenderInputs,
+        in_focus: &dyn Fn(&PathBuf) -> bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let (site, demo) = (inputs.site, inputs.demo);
         let demo_view = DemoView {
             available: demo.manifest.is_some(),
@@ -119,7 +135,7 @@ impl RenderCache {
         let keys: Vec<u64> = markdown_keys(inputs).iter().map(|key| fingerprint(&(page_epoch, key))).collect();
         let bodies = &self.bodies;
         let stale: Vec<usize> = (0..site.pages.len())
-            .filter(|&index| bodies.contains_key(&site.pages[index].source))
+            .filter(|&index| bodies.contains_key(&site.pages[index].source) && in_focus(&site.pages[index].source))
             .filter(|&index| self.pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
             .collect();
         let rendered: Vec<(usize, Result<PageOutput, Diagnostic>)> = stale
@@ -132,7 +148,7 @@ impl RenderCache {
                 });
                 let page = html.map(|html| PageOutput {
                     ids: timing::measure(Phase::LinkCheck, || element_ids(&html)),
-                    html: minify_html(&html),
+                    html: minify_html(&html).into(),
                 });
                 (index, page)
             })

@@ -7,7 +7,10 @@
 //!   stale files removed, so the server never serves a half-empty directory
 //!   and the browser is told exactly what changed.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use super::{OutputFile, OutputTree};
 
@@ -102,9 +105,15 @@ pub fn publish(tree: &OutputTree, output: &Path) -> Result<(), PublishError> {
         .prefix(&format!("{}.new-", name.to_string_lossy()))
         .tempdir_in(parent)
         .map_err(io("create a staging directory in", parent))?;
-    for (path, file) in tree {
-        write_file(&staging.path().join(path), file)?;
+    // Directories first, one thread; then the files on every core (writing is
+    // mostly kernel time for many small files, which overlaps well).
+    let directories: BTreeSet<&str> =
+        tree.keys().filter_map(|path| path.rsplit_once('/').map(|(dir, _)| dir)).collect();
+    for directory in directories {
+        let path = staging.path().join(directory);
+        std::fs::create_dir_all(&path).map_err(io("create", &path))?;
     }
+    tree.par_iter().try_for_each(|(path, file)| write_file(&staging.path().join(path), file))?;
     let staging = staging.keep();
     let suffix =
         staging.file_name().unwrap_or_default().to_string_lossy().rsplit('-').next().unwrap_or_default().to_string();
@@ -149,11 +158,14 @@ fn remove_leftovers(parent: &Path, name: &str) {
 }
 
 fn write_file(path: &Path, file: &OutputFile) -> Result<(), PublishError> {
-    if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent()
+        && !parent.is_dir()
+    {
         std::fs::create_dir_all(parent).map_err(io("create", parent))?;
     }
     match file {
         OutputFile::Bytes(bytes) => std::fs::write(path, bytes).map_err(io("write", path)),
+        OutputFile::Shared(bytes) => std::fs::write(path, bytes).map_err(io("write", path)),
         OutputFile::Copy(source) => std::fs::copy(source, path).map(drop).map_err(io("copy to", path)),
     }
 }
@@ -161,6 +173,7 @@ fn write_file(path: &Path, file: &OutputFile) -> Result<(), PublishError> {
 fn same_content(path: &Path, file: &OutputFile) -> bool {
     match file {
         OutputFile::Bytes(bytes) => std::fs::read(path).is_ok_and(|existing| existing == *bytes),
+        OutputFile::Shared(bytes) => std::fs::read(path).is_ok_and(|existing| *existing == **bytes),
         OutputFile::Copy(source) => {
             let sizes =
                 (std::fs::metadata(path).map(|m| m.len()).ok(), std::fs::metadata(source).map(|m| m.len()).ok());
@@ -172,14 +185,21 @@ fn same_content(path: &Path, file: &OutputFile) -> bool {
 /// Brings `output` in line with the tree, touching only what differs.
 /// `previous` is the tree of the last sync, if any: generated files equal to
 /// it are taken to be on disk already, which spares reading them back.
-/// Returns the changed paths (written or removed), sorted.
-pub fn sync(tree: &OutputTree, output: &Path, previous: Option<&OutputTree>) -> Result<Vec<String>, PublishError> {
+/// Files on disk that the tree lacks are removed when `remove_stale` is set
+/// (a walk of the whole output); a partial update leaves them for the next
+/// full one. Returns the changed paths (written or removed), sorted.
+pub fn sync(
+    tree: &OutputTree,
+    output: &Path,
+    previous: Option<&OutputTree>,
+    remove_stale: bool,
+) -> Result<Vec<String>, PublishError> {
     let mut changed = Vec::new();
     std::fs::create_dir_all(output).map_err(io("create", output))?;
     for (path, file) in tree {
         let target = output.join(path);
         let unchanged_since_last_sync =
-            matches!(file, OutputFile::Bytes(_)) && previous.and_then(|previous| previous.get(path)) == Some(file);
+            !matches!(file, OutputFile::Copy(_)) && previous.and_then(|previous| previous.get(path)) == Some(file);
         if unchanged_since_last_sync && target.exists() {
             continue;
         }
@@ -187,6 +207,10 @@ pub fn sync(tree: &OutputTree, output: &Path, previous: Option<&OutputTree>) -> 
             write_file(&target, file)?;
             changed.push(path.clone());
         }
+    }
+    if !remove_stale {
+        changed.sort();
+        return Ok(changed);
     }
     let mut directories = Vec::new();
     for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
@@ -240,14 +264,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("out");
         let first = tree(&[("a.html", "1"), ("d/b.html", "2")]);
-        assert_eq!(sync(&first, &output, None).unwrap(), ["a.html", "d/b.html"]);
+        assert_eq!(sync(&first, &output, None, true).unwrap(), ["a.html", "d/b.html"]);
         let second = tree(&[("a.html", "1"), ("c.html", "3")]);
-        assert_eq!(sync(&second, &output, Some(&first)).unwrap(), ["c.html", "d/b.html"]);
+        assert_eq!(sync(&second, &output, Some(&first), true).unwrap(), ["c.html", "d/b.html"]);
         assert!(!output.join("d").exists(), "empty directories are removed");
-        assert!(sync(&second, &output, None).unwrap().is_empty());
+        assert!(sync(&second, &output, None, true).unwrap().is_empty());
         std::fs::remove_file(output.join("a.html")).unwrap();
         assert_eq!(
-            sync(&second, &output, Some(&second)).unwrap(),
+            sync(&second, &output, Some(&second), true).unwrap(),
             ["a.html"],
             "a file deleted behind the builder's back is restored"
         );
