@@ -57,7 +57,7 @@ use crate::timing::{self, Phase};
 /// Part of [`BuildOptions`]; defined by the demo step, which it drives.
 pub use crate::demo::DemoMode;
 
-use render::{RenderCache, RenderInputs};
+use render::{Bodies, RenderCache, RenderInputs};
 
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
@@ -235,15 +235,15 @@ impl SiteBuilder {
         let common = Common { config, base_path: &base_path, assets: &self.theme.urls };
 
         let inputs = RenderInputs { site: &site, config, templates, common: &common, demo: &self.demo };
-        let failed_bodies = self.rendered.render(&inputs, focus, &mut diagnostics);
-
+        let search_index = &mut self.search_index;
+        let (failed_bodies, search_index) =
+            self.rendered.render(&inputs, focus, &mut diagnostics, |bodies| match (focus, search_index.last()) {
+                (Some(_), Some(last)) => Arc::clone(last),
+                _ => {
+                    timing::measure(Phase::SearchIndex, || search_index.build(&search_pages(&site, bodies, &base_path)))
+                }
+            });
         let rendered = &self.rendered;
-        let search_index = match (focus, self.search_index.last()) {
-            (Some(_), Some(last)) => Arc::clone(last),
-            _ => timing::measure(Phase::SearchIndex, || {
-                self.search_index.build(&search_pages(&site, rendered, &base_path))
-            }),
-        };
         let context = OutputContext {
             root: &self.root,
             site: &site,
@@ -425,11 +425,11 @@ fn source_date_epoch() -> Result<Option<OffsetDateTime>, Diagnostic> {
 }
 
 /// Every rendered page, as the search index sees it.
-fn search_pages<'a>(site: &'a Site, rendered: &'a RenderCache, base_path: &str) -> Vec<search::SearchPage<'a>> {
+fn search_pages<'a>(site: &'a Site, bodies: &'a Bodies, base_path: &str) -> Vec<search::SearchPage<'a>> {
     site.pages
         .iter()
         .filter_map(|page| {
-            let body = rendered.body(&page.source)?;
+            let body = bodies.get(&page.source)?;
             let content = if page.kind == PageKind::Deck {
                 search::SearchContent::Slides(body.slides.iter().map(|slide| slide.html.as_str()).collect())
             } else {

@@ -333,7 +333,7 @@ mod tests {
         };
         let mut cache = IndexCache::default();
         assert_eq!(cache.build(&pages(two)).to_vec(), build_index(&pages(two)));
-        let after_edit = cache.build(&pages(edited));
+        let after_edit = cache.build(&pages(edited)).to_vec();
         assert_eq!(after_edit, build_index(&pages(edited)));
         assert_ne!(after_edit, build_index(&pages(two)));
         assert_eq!(
