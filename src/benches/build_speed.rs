@@ -114,7 +114,7 @@ fn edits(options: &BuildOptions, root: &Path, runs: usize) {
     let page_text = std::fs::read_to_string(&page).unwrap();
     let stylesheet = root.join("theme/css/site.css");
     let stylesheet_text = std::fs::read_to_string(&stylesheet).unwrap();
-    let kinds: [(&str, &Path, &dyn Fn(usize) -> String); 3] = [
+    let kinds: [(&str, &Path, &EditedText); 3] = [
         ("body edit of one page", &page, &|edit| {
             page_text.replace("## Topic 0", &format!("Edit {edit}.\n\n## Topic 0"))
         }),
@@ -157,6 +157,9 @@ fn edits(options: &BuildOptions, root: &Path, runs: usize) {
         );
     }
 }
+
+/// The text of an edited file, given the edit's number.
+type EditedText<'a> = dyn Fn(usize) -> String + 'a;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
