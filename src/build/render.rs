@@ -82,15 +82,19 @@ impl RenderCache {
     ) -> (HashMap<PathBuf, PageBody>, R) {
         let in_focus = |source: &PathBuf| focus.is_none_or(|focus| focus.contains(source));
         let live: BTreeSet<&PathBuf> = inputs.site.pages.iter().map(|page| &page.source).collect();
-        let failed_bodies = self.render_markdown(inputs, &in_focus, diagnostics);
+        // Hashing every page's Markdown is a measurable part of a one-page rebuild: once.
+        let markdown_keys = markdown_keys(inputs);
+        let failed_bodies = self.render_markdown(inputs, &markdown_keys, &in_focus, diagnostics);
         self.bodies.0.retain(|source, _| live.contains(source));
         self.pages.retain(|source, _| live.contains(source));
         // Pages that failed are left out from here on, so that the other pages'
         // template and link errors are reported in the same run.
         let Self { bodies, pages } = self;
         let bodies = &*bodies;
-        let ((), result) =
-            rayon::join(|| render_templates(inputs, &in_focus, bodies, pages, diagnostics), || alongside(bodies));
+        let ((), result) = rayon::join(
+            || render_templates(inputs, &markdown_keys, &in_focus, bodies, pages, diagnostics),
+            || alongside(bodies),
+        );
         (failed_bodies, result)
     }
 
@@ -98,12 +102,12 @@ impl RenderCache {
     fn render_markdown(
         &mut self,
         inputs: &RenderInputs,
+        keys: &[u64],
         in_focus: &(dyn Fn(&PathBuf) -> bool + Sync),
         diagnostics: &mut Vec<Diagnostic>,
     ) -> HashMap<PathBuf, PageBody> {
         let (site, base_path) = (inputs.site, inputs.common.base_path);
         let facts = Facts::new(inputs.demo.manifest.clone());
-        let keys = markdown_keys(inputs);
         let stale: Vec<usize> = (0..site.pages.len())
             .filter(|&index| in_focus(&site.pages[index].source))
             .filter(|&index| self.bodies.0.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
@@ -133,6 +137,7 @@ impl RenderCache {
 /// Templates, for the pages whose Markdown or navigation changed.
 fn render_templates(
     inputs: &RenderInputs,
+    markdown_keys: &[u64],
     in_focus: &(dyn Fn(&PathBuf) -> bool + Sync),
     bodies: &Bodies,
     pages: &mut HashMap<PathBuf, (u64, PageOutput)>,
@@ -152,7 +157,7 @@ fn render_templates(
         demo.manifest.as_ref().map(|m| m.to_string()),
         &demo.placeholder,
     ));
-    let keys: Vec<u64> = markdown_keys(inputs).iter().map(|key| fingerprint(&(page_epoch, key))).collect();
+    let keys: Vec<u64> = markdown_keys.iter().map(|key| fingerprint(&(page_epoch, key))).collect();
     let stale: Vec<usize> = (0..site.pages.len())
         .filter(|&index| bodies.0.contains_key(&site.pages[index].source) && in_focus(&site.pages[index].source))
         .filter(|&index| pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))

@@ -195,9 +195,9 @@ fn same_content(path: &Path, file: &OutputFile) -> bool {
 /// Brings `output` in line with the tree, touching only what differs.
 /// `previous` is the tree of the last sync, if any: generated files equal to
 /// it are taken to be on disk already, which spares reading them back.
-/// Files on disk that the tree lacks are removed when `remove_stale` is set
-/// (a walk of the whole output); a partial update leaves them for the next
-/// full one. Returns the changed paths (written or removed), sorted.
+/// Files on disk that the tree lacks are removed, and files deleted since the
+/// last sync restored, when `remove_stale` is set (a walk of the whole output);
+/// a partial update leaves both to the next full one. Returns the changed paths (written or removed), sorted.
 pub fn sync(
     tree: &OutputTree,
     output: &Path,
@@ -208,10 +208,12 @@ pub fn sync(
     std::fs::create_dir_all(output).map_err(io("create", output))?;
     for (path, file) in tree {
         let target = output.join(path);
+        // A partial sync trusts the last one for files it wrote; a full one
+        // checks they are still there (and restores them if not).
         let unchanged_since_last_sync = previous.and_then(|previous| previous.get(path)) == Some(file)
             && match file {
                 OutputFile::Copy(source) => copied_since_modified(source, &target),
-                OutputFile::Bytes(_) | OutputFile::Shared(_) => target.exists(),
+                OutputFile::Bytes(_) | OutputFile::Shared(_) => !remove_stale || target.exists(),
             };
         if unchanged_since_last_sync {
             continue;
