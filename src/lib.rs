@@ -35,3 +35,4 @@ pub mod render;
 pub mod report;
 pub mod serve;
 pub mod slides;
+pub mod timing;

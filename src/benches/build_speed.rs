@@ -1,29 +1,43 @@
-//! Full-build throughput on a synthetic 1,000-page site, and the time of a
-//! one-page rebuild under `serve`. Where `hugo` or `mdbook` are installed, the
-//! same corpus is rendered with them too and the time ratios are printed.
+//! Full-build time on a synthetic 1,000-page site against Hugo and mdBook in
+//! the same run, the rebuild time of each kind of edit under `serve`, and
+//! where the time goes, by phase ([`lkljs_site::timing`]).
 //!
 //! Run with `cargo bench --bench build_speed` (release profile). Set
-//! `BENCH_PAGES` to change the corpus size.
+//! `BENCH_PAGES` to change the corpus size and `BENCH_RUNS` the number of runs
+//! (5 by default; every figure is the median), and `BENCH_KEEP=1` to keep
+//! the corpus and its output. Hugo (Debian's package) and a
+//! pinned mdBook are installed on first use (see `tools.rs`); a tool that cannot
+//! be installed is left out of the comparison with a message.
+//!
+//! The three generators take turns within each round, so that a change in the
+//! machine's load during the run weighs on all of them alike: compare the
+//! ratios, which come from the same run, rather than absolute times across runs.
 
 mod corpus;
 #[allow(dead_code, reason = "the benchmark only copies")]
 #[path = "../tests/support/files.rs"]
 mod files;
+mod tools;
 
 use files::copy_tree;
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
 use lkljs_site::serve::Rebuild;
-
-const RUNS: usize = 5;
+use lkljs_site::timing::{self, PhaseTimes};
 
 fn main() {
-    let pages: usize = std::env::var("BENCH_PAGES").ok().and_then(|value| value.parse().ok()).unwrap_or(1000);
-    let site = tempfile::tempdir().unwrap();
+    let pages: usize = env_number("BENCH_PAGES", 1000);
+    let runs: usize = env_number("BENCH_RUNS", 5).max(1);
+    // `BENCH_KEEP=1` keeps the corpus and our output, to look at them afterwards.
+    let keep = std::env::var_os("BENCH_KEEP").is_some();
+    let site = tempfile::Builder::new().prefix("lkljs-bench-").disable_cleanup(keep).tempdir().unwrap();
+    if keep {
+        println!("corpus kept in {}", site.path().display());
+    }
     let markdown_bytes = corpus::write_corpus(site.path(), pages);
     copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("theme"), &site.path().join("theme"));
     // The theme's pinned browser packages, fetched once into the repository's target/ (not timed).
@@ -32,46 +46,123 @@ fn main() {
     std::fs::create_dir_all(site.path().join("target")).unwrap();
     std::os::unix::fs::symlink(&vendor_cache, site.path().join("target/vendor")).unwrap();
     println!(
-        "corpus: {pages} pages, {:.1} MiB of Markdown, 5 code blocks and 10 links a page",
+        "corpus: {pages} pages, {:.1} MiB of Markdown, 5 code blocks and 10 links a page; {runs} runs, medians shown",
         markdown_bytes as f64 / 1048576.0
     );
 
+    let others: Vec<Competitor> = [
+        Competitor::prepare("hugo", tools::hugo(), |tool, dir| HugoSite::new(tool, site.path(), dir, pages)),
+        Competitor::prepare("mdbook", tools::mdbook(), |tool, dir| MdBook::new(tool, site.path(), dir, pages)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+
     let output = site.path().join("public");
     let options = BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast);
-    let mut times = Vec::new();
-    for _ in 0..RUNS {
+    let mut ours = Vec::new();
+    let mut ours_phases = Vec::new();
+    let mut theirs: Vec<Vec<Duration>> = vec![Vec::new(); others.len()];
+    for round in 0..runs {
+        timing::take();
         let start = Instant::now();
         let report = lkljs_site::build::build(&options).expect("the corpus builds");
-        times.push(start.elapsed());
+        ours.push(start.elapsed());
+        ours_phases.push(timing::take());
         assert_eq!(report.pages, pages + pages.div_ceil(50) + 1);
+        for (other, times) in others.iter().zip(&mut theirs) {
+            match other.build() {
+                Ok(time) => times.push(time),
+                Err(error) => println!("{}: round {} failed: {error}", other.name, round + 1),
+            }
+        }
     }
-    let ours = median(&mut times);
+    let fastest = ours.iter().min().copied().unwrap_or_default();
+    let ours = median(&mut ours);
     println!(
-        "lkljs-site full build: median {:.3} s over {RUNS} runs ({:.0} pages/s), fastest {:.3} s",
+        "lkljs-site full build: median {:.3} s ({:.0} pages/s), fastest {:.3} s; by phase:\n{}",
         ours.as_secs_f64(),
         pages as f64 / ours.as_secs_f64(),
-        times[0].as_secs_f64()
+        fastest.as_secs_f64(),
+        PhaseTimes::median(&ours_phases)
     );
+    for (other, times) in others.iter().zip(&mut theirs) {
+        if times.is_empty() {
+            println!("{}: every build failed, comparison skipped", other.name);
+            continue;
+        }
+        let time = median(times);
+        println!(
+            "{} ({}): median {:.3} s; lkljs-site takes {:.2}× {}'s time",
+            other.name,
+            other.version,
+            time.as_secs_f64(),
+            ours.as_secs_f64() / time.as_secs_f64(),
+            other.name
+        );
+    }
 
+    edits(&options, site.path(), runs);
+}
+
+/// Each kind of edit under `serve`: the builder's rebuild, writes included
+/// (the watcher and the push to the browser are `edit_reload_real`'s part).
+fn edits(options: &BuildOptions, root: &Path, runs: usize) {
     let mut builder = SiteBuilder::new(options.clone()).unwrap();
     builder.build_all().unwrap();
-    let page = site.path().join("content/part-00/page-0007.md");
-    let original = std::fs::read_to_string(&page).unwrap();
-    let mut rebuilds = Vec::new();
-    for edit in 0..RUNS {
-        std::fs::write(&page, original.replace("## Topic 0", &format!("Edit {edit}.\n\n## Topic 0"))).unwrap();
-        let start = Instant::now();
-        let summary = builder.rebuild(std::slice::from_ref(&page)).unwrap();
-        rebuilds.push(start.elapsed());
-        assert!(summary.changed_urls.contains(&"/part-00/page-0007/".to_string()));
+    let page = root.join("content/part-00/page-0007.md");
+    let page_text = std::fs::read_to_string(&page).unwrap();
+    let stylesheet = root.join("theme/css/site.css");
+    let stylesheet_text = std::fs::read_to_string(&stylesheet).unwrap();
+    let kinds: [(&str, &Path, &EditedText); 3] = [
+        ("body edit of one page", &page, &|edit| {
+            page_text.replace("## Topic 0", &format!("Edit {edit}.\n\n## Topic 0"))
+        }),
+        ("title edit (the sidebar of every page changes)", &page, &|edit| {
+            page_text.replace("title = \"Page 7\"", &format!("title = \"Page 7, edit {edit}\""))
+        }),
+        ("stylesheet edit", &stylesheet, &|edit| format!("{stylesheet_text}\n:root {{ --bench-edit: {edit}; }}\n")),
+    ];
+    for (label, path, edited) in kinds {
+        let original = std::fs::read_to_string(path).unwrap();
+        let (mut quick_times, mut quick_phases) = (Vec::new(), Vec::new());
+        let (mut rest_times, mut rest_phases) = (Vec::new(), Vec::new());
+        for edit in 0..runs {
+            std::fs::write(path, edited(edit)).unwrap();
+            timing::take();
+            let start = Instant::now();
+            let summary = builder.rebuild(&[path.to_path_buf()]).expect("the edited corpus builds");
+            quick_times.push(start.elapsed());
+            quick_phases.push(timing::take());
+            assert!(!summary.changed_urls.is_empty(), "{label}: nothing changed");
+            let start = Instant::now();
+            if let Some(result) = builder.finish() {
+                result.expect("the edited corpus builds");
+            }
+            rest_times.push(start.elapsed());
+            rest_phases.push(timing::take());
+        }
+        std::fs::write(path, &original).unwrap();
+        builder.rebuild(&[path.to_path_buf()]).unwrap();
+        builder.finish();
+        println!(
+            "lkljs-site {label}, serve rebuild up to the browser message (writes included): median {:.1} ms; by phase:\n{}",
+            median(&mut quick_times).as_secs_f64() * 1000.0,
+            PhaseTimes::median(&quick_phases)
+        );
+        println!(
+            "lkljs-site {label}, the rest of the rebuild, after the message: median {:.1} ms; by phase:\n{}",
+            median(&mut rest_times).as_secs_f64() * 1000.0,
+            PhaseTimes::median(&rest_phases)
+        );
     }
-    println!(
-        "lkljs-site one-page body edit (serve rebuild, incl. writes): median {:.1} ms",
-        median(&mut rebuilds).as_secs_f64() * 1000.0
-    );
+}
 
-    compare("hugo", ours, || hugo_build(site.path(), pages));
-    compare("mdbook", ours, || mdbook_build(site.path(), pages));
+/// The text of an edited file, given the edit's number.
+type EditedText<'a> = dyn Fn(usize) -> String + 'a;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
 }
 
 fn median(times: &mut [Duration]) -> Duration {
@@ -79,62 +170,115 @@ fn median(times: &mut [Duration]) -> Duration {
     times[times.len() / 2]
 }
 
-fn on_path(tool: &str) -> bool {
-    Command::new(tool).arg("version").output().is_ok() || Command::new(tool).arg("--version").output().is_ok()
+/// Another generator, with its copy of the corpus ready to build.
+struct Competitor {
+    name: &'static str,
+    version: String,
+    site: Box<dyn ForeignSite>,
+    _dir: tempfile::TempDir,
 }
 
-fn compare(tool: &str, ours: Duration, run: impl Fn() -> Option<Duration>) {
-    if !on_path(tool) {
-        println!("{tool}: not on PATH, comparison skipped");
-        return;
-    }
-    let mut times: Vec<Duration> = (0..RUNS).filter_map(|_| run()).collect();
-    if times.is_empty() {
-        println!("{tool}: the build failed, comparison skipped");
-        return;
-    }
-    let theirs = median(&mut times);
-    println!(
-        "{tool}: median {:.3} s; lkljs-site takes {:.2}× {tool}'s time",
-        theirs.as_secs_f64(),
-        ours.as_secs_f64() / theirs.as_secs_f64()
-    );
+trait ForeignSite {
+    /// Builds once, returning the time; checks that the last page was rendered.
+    fn build(&self) -> Result<Duration, String>;
 }
 
-/// Hugo reads the same `+++` TOML front matter; minimal layouts render each page.
-fn hugo_build(corpus: &Path, pages: usize) -> Option<Duration> {
-    let site = tempfile::tempdir().ok()?;
-    copy_tree(&corpus.join("content"), &site.path().join("content"));
-    std::fs::remove_file(site.path().join("content/site.toml")).ok()?;
-    std::fs::write(
-        site.path().join("hugo.toml"),
-        "baseURL = \"https://bench.example/\"\ntitle = \"Benchmark\"\n[markup.highlight]\nnoClasses = false\n",
-    )
-    .ok()?;
-    let layouts = site.path().join("layouts/_default");
-    std::fs::create_dir_all(&layouts).ok()?;
-    let page = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><nav>{{ range .Site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</nav><main>{{ .TableOfContents }}{{ .Content }}</main></body></html>";
-    std::fs::write(layouts.join("single.html"), page).ok()?;
-    std::fs::write(layouts.join("list.html"), page).ok()?;
+impl Competitor {
+    fn prepare<S: ForeignSite + 'static>(
+        name: &'static str,
+        tool: Result<PathBuf, String>,
+        make: impl FnOnce(PathBuf, &Path) -> S,
+    ) -> Option<Competitor> {
+        let tool = tool.map_err(|error| println!("{name}: left out of the comparison: {error}")).ok()?;
+        let version = tools::version(&tool).unwrap_or_default();
+        let dir = tempfile::tempdir().unwrap();
+        let site = make(tool, dir.path());
+        Some(Competitor { name, version, site: Box::new(site), _dir: dir })
+    }
+
+    fn build(&self) -> Result<Duration, String> {
+        self.site.build()
+    }
+}
+
+/// Runs a generator quietly, timing it.
+fn timed(mut command: Command) -> Result<Duration, String> {
     let start = Instant::now();
-    let status = Command::new("hugo").arg("--quiet").arg("--source").arg(site.path()).status().ok()?;
+    let output = command.stdout(Stdio::null()).stderr(Stdio::piped()).output().map_err(|error| error.to_string())?;
     let elapsed = start.elapsed();
-    let rendered = site.path().join(format!("public/part-{:02}/page-{:04}/index.html", (pages - 1) / 50, pages - 1));
-    (status.success() && rendered.exists()).then_some(elapsed)
+    if output.status.success() {
+        Ok(elapsed)
+    } else {
+        Err(format!("{}: {}", output.status, String::from_utf8_lossy(&output.stderr).trim()))
+    }
 }
 
-/// mdBook needs a SUMMARY.md; the pages are the same Markdown (front matter shows as text there).
-fn mdbook_build(corpus: &Path, pages: usize) -> Option<Duration> {
-    let book = tempfile::tempdir().ok()?;
-    let src = book.path().join("src");
-    copy_tree(&corpus.join("content"), &src);
-    let mut summary = String::from("# Summary\n\n");
-    for page in 0..pages {
-        summary.push_str(&format!("- [Page {page}](part-{:02}/page-{page:04}.md)\n", page / 50));
+/// The corpus as a Hugo site: Hugo reads the same `+++` TOML front matter, and
+/// minimal layouts render each page with a navigation and a table of contents.
+struct HugoSite {
+    hugo: PathBuf,
+    root: PathBuf,
+    last_page: PathBuf,
+}
+
+impl HugoSite {
+    fn new(hugo: PathBuf, corpus: &Path, root: &Path, pages: usize) -> Self {
+        copy_tree(&corpus.join("content"), &root.join("content"));
+        std::fs::remove_file(root.join("content/site.toml")).unwrap();
+        std::fs::write(
+            root.join("hugo.toml"),
+            "baseURL = \"https://bench.example/\"\ntitle = \"Benchmark\"\n[markup.highlight]\nnoClasses = false\n",
+        )
+        .unwrap();
+        let layouts = root.join("layouts/_default");
+        std::fs::create_dir_all(&layouts).unwrap();
+        let page = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><nav>{{ range .Site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</nav><main>{{ .TableOfContents }}{{ .Content }}</main></body></html>";
+        std::fs::write(layouts.join("single.html"), page).unwrap();
+        std::fs::write(layouts.join("list.html"), page).unwrap();
+        let last_page = root.join(format!("public/part-{:02}/page-{:04}/index.html", (pages - 1) / 50, pages - 1));
+        Self { hugo, root: root.to_path_buf(), last_page }
     }
-    std::fs::write(src.join("SUMMARY.md"), summary).ok()?;
-    std::fs::write(book.path().join("book.toml"), "[book]\ntitle = \"Benchmark\"\n").ok()?;
-    let start = Instant::now();
-    let status = Command::new("mdbook").arg("build").arg(book.path()).status().ok()?;
-    status.success().then(|| start.elapsed())
+}
+
+impl ForeignSite for HugoSite {
+    fn build(&self) -> Result<Duration, String> {
+        let _ = std::fs::remove_dir_all(self.root.join("public"));
+        let mut command = Command::new(&self.hugo);
+        command.arg("--quiet").arg("--source").arg(&self.root);
+        let time = timed(command)?;
+        self.last_page.exists().then_some(time).ok_or_else(|| format!("{} is missing", self.last_page.display()))
+    }
+}
+
+/// The corpus as a book: mdBook needs a SUMMARY.md; the pages are the same
+/// Markdown (their front matter shows as text there).
+struct MdBook {
+    mdbook: PathBuf,
+    root: PathBuf,
+    last_page: PathBuf,
+}
+
+impl MdBook {
+    fn new(mdbook: PathBuf, corpus: &Path, root: &Path, pages: usize) -> Self {
+        let src = root.join("src");
+        copy_tree(&corpus.join("content"), &src);
+        let mut summary = String::from("# Summary\n\n");
+        for page in 0..pages {
+            summary.push_str(&format!("- [Page {page}](part-{:02}/page-{page:04}.md)\n", page / 50));
+        }
+        std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
+        std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Benchmark\"\n").unwrap();
+        let last_page = root.join(format!("book/part-{:02}/page-{:04}.html", (pages - 1) / 50, pages - 1));
+        Self { mdbook, root: root.to_path_buf(), last_page }
+    }
+}
+
+impl ForeignSite for MdBook {
+    fn build(&self) -> Result<Duration, String> {
+        let _ = std::fs::remove_dir_all(self.root.join("book"));
+        let mut command = Command::new(&self.mdbook);
+        command.arg("build").arg(&self.root).env("RUST_LOG", "warn");
+        let time = timed(command)?;
+        self.last_page.exists().then_some(time).ok_or_else(|| format!("{} is missing", self.last_page.display()))
+    }
 }

@@ -2,6 +2,7 @@
 //! from disk (and the demo step run), in full or, for serve, only what an
 //! edit touched.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::{BuildError, CONTENT, SITE_CONFIG, SiteBuilder, TEMPLATES, THEME};
@@ -80,14 +81,14 @@ impl SiteBuilder {
             .collect();
     }
 
-    /// Applies changed input files to the in-memory site. Returns whether
-    /// every change was to a stylesheet.
-    pub(super) fn apply_changes(&mut self, changed: &[PathBuf]) -> Result<bool, BuildError> {
+    /// Applies changed input files to the in-memory site.
+    pub(super) fn apply_changes(&mut self, changed: &[PathBuf]) -> Result<AppliedChanges, BuildError> {
         let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
         let mut diagnostics = Vec::new();
         let mut only_css = !changed.is_empty();
         let (mut templates, mut theme, mut config, mut rescan) = (false, false, false, false);
         let mut markdown = Vec::new();
+        let mut edited_pages = BTreeSet::new();
         for path in changed {
             let relative = path
                 .strip_prefix(&root)
@@ -135,6 +136,7 @@ impl SiteBuilder {
                 match content::read_source(&self.root.join(&shown), &shown) {
                     Ok(parsed) => {
                         self.source_errors.remove(&source);
+                        edited_pages.insert(source.clone());
                         self.sources.insert(source.clone(), SourceFile { source, parsed });
                     }
                     Err(error) => {
@@ -144,6 +146,14 @@ impl SiteBuilder {
                 }
             }
         }
-        if diagnostics.is_empty() { Ok(only_css) } else { Err(diagnostics.into()) }
+        if diagnostics.is_empty() { Ok(AppliedChanges { only_css, edited_pages }) } else { Err(diagnostics.into()) }
     }
+}
+
+/// What [`SiteBuilder::apply_changes`] found.
+pub(super) struct AppliedChanges {
+    /// Every change was to a stylesheet.
+    pub only_css: bool,
+    /// The pages (by source, under `content/`) whose file was edited in place.
+    pub edited_pages: BTreeSet<PathBuf>,
 }

@@ -38,6 +38,7 @@ mod render;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -51,11 +52,12 @@ use crate::output::publish::{self, PublishError};
 use crate::output::{OutputContext, OutputTree, search};
 use crate::render::page::PageBody;
 use crate::render::{Common, Templates};
+use crate::timing::{self, Phase};
 
 /// Part of [`BuildOptions`]; defined by the demo step, which it drives.
 pub use crate::demo::DemoMode;
 
-use render::{RenderCache, RenderInputs};
+use render::{Bodies, RenderCache, RenderInputs};
 
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
@@ -124,10 +126,10 @@ pub struct BuildReport {
 /// Builds the site into `options.output` (or only checks it, for a dry run).
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut builder = SiteBuilder::new(options.clone())?;
-    builder.load()?;
+    timing::measure(Phase::Load, || builder.load())?;
     let (tree, report) = builder.compose()?;
     if !options.dry_run {
-        publish::publish(&tree, &builder.output)?;
+        timing::measure(Phase::Writes, || publish::publish(&tree, &builder.output))?;
     }
     Ok(report)
 }
@@ -151,6 +153,19 @@ pub struct SiteBuilder {
     search_index: search::IndexCache,
     /// What the last sync wrote (serve only).
     synced: Option<OutputTree>,
+    /// The second half of the last serve rebuild, when it is still to do.
+    deferred: Option<Deferred>,
+}
+
+/// What the quick half of a serve rebuild left out: the pages other than the
+/// edited ones, which keep their previous output until then (on a title edit,
+/// every page's sidebar), the search index, and the removal of stale files.
+/// The browser is told about the quick half first, so the edited page reloads
+/// (or the stylesheet swaps) without waiting for the rest; when the second half
+/// is done the output is byte for byte what a full build makes.
+struct Deferred {
+    /// The quick half had the browsers swap stylesheets (see [`crate::serve::BuildSummary::after_css_swap`]).
+    css_swapped: bool,
 }
 
 const CONTENT: &str = content::CONTENT_DIR;
@@ -179,6 +194,7 @@ impl SiteBuilder {
             rendered: RenderCache::default(),
             search_index: search::IndexCache::default(),
             synced: None,
+            deferred: None,
         })
     }
 
@@ -190,12 +206,21 @@ impl SiteBuilder {
     /// Renders the whole output in memory (the render, output and link check
     /// stages), reusing cached pages whose inputs did not change.
     pub fn compose(&mut self) -> Result<(OutputTree, BuildReport), BuildError> {
+        self.compose_scoped(None)
+    }
+
+    /// [`SiteBuilder::compose`], or with a `focus` the quick half of a serve
+    /// rebuild: only those pages are rendered again, the others and the search
+    /// index are taken as they were (see the incremental rule above).
+    fn compose_scoped(&mut self, focus: Option<&BTreeSet<PathBuf>>) -> Result<(OutputTree, BuildReport), BuildError> {
         let mut diagnostics: Vec<Diagnostic> = self.source_errors.values().cloned().collect();
         let (Some(config), Some(templates)) = (self.config.as_ref(), self.templates.as_ref()) else {
             return Err(diagnostics.into());
         };
         let files: Vec<SourceFile> = self.sources.values().cloned().collect();
-        let site = match content::assemble(files, self.content_assets.clone(), Path::new(CONTENT)) {
+        let site = match timing::measure(Phase::Load, || {
+            content::assemble(files, self.content_assets.clone(), Path::new(CONTENT))
+        }) {
             Ok(site) => site,
             Err(errors) => {
                 diagnostics.extend(errors);
@@ -210,10 +235,15 @@ impl SiteBuilder {
         let common = Common { config, base_path: &base_path, assets: &self.theme.urls };
 
         let inputs = RenderInputs { site: &site, config, templates, common: &common, demo: &self.demo };
-        let failed_bodies = self.rendered.render(&inputs, &mut diagnostics);
-
+        let search_index = &mut self.search_index;
+        let (failed_bodies, search_index) =
+            self.rendered.render(&inputs, focus, &mut diagnostics, |bodies| match (focus, search_index.last()) {
+                (Some(_), Some(last)) => Arc::clone(last),
+                _ => {
+                    timing::measure(Phase::SearchIndex, || search_index.build(&search_pages(&site, bodies, &base_path)))
+                }
+            });
         let rendered = &self.rendered;
-        let search_index = self.search_index.build(&search_pages(&site, rendered, &base_path));
         let context = OutputContext {
             root: &self.root,
             site: &site,
@@ -222,7 +252,7 @@ impl SiteBuilder {
             templates,
             theme: &self.theme,
             demo_files: &self.demo.files,
-            page_files: site.pages.iter().map(|page| rendered.page(&page.source).map(|page| &page.html[..])).collect(),
+            page_files: site.pages.iter().map(|page| rendered.page(&page.source).map(|page| &page.html)).collect(),
             page_contents: site
                 .pages
                 .iter()
@@ -231,10 +261,11 @@ impl SiteBuilder {
             search_index: &search_index,
             source_date_epoch,
         };
-        let (tree, problems) = crate::output::emit_all(&context);
+        let (tree, problems) = timing::measure(Phase::OtherOutput, || crate::output::emit_all(&context));
         diagnostics.extend(problems);
 
-        let links_checked = check_links(&site, rendered, &failed_bodies, &tree, &mut diagnostics);
+        let links_checked =
+            timing::measure(Phase::LinkCheck, || check_links(&site, rendered, &failed_bodies, &tree, &mut diagnostics));
         if !diagnostics.is_empty() {
             return Err(diagnostics.into());
         }
@@ -248,14 +279,38 @@ impl SiteBuilder {
         Ok((tree, report))
     }
 
-    /// Brings the output directory in line with a fresh composition.
-    fn compose_and_sync(&mut self, only_css_inputs: bool) -> Result<crate::serve::BuildSummary, BuildError> {
-        let (tree, _) = self.compose()?;
-        let changed = publish::sync(&tree, &self.output, self.synced.as_ref())?;
+    /// Brings the output directory in line with a fresh composition, or with
+    /// a `focus`, writes what the quick half of a rebuild changed (see [`Deferred`]).
+    fn compose_and_sync(
+        &mut self,
+        only_css_inputs: bool,
+        focus: Option<&BTreeSet<PathBuf>>,
+    ) -> Result<crate::serve::BuildSummary, BuildError> {
+        let (tree, _) = self.compose_scoped(focus)?;
+        let remove_stale = focus.is_none();
+        let changed =
+            timing::measure(Phase::Writes, || publish::sync(&tree, &self.output, self.synced.as_ref(), remove_stale))?;
         self.synced = Some(tree);
         let only_css = only_css_inputs && changed.iter().any(|path| assets::is_hashed_stylesheet(path));
         let changed_urls = changed.iter().map(|path| url_of_output(path)).collect();
-        Ok(crate::serve::BuildSummary { changed_urls, only_css })
+        Ok(crate::serve::BuildSummary { changed_urls, only_css, after_css_swap: false })
+    }
+
+    /// The first, quick half of a serve rebuild: the edited pages (or, for a
+    /// stylesheet edit, only the stylesheet) are written, so the browser can be
+    /// told at once; the rest is left to [`Deferred`].
+    fn rebuild_quickly(&mut self, changed: &[PathBuf]) -> Result<crate::serve::BuildSummary, BuildError> {
+        let applied = timing::measure(Phase::Load, || self.apply_changes(changed))?;
+        let summary = self.compose_and_sync(applied.only_css, Some(&applied.edited_pages))?;
+        self.deferred = Some(Deferred { css_swapped: summary.only_css });
+        Ok(summary)
+    }
+
+    /// The second half of a serve rebuild: everything else, as a full build makes it.
+    fn finish_deferred(&mut self, deferred: Deferred) -> Result<crate::serve::BuildSummary, BuildError> {
+        let mut summary = self.compose_and_sync(false, None)?;
+        summary.after_css_swap = deferred.css_swapped;
+        Ok(summary)
     }
 }
 
@@ -308,15 +363,24 @@ fn check_links(
 
 impl crate::serve::Rebuild for SiteBuilder {
     fn build_all(&mut self) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
-        self.load().and_then(|()| self.compose_and_sync(false)).map_err(failure)
+        self.deferred = None;
+        timing::measure(Phase::Load, || self.load()).and_then(|()| self.compose_and_sync(false, None)).map_err(failure)
     }
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<crate::serve::BuildSummary, crate::serve::BuildFailure> {
+        self.deferred = None;
         if self.config.is_none() || self.templates.is_none() {
             // The last full load failed: start over rather than patch a partial state.
-            return self.load_inputs().and_then(|()| self.compose_and_sync(false)).map_err(failure);
+            return self.load_inputs().and_then(|()| self.compose_and_sync(false, None)).map_err(failure);
         }
-        let only_css = self.apply_changes(changed).map_err(failure)?;
-        self.compose_and_sync(only_css).map_err(failure)
+        self.rebuild_quickly(changed).map_err(|error| {
+            // The pages left for later stay as they were; the next rebuild redoes them.
+            self.deferred = None;
+            failure(error)
+        })
+    }
+    fn finish(&mut self) -> Option<Result<crate::serve::BuildSummary, crate::serve::BuildFailure>> {
+        let deferred = self.deferred.take()?;
+        Some(self.finish_deferred(deferred).map_err(failure))
     }
     fn watch_paths(&self) -> Vec<PathBuf> {
         vec![self.root.join(CONTENT), self.root.join(THEME)]
@@ -361,11 +425,11 @@ fn source_date_epoch() -> Result<Option<OffsetDateTime>, Diagnostic> {
 }
 
 /// Every rendered page, as the search index sees it.
-fn search_pages<'a>(site: &'a Site, rendered: &'a RenderCache, base_path: &str) -> Vec<search::SearchPage<'a>> {
+fn search_pages<'a>(site: &'a Site, bodies: &'a Bodies, base_path: &str) -> Vec<search::SearchPage<'a>> {
     site.pages
         .iter()
         .filter_map(|page| {
-            let body = rendered.body(&page.source)?;
+            let body = bodies.get(&page.source)?;
             let content = if page.kind == PageKind::Deck {
                 search::SearchContent::Slides(body.slides.iter().map(|slide| slide.html.as_str()).collect())
             } else {

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -17,11 +18,12 @@ use crate::markdown::shortcodes::Facts;
 use crate::output::minify_html;
 use crate::render::page::{DemoView, PageBody, render_body, render_page};
 use crate::render::{Common, Templates};
+use crate::timing::{self, Phase};
 
 /// A page's final HTML and the anchors it defines.
 #[derive(Clone, Debug)]
 pub(super) struct PageOutput {
-    pub html: Vec<u8>,
+    pub html: Arc<[u8]>,
     pub ids: BTreeSet<String>,
 }
 
@@ -38,108 +40,152 @@ pub(super) struct RenderInputs<'a> {
 /// of everything it depends on.
 #[derive(Default)]
 pub(super) struct RenderCache {
-    bodies: HashMap<PathBuf, (u64, PageBody)>,
+    bodies: Bodies,
     pages: HashMap<PathBuf, (u64, PageOutput)>,
+}
+
+/// Each page's rendered Markdown, by source, under its fingerprint.
+#[derive(Default)]
+pub(super) struct Bodies(HashMap<PathBuf, (u64, PageBody)>);
+
+impl Bodies {
+    /// The rendered Markdown of a page that has no problems.
+    pub fn get(&self, source: &Path) -> Option<&PageBody> {
+        self.0.get(source).map(|(_, body)| body)
+    }
 }
 
 impl RenderCache {
     /// The rendered Markdown of a page that has no problems.
     pub fn body(&self, source: &Path) -> Option<&PageBody> {
-        self.bodies.get(source).map(|(_, body)| body)
+        self.bodies.get(source)
     }
 
     /// The final HTML of a page whose Markdown and template both rendered.
     pub fn page(&self, source: &Path) -> Option<&PageOutput> {
-        self.pages.get(source).filter(|_| self.bodies.contains_key(source)).map(|(_, page)| page)
+        self.pages.get(source).filter(|_| self.bodies.0.contains_key(source)).map(|(_, page)| page)
     }
 
-    /// Renders what changed. Problems go to `diagnostics`; the pages whose
-    /// Markdown failed are returned (uncached) so that their links are still checked.
-    pub fn render(&mut self, inputs: &RenderInputs, diagnostics: &mut Vec<Diagnostic>) -> HashMap<PathBuf, PageBody> {
-        let failed_bodies = self.render_markdown(inputs, diagnostics);
+    /// Renders what changed; with a `focus`, only those pages (by source), the
+    /// others keeping their last output even if it is out of date. Problems go
+    /// to `diagnostics`; the pages whose Markdown failed are returned
+    /// (uncached) so that their links are still checked.
+    ///
+    /// `alongside` runs on the rendered Markdown while the templates render,
+    /// on the other core (the search index is built so), and its result is returned.
+    pub fn render<R: Send>(
+        &mut self,
+        inputs: &RenderInputs,
+        focus: Option<&BTreeSet<PathBuf>>,
+        diagnostics: &mut Vec<Diagnostic>,
+        alongside: impl FnOnce(&Bodies) -> R + Send,
+    ) -> (HashMap<PathBuf, PageBody>, R) {
+        let in_focus = |source: &PathBuf| focus.is_none_or(|focus| focus.contains(source));
+        let live: BTreeSet<&PathBuf> = inputs.site.pages.iter().map(|page| &page.source).collect();
+        // Hashing every page's Markdown is a measurable part of a one-page rebuild: once.
+        let markdown_keys = markdown_keys(inputs);
+        let failed_bodies = self.render_markdown(inputs, &markdown_keys, &in_focus, diagnostics);
+        self.bodies.0.retain(|source, _| live.contains(source));
+        self.pages.retain(|source, _| live.contains(source));
         // Pages that failed are left out from here on, so that the other pages'
         // template and link errors are reported in the same run.
-        self.render_templates(inputs, diagnostics);
-        let live: BTreeSet<&PathBuf> = inputs.site.pages.iter().map(|page| &page.source).collect();
-        self.bodies.retain(|source, _| live.contains(source));
-        self.pages.retain(|source, _| live.contains(source));
-        failed_bodies
+        let Self { bodies, pages } = self;
+        let bodies = &*bodies;
+        let ((), result) = rayon::join(
+            || render_templates(inputs, &markdown_keys, &in_focus, bodies, pages, diagnostics),
+            || alongside(bodies),
+        );
+        (failed_bodies, result)
     }
 
     /// Markdown, for the pages whose inputs changed.
     fn render_markdown(
         &mut self,
         inputs: &RenderInputs,
+        keys: &[u64],
+        in_focus: &(dyn Fn(&PathBuf) -> bool + Sync),
         diagnostics: &mut Vec<Diagnostic>,
     ) -> HashMap<PathBuf, PageBody> {
         let (site, base_path) = (inputs.site, inputs.common.base_path);
         let facts = Facts::new(inputs.demo.manifest.clone());
-        let keys = markdown_keys(inputs);
         let stale: Vec<usize> = (0..site.pages.len())
-            .filter(|&index| self.bodies.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
+            .filter(|&index| in_focus(&site.pages[index].source))
+            .filter(|&index| self.bodies.0.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
             .collect();
         let rendered: Vec<(usize, (PageBody, Vec<Diagnostic>))> = stale
             .par_iter()
             .map(|&index| {
                 let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
-                (index, render_body(site, index, base_path, &facts, &shown_as))
+                (index, timing::measure(Phase::Markdown, || render_body(site, index, base_path, &facts, &shown_as)))
             })
             .collect();
         let mut failed_bodies = HashMap::new();
         for (index, (body, problems)) in rendered {
             let source = site.pages[index].source.clone();
             if problems.is_empty() {
-                self.bodies.insert(source, (keys[index], body));
+                self.bodies.0.insert(source, (keys[index], body));
             } else {
-                self.bodies.remove(&source);
+                self.bodies.0.remove(&source);
                 failed_bodies.insert(source, body);
                 diagnostics.extend(problems);
             }
         }
         failed_bodies
     }
+}
 
-    /// Templates, for the pages whose Markdown or navigation changed.
-    fn render_templates(&mut self, inputs: &RenderInputs, diagnostics: &mut Vec<Diagnostic>) {
-        let (site, demo) = (inputs.site, inputs.demo);
-        let demo_view = DemoView {
-            available: demo.manifest.is_some(),
-            manifest: demo.manifest.as_ref(),
-            placeholder: demo.placeholder.as_deref(),
-        };
-        let page_epoch = fingerprint(&(
-            nav_fingerprint(site),
-            fingerprint(&inputs.templates.sources_fingerprint()),
-            inputs.common.assets,
-            // Every field, with no fallback that could hide a change.
-            format!("{:?}", inputs.config),
-            demo.manifest.as_ref().map(|m| m.to_string()),
-            &demo.placeholder,
-        ));
-        let keys: Vec<u64> = markdown_keys(inputs).iter().map(|key| fingerprint(&(page_epoch, key))).collect();
-        let bodies = &self.bodies;
-        let stale: Vec<usize> = (0..site.pages.len())
-            .filter(|&index| bodies.contains_key(&site.pages[index].source))
-            .filter(|&index| self.pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
-            .collect();
-        let rendered: Vec<(usize, Result<PageOutput, Diagnostic>)> = stale
-            .par_iter()
-            .map(|&index| {
-                let body = &bodies[&site.pages[index].source].1;
-                let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
-                let html = render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as);
-                (index, html.map(|html| PageOutput { ids: element_ids(&html), html: minify_html(&html) }))
-            })
-            .collect();
-        for (index, result) in rendered {
-            match result {
-                Ok(page) => {
-                    self.pages.insert(site.pages[index].source.clone(), (keys[index], page));
-                }
-                Err(error) => {
-                    self.pages.remove(&site.pages[index].source);
-                    diagnostics.push(error);
-                }
+/// Templates, for the pages whose Markdown or navigation changed.
+fn render_templates(
+    inputs: &RenderInputs,
+    markdown_keys: &[u64],
+    in_focus: &(dyn Fn(&PathBuf) -> bool + Sync),
+    bodies: &Bodies,
+    pages: &mut HashMap<PathBuf, (u64, PageOutput)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let (site, demo) = (inputs.site, inputs.demo);
+    let demo_view = DemoView {
+        available: demo.manifest.is_some(),
+        manifest: demo.manifest.as_ref(),
+        placeholder: demo.placeholder.as_deref(),
+    };
+    let page_epoch = fingerprint(&(
+        nav_fingerprint(site),
+        fingerprint(&inputs.templates.sources_fingerprint()),
+        inputs.common.assets,
+        // Every field, with no fallback that could hide a change.
+        format!("{:?}", inputs.config),
+        demo.manifest.as_ref().map(|m| m.to_string()),
+        &demo.placeholder,
+    ));
+    let keys: Vec<u64> = markdown_keys.iter().map(|key| fingerprint(&(page_epoch, key))).collect();
+    let stale: Vec<usize> = (0..site.pages.len())
+        .filter(|&index| bodies.0.contains_key(&site.pages[index].source) && in_focus(&site.pages[index].source))
+        .filter(|&index| pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
+        .collect();
+    let rendered: Vec<(usize, Result<PageOutput, Diagnostic>)> = stale
+        .par_iter()
+        .map(|&index| {
+            let body = &bodies.0[&site.pages[index].source].1;
+            let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
+            let html = timing::measure(Phase::Templates, || {
+                render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as)
+            });
+            let page = html.map(|html| PageOutput {
+                ids: timing::measure(Phase::LinkCheck, || element_ids(&html)),
+                html: minify_html(&html).into(),
+            });
+            (index, page)
+        })
+        .collect();
+    for (index, result) in rendered {
+        match result {
+            Ok(page) => {
+                pages.insert(site.pages[index].source.clone(), (keys[index], page));
+            }
+            Err(error) => {
+                pages.remove(&site.pages[index].source);
+                diagnostics.push(error);
             }
         }
     }

@@ -27,8 +27,9 @@
 //! each line self-contained: spans a token opened on an earlier line are
 //! re-opened, so that a line can be styled as a block without breaking nesting.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use syntect::highlighting::{Highlighter, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
@@ -197,10 +198,36 @@ pub fn is_known_language(language: &str) -> bool {
     PLAIN_LANGUAGES.contains(&language.as_str()) || find_syntax(&language).is_some()
 }
 
+/// Blocks already highlighted, by info string and code: the output is a pure
+/// function of the two, and sites repeat blocks (a build command, a config
+/// snippet) while `serve` re-renders a page's unchanged blocks on every edit.
+/// syntect costs about a millisecond a block, a lookup next to nothing.
+static HIGHLIGHTED: LazyLock<Mutex<HashMap<(String, String), String>>> = LazyLock::new(Mutex::default);
+
+/// Bounds the cache, for long `serve` sessions: when full it starts afresh.
+const HIGHLIGHTED_CAPACITY: usize = 20_000;
+
 /// Highlights one fenced code block; see the module documentation for the info
 /// string and the HTML produced. An unknown language is not an error: the code
 /// is escaped and marked `code-plain`.
 pub fn highlight_fence(info: &str, code: &str) -> Result<String, HighlightError> {
+    let key = (info.to_string(), code.to_string());
+    // A poisoned lock only means another thread panicked mid-insert: the map is still sound.
+    let cached = HIGHLIGHTED.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&key).cloned();
+    if let Some(html) = cached {
+        return Ok(html);
+    }
+    // Errors are not cached: they are rare, cheap, and stop the build anyway.
+    let html = highlight_fence_uncached(info, code)?;
+    let mut cache = HIGHLIGHTED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if cache.len() >= HIGHLIGHTED_CAPACITY {
+        cache.clear();
+    }
+    cache.insert(key, html.clone());
+    Ok(html)
+}
+
+fn highlight_fence_uncached(info: &str, code: &str) -> Result<String, HighlightError> {
     let options = parse_fence_info(info)?;
     let lines: Vec<&str> = code.lines().collect();
     for (option, ranges) in [("hl_lines", &options.highlighted), ("hide_lines", &options.hidden)] {

@@ -374,3 +374,14 @@ fn webassembly_text_is_highlighted() {
     );
     assert!(is_known_language("wasm"));
 }
+
+#[test]
+fn a_repeated_block_comes_from_the_cache_identical_to_a_fresh_highlight() {
+    let (info, code) = ("c,hl_lines=2", "int cached_block_test(void)\n{\n\treturn 42;\n}\n");
+    let first = highlight_fence(info, code).unwrap();
+    assert!(HIGHLIGHTED.lock().unwrap().contains_key(&(info.to_string(), code.to_string())));
+    assert_eq!(highlight_fence(info, code).unwrap(), first);
+    assert_eq!(highlight_fence_uncached(info, code).unwrap(), first);
+    // The options are part of the key: the same code with other options is highlighted anew.
+    assert_ne!(highlight_fence("c", code).unwrap(), first);
+}

@@ -16,6 +16,7 @@ use crate::content::links::{self, Reference};
 use crate::content::slug::AnchorSet;
 use crate::diagnostic::Diagnostic;
 use crate::html::escape;
+use crate::timing::{self, Phase};
 use shortcodes::{Args, Facts, Found};
 
 /// Everything a page's Markdown needs from the rest of the site.
@@ -129,7 +130,7 @@ pub fn render_with_problems(markdown: &str, context: &MarkdownContext) -> (Rende
                     }
                     index += 1;
                 }
-                match crate::highlight::highlight_fence(&info, &code) {
+                match timing::measure(Phase::Highlighting, || crate::highlight::highlight_fence(&info, &code)) {
                     Ok(html) => output.push(Event::Html(CowStr::from(html))),
                     Err(error) => diagnostics.push(error_at(range.start, format!("code block: {error}"))),
                 }

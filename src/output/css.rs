@@ -18,6 +18,10 @@ pub struct CssError {
 
 /// Minifies one stylesheet. `name` is only used in lightningcss's own messages.
 pub fn minify(name: &str, css: &str) -> Result<String, CssError> {
+    crate::timing::measure(crate::timing::Phase::Minification, || minify_unmeasured(name, css))
+}
+
+fn minify_unmeasured(name: &str, css: &str) -> Result<String, CssError> {
     let options = ParserOptions { filename: name.to_string(), error_recovery: false, ..ParserOptions::default() };
     let to_error = |message: String, location: Option<lightningcss::error::ErrorLocation>| CssError {
         message,

@@ -18,6 +18,7 @@ pub mod vendor;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -30,6 +31,9 @@ use crate::render::{Common, Templates};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OutputFile {
     Bytes(Vec<u8>),
+    /// Bytes the builder keeps between builds (pages, the search index): shared
+    /// rather than copied into every tree, and compared by address first.
+    Shared(Arc<[u8]>),
     /// Copied from this file (content assets, the demo's wasm): not loaded into memory.
     Copy(PathBuf),
 }
@@ -73,11 +77,11 @@ pub struct OutputContext<'a> {
     /// The demo step's files, under `demo/`.
     pub demo_files: &'a OutputTree,
     /// Each page of `site.pages`, minified, or `None` when it failed to render.
-    pub page_files: Vec<Option<&'a [u8]>>,
+    pub page_files: Vec<Option<&'a Arc<[u8]>>>,
     /// Each page's Markdown as HTML (what feeds quote), or `None` when it failed.
     pub page_contents: Vec<Option<&'a str>>,
     /// The search index over every page, built by the builder, which keeps its per-page documents between builds.
-    pub search_index: &'a [u8],
+    pub search_index: &'a Arc<[u8]>,
     /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "now".
     pub source_date_epoch: Option<OffsetDateTime>,
 }
@@ -128,7 +132,8 @@ pub fn minify_html(html: &str) -> Vec<u8> {
     config.minify_doctype = false;
     config.keep_closing_tags = true;
     config.keep_html_and_head_opening_tags = true;
-    let minified = minify_html::minify(html.as_bytes(), &config);
+    let minified =
+        crate::timing::measure(crate::timing::Phase::Minification, || minify_html::minify(html.as_bytes(), &config));
     // minify-html lower-cases the doctype; keep the spelling the spec uses.
     match minified.strip_prefix(b"<!doctype html>".as_slice()) {
         Some(rest) => [b"<!DOCTYPE html>".as_slice(), rest].concat(),

@@ -1,6 +1,8 @@
 //! The output steps for pages: every rendered page, the 404 page, and the
 //! assets under `content/` copied to the same paths.
 
+use std::sync::Arc;
+
 use super::{Emitter, OutputContext, OutputFile, OutputStep, minify_html};
 use crate::content::{CONTENT_DIR, file_for_url_path};
 use crate::render::page::render_not_found;
@@ -13,7 +15,7 @@ impl OutputStep for PageFiles {
         for (page, html) in context.site.pages.iter().zip(&context.page_files) {
             if let Some(html) = html {
                 let origin = format!("{CONTENT_DIR}/{}", page.source.display());
-                out.add(file_for_url_path(&page.path), OutputFile::Bytes(html.to_vec()), origin);
+                out.add(file_for_url_path(&page.path), OutputFile::Shared(Arc::clone(html)), origin);
             }
         }
     }

@@ -15,6 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -53,7 +54,7 @@ pub struct Document {
 
 /// Builds the index: elasticlunr's JSON, ready to publish.
 pub fn build_index(pages: &[SearchPage]) -> Vec<u8> {
-    IndexCache::default().build(pages)
+    IndexCache::default().build(pages).to_vec()
 }
 
 /// What `serve` keeps between rebuilds: each page's documents, keyed by a
@@ -64,12 +65,17 @@ pub fn build_index(pages: &[SearchPage]) -> Vec<u8> {
 #[derive(Default)]
 pub struct IndexCache {
     documents: HashMap<String, (u64, Vec<Document>)>,
-    last: Option<(u64, Vec<u8>)>,
+    last: Option<(u64, Arc<[u8]>)>,
 }
 
 impl IndexCache {
+    /// The index that the last call to [`IndexCache::build`] returned.
+    pub fn last(&self) -> Option<&Arc<[u8]>> {
+        self.last.as_ref().map(|(_, bytes)| bytes)
+    }
+
     /// The index of `pages`, reusing whatever did not change since the last call.
-    pub fn build(&mut self, pages: &[SearchPage]) -> Vec<u8> {
+    pub fn build(&mut self, pages: &[SearchPage]) -> Arc<[u8]> {
         let keys: Vec<u64> = pages.iter().map(page_key).collect();
         let all = {
             let mut hasher = DefaultHasher::new();
@@ -97,8 +103,8 @@ impl IndexCache {
                 index.add_doc(&document.url, [&document.title, &document.heading, &document.body]);
             }
         }
-        let bytes = index.to_json().into_bytes();
-        self.last = Some((all, bytes.clone()));
+        let bytes: Arc<[u8]> = index.to_json().into_bytes().into();
+        self.last = Some((all, Arc::clone(&bytes)));
         bytes
     }
 }
@@ -260,7 +266,7 @@ pub struct SearchIndexFile;
 
 impl super::OutputStep for SearchIndexFile {
     fn emit(&self, context: &super::OutputContext, out: &mut super::Emitter) {
-        out.add(INDEX_FILE, super::OutputFile::Bytes(context.search_index.to_vec()), super::GENERATED);
+        out.add(INDEX_FILE, super::OutputFile::Shared(Arc::clone(context.search_index)), super::GENERATED);
     }
 }
 
@@ -326,10 +332,14 @@ mod tests {
             ]
         };
         let mut cache = IndexCache::default();
-        assert_eq!(cache.build(&pages(two)), build_index(&pages(two)));
-        let after_edit = cache.build(&pages(edited));
+        assert_eq!(cache.build(&pages(two)).to_vec(), build_index(&pages(two)));
+        let after_edit = cache.build(&pages(edited)).to_vec();
         assert_eq!(after_edit, build_index(&pages(edited)));
         assert_ne!(after_edit, build_index(&pages(two)));
-        assert_eq!(cache.build(&pages(two)[..1]), build_index(&pages(two)[..1]), "a removed page leaves the index");
+        assert_eq!(
+            cache.build(&pages(two)[..1]).to_vec(),
+            build_index(&pages(two)[..1]),
+            "a removed page leaves the index"
+        );
     }
 }

@@ -71,10 +71,17 @@
     return path.replace(/index\.html?$/, "");
   }
 
-  // Anything but a page (a script, an image, the wasm) may be used by this page;
-  // a page matters only if it is this one.
+  // Outputs that no page loads when it opens: the feed, the sitemap, deploy
+  // files, and the search index (fetched when the search opens). A body edit
+  // changes the feed and, a moment after the page itself, the index; neither
+  // is a reason to reload every open page.
+  const notLoadedByPages = /\/(atom\.xml|sitemap\.xml|robots\.txt|_headers|search-index\.json)$/;
+
+  // Anything else but a page (a script, an image, the wasm) may be used by this
+  // page; a page matters only if it is this one.
   function affectsThisPage(url) {
     const path = new URL(url, location.href).pathname;
+    if (notLoadedByPages.test(path)) return false;
     const isPage = path.endsWith("/") || /\.html?$/.test(path);
     return !isPage || pagePath(path) === pagePath(location.pathname);
   }

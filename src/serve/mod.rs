@@ -46,6 +46,12 @@ pub trait Rebuild: Send {
     /// anything under the output directory are left out. A watched path itself
     /// means "anything below may have changed" (after the watcher lost events).
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuildSummary, BuildFailure>;
+    /// Work that [`Rebuild::rebuild`] left for after the browsers were told
+    /// about its result, so that they hear of the edit sooner; `None` when there
+    /// is none. Called after every rebuild; its result is reported the same way.
+    fn finish(&mut self) -> Option<Result<BuildSummary, BuildFailure>> {
+        None
+    }
     /// Directories and files to watch for changes.
     fn watch_paths(&self) -> Vec<PathBuf>;
     /// The directory being served.
@@ -62,6 +68,10 @@ pub struct BuildSummary {
     /// them without a reload. Hashed stylesheet names have the form
     /// `name.<8 hex>.css`.
     pub only_css: bool,
+    /// True for the second half of a rebuild (see [`Rebuild::finish`]) whose
+    /// first half had the browsers swap stylesheets: the pages changed only in
+    /// the names they link them by, so there is nothing to tell the browsers.
+    pub after_css_swap: bool,
 }
 
 /// A failed build: every error, already formatted for a person (file:line: cause).

@@ -7,7 +7,7 @@ use std::process::Command;
 use lkljs_site::build::{BuildError, BuildOptions, DemoMode, SiteBuilder};
 use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoState, read_manifest};
 use lkljs_site::output::publish::publish;
-use lkljs_site::serve::Rebuild;
+use lkljs_site::serve::{BuildSummary, Rebuild};
 
 use crate::support::files::{copy_tree, read_tree};
 
@@ -305,6 +305,13 @@ fn demo_artefacts_and_facts_are_published() {
     );
 }
 
+/// Both halves of a serve rebuild: the one the browsers hear of first, and the rest.
+fn rebuild_in_two(builder: &mut SiteBuilder, changed: &[PathBuf]) -> (BuildSummary, BuildSummary) {
+    let quick = builder.rebuild(changed).unwrap();
+    let rest = builder.finish().expect("a rebuild leaves the rest for later").unwrap();
+    (quick, rest)
+}
+
 #[test]
 fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     let site = tempfile::tempdir().unwrap();
@@ -315,45 +322,60 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
             .unwrap();
     let first = builder.build_all().unwrap();
     assert!(first.changed_urls.contains(&"/docs/intro/".to_string()));
-    assert!(
-        builder.rebuild(&[site.path().join("content/docs/intro.md")]).unwrap().changed_urls.is_empty(),
-        "nothing changed"
-    );
+    assert!(builder.finish().is_none(), "a full build leaves nothing for later");
+    let (quick, rest) = rebuild_in_two(&mut builder, &[site.path().join("content/docs/intro.md")]);
+    assert!(quick.changed_urls.is_empty() && rest.changed_urls.is_empty(), "nothing changed");
 
-    // A body edit: that page, plus the feed and the search index that carry its content.
+    // A body edit: that page and the feed that quotes it at once, the search
+    // index that carries its content after the browsers are told.
     let advanced = site.path().join("content/docs/advanced.md");
     let text = std::fs::read_to_string(&advanced).unwrap();
     std::fs::write(&advanced, text.replace("## Deep dive", "## Deep dive\n\nMore words.")).unwrap();
-    let summary = builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
-    assert_eq!(summary.changed_urls, ["/atom.xml", "/docs/advanced-topics/", "/search-index.json"]);
-    assert!(!summary.only_css);
+    let (quick, rest) = rebuild_in_two(&mut builder, std::slice::from_ref(&advanced));
+    assert_eq!(quick.changed_urls, ["/atom.xml", "/docs/advanced-topics/"]);
+    assert_eq!(rest.changed_urls, ["/search-index.json"]);
+    assert!(!quick.only_css && !rest.only_css && !rest.after_css_swap);
 
     // A title edit shows wherever the page is listed: its section's sidebar,
     // the section's listing, its neighbours' links. The home page's collapsed
-    // sidebar does not show it, so its bytes do not change.
+    // sidebar does not show it, so its bytes do not change. The edited page
+    // comes first, the others after the browsers are told.
     let text = std::fs::read_to_string(&advanced).unwrap();
     std::fs::write(&advanced, text.replace("title = \"Advanced\"", "title = \"Expert\"")).unwrap();
-    let summary = builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
+    let (quick, rest) = rebuild_in_two(&mut builder, std::slice::from_ref(&advanced));
+    assert!(quick.changed_urls.contains(&"/docs/advanced-topics/".to_string()), "{quick:?}");
+    assert!(!quick.changed_urls.contains(&"/docs/intro/".to_string()), "{quick:?}");
+    let changed = [quick.changed_urls, rest.changed_urls].concat();
     for url in ["/docs/", "/docs/intro/", "/docs/advanced-topics/", "/slides/"] {
-        assert!(summary.changed_urls.contains(&url.to_string()), "{url} not in {:?}", summary.changed_urls);
+        assert!(changed.contains(&url.to_string()), "{url} not in {changed:?}");
     }
-    assert!(!summary.changed_urls.contains(&"/".to_string()));
+    assert!(!changed.contains(&"/".to_string()));
 
-    // A stylesheet edit: a new hashed file, pages that link it, and `only_css`.
+    // A stylesheet edit: the new hashed file at once (`only_css`), then the
+    // pages that link it, which are no reason to reload (`after_css_swap`),
+    // and the old file goes.
     let css = site.path().join("theme/css/site.css");
     std::fs::write(&css, "body { color: red; }\n").unwrap();
-    let summary = builder.rebuild(std::slice::from_ref(&css)).unwrap();
-    assert!(summary.only_css, "{summary:?}");
-    assert!(summary.changed_urls.iter().any(|url| url.starts_with("/theme/site.") && url.ends_with(".css")));
+    let (quick, rest) = rebuild_in_two(&mut builder, std::slice::from_ref(&css));
+    assert!(quick.only_css, "{quick:?}");
+    let stylesheets = |urls: &[String]| -> Vec<String> {
+        urls.iter().filter(|url| url.starts_with("/theme/site.") && url.ends_with(".css")).cloned().collect()
+    };
+    assert_eq!(stylesheets(&quick.changed_urls).len(), 1, "{quick:?}");
+    assert!(!quick.changed_urls.contains(&"/docs/intro/".to_string()), "pages come after the swap: {quick:?}");
+    assert!(rest.after_css_swap, "{rest:?}");
+    assert!(rest.changed_urls.contains(&"/docs/intro/".to_string()), "{rest:?}");
+    assert_eq!(stylesheets(&rest.changed_urls).len(), 1, "the old stylesheet is removed: {rest:?}");
 
     // A broken edit fails without touching the output, and fixing it recovers.
     let before = read_tree(&output);
     std::fs::write(&advanced, "+++\ntitle = 3\n+++\n").unwrap();
     let failure = builder.rebuild(std::slice::from_ref(&advanced)).unwrap_err();
     assert!(failure.message.contains("content/docs/advanced.md:2:9"), "{}", failure.message);
+    assert!(builder.finish().is_none(), "a failed rebuild leaves nothing for later");
     assert_eq!(read_tree(&output), before);
     std::fs::write(&advanced, text.replace("Back to", "Return to")).unwrap();
-    builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
+    rebuild_in_two(&mut builder, std::slice::from_ref(&advanced));
 
     // A template edit re-renders everything; a new page appears.
     let template = site.path().join("theme/templates/base.html");
@@ -361,12 +383,10 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     std::fs::write(&template, base.replace("<main>", "<main class=\"changed\">")).unwrap();
     let new_page = site.path().join("content/docs/new.md");
     std::fs::write(&new_page, "+++\ntitle = \"New\"\nweight = 3\n+++\nNew page.\n").unwrap();
-    let summary = builder.rebuild(&[template, new_page]).unwrap();
-    assert!(summary.changed_urls.contains(&"/docs/new/".to_string()));
-    assert!(
-        summary.changed_urls.contains(&"/slides/talk/".to_string())
-            || summary.changed_urls.contains(&"/docs/intro/".to_string())
-    );
+    let (quick, rest) = rebuild_in_two(&mut builder, &[template, new_page]);
+    let changed = [quick.changed_urls, rest.changed_urls].concat();
+    assert!(changed.contains(&"/docs/new/".to_string()));
+    assert!(changed.contains(&"/slides/talk/".to_string()) || changed.contains(&"/docs/intro/".to_string()));
 
     // After all that, the output is exactly what a fresh build produces.
     let fresh = tempfile::tempdir().unwrap();

@@ -89,7 +89,7 @@ impl FixtureBuilder {
         let only_css = changed_inputs.is_some_and(|inputs| {
             !inputs.is_empty() && inputs.iter().all(|input| input.extension().is_some_and(|ext| ext == "css"))
         });
-        Ok(BuildSummary { changed_urls, only_css })
+        Ok(BuildSummary { changed_urls, only_css, after_css_swap: false })
     }
 }
 
