@@ -3,8 +3,9 @@
  * function cannot return twice, so the child does not return from the
  * system call: the kernel starts it in __lkljs_clone_start(sp)
  * (clone_start.s) with sp the stack given here, in a copy of the caller's
- * memory. __clone puts the function and its argument at the top of that
- * stack, as other archs' clone.s do, and the child calls them there.
+ * memory. __clone puts the function, its argument and the caller's TLS
+ * block at the top of that stack (other archs' clone.s put the first two
+ * there too), and the child starts from them.
  *
  * The kernel's clone has its generic arguments (flags, stack, parent_tid,
  * tls, child_tid). Without a stack (fork, vfork) it fails with ENOSYS;
@@ -47,6 +48,7 @@ int __clone(int (*func)(void *), void *stack, int flags, void *arg, ...)
 	long *sp = (long *)(((uintptr_t)stack & -16) - 16);
 	sp[0] = (long)func;
 	sp[1] = (long)arg;
+	sp[2] = (long)__builtin_wasm_tls_base();
 	/* Keeps the child's entry (and its export) in every program that can clone. */
 	__asm__ __volatile__ ("" : : "r"(__lkljs_clone_start));
 	return __syscall(SYS_clone, flags, (long)sp, ptid, tls, ctid);
