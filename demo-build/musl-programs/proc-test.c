@@ -297,6 +297,12 @@ static void test_pipe(void)
 	       WIFSIGNALED(status) ? WTERMSIG(status) : -1);
 }
 
+static int sleeping_child(void *unused)
+{
+	sleep(20);
+	return 0;
+}
+
 static void test_groups(void)
 {
 	posix_spawnattr_t attr;
@@ -318,10 +324,21 @@ static void test_groups(void)
 	       getpgid(first) == first && getpgid(second) == first ? "yes" : "no");
 	CHECK(getpgid(0) != first, "the parent is in the children's group");
 
-	/* setpgid from the parent moves a child to a group of its own. */
+	/* setpgid from the parent: refused once the child has exec'd... */
 	pid = spawn_with(NULL, NULL, (char *[]){ "proc-test", "sleep", "20000", NULL }, NULL);
+	int err = setpgid(pid, pid) ? errno : 0;
+	printf("setpgid on a child that has exec'd: %s\n", err ? strerror(err) : "succeeded");
+	CHECK(err == EACCES, "setpgid returned %s", strerror(err));
+	kill(pid, SIGKILL);
+	status = wait_for(pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %#x", status);
+	/* ...allowed before: a clone child that sleeps without exec'ing. */
+	static char stack[16384];
+	pid = clone(sleeping_child, stack + sizeof(stack), SIGCHLD, NULL);
+	CHECK(pid > 0, "clone: %s", strerror(errno));
 	CHECK(setpgid(pid, pid) == 0 && getpgid(pid) == pid, "setpgid: %s", strerror(errno));
-	printf("setpgid(child, child): group %s\n", getpgid(pid) == pid ? "its own" : "unchanged");
+	printf("setpgid(child, child) before exec: group %s\n",
+	       getpgid(pid) == pid ? "its own" : "unchanged");
 	kill(pid, SIGKILL);
 	status = wait_for(pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %#x", status);
