@@ -194,11 +194,15 @@ static void test_statuses(void)
 }
 
 static int shared_value = 1;
+/* Set by the parent at run time: the child must find its TLS block. */
+static _Thread_local int thread_value;
 
 static int clone_child(void *arg)
 {
 	int *on_parent_stack = arg;
 
+	if (thread_value != 5)
+		return 3;
 	/* The child's memory is a copy: the parent sees neither change. */
 	shared_value = 2;
 	*on_parent_stack += 100;
@@ -209,6 +213,7 @@ static void test_clone(void)
 {
 	static char stack[16384];
 	int value = 7, status;
+	thread_value = 5;
 	pid_t pid = clone(clone_child, stack + sizeof(stack), SIGCHLD, &value);
 
 	CHECK(pid > 0, "clone returned %d: %s", pid, strerror(errno));
