@@ -1057,15 +1057,17 @@ static int lkljs_proc_test(char *why, const char *command, const char *count,
 	char *const argv[] = { "proc-test", (char *)command, (char *)count, NULL };
 	char *const envp[] = { "PROC_TEST=1", NULL };
 	static char output[4096];
-	const char *missing;
+	const char *missing, *failed;
 	int status;
 	long pid = lkljs_run_program("/bin/proc-test", argv, envp, output,
 				     sizeof(output), &status);
 
 	EXPECT(pid > 1, "running proc-test %s returned %ld", command, pid);
+	/* What it found wrong first, else the start of its output. */
+	failed = strstr(output, "FAIL ");
 	EXPECT(LKLJS_WIFEXITED(status) && LKLJS_WEXITSTATUS(status) == 0,
 	       "proc-test %s: status %#x; output: '%.300s'", command, status,
-	       output);
+	       failed ? failed : output);
 	missing = lkljs_missing_line(output, lines);
 	EXPECT(!missing, "proc-test %s: no line '%s' in '%.300s'", command,
 	       missing, output);
