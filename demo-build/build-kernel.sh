@@ -293,6 +293,14 @@ echo "  WASM    /bin/musl-hello"
 "$LKLJS_LIBC/bin/lkljs-cc" -Os -Wall -Werror -ffile-prefix-map="$demo_build_dir/=demo-build/" \
   -c "$demo_build_dir/libc/tests/hello.c" -o "$generated/programs/musl-hello.o"
 "$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/musl-hello.o" -o "$generated/rootfs/bin/musl-hello"
+# Test programs written against the libc (musl-programs/NAME.c -> /bin/NAME).
+for program_source in "$demo_build_dir"/musl-programs/*.c; do
+  program=$(basename "${program_source%.c}")
+  echo "  WASM    /bin/$program"
+  "$LKLJS_LIBC/bin/lkljs-cc" -Os -Wall -Werror -ffile-prefix-map="$demo_build_dir/=demo-build/" \
+    -c "$program_source" -o "$generated/programs/$program.o"
+  "$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/$program.o" -o "$generated/rootfs/bin/$program"
+done
 find "$generated/rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$generated/rootfs" && "$generated/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" initramfs.list) \
   > "$generated/initramfs.cpio" || fail "gen_init_cpio could not build the initramfs from demo-build/initramfs.list"

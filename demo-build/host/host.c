@@ -120,12 +120,29 @@ struct lkljs_thread_start {
 	void *argument;
 };
 
+/* Host threads started and not yet ended (whichever way they end). */
+static int lkljs_live_threads;
+
+int lkljs_host_live_threads(void)
+{
+	return __atomic_load_n(&lkljs_live_threads, __ATOMIC_RELAXED);
+}
+
+static void lkljs_thread_ended(void *unused)
+{
+	__atomic_fetch_sub(&lkljs_live_threads, 1, __ATOMIC_RELAXED);
+}
+
 static void *lkljs_thread_main(void *start_pointer)
 {
 	struct lkljs_thread_start start = *(struct lkljs_thread_start *)start_pointer;
 
 	free(start_pointer);
+	__atomic_fetch_add(&lkljs_live_threads, 1, __ATOMIC_RELAXED);
+	/* Also run by pthread_exit(), as a task's thread ends. */
+	pthread_cleanup_push(lkljs_thread_ended, NULL);
 	start.entry(start.argument);
+	pthread_cleanup_pop(1);
 	return NULL;
 }
 

@@ -24,6 +24,8 @@ extern struct lkljs_host_options lkljs_options;
 
 /* Host time of PID 1's hand-over, in ns since the kernel started. */
 extern unsigned long long lkljs_pid1_ready_ns;
+/* Host threads (lkljs_host_start_thread) that have started and not ended. */
+int lkljs_host_live_threads(void);
 
 /* Wakes host threads waiting in lkljs_syscall() for PID 1. */
 void lkljs_host_mark_ready(void);

@@ -9,6 +9,11 @@
 //   instance  the module instantiated over that memory; its lkljs.syscall
 //             import enters the kernel on this same thread
 //
+// Compiled modules are also kept per worker, by file (device, inode, size,
+// modification time; the kernel makes the key), so that an exec or a clone
+// of a program this worker ran before costs no compilation. Workers are
+// reused for new tasks, so the cache warms up across the pool.
+//
 // Leaving the kernel is a throw (LEAVE) from the kernel's __switch_to up to
 // the syscall import, which restores the C stack pointer and returns the
 // result to the program. An exec replaces the program while the old one's
@@ -20,6 +25,9 @@ Module.lkljsUser = (function () {
   const EXEC = { lkljs: "an exec replaced this program" };
   const ENOEXEC = 8, ENOMEM = 12;
   const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
+  const CLONE_ENTRY = "__lkljs_clone_start";
+  const MODULE_CACHE_SIZE = 16;
+  const compiled = new Map(); // key -> { module, minPages, maxPages }
 
   let program = fresh();
 
@@ -28,7 +36,9 @@ Module.lkljsUser = (function () {
       image: null, imageLength: 0,   // bytes being received
       module: null, minPages: 0,     // compiled, not yet loaded
       memory: null, view: null, instance: null,
-      start: 0,                      // _start's argument
+      start: 0,                      // the entry's argument
+      entry: "_start",               // or CLONE_ENTRY in a clone child
+      imageKey: null,                // cache key of the module being compiled
       syscall: null, task: 0, resultSlot: 0,
       replaced: false,               // a new program awaits its _start
       inKernel: false,               // a trap now is the kernel's, not the program's
@@ -112,6 +122,19 @@ Module.lkljsUser = (function () {
   }
 
   return {
+    imageFind(key, minPointer, maxPointer) {
+      const found = compiled.get(key);
+      program.imageKey = found ? null : key;
+      if (!found) return 0;
+      compiled.delete(key); // re-inserted: most recently used last
+      compiled.set(key, found);
+      program.module = found.module;
+      program.minPages = found.minPages;
+      program.maxPages = found.maxPages;
+      HEAPU32[minPointer >> 2] = found.minPages;
+      HEAPU32[maxPointer >> 2] = found.maxPages;
+      return 1;
+    },
     imageBegin(size) {
       try {
         program.image = new Uint8Array(size);
@@ -155,6 +178,11 @@ Module.lkljsUser = (function () {
       HEAPU32[minPointer >> 2] = limits.min;
       HEAPU32[maxPointer >> 2] = limits.max;
       program.maxPages = limits.max;
+      if (program.imageKey !== null) {
+        if (compiled.size >= MODULE_CACHE_SIZE) compiled.delete(compiled.keys().next().value);
+        compiled.set(program.imageKey, { module, minPages: limits.min, maxPages: limits.max });
+        program.imageKey = null;
+      }
       return 0;
     },
     imageDrop() {
@@ -182,6 +210,7 @@ Module.lkljsUser = (function () {
       program.memory = memory;
       program.view = new Uint8Array(memory.buffer);
       program.instance = instance;
+      program.entry = "_start";
       program.replaced = true;
       return 0;
     },
@@ -196,6 +225,13 @@ Module.lkljsUser = (function () {
     },
     setStart(sp) {
       program.start = sp;
+    },
+    canClone() {
+      return typeof program.instance.exports[CLONE_ENTRY] === "function" ? 1 : 0;
+    },
+    setCloneStart(sp) {
+      program.start = sp;
+      program.entry = CLONE_ENTRY;
     },
     read(to, from, n) {
       const bytes = userBytes(from + n);
@@ -251,8 +287,8 @@ Module.lkljsUser = (function () {
       for (;;) {
         try {
           program.replaced = false;
-          program.instance.exports._start(program.start);
-          // ABI §5: a _start that returns is exit status 0.
+          program.instance.exports[program.entry](program.start);
+          // ABI §5: a _start (or clone entry) that returns is exit status 0.
           program.syscall(lkljsSyscallNumbers.exit_group, 0, 0, 0, 0, 0, 0);
         } catch (e) {
           if (e === EXEC) continue;

@@ -1045,6 +1045,132 @@ static int case_musl_program(char *why)
 	return 1;
 }
 
+/*
+ * Process creation by programs (ABI v2): /bin/proc-test, built with the libc
+ * from demo-build/musl-programs/proc-test.c, runs one sub-command, which
+ * checks what it does itself ("FAIL" lines, a non-zero exit) and prints
+ * what it saw; the lines are checked here too.
+ */
+static int lkljs_proc_test(char *why, const char *command, const char *count,
+			   const char *const lines[])
+{
+	char *const argv[] = { "proc-test", (char *)command, (char *)count, NULL };
+	char *const envp[] = { "PROC_TEST=1", NULL };
+	static char output[4096];
+	const char *missing, *failed;
+	int status;
+	long pid = lkljs_run_program("/bin/proc-test", argv, envp, output,
+				     sizeof(output), &status);
+
+	EXPECT(pid > 1, "running proc-test %s returned %ld", command, pid);
+	/* What it found wrong first, else the start of its output. */
+	failed = strstr(output, "FAIL ");
+	EXPECT(LKLJS_WIFEXITED(status) && LKLJS_WEXITSTATUS(status) == 0,
+	       "proc-test %s: status %#x; output: '%.300s'", command, status,
+	       failed ? failed : output);
+	missing = lkljs_missing_line(output, lines);
+	EXPECT(!missing, "proc-test %s: no line '%s' in '%.300s'", command,
+	       missing, output);
+	return 1;
+}
+
+static int case_spawn_statuses(char *why)
+{
+	return lkljs_proc_test(why, "statuses", NULL, (const char *const[]){
+		"exit 0: exited 0", "exit 42: exited 42",
+		"kill-self: killed by signal 15",
+		"posix_spawn of a missing program: No such file or directory",
+		"statuses: passed", NULL });
+}
+
+static int case_clone_callback(char *why)
+{
+	return lkljs_proc_test(why, "clone", NULL, (const char *const[]){
+		"clone callback: exited 7",
+		"parent's memory after the child wrote its copy: unchanged",
+		"clone with CLONE_VM alone: Invalid argument",
+		"fork: Function not implemented",
+		"vfork: Function not implemented", "clone: passed", NULL });
+}
+
+static int case_spawn_argv_envp(char *why)
+{
+	return lkljs_proc_test(why, "argv-envp", NULL, (const char *const[]){
+		"argv[0]=proc-test", "argv[1]=print-args", "argv[2]=one",
+		"argv[3]=two words", "argv[4]=", "env GREETING=bonjour",
+		"env EMPTY=", "parent is a program", "argv-envp: passed", NULL });
+}
+
+static int case_pipe_between_programs(char *why)
+{
+	return lkljs_proc_test(why, "pipe", NULL, (const char *const[]){
+		"child read 100000 bytes, then end of file",
+		"write without a reader: Broken pipe",
+		"child writing without a reader: killed by signal 13",
+		"pipe: passed", NULL });
+}
+
+static int case_process_groups(char *why)
+{
+	return lkljs_proc_test(why, "groups", NULL, (const char *const[]){
+		"both children in the first one's group: yes",
+		"setpgid on a child that has exec'd: Permission denied",
+		"setpgid(child, child) before exec: group its own",
+		"kill(-pgid, SIGTERM) ended 2 of 2 children",
+		"setsid child: session leader yes, group leader yes",
+		"groups: passed", NULL });
+}
+
+/* Entries of a directory whose names are numbers: tasks, in /proc. */
+static long lkljs_count_numbered(const char *path)
+{
+	static char names[8192];
+	long count = 0, entries = lkljs_list_directory(path, names, sizeof(names));
+	const char *name = names;
+
+	if (entries < 0)
+		return entries;
+	for (; *name; name = strchr(name, ' ') ? strchr(name, ' ') + 1 : "")
+		if (*name >= '0' && *name <= '9')
+			count++;
+	return count;
+}
+
+static int case_hundred_processes(char *why)
+{
+	long before = lkljs_count_numbered("/proc"), after;
+	int threads_before = lkljs_host_live_threads();
+
+	if (!lkljs_proc_test(why, "many", "100", (const char *const[]){
+		"100 children started and reaped", "many: passed", NULL }))
+		return 0;
+	after = lkljs_count_numbered("/proc");
+	/* A kworker may come or go meanwhile; 100 leftovers may not. */
+	EXPECT(before > 0 && after <= before + 2,
+	       "/proc listed %ld tasks before and %ld after", before, after);
+	EXPECT(lkljs_host_live_threads() <= threads_before + 2,
+	       "%d host threads live after 100 processes, %d before",
+	       lkljs_host_live_threads(), threads_before);
+	{
+		char line[120];
+
+		snprintf(line, sizeof(line),
+			 "tasks in /proc: %ld before, %ld after; live host threads: %d before, %d after",
+			 before, after, threads_before, lkljs_host_live_threads());
+		lkljs_diagnostic(line);
+	}
+	return 1;
+}
+
+static int case_proc_cmdline(char *why)
+{
+	return lkljs_proc_test(why, "cmdline", NULL, (const char *const[]){
+		"child cmdline: proc-test sleep 20000 marker argument ",
+		"child environ: MARKER=visible ",
+		"child's stat names its parent: yes",
+		"own cmdline: proc-test cmdline ", "cmdline: passed", NULL });
+}
+
 static const struct lkljs_case {
 	const char *name;
 	int (*run)(char *why);
@@ -1081,6 +1207,13 @@ static const struct lkljs_case {
 	{ "spawning a missing or non-wasm program fails cleanly", case_spawn_failures },
 	{ "a program computing in user mode holds no CPU: the kernel answers meanwhile", case_user_mode_holds_no_cpu },
 	{ "a program built with musl runs: stdio, malloc, setjmp, files", case_musl_program },
+	{ "posix_spawn + exec + wait: exit 0, exit 42, killed by SIGTERM", case_spawn_statuses },
+	{ "clone with a callback runs in a copy of memory; fork, vfork: ENOSYS", case_clone_callback },
+	{ "argv and envp carry across posix_spawn and exec", case_spawn_argv_envp },
+	{ "a pipe between programs: EOF on close, EPIPE and SIGPIPE", case_pipe_between_programs },
+	{ "process groups and sessions: setpgid, setsid, kill(-pgid)", case_process_groups },
+	{ "100 processes are started and reaped, leaving no task or thread", case_hundred_processes },
+	{ "/proc/PID/cmdline, environ and stat of a live child", case_proc_cmdline },
 };
 
 #define LKLJS_CASES ((long)(sizeof(lkljs_cases) / sizeof(lkljs_cases[0])))
@@ -1245,6 +1378,24 @@ void lkljs_bench_run(void)
 	}
 	if (round == LKLJS_BENCH_ROUNDS)
 		lkljs_bench_figure("user_getppid_round_trip_us",
+				   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
+
+	/* posix_spawn + exec + wait of lkljs-true by a program (ABI v2's clone). */
+	for (round = 0; round < LKLJS_BENCH_ROUNDS; round++) {
+		char *const argv[] = { "proc-test", "bench", "50", NULL };
+		char output[256];
+		const char *figure;
+		int status;
+
+		if (lkljs_run_program("/bin/proc-test", argv, NULL, output,
+				      sizeof(output), &status) < 0 ||
+		    status != 0 ||
+		    !(figure = strstr(output, "spawn_exec_wait_us ")))
+			break;
+		samples[round] = strtoll(figure + 19, NULL, 10) / 1e3;
+	}
+	if (round == LKLJS_BENCH_ROUNDS)
+		lkljs_bench_figure("program_spawn_exec_wait_ms",
 				   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
 	lkljs_bench_figure("mem_free_low_water_kib", low_water);
 }

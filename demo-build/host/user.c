@@ -9,6 +9,11 @@
 
 #include <lkljs-host.h>
 
+EM_JS(int, lkljs_host_user_image_find,
+      (const char *key, unsigned long *min_pages, unsigned long *max_pages), {
+	return Module.lkljsUser.imageFind(UTF8ToString(key), min_pages, max_pages);
+});
+
 EM_JS(int, lkljs_host_user_image_begin, (unsigned long size), {
 	return Module.lkljsUser.imageBegin(size >>> 0);
 });
@@ -38,6 +43,14 @@ EM_JS(long, lkljs_host_user_memory_grow, (unsigned long pages), {
 
 EM_JS(void, lkljs_host_user_set_start, (unsigned long sp), {
 	Module.lkljsUser.setStart(sp >>> 0);
+});
+
+EM_JS(int, lkljs_host_user_can_clone, (void), {
+	return Module.lkljsUser.canClone();
+});
+
+EM_JS(void, lkljs_host_user_set_clone_start, (unsigned long sp), {
+	Module.lkljsUser.setCloneStart(sp >>> 0);
 });
 
 EM_JS(unsigned long, lkljs_host_user_read,

@@ -82,6 +82,7 @@ fn describe(name: &str) -> &str {
         "thread_and_task_create_ms" => "host thread + kernel task, create to exit (ms)",
         "spawn_exec_wait_ms" => "spawn + exec + wait4 of /bin/lkljs-true (ms)",
         "user_getppid_round_trip_us" => "getppid round trip from a wasm program (µs)",
+        "program_spawn_exec_wait_ms" => "posix_spawn + exec + wait of /bin/lkljs-true by a program (ms)",
         "mem_free_low_water_kib" => "kernel MemFree low-water (KiB of 32 MiB)",
         "node_max_rss_kib" => "node peak RSS (KiB)",
         other => other,

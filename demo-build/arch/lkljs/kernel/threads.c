@@ -94,27 +94,37 @@ static void lkljs_task_thread(void *argument)
 
 int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 {
-	if (!args->fn) {
-		pr_warn_once("lkljs: fork without a thread function is not supported\n");
-		return -EINVAL;
-	}
+	int err;
 
-	/* A child runs no program until it executes one. */
+	/* A child runs no program until it executes one (or its clone starts). */
 	p->thread.user_program = 0;
 	p->thread.leaving_for_user = 0;
 	p->thread.entry_next = NULL;
-	p->thread.entry = args->fn;
-	p->thread.entry_argument = args->fn_arg;
+	if (args->fn) {
+		p->thread.entry = args->fn;
+		p->thread.entry_argument = args->fn_arg;
+	} else {
+		/* clone() from a program: the child starts in a callback. */
+		err = lkljs_user_clone_prepare(p, args);
+		if (err)
+			return err;
+	}
+	err = -ENOMEM;
 	p->thread.sched_sem = lkljs_host_sem_alloc(0);
 	if (!p->thread.sched_sem)
-		return -ENOMEM;
+		goto fail;
 
+	err = -EAGAIN;
 	if (lkljs_host_thread_create(lkljs_task_thread, p)) {
 		lkljs_host_sem_free(p->thread.sched_sem);
 		p->thread.sched_sem = NULL;
-		return -EAGAIN;
+		goto fail;
 	}
 	return 0;
+fail:
+	if (!args->fn)
+		lkljs_user_clone_cancel(p);
+	return err;
 }
 
 void lkljs_threads_init(void)

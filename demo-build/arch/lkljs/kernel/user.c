@@ -33,8 +33,10 @@
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -128,6 +130,33 @@ void lkljs_user_run(struct task_struct *task)
 }
 
 /*
+ * The argument and environment strings as /proc/PID/cmdline and environ
+ * read them. Those files read a process's memory through access_remote_vm(),
+ * which without an MMU looks up a mapping of the mm and copies from it; a
+ * program's own memory is no mapping of the kernel's. So the strings are
+ * also kept in a small read-only anonymous mapping of the mm, and the mm's
+ * arg_start..env_end name that copy (kernel addresses, unlike start_stack).
+ * The program never sees it.
+ */
+static int lkljs_user_keep_arguments(const char *text, unsigned long arg_length,
+				     unsigned long length)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long copy;
+
+	if (!length)
+		return 0;
+	copy = vm_mmap(NULL, 0, length, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(copy))
+		return copy;
+	memcpy((void *)copy, text, length);
+	mm->arg_start = copy;
+	mm->arg_end = mm->env_start = copy + arg_length;
+	mm->env_end = copy + length;
+	return 0;
+}
+
+/*
  * The initial process block (ABI §3), built in kernel memory and copied to
  * pages appended to the program's memory: argc, argv[], NULL, envp[], NULL,
  * auxv pairs up to AT_NULL, AT_RANDOM's 16 bytes, then the strings.
@@ -144,6 +173,7 @@ static int lkljs_user_start_block(struct linux_binprm *bprm)
 	unsigned long size = words * sizeof(u32) + 16 + strings_length;
 	unsigned long pages = DIV_ROUND_UP(size, LKLJS_WASM_PAGE);
 	unsigned long base, strings, random, position, offset;
+	unsigned long arguments_length, strings_used;
 	struct mm_struct *mm = current->mm;
 	u32 *block, *word;
 	char *text;
@@ -175,19 +205,18 @@ static int lkljs_user_start_block(struct linux_binprm *bprm)
 	word = block;
 	*word++ = bprm->argc;
 	offset = 0;
-	mm->arg_start = strings;
 	for (i = 0; i < bprm->argc; i++) {
 		*word++ = strings + offset;
 		offset += strnlen(text + offset, strings_length - offset) + 1;
 	}
 	*word++ = 0;
-	mm->arg_end = mm->env_start = strings + offset;
+	arguments_length = offset;
 	for (i = 0; i < bprm->envc; i++) {
 		*word++ = strings + offset;
 		offset += strnlen(text + offset, strings_length - offset) + 1;
 	}
 	*word++ = 0;
-	mm->env_end = strings + offset;
+	strings_used = offset;
 
 #define LKLJS_AUX(type, value) do { *word++ = (type); *word++ = (value); } while (0)
 	LKLJS_AUX(AT_PAGESZ, PAGE_SIZE);
@@ -209,6 +238,9 @@ static int lkljs_user_start_block(struct linux_binprm *bprm)
 		err = -EFAULT;
 		goto out;
 	}
+	err = lkljs_user_keep_arguments(text, arguments_length, strings_used);
+	if (err)
+		goto out;
 	mm->start_stack = base;
 	lkljs_host_user_set_start(base);
 out:
@@ -216,26 +248,36 @@ out:
 	return err;
 }
 
-/* Hands the file's bytes to the host, which compiles and checks them. */
-static int lkljs_user_compile(struct linux_binprm *bprm)
+/*
+ * Hands the file's bytes to the host, which compiles and checks them; or
+ * reuses the module this worker compiled before from the same file, so that
+ * an exec or a clone of a program the worker has run costs no compilation.
+ */
+static int lkljs_user_compile(struct file *file, const char *name)
 {
-	loff_t size = i_size_read(file_inode(bprm->file)), position = 0;
+	struct inode *inode = file_inode(file);
+	loff_t size = i_size_read(inode), position = 0;
 	unsigned long min_pages, max_pages;
-	char why[160] = "";
+	char why[160] = "", key[96];
 	void *chunk;
 	int err;
 
 	if (size > LKLJS_IMAGE_MAX) {
 		pr_warn_ratelimited("lkljs: %s is larger than %lu MiB\n",
-				    bprm->filename, LKLJS_IMAGE_MAX >> 20);
+				    name, LKLJS_IMAGE_MAX >> 20);
 		return -ENOEXEC;
 	}
+	snprintf(key, sizeof(key), "%u:%lu:%lld:%lld.%ld", inode->i_sb->s_dev,
+		 inode->i_ino, (long long)size,
+		 (long long)inode->i_mtime.tv_sec, inode->i_mtime.tv_nsec);
+	if (lkljs_host_user_image_find(key, &min_pages, &max_pages))
+		goto check;
 	chunk = kmalloc(LKLJS_IMAGE_CHUNK, GFP_KERNEL);
 	if (!chunk)
 		return -ENOMEM;
 	err = lkljs_host_user_image_begin(size);
 	while (!err && position < size) {
-		ssize_t count = kernel_read(bprm->file, chunk,
+		ssize_t count = kernel_read(file, chunk,
 					    min_t(loff_t, LKLJS_IMAGE_CHUNK,
 						  size - position),
 					    &position);
@@ -251,10 +293,11 @@ static int lkljs_user_compile(struct linux_binprm *bprm)
 						    why, sizeof(why));
 	if (err == -ENOEXEC)
 		pr_warn_ratelimited("lkljs: %s is not a program for this kernel: %s\n",
-				    bprm->filename, why);
+				    name, why);
+check:
 	if (!err && max_pages > LKLJS_USER_MAX_PAGES) {
 		pr_warn_ratelimited("lkljs: %s asks for %lu MiB of memory, more than %lu\n",
-				    bprm->filename, max_pages >> 4,
+				    name, max_pages >> 4,
 				    LKLJS_USER_MAX_PAGES >> 4);
 		err = -ENOEXEC;
 	}
@@ -272,7 +315,7 @@ static int lkljs_load_wasm(struct linux_binprm *bprm)
 
 	if (memcmp(bprm->buf, magic, sizeof(magic)))
 		return -ENOEXEC;
-	err = lkljs_user_compile(bprm);
+	err = lkljs_user_compile(bprm->file, bprm->filename);
 	if (err)
 		return err;
 
@@ -367,6 +410,158 @@ long lkljs_spawn_program(const char *path, const char *const *argv,
 		return request.result;
 	}
 	return pid;
+}
+
+/*
+ * clone() from a program (ABI v2, demo-build/README.md). A wasm function
+ * cannot return twice, so a child does not return from clone: it starts in
+ * the program's export __lkljs_clone_start(sp), on the stack the caller
+ * gave, where the libc's __clone left the function and argument to call.
+ * The child's memory is a copy of the caller's, taken here while the caller
+ * is inside the call; the child's own thread instantiates the same program
+ * over it (lkljs_user_clone_start).
+ */
+struct lkljs_user_clone {
+	unsigned long sp;
+	/* The caller's argument strings, when the child gets its own mm. */
+	char *arguments;
+	unsigned long arguments_length, strings_length;
+	unsigned long pages;
+	void *page_copies[];
+};
+
+static void lkljs_user_clone_free(struct lkljs_user_clone *clone)
+{
+	unsigned long i;
+
+	for (i = 0; i < clone->pages; i++)
+		kfree(clone->page_copies[i]);
+	kfree(clone->arguments);
+	kvfree(clone);
+}
+
+/* The child's first kernel function, on its own thread. */
+static int lkljs_user_clone_start(void *argument)
+{
+	struct lkljs_user_clone *clone = argument;
+	struct file *exe_file = get_mm_exe_file(current->mm);
+	unsigned long i;
+	long have;
+	int err = -ENOEXEC;
+
+	if (!exe_file)
+		goto fail;
+	err = lkljs_user_compile(exe_file, current->comm);
+	fput(exe_file);
+	if (err)
+		goto fail;
+	err = lkljs_host_user_image_load(current);
+	if (err)
+		goto fail;
+	current->thread.user_program = 1;
+	have = lkljs_host_user_memory_grow(0);
+	if (have >= 0 && clone->pages > have)
+		have = lkljs_host_user_memory_grow(clone->pages - have);
+	if (have < 0) {
+		err = have;
+		goto fail;
+	}
+	for (i = 0; i < clone->pages; i++) {
+		err = -EFAULT;
+		if (copy_to_user((void __user *)(i * LKLJS_WASM_PAGE),
+				 clone->page_copies[i], LKLJS_WASM_PAGE))
+			goto fail;
+		kfree(clone->page_copies[i]);
+		clone->page_copies[i] = NULL;
+	}
+	if (clone->arguments) {
+		err = lkljs_user_keep_arguments(clone->arguments,
+						clone->arguments_length,
+						clone->strings_length);
+		if (err)
+			goto fail;
+	}
+	lkljs_host_user_set_clone_start(clone->sp);
+	lkljs_user_clone_free(clone);
+	/* lkljs_task_thread() enters the program, as after an exec. */
+	return 0;
+fail:
+	lkljs_user_clone_free(clone);
+	pr_warn_ratelimited("lkljs: the clone child %s[%d] could not start its program: %d\n",
+			    current->comm, task_pid_nr(current), err);
+	current->thread.user_program = 0;
+	do_exit(SIGKILL);
+}
+
+int lkljs_user_clone_prepare(struct task_struct *child,
+			     const struct kernel_clone_args *args)
+{
+	struct mm_struct *mm = current->mm;
+	struct lkljs_user_clone *clone;
+	long pages;
+	unsigned long i;
+
+	if (!current->thread.user_program) {
+		pr_warn_once("lkljs: fork without a thread function is not supported\n");
+		return -EINVAL;
+	}
+	/* fork() and vfork(): the child would return from the call too. */
+	if (!args->stack)
+		return -ENOSYS;
+	/*
+	 * A private memory cannot be shared: CLONE_VM is accepted only with
+	 * CLONE_VFORK (vfork-style spawning, where the caller waits until the
+	 * child execs or exits), and means a copy too. Threads are not
+	 * supported yet.
+	 */
+	if ((args->flags & CLONE_VM) && !(args->flags & CLONE_VFORK))
+		return -EINVAL;
+	if (args->flags & (CLONE_THREAD | CLONE_SETTLS))
+		return -EINVAL;
+	if (!lkljs_host_user_can_clone()) {
+		pr_warn_ratelimited("lkljs: %s[%d] calls clone but does not export __lkljs_clone_start\n",
+				    current->comm, task_pid_nr(current));
+		return -EINVAL;
+	}
+	pages = lkljs_host_user_memory_grow(0);
+	if (pages < 0)
+		return pages;
+	clone = kvzalloc(struct_size(clone, page_copies, pages), GFP_KERNEL);
+	if (!clone)
+		return -ENOMEM;
+	clone->sp = args->stack;
+	for (i = 0; i < pages; i++) {
+		clone->page_copies[i] = kmalloc(LKLJS_WASM_PAGE, GFP_KERNEL);
+		clone->pages = i + 1;
+		if (!clone->page_copies[i])
+			goto no_memory;
+		if (copy_from_user(clone->page_copies[i],
+				   (const void __user *)(i * LKLJS_WASM_PAGE),
+				   LKLJS_WASM_PAGE)) {
+			lkljs_user_clone_free(clone);
+			return -EFAULT;
+		}
+	}
+	/* A child with an mm of its own has none of the caller's mappings. */
+	if (child->mm != mm && mm->env_end > mm->arg_start) {
+		clone->arguments_length = mm->arg_end - mm->arg_start;
+		clone->strings_length = mm->env_end - mm->arg_start;
+		clone->arguments = kmemdup((void *)mm->arg_start,
+					   clone->strings_length, GFP_KERNEL);
+		if (!clone->arguments)
+			goto no_memory;
+	}
+	child->thread.entry = lkljs_user_clone_start;
+	child->thread.entry_argument = clone;
+	return 0;
+no_memory:
+	lkljs_user_clone_free(clone);
+	return -ENOMEM;
+}
+
+void lkljs_user_clone_cancel(struct task_struct *child)
+{
+	lkljs_user_clone_free(child->thread.entry_argument);
 }
 
 static int __init lkljs_user_init(void)

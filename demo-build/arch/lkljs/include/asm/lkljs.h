@@ -35,6 +35,16 @@ void lkljs_user_run(struct task_struct *task) __attribute__((noreturn));
  */
 long lkljs_run_syscall(long nr, const long args[6]);
 void lkljs_exit_to_user_mode(void);
+struct kernel_clone_args;
+/*
+ * clone() from a program (kernel/user.c): copies the caller's memory for
+ * the child, whose thread then starts the program's clone callback; or
+ * -ENOSYS without a child stack (fork, vfork), -EINVAL for sharing.
+ */
+int lkljs_user_clone_prepare(struct task_struct *child,
+			     const struct kernel_clone_args *args);
+/* The child will not run after all: frees what the preparation made. */
+void lkljs_user_clone_cancel(struct task_struct *child);
 /* The host's way to start a program as a child of the caller. */
 long lkljs_spawn_program(const char *path, const char *const *argv,
 		 const char *const *envp, const int *fds);

@@ -125,6 +125,14 @@ void lkljs_host_init_ready(void);
  * the program of the task whose host thread calls it.
  */
 
+/*
+ * Looks for a module already compiled in this worker from the file that key
+ * names (device, inode, size and modification time). 1 if there is one: it
+ * becomes the compiled module, as after lkljs_host_user_image_compile(),
+ * with its limits. 0 if not: the next module compiled is kept under key.
+ */
+int lkljs_host_user_image_find(const char *key, unsigned long *min_pages,
+			       unsigned long *max_pages);
 /* Receiving a module's bytes: 0, or -ENOMEM. */
 int lkljs_host_user_image_begin(unsigned long size);
 void lkljs_host_user_image_append(const void *bytes, unsigned long length);
@@ -147,6 +155,10 @@ int lkljs_host_user_image_load(struct task_struct *task);
 long lkljs_host_user_memory_grow(unsigned long pages);
 /* The initial process block for _start(sp). */
 void lkljs_host_user_set_start(unsigned long sp);
+/* Whether the program exports the clone callback's entry, __lkljs_clone_start. */
+int lkljs_host_user_can_clone(void);
+/* The program starts in __lkljs_clone_start(sp), not _start. */
+void lkljs_host_user_set_clone_start(unsigned long sp);
 
 /*
  * Copies between kernel memory and the program's memory: the number of
