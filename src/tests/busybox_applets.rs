@@ -137,8 +137,34 @@ fn system_applets_see_the_kernel_and_the_root_file_system() {
     // --list names every applet and busybox itself.
     assert_eq!(listed.len() as u64, busybox.applets + 1, "{listed:?}\n{busybox:?}");
     for applet in [
-        "sh", "hush", "echo", "cat", "ls", "cp", "mv", "rm", "mkdir", "grep", "sed", "awk", "find", "xargs", "test",
-        "[", "printf", "tar", "gzip", "ps", "mount", "vi", "wget", "httpd", "nc", "ifconfig", "md5sum", "sha256sum",
+        "sh",
+        "hush",
+        "echo",
+        "cat",
+        "ls",
+        "cp",
+        "mv",
+        "rm",
+        "mkdir",
+        "grep",
+        "sed",
+        "awk",
+        "find",
+        "xargs",
+        "test",
+        "[",
+        "printf",
+        "tar",
+        "gzip",
+        "ps",
+        "mount",
+        "vi",
+        "wget",
+        "httpd",
+        "nc",
+        "ifconfig",
+        "md5sum",
+        "sha256sum",
     ] {
         assert!(listed.contains(applet), "{applet} is not built in: {listed:?}");
     }
