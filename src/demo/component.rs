@@ -232,3 +232,52 @@ impl Component {
         Ok(facts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PART: Component = Component {
+        name: "part",
+        script: "build-part.sh",
+        inputs: &["build-part.sh", "part"],
+        required_files: &["out.txt"],
+        cache_format: "part cache v1",
+    };
+
+    fn run<'a>(site_root: &'a Path, field: &str, source_date_epoch: u64) -> ComponentRun<'a> {
+        ComponentRun {
+            site_root,
+            tool_path: OsStr::new(""),
+            source_date_epoch,
+            jobs: 1,
+            key_fields: vec![("libc", field.to_owned())],
+            arguments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_input_of_a_part_changes_its_key() {
+        let site = tempfile::tempdir().unwrap();
+        let demo_build = site.path().join("demo-build");
+        std::fs::create_dir_all(demo_build.join("part")).unwrap();
+        std::fs::write(demo_build.join("build-part.sh"), "echo build\n").unwrap();
+        std::fs::write(demo_build.join("part/config"), "CONFIG_A=y\n").unwrap();
+        // Files outside the part's inputs do not count.
+        std::fs::write(demo_build.join("README.md"), "one\n").unwrap();
+        let key = |field: &str, epoch: u64| PART.key(&run(site.path(), field, epoch), &demo_build).unwrap();
+
+        let base = key("aa", 1);
+        assert_eq!(base.len(), 16);
+        assert_eq!(base, key("aa", 1));
+        std::fs::write(demo_build.join("README.md"), "two\n").unwrap();
+        assert_eq!(base, key("aa", 1));
+        assert_ne!(base, key("ab", 1));
+        assert_ne!(base, key("aa", 2));
+        std::fs::write(demo_build.join("part/config"), "CONFIG_A=n\n").unwrap();
+        let changed_config = key("aa", 1);
+        assert_ne!(base, changed_config);
+        std::fs::write(demo_build.join("build-part.sh"), "echo other\n").unwrap();
+        assert_ne!(changed_config, key("aa", 1));
+    }
+}
