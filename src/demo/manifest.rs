@@ -17,13 +17,13 @@ pub const MANIFEST_VERSION: u32 = 2;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub boot: BootFacts,
+    /// Wall-clock seconds of the script run (not of the boot check).
+    pub build_seconds: f64,
     /// BusyBox built with the libc (`demo-build/build-busybox.sh`), in the
     /// root file system; `None` for a port that ships none, and in manifests
     /// written before it existed.
     #[serde(default)]
     pub busybox: Option<super::busybox::BusyboxFacts>,
-    /// Wall-clock seconds of the script run (not of the boot check).
-    pub build_seconds: f64,
     pub cache_key: String,
     /// Compile units this build had to compile, as the script announced them
     /// (`@@lkljs total`, which the kernel port counts by a dry run of what is
