@@ -48,7 +48,7 @@ fn run_applets(commands: serde_json::Value) -> (Vec<Ran>, lkljs_site::demo::Mani
     (results, artifacts.manifest)
 }
 
-fn succeeded<'a>(ran: &'a Ran) -> &'a str {
+fn succeeded(ran: &Ran) -> &str {
     assert_eq!(ran.status, Some(0), "{:?} exited with status {:?}: {}", ran.argv, ran.status, ran.output);
     &ran.output
 }
