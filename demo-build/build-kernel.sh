@@ -301,6 +301,23 @@ for program_source in "$demo_build_dir"/musl-programs/*.c; do
     -c "$program_source" -o "$generated/programs/$program.o"
   "$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/$program.o" -o "$generated/rootfs/bin/$program"
 done
+
+# BusyBox (Debian's busybox, built with that libc by build-busybox.sh; the
+# demo step names its directory in LKLJS_BUSYBOX): /bin/busybox and, for
+# each applet in its busybox.links, a symbolic link to it.
+[ -n "${LKLJS_BUSYBOX:-}" ] && [ -f "$LKLJS_BUSYBOX/busybox.wasm" ] && [ -f "$LKLJS_BUSYBOX/busybox.links" ] ||
+  fail "LKLJS_BUSYBOX does not name a built BusyBox (with busybox.wasm and busybox.links); the demo step builds it with demo-build/build-busybox.sh and sets LKLJS_BUSYBOX"
+echo "  COPY    /bin/busybox"
+cp "$LKLJS_BUSYBOX/busybox.wasm" "$generated/rootfs/bin/busybox"
+{ echo "# Added by build-kernel.sh: BusyBox and its applets (busybox.links)."
+  echo "file /bin/busybox bin/busybox 0755 0 0"
+  while IFS= read -r applet; do
+    case "$applet" in
+      /bin/*|/sbin/*|/usr/bin/*|/usr/sbin/*) echo "slink $applet /bin/busybox 0777 0 0" ;;
+      *) fail "busybox.links names '$applet', outside /bin, /sbin, /usr/bin and /usr/sbin" ;;
+    esac
+  done < "$LKLJS_BUSYBOX/busybox.links"
+} | sed "s|$LKLJS_BUSYBOX|\$LKLJS_BUSYBOX|" >> "$generated/rootfs/initramfs.list"
 find "$generated/rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$generated/rootfs" && "$generated/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" initramfs.list) \
   > "$generated/initramfs.cpio" || fail "gen_init_cpio could not build the initramfs from demo-build/initramfs.list"

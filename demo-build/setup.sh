@@ -15,9 +15,10 @@ packages=(
   make flex bison bc xz-utils python3 perl cpio gcc libc6-dev patch
   # Size figures in the demo manifest are checked against these.
   gzip brotli
-  # `apt-get source` (the user programs' libc is built from Debian's musl
-  # source package): dpkg-source unpacks it, and checks its signature with gpgv.
-  dpkg-dev gpgv
+  # `apt-get source` (the user programs' libc and BusyBox are built from
+  # Debian's musl and busybox source packages): dpkg-source unpacks them
+  # (busybox's tarball is bzip2), and checks their signatures with gpgv.
+  dpkg-dev gpgv bzip2
   # The browser that the page tests drive. Chromium depends on no font
   # package, and --no-install-recommends brings none: pages would lay out
   # text without any glyphs on a bare machine.

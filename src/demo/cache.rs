@@ -40,22 +40,23 @@ impl DemoDirs {
     pub fn work(&self) -> PathBuf {
         self.root.join("work")
     }
-    /// The libc's entries (see [`super::libc`]), apart from the kernel's.
-    pub fn libc_cache(&self) -> PathBuf {
-        self.root.join("libc")
+    /// The entries of the user-space part `name` (see [`super::component`]),
+    /// apart from the kernel's.
+    pub fn component_cache(&self, name: &str) -> PathBuf {
+        self.root.join(name)
     }
-    pub fn libc_entry(&self, key: &str) -> PathBuf {
-        self.libc_cache().join(key)
+    pub fn component_entry(&self, name: &str, key: &str) -> PathBuf {
+        self.component_cache(name).join(key)
     }
-    pub fn libc_temporary_entry(&self, key: &str) -> PathBuf {
-        self.libc_cache().join(format!("{TEMPORARY_PREFIX}{key}-{}", std::process::id()))
+    pub fn component_temporary_entry(&self, name: &str, key: &str) -> PathBuf {
+        self.component_cache(name).join(format!("{TEMPORARY_PREFIX}{key}-{}", std::process::id()))
     }
-    /// The libc script's scratch directory, inside the kernel's.
-    pub fn libc_work(&self) -> PathBuf {
-        self.work().join("libc")
+    /// The part's script's scratch directory, inside the kernel's.
+    pub fn component_work(&self, name: &str) -> PathBuf {
+        self.work().join(name)
     }
-    pub fn libc_log(&self, key: &str) -> PathBuf {
-        self.logs().join(format!("libc-{key}.log"))
+    pub fn component_log(&self, name: &str, key: &str) -> PathBuf {
+        self.logs().join(format!("{name}-{key}.log"))
     }
     pub fn logs(&self) -> PathBuf {
         self.root.join("logs")
@@ -78,14 +79,14 @@ impl DemoDirs {
     fn lock_file(&self) -> PathBuf {
         self.root.join("lock")
     }
-    /// The libc's own lock, so that a libc build or reuse never waits for a
-    /// kernel build (which takes it, after its own, for the libc part).
-    fn libc_lock_file(&self) -> PathBuf {
-        self.root.join("libc.lock")
+    /// A user-space part's own lock, so that building or checking it never
+    /// waits for a kernel build (which takes it, after its own, for that part).
+    fn component_lock_file(&self, name: &str) -> PathBuf {
+        self.root.join(format!("{name}.lock"))
     }
 
     pub fn create(&self) -> Result<(), DemoError> {
-        for dir in [self.cache(), self.libc_cache(), self.work(), self.logs()] {
+        for dir in [self.cache(), self.work(), self.logs()] {
             fs::create_dir_all(&dir).map_err(DemoError::io("create", &dir))?;
         }
         Ok(())
@@ -139,10 +140,10 @@ impl BuildLock {
         Self::acquire_file(dirs.lock_file(), on_wait)
     }
 
-    /// Takes the libc's lock (`target/demo/libc.lock`), which guards the
-    /// libc's cache and work directory. A kernel build takes it after its own.
-    pub fn acquire_libc(dirs: &DemoDirs, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
-        Self::acquire_file(dirs.libc_lock_file(), on_wait)
+    /// Takes the lock of the user-space part `name` (`target/demo/<name>.lock`),
+    /// which guards its cache and work directory. A kernel build takes it after its own.
+    pub fn acquire_component(dirs: &DemoDirs, name: &str, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {
+        Self::acquire_file(dirs.component_lock_file(name), on_wait)
     }
 
     fn acquire_file(path: PathBuf, on_wait: impl FnOnce(&Path)) -> Result<BuildLock, DemoError> {

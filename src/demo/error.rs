@@ -86,15 +86,15 @@ pub enum DemoError {
     BuildFailed { status: String, step: Option<String>, log: PathBuf, tail: String },
 
     #[error(
-        "the libc build (demo-build/build-libc.sh) failed ({status}){}; the last {} lines of {}:\n{tail}\n  fix: read the log above; a missing package is named there (run `sudo demo-build/setup.sh`); rerun after fixing demo-build/, or build with --skip-demo to reuse the last demo build",
+        "demo-build/{script} failed ({status}){}; the last {} lines of {}:\n{tail}\n  fix: read the log above; a missing package is named there (run `sudo demo-build/setup.sh`); rerun after fixing demo-build/, or build with --skip-demo to reuse the last demo build",
         step_suffix(.step),
         .tail.lines().count(),
         .log.display()
     )]
-    LibcBuildFailed { status: String, step: Option<String>, log: PathBuf, tail: String },
+    ComponentBuildFailed { script: &'static str, status: String, step: Option<String>, log: PathBuf, tail: String },
 
-    #[error("demo-build/build-libc.sh succeeded but did not write {file} into its --out directory (its output is in {})\n  fix: the script must install include/, lib/libc.a, lib/crt1.o, lib/libcompiler_rt.a, bin/lkljs-cc, musl-version.txt and tests/hello.wasm", .log.display())]
-    LibcMissingFile { file: String, log: PathBuf },
+    #[error("demo-build/{script} succeeded but did not write {file} into its --out directory (its output is in {})\n  fix: the script must write {required} into its --out directory", .log.display())]
+    ComponentMissingFile { script: &'static str, file: String, required: String, log: PathBuf },
 
     #[error("demo-build/build-kernel.sh succeeded but did not write {file} into its --out directory (its output is in {})\n  fix: the script must write boot.js, boot.wasm, kernel-release.txt and config.txt into its --out directory", .log.display())]
     MissingArtifact { file: String, log: PathBuf },

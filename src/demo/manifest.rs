@@ -19,6 +19,11 @@ pub struct Manifest {
     pub boot: BootFacts,
     /// Wall-clock seconds of the script run (not of the boot check).
     pub build_seconds: f64,
+    /// BusyBox built with the libc (`demo-build/build-busybox.sh`), in the
+    /// root file system; `None` for a port that ships none, and in manifests
+    /// written before it existed.
+    #[serde(default)]
+    pub busybox: Option<super::busybox::BusyboxFacts>,
     pub cache_key: String,
     /// Compile units this build had to compile, as the script announced them
     /// (`@@lkljs total`, which the kernel port counts by a dry run of what is
@@ -188,6 +193,14 @@ pub(crate) mod tests {
                 seconds_to_last_line: 1.25,
             },
             build_seconds: 2400.5,
+            busybox: Some(super::super::busybox::BusyboxFacts {
+                applets: 80,
+                build_seconds: 90.5,
+                busybox_wasm_brotli_bytes: 190_000,
+                busybox_wasm_bytes: 450_000,
+                cache_key: "0011223344556677".into(),
+                version: "busybox 1:1.35.0-4+deb12u1 (Debian source package busybox)".into(),
+            }),
             cache_key: "0123456789abcdef".into(),
             compile_units: 1500,
             config_sha256: "ab".repeat(32),

@@ -18,7 +18,11 @@
 //!    spent asking emcc its version);
 //! 4. when the port ships `demo-build/build-libc.sh`, builds or reuses the
 //!    user programs' libc before computing that key ([`prepare_libc`], `libc.rs`): its key joins
-//!    the kernel's, and the script gets its directory as `LKLJS_LIBC`;
+//!    the kernel's, and the script gets its directory as `LKLJS_LIBC`; then,
+//!    when the port ships `demo-build/build-busybox.sh`, BusyBox with that
+//!    libc (`busybox.rs`), whose key also joins the kernel's and whose
+//!    directory the script gets as `LKLJS_BUSYBOX` (both are cached as
+//!    `component.rs` describes);
 //! 5. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
 //!    into a temporary directory, boots the result once under node, runs its
 //!    self-test suite (`selftest.js`, when the port ships one; any failed
@@ -33,16 +37,20 @@
 //! ```text
 //! target/demo/
 //!   lock                       held while a demo build runs (and by its script)
-//!   libc.lock                  held while the libc is built or checked (see libc.rs)
+//!   libc.lock                  held while the libc is built or checked (see component.rs)
+//!   busybox.lock               the same for BusyBox
 //!   last                       key of the last successful build, for --skip-demo
 //!   source-fingerprint.json    memoised kernel source hashes
 //!   cache/<key>/               artefacts + manifest.json of one build
 //!   cache/.tmp-<key>-<pid>/    a build in progress; renamed to <key>/ on success
 //!   libc/<key>/                the user programs' libc, made the same way
+//!   busybox/<key>/             BusyBox built with that libc, made the same way
 //!   work/                      the script's scratch directory, reused between builds
 //!   work/libc/                 build-libc.sh's, with the downloaded musl source
+//!   work/busybox/              build-busybox.sh's, with the downloaded busybox source
 //!   logs/build-<key>.log       the script's full output, in the order written
 //!   logs/libc-<key>.log        build-libc.sh's output
+//!   logs/busybox-<key>.log     build-busybox.sh's output
 //!   logs/boot-<key>.log        the console of the boot check
 //!   logs/selftest-<key>.log    the output of the self-test suite
 //! ```
@@ -73,7 +81,9 @@
 //! allowed, 0 for no limit, as in the kernel port's contract).
 
 mod boot;
+mod busybox;
 mod cache;
+mod component;
 mod error;
 mod fingerprint;
 mod libc;
@@ -90,7 +100,9 @@ use std::process::Command;
 use std::time::Duration;
 
 pub use boot::pid1_milliseconds;
+pub use busybox::{BUSYBOX_INPUTS, BUSYBOX_REQUIRED_FILES, BUSYBOX_SCRIPT, BusyboxBuild, BusyboxFacts};
 pub use cache::DemoDirs;
+pub use component::ComponentBuild;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
 pub use libc::{LIBC_INPUTS, LIBC_REQUIRED_FILES, LIBC_SCRIPT, LibcBuild, LibcFacts};
 pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, read_manifest};
@@ -100,6 +112,7 @@ pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
 pub use state::DemoState;
 pub use toolchain::REQUIRED_TOOLS;
 
+use busybox::BusyboxInputs;
 use cache::{BuildLock, CacheKeyInputs, EntryProblem};
 use fingerprint::{TreeHashDepth, hash_tree, sha256_file};
 use libc::LibcInputs;
@@ -120,6 +133,11 @@ pub const BUILD_ENVIRONMENT: &[(&str, &str)] =
 /// sysroot, with `bin/lkljs-cc`) to `build-kernel.sh`; its cache key is also
 /// part of the kernel's.
 pub const LIBC_VARIABLE: &str = "LKLJS_LIBC";
+
+/// The environment variable that hands the built BusyBox's directory (with
+/// `busybox.wasm` and `busybox.links`) to `build-kernel.sh`, which puts it
+/// in the root file system; its cache key is also part of the kernel's.
+pub const BUSYBOX_VARIABLE: &str = "LKLJS_BUSYBOX";
 
 /// The files the kernel port's contract promises in its `--out` directory.
 pub const REQUIRED_ARTIFACTS: &[&str] = &["boot.js", "boot.wasm", "kernel-release.txt", "config.txt"];
@@ -296,10 +314,28 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     } else {
         None
     };
+    // Then BusyBox, with that libc: the kernel's root file system holds it.
+    let busybox = match &libc {
+        Some(libc) if demo_build.join(BUSYBOX_SCRIPT).is_file() => Some(busybox::build_or_reuse(
+            &BusyboxInputs {
+                site_root: &request.site_root,
+                libc,
+                emcc_version_line: &toolchain.emcc_version_line,
+                source_date_epoch,
+                tool_path: &tool_path,
+                jobs: jobs()?,
+            },
+            dirs,
+        )?),
+        _ => None,
+    };
     let demo_build_sha256 = hash_tree(&demo_build, TreeHashDepth::Contents)?;
     let mut build_options = BUILD_ENVIRONMENT.to_vec();
     if let Some(libc) = &libc {
         build_options.push((LIBC_VARIABLE, &libc.facts.cache_key));
+    }
+    if let Some(busybox) = &busybox {
+        build_options.push((BUSYBOX_VARIABLE, &busybox.facts.cache_key));
     }
     let key = CacheKeyInputs {
         source_sha256: &source_facts.sha256,
@@ -338,6 +374,9 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     if let Some(libc) = &libc {
         command.env(LIBC_VARIABLE, &libc.dir);
     }
+    if let Some(busybox) = &busybox {
+        command.env(BUSYBOX_VARIABLE, &busybox.dir);
+    }
     let build_log = dirs.build_log(&key);
     report::detail!("demo build: building into {}, the script's output in {}", out.path.display(), build_log.display());
     let run = runner::run_script(command, &build_log)?;
@@ -370,6 +409,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
             boot,
             selftest,
             libc: libc.map(|libc| libc.facts),
+            busybox: busybox.map(|busybox| busybox.facts),
             wasm: WasmSizes::measure(&wasm),
         },
     )?;
@@ -476,6 +516,7 @@ struct ManifestInputs<'a> {
     boot: BootFacts,
     selftest: Option<SelftestFacts>,
     libc: Option<LibcFacts>,
+    busybox: Option<BusyboxFacts>,
     wasm: WasmSizes,
 }
 
@@ -503,6 +544,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
     let progress = &inputs.run.progress;
     Ok(Manifest {
         boot: inputs.boot,
+        busybox: inputs.busybox,
         build_seconds: (inputs.run.elapsed.as_secs_f64() * 10.0).round() / 10.0,
         cache_key: inputs.key.to_owned(),
         compile_units: progress.total.unwrap_or(progress.compiled),

@@ -282,6 +282,11 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("boot.pid1_milliseconds", Format::Milliseconds),
     ("selftest.passed", Format::Number),
     ("selftest.failed", Format::Number),
+    ("busybox.version", Format::Text),
+    ("busybox.applets", Format::Number),
+    ("busybox.busybox_wasm_bytes", Format::Bytes),
+    ("busybox.busybox_wasm_brotli_bytes", Format::Bytes),
+    ("busybox.build_seconds", Format::Seconds),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

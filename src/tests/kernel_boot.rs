@@ -9,15 +9,13 @@
 //! development).
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use lkljs_site::build::{BuildOptions, DemoMode, SiteBuilder};
 use lkljs_site::serve::{ServeConfig, start};
 
-fn site_root() -> std::path::PathBuf {
-    std::env::var_os("LKLJS_TEST_SITE_ROOT").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
-}
+use crate::support::kernel::{run_with_watchdog, site_root};
 
 #[test]
 fn the_site_build_publishes_a_kernel_that_boots() {
@@ -324,19 +322,4 @@ fn assert_boots(dir: &Path) {
     for forbidden in ["Kernel panic", "WARNING:", "BUG:", "Oops"] {
         assert!(!console.contains(forbidden), "the console shows {forbidden:?}\n{context}");
     }
-}
-
-fn run_with_watchdog(command: &mut Command, limit: Duration) -> Output {
-    let child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let pid = child.id();
-    let started = Instant::now();
-    let watchdog = std::thread::spawn(move || child.wait_with_output().unwrap());
-    while !watchdog.is_finished() {
-        if started.elapsed() > limit {
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-            panic!("node did not exit within {limit:?} although boot.js has its own timeout");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    watchdog.join().unwrap()
 }

@@ -7,6 +7,7 @@
 mod support;
 
 mod browser;
+mod busybox_applets;
 mod demo_hosting;
 mod demo_page;
 mod demo_step;

@@ -1,8 +1,10 @@
 //! The real kernel for the tests that boot it: the demo step's build, or its
 //! cached result under `target/demo/cache/`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use lkljs_site::build::DemoMode;
 use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoRequest, prepare};
@@ -23,4 +25,27 @@ pub fn build(root: &Path) -> DemoArtifacts {
 pub fn one_browser_boot_at_a_time() -> MutexGuard<'static, ()> {
     static BROWSER_BOOT: Mutex<()> = Mutex::new(());
     BROWSER_BOOT.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The site whose `demo-build/` the kernel tests build: this repository, or
+/// `LKLJS_TEST_SITE_ROOT` (e.g. one holding a `demo-build/` under development).
+pub fn site_root() -> PathBuf {
+    std::env::var_os("LKLJS_TEST_SITE_ROOT").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
+}
+
+/// Runs `command` (node with a boot script) to its end, killing it and
+/// failing the test if it outlives `limit`.
+pub fn run_with_watchdog(command: &mut Command, limit: Duration) -> Output {
+    let child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let started = Instant::now();
+    let watchdog = std::thread::spawn(move || child.wait_with_output().unwrap());
+    while !watchdog.is_finished() {
+        if started.elapsed() > limit {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            panic!("node did not exit within {limit:?} although boot.js has its own timeout");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    watchdog.join().unwrap()
 }

@@ -30,14 +30,15 @@ void _start(long *sp)
  * hands "main" to __libc_start_main, which calls it with three arguments;
  * wasm checks the type of an indirect call, so the program's main is
  * reached through this three-argument function of exactly that type.
+ *
+ * The reference to __main_argc_argv is a strong undefined one, so that the
+ * linker fetches main from an archive (BusyBox keeps its main in libbb's
+ * lib.a); a program whose main takes no arguments gets libc.a's
+ * __main_argc_argv (src/env/wasm32/__main_argc_argv.c), which calls it. A
+ * weak fallback here in crt1.o would satisfy the reference before any
+ * archive is searched.
  */
-int __main_void(void);
-
-__attribute__((__weak__))
-int __main_argc_argv(int argc, char **argv)
-{
-	return __main_void();
-}
+int __main_argc_argv(int argc, char **argv);
 
 static int __wasm32_main(int argc, char **argv, char **envp)
 {
