@@ -21,13 +21,13 @@
 set -euo pipefail
 
 demo_build_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$demo_build_dir/build-common.sh"
 busybox_dir=$demo_build_dir/busybox
 
 # Debian 12's busybox: the exact source package, pinned by the hash of its
 # signed .dsc (which in turn pins the tarballs by theirs).
 busybox_package=busybox
 busybox_version=1:1.35.0-4+deb12u1
-busybox_dsc=busybox_${busybox_version#*:}.dsc
 busybox_dsc_sha256=9c01fe128b0eeded371c70e37d474fdb5055f71b5d0a778db44c6b0c62d3a7fa
 
 usage() {
@@ -55,19 +55,9 @@ done
 [ -x "$libc_dir/bin/lkljs-cc" ] ||
   fail "'$libc_dir' is not a built libc (no bin/lkljs-cc); build it with demo-build/build-libc.sh"
 [ -n "$jobs" ] || jobs=$(nproc)
-case "$jobs" in
-  ''|*[!0-9]*|0) fail "--jobs must be a positive number, not '$jobs'" ;;
-esac
+check_jobs "$jobs"
 
 echo "@@lkljs step busybox toolchain"
-llvm_bin=/usr/lib/llvm-14/bin
-missing_tools=() missing_packages=()
-need() { # tool package
-  if ! command -v "$1" >/dev/null 2>&1; then
-    missing_tools+=("$1")
-    missing_packages+=("$2")
-  fi
-}
 need "$llvm_bin/clang" clang-14
 need "$llvm_bin/llvm-ar" llvm-14
 need apt-get apt
@@ -77,11 +67,9 @@ need gcc gcc
 need patch patch
 need bzip2 bzip2
 need sha256sum coreutils
-if [ ${#missing_tools[@]} -gt 0 ]; then
-  fail "missing tools: ${missing_tools[*]}; install them with: apt-get install $(printf '%s\n' "${missing_packages[@]}" | sort -u | tr '\n' ' ')(or run demo-build/setup.sh)"
-fi
+need_all_found
 
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1670716800}
 export LC_ALL=C TZ=UTC
 # BusyBox's Makefile stamps the build's date and user into the binary
 # unless these are fixed (scripts/mkcompile_h style, as the kernel's).
@@ -93,32 +81,11 @@ out_dir=$(cd "$out_dir" && pwd)
 libc_dir=$(cd "$libc_dir" && pwd)
 
 echo "@@lkljs step busybox fetch"
-# apt-get source, once: the files stay in download/ and are checked, not
-# fetched, by later builds.
-download=$work_dir/download
-dsc_ok() {
-  [ -f "$download/$busybox_dsc" ] &&
-    [ "$(sha256sum < "$download/$busybox_dsc" | cut -d' ' -f1)" = "$busybox_dsc_sha256" ] || return 1
-  # Every file the .dsc lists, with its SHA-256.
-  sed -n '/^Checksums-Sha256:/,/^[^ ]/s/^ \([0-9a-f]\{64\}\) [0-9]* \(.*\)$/\1  \2/p' "$download/$busybox_dsc" |
-    (cd "$download" && sha256sum --check --status)
-}
-if dsc_ok; then
-  echo "  using the downloaded $busybox_dsc"
-else
-  rm -rf "$download"
-  mkdir -p "$download"
-  (cd "$download" && apt-get source --download-only -q "$busybox_package=$busybox_version") ||
-    fail "apt-get source $busybox_package=$busybox_version failed: apt needs deb-src entries (run demo-build/setup.sh, which derives them from this machine's apt sources and runs apt-get update)"
-  dsc_ok || fail "the downloaded $busybox_dsc does not match its pinned SHA-256 $busybox_dsc_sha256 (or a file it lists does not match); the archive changed: update busybox_version and busybox_dsc_sha256 in $0"
-fi
+debian_source_fetch "$busybox_package" "$busybox_version" "$busybox_dsc_sha256" "$work_dir/download"
 
 echo "@@lkljs step busybox extract"
-# dpkg-source applies Debian's own patches (debian/patches/series).
 tree=$work_dir/busybox
-rm -rf "$tree"
-dpkg-source --no-check -x "$download/$busybox_dsc" "$tree" >/dev/null ||
-  fail "dpkg-source could not unpack $download/$busybox_dsc"
+debian_source_extract "$busybox_package" "$busybox_version" "$work_dir/download" "$tree"
 upstream_version=${busybox_version#*:}
 upstream_version=${upstream_version%-*}
 [ "$(sed -n 's/^VERSION = //p' "$tree/Makefile").$(sed -n 's/^PATCHLEVEL = //p' "$tree/Makefile").$(sed -n 's/^SUBLEVEL = //p' "$tree/Makefile")" = "$upstream_version" ] ||

@@ -20,6 +20,7 @@
 set -euo pipefail
 
 demo_build_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$demo_build_dir/build-common.sh"
 
 usage() {
   echo "usage: $0 --source PATH --work DIR --out DIR [--jobs N]" >&2
@@ -47,9 +48,7 @@ done
 if [ -z "$jobs" ]; then
   jobs=$(nproc)
 fi
-case "$jobs" in
-  ''|*[!0-9]*|0) fail "--jobs must be a positive number, not '$jobs'" ;;
-esac
+check_jobs "$jobs"
 
 # Memory the host gives the kernel, and the wasm memory around it: the
 # kernel block plus the host heap and one 256 KiB stack per kernel thread.
@@ -57,14 +56,6 @@ kernel_memory_mb=32
 wasm_memory_mb=128
 
 echo "@@lkljs step toolchain"
-llvm_bin=/usr/lib/llvm-14/bin
-missing_tools=() missing_packages=()
-need() { # tool package
-  if ! command -v "$1" >/dev/null 2>&1; then
-    missing_tools+=("$1")
-    missing_packages+=("$2")
-  fi
-}
 need emcc emscripten
 need node nodejs
 need make make
@@ -82,9 +73,7 @@ need "$llvm_bin/wasm-ld" lld-14
 need "$llvm_bin/llvm-ar" llvm-14
 need "$llvm_bin/llvm-nm" llvm-14
 need wasm-opt binaryen
-if [ ${#missing_tools[@]} -gt 0 ]; then
-  fail "missing tools: ${missing_tools[*]}; install them with: apt-get install $(printf '%s\n' "${missing_packages[@]}" | sort -u | tr '\n' ' ')"
-fi
+need_all_found
 
 # Reproducibility: fixed identity and time, no absolute paths in objects.
 # The default is the generator's (src/demo: DEFAULT_SOURCE_DATE_EPOCH, which a

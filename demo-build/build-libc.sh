@@ -22,13 +22,13 @@
 set -euo pipefail
 
 demo_build_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$demo_build_dir/build-common.sh"
 libc_dir=$demo_build_dir/libc
 
 # Debian 12's musl: the exact source package, pinned by the hash of its
 # signed .dsc (which in turn pins the tarballs by theirs).
 musl_package=musl
 musl_version=1.2.3-1
-musl_dsc=musl_${musl_version}.dsc
 musl_dsc_sha256=243a7462e9c751da662c4c61d4c96b6318c796ba302b72f6cdf74ea5427a9b4f
 
 usage() {
@@ -55,19 +55,9 @@ done
 [ -n "$kernel_source" ] && [ -n "$work_dir" ] && [ -n "$out_dir" ] || usage
 [ -e "$kernel_source" ] || fail "kernel source '$kernel_source' does not exist; pass a Linux 6.1 tarball (e.g. /usr/src/linux-source-6.1.tar.xz from the linux-source-6.1 package) or an extracted tree"
 [ -n "$jobs" ] || jobs=$(nproc)
-case "$jobs" in
-  ''|*[!0-9]*|0) fail "--jobs must be a positive number, not '$jobs'" ;;
-esac
+check_jobs "$jobs"
 
 echo "@@lkljs step libc toolchain"
-llvm_bin=/usr/lib/llvm-14/bin
-missing_tools=() missing_packages=()
-need() { # tool package
-  if ! command -v "$1" >/dev/null 2>&1; then
-    missing_tools+=("$1")
-    missing_packages+=("$2")
-  fi
-}
 need "$llvm_bin/clang" clang-14
 need "$llvm_bin/wasm-ld" lld-14
 need "$llvm_bin/llvm-ar" llvm-14
@@ -78,9 +68,7 @@ need make make
 need tar tar
 need xz xz-utils
 need sha256sum coreutils
-if [ ${#missing_tools[@]} -gt 0 ]; then
-  fail "missing tools: ${missing_tools[*]}; install them with: apt-get install $(printf '%s\n' "${missing_packages[@]}" | sort -u | tr '\n' ' ')(or run demo-build/setup.sh)"
-fi
+need_all_found
 # LLVM's compiler-rt sources, as Debian's emscripten ships them.
 compiler_rt_dir=/usr/share/emscripten/system/lib/compiler-rt
 compiler_rt_src=$compiler_rt_dir/lib/builtins
@@ -88,7 +76,7 @@ sjlj_source=$compiler_rt_dir/emscripten_setjmp.c
 [ -f "$compiler_rt_src/multf3.c" ] && [ -f "$sjlj_source" ] ||
   fail "$compiler_rt_dir is missing or incomplete (LLVM's compiler-rt sources, shipped with Debian's emscripten); install it with: apt-get install emscripten"
 
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1670716800}
 export LC_ALL=C TZ=UTC
 
 mkdir -p "$work_dir" "$out_dir"
@@ -96,31 +84,11 @@ work_dir=$(cd "$work_dir" && pwd)
 out_dir=$(cd "$out_dir" && pwd)
 
 echo "@@lkljs step libc fetch"
-# apt-get source, once: the files stay in download/ and are checked, not
-# fetched, by later builds.
-download=$work_dir/download
-dsc_ok() {
-  [ -f "$download/$musl_dsc" ] &&
-    [ "$(sha256sum < "$download/$musl_dsc" | cut -d' ' -f1)" = "$musl_dsc_sha256" ] || return 1
-  # Every file the .dsc lists, with its SHA-256.
-  sed -n '/^Checksums-Sha256:/,/^[^ ]/s/^ \([0-9a-f]\{64\}\) [0-9]* \(.*\)$/\1  \2/p' "$download/$musl_dsc" |
-    (cd "$download" && sha256sum --check --status)
-}
-if dsc_ok; then
-  echo "  using the downloaded $musl_dsc"
-else
-  rm -rf "$download"
-  mkdir -p "$download"
-  (cd "$download" && apt-get source --download-only -q "$musl_package=$musl_version") ||
-    fail "apt-get source $musl_package=$musl_version failed: apt needs deb-src entries (run demo-build/setup.sh, which derives them from this machine's apt sources and runs apt-get update)"
-  dsc_ok || fail "the downloaded $musl_dsc does not match its pinned SHA-256 $musl_dsc_sha256 (or a file it lists does not match); the archive changed: update musl_version and musl_dsc_sha256 in $0"
-fi
+debian_source_fetch "$musl_package" "$musl_version" "$musl_dsc_sha256" "$work_dir/download"
 
 echo "@@lkljs step libc extract"
 tree=$work_dir/musl
-rm -rf "$tree"
-dpkg-source --no-check -x "$download/$musl_dsc" "$tree" >/dev/null ||
-  fail "dpkg-source could not unpack $download/$musl_dsc"
+debian_source_extract "$musl_package" "$musl_version" "$work_dir/download" "$tree"
 [ "$(cat "$tree/VERSION")" = "${musl_version%-*}" ] ||
   fail "the musl source says version $(cat "$tree/VERSION"), not ${musl_version%-*}"
 

@@ -28,7 +28,7 @@ use super::manifest::compressed_sizes;
 pub const BUSYBOX_SCRIPT: &str = "build-busybox.sh";
 /// Everything under `demo-build/` that BusyBox's build reads: the script, the
 /// configuration and the patches.
-pub const BUSYBOX_INPUTS: &[&str] = &[BUSYBOX_SCRIPT, "busybox"];
+pub const BUSYBOX_INPUTS: &[&str] = &[BUSYBOX_SCRIPT, "build-common.sh", "busybox"];
 /// What the script promises in its `--out` directory.
 pub const BUSYBOX_REQUIRED_FILES: &[&str] = &["busybox.wasm", "busybox.links", "busybox-version.txt", "config.txt"];
 

@@ -647,12 +647,17 @@ fn boot_timeout() -> Result<Option<Duration>, DemoError> {
 mod tests {
     use super::*;
 
-    /// `build-kernel.sh` run by hand must build what the generator builds.
+    /// A build script run by hand must build what the generator builds.
     #[test]
-    fn the_build_script_has_the_same_source_date_epoch_default() {
-        let script = include_str!("../../demo-build/build-kernel.sh");
+    fn the_build_scripts_have_the_same_source_date_epoch_default() {
         let default = format!("SOURCE_DATE_EPOCH=${{SOURCE_DATE_EPOCH:-{DEFAULT_SOURCE_DATE_EPOCH}}}");
-        assert!(script.contains(&default), "demo-build/build-kernel.sh must default to `{default}`");
+        for (name, script) in [
+            ("build-kernel.sh", include_str!("../../demo-build/build-kernel.sh")),
+            ("build-libc.sh", include_str!("../../demo-build/build-libc.sh")),
+            ("build-busybox.sh", include_str!("../../demo-build/build-busybox.sh")),
+        ] {
+            assert!(script.contains(&default), "demo-build/{name} must default to `{default}`");
+        }
     }
 
     #[test]
