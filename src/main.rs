@@ -11,6 +11,9 @@ use lkljs_site::demo::{DemoArtifacts, DemoOutcome, DemoRequest};
 use lkljs_site::report::{self, Kind, Reporter, Verbosity};
 use lkljs_site::serve::ServeConfig;
 
+#[global_allocator]
+static ALLOCATOR: lkljs_site::Allocator = lkljs_site::Allocator;
+
 #[derive(Parser)]
 #[command(
     name = "lkljs-site",

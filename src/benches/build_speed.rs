@@ -13,6 +13,10 @@
 //! machine's load during the run weighs on all of them alike: compare the
 //! ratios, which come from the same run, rather than absolute times across runs.
 
+/// The command line's allocator, so that the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: lkljs_site::Allocator = lkljs_site::Allocator;
+
 mod corpus;
 #[allow(dead_code, reason = "the benchmark only copies")]
 #[path = "../tests/support/files.rs"]

@@ -11,6 +11,10 @@
 //! `cargo bench --bench edit_reload_real` prints min / median / p90 / max for each.
 //! Compare with `live_reload`, which measures the server alone with a stand-in builder.
 
+/// The command line's allocator, so that the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: lkljs_site::Allocator = lkljs_site::Allocator;
+
 #[allow(dead_code, reason = "a benchmark uses a part of the tests' support")]
 #[path = "../tests/support/mod.rs"]
 mod support;
