@@ -30,8 +30,10 @@
 //!   re-renders every page; a template edit re-renders everything; a stylesheet
 //!   edit rebuilds that stylesheet and every page (their `<link>` names the new
 //!   hash), and is reported as `only_css`;
-//! - link checking, the feed, the sitemap and deploy files are recomputed every
-//!   time (they are cheap), and only files whose bytes changed are written.
+//! - link checking, the feed, the sitemap and deploy files are recomputed on
+//!   every full composition (in serve, the second half of a rebuild; the quick
+//!   half checks only the edited pages' links), and only files whose bytes
+//!   changed are written.
 
 mod load;
 mod render;
@@ -49,7 +51,7 @@ use crate::demo::{self, DemoState};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::assets::{self, ThemeAssets};
 use crate::output::publish::{self, PublishError};
-use crate::output::{OutputContext, OutputTree, search};
+use crate::output::{OutputContext, OutputFile, OutputTree, search};
 use crate::render::page::PageBody;
 use crate::render::{Common, Templates};
 use crate::timing::{self, Phase};
@@ -159,7 +161,9 @@ pub struct SiteBuilder {
 
 /// What the quick half of a serve rebuild left out: the pages other than the
 /// edited ones, which keep their previous output until then (on a title edit,
-/// every page's sidebar), the search index, and the removal of stale files.
+/// every page's sidebar), the search index, the other output steps (404 page,
+/// feeds, deploy files), the check of the other pages' links, and the removal
+/// of stale files.
 /// The browser is told about the quick half first, so the edited page reloads
 /// (or the stylesheet swaps) without waiting for the rest; when the second half
 /// is done the output is byte for byte what a full build makes.
@@ -211,7 +215,9 @@ impl SiteBuilder {
 
     /// [`SiteBuilder::compose`], or with a `focus` the quick half of a serve
     /// rebuild: only those pages are rendered again, the others and the search
-    /// index are taken as they were (see the incremental rule above).
+    /// index are taken as they were (see the incremental rule above), and once
+    /// a first sync has written the whole output, the tree holds only the
+    /// focused pages and the theme's files (see [`Deferred`]).
     fn compose_scoped(&mut self, focus: Option<&BTreeSet<PathBuf>>) -> Result<(OutputTree, BuildReport), BuildError> {
         let mut diagnostics: Vec<Diagnostic> = self.source_errors.values().cloned().collect();
         let (Some(config), Some(templates)) = (self.config.as_ref(), self.templates.as_ref()) else {
@@ -244,28 +250,48 @@ impl SiteBuilder {
                 }
             });
         let rendered = &self.rendered;
-        let context = OutputContext {
-            root: &self.root,
-            site: &site,
-            config,
-            common: &common,
-            templates,
-            theme: &self.theme,
-            demo_files: &self.demo.files,
-            page_files: site.pages.iter().map(|page| rendered.page(&page.source).map(|page| &page.html)).collect(),
-            page_contents: site
-                .pages
-                .iter()
-                .map(|page| rendered.body(&page.source).map(|body| body.main.html.as_str()))
-                .collect(),
-            search_index: &search_index,
-            source_date_epoch,
+        let (tree, links_checked) = match (focus, self.synced.as_ref()) {
+            // The quick half: the focused pages and the theme's files, their
+            // links checked against the output as the last sync left it.
+            (Some(focus), Some(synced)) => {
+                let tree = focused_tree(&site, rendered, focus, &self.theme);
+                let exists = |path: &str| tree.contains_key(path) || synced.contains_key(path);
+                let links_checked = timing::measure(Phase::LinkCheck, || {
+                    check_links(&site, rendered, &failed_bodies, &exists, Some(focus), &mut diagnostics)
+                });
+                (tree, links_checked)
+            }
+            _ => {
+                let context = OutputContext {
+                    root: &self.root,
+                    site: &site,
+                    config,
+                    common: &common,
+                    templates,
+                    theme: &self.theme,
+                    demo_files: &self.demo.files,
+                    page_files: site
+                        .pages
+                        .iter()
+                        .map(|page| rendered.page(&page.source).map(|page| &page.html))
+                        .collect(),
+                    page_contents: site
+                        .pages
+                        .iter()
+                        .map(|page| rendered.body(&page.source).map(|body| body.main.html.as_str()))
+                        .collect(),
+                    search_index: &search_index,
+                    source_date_epoch,
+                };
+                let (tree, problems) = timing::measure(Phase::OtherOutput, || crate::output::emit_all(&context));
+                diagnostics.extend(problems);
+                let exists = |path: &str| tree.contains_key(path);
+                let links_checked = timing::measure(Phase::LinkCheck, || {
+                    check_links(&site, rendered, &failed_bodies, &exists, None, &mut diagnostics)
+                });
+                (tree, links_checked)
+            }
         };
-        let (tree, problems) = timing::measure(Phase::OtherOutput, || crate::output::emit_all(&context));
-        diagnostics.extend(problems);
-
-        let links_checked =
-            timing::measure(Phase::LinkCheck, || check_links(&site, rendered, &failed_bodies, &tree, &mut diagnostics));
         if !diagnostics.is_empty() {
             return Err(diagnostics.into());
         }
@@ -290,7 +316,11 @@ impl SiteBuilder {
         let remove_stale = focus.is_none();
         let changed =
             timing::measure(Phase::Writes, || publish::sync(&tree, &self.output, self.synced.as_ref(), remove_stale))?;
-        self.synced = Some(tree);
+        match (&mut self.synced, remove_stale) {
+            // A partial tree (the quick half) updates what the last sync wrote.
+            (Some(synced), false) => synced.extend(tree),
+            (synced, _) => *synced = Some(tree),
+        }
         let only_css = only_css_inputs && changed.iter().any(|path| assets::is_hashed_stylesheet(path));
         let changed_urls = changed.iter().map(|path| url_of_output(path)).collect();
         Ok(crate::serve::BuildSummary { changed_urls, only_css, after_css_swap: false })
@@ -314,13 +344,15 @@ impl SiteBuilder {
     }
 }
 
-/// The link check stage: every link of every page, including those whose
-/// Markdown failed, against the output. Returns how many links were checked.
+/// The link check stage: every link of every page (or only of the pages in
+/// `only`), including those whose Markdown failed, against the output (the
+/// paths for which `exists` holds). Returns how many links were checked.
 fn check_links(
     site: &Site,
     rendered: &RenderCache,
     failed_bodies: &HashMap<PathBuf, PageBody>,
-    tree: &OutputTree,
+    exists: &dyn Fn(&str) -> bool,
+    only: Option<&BTreeSet<PathBuf>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
     let mut ids = HashMap::new();
@@ -341,10 +373,13 @@ fn check_links(
             }
         }
     }
-    let exists = |path: &str| tree.contains_key(path) || failed_paths.contains(path);
+    let exists = |path: &str| exists(path) || failed_paths.contains(path);
     let output = OutputIndex { exists: &exists, ids };
     let mut links_checked = 0;
     for (index, page) in site.pages.iter().enumerate() {
+        if only.is_some_and(|only| !only.contains(&page.source)) {
+            continue;
+        }
         let Some(body) = rendered.body(&page.source).or_else(|| failed_bodies.get(&page.source)) else {
             continue;
         };
@@ -359,6 +394,16 @@ fn check_links(
         }
     }
     links_checked
+}
+
+/// What the quick half of a serve rebuild writes: the focused pages that
+/// rendered, and the theme's files (a stylesheet edit gives one a new name).
+fn focused_tree(site: &Site, rendered: &RenderCache, focus: &BTreeSet<PathBuf>, theme: &ThemeAssets) -> OutputTree {
+    let pages = site.pages.iter().filter(|page| focus.contains(&page.source)).filter_map(|page| {
+        let output = rendered.page(&page.source)?;
+        Some((file_for_url_path(&page.path), OutputFile::Shared(Arc::clone(&output.html))))
+    });
+    pages.chain(theme.files.iter().map(|(path, file)| (path.clone(), file.clone()))).collect()
 }
 
 impl crate::serve::Rebuild for SiteBuilder {

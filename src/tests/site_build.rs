@@ -326,14 +326,14 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     let (quick, rest) = rebuild_in_two(&mut builder, &[site.path().join("content/docs/intro.md")]);
     assert!(quick.changed_urls.is_empty() && rest.changed_urls.is_empty(), "nothing changed");
 
-    // A body edit: that page and the feed that quotes it at once, the search
+    // A body edit: that page at once, the feed that quotes it and the search
     // index that carries its content after the browsers are told.
     let advanced = site.path().join("content/docs/advanced.md");
     let text = std::fs::read_to_string(&advanced).unwrap();
     std::fs::write(&advanced, text.replace("## Deep dive", "## Deep dive\n\nMore words.")).unwrap();
     let (quick, rest) = rebuild_in_two(&mut builder, std::slice::from_ref(&advanced));
-    assert_eq!(quick.changed_urls, ["/atom.xml", "/docs/advanced-topics/"]);
-    assert_eq!(rest.changed_urls, ["/search-index.json"]);
+    assert_eq!(quick.changed_urls, ["/docs/advanced-topics/"]);
+    assert_eq!(rest.changed_urls, ["/atom.xml", "/search-index.json"]);
     assert!(!quick.only_css && !rest.only_css && !rest.after_css_swap);
 
     // A title edit shows wherever the page is listed: its section's sidebar,
@@ -375,6 +375,26 @@ fn serve_rebuilds_only_what_changed_and_matches_a_fresh_build() {
     assert!(builder.finish().is_none(), "a failed rebuild leaves nothing for later");
     assert_eq!(read_tree(&output), before);
     std::fs::write(&advanced, text.replace("Back to", "Return to")).unwrap();
+    rebuild_in_two(&mut builder, std::slice::from_ref(&advanced));
+
+    // The quick half checks the edited page's own links, and fails on a
+    // broken one without writing; the other pages' links into it (intro.md
+    // links to its #deep-dive) are checked with the rest.
+    let good = std::fs::read_to_string(&advanced).unwrap();
+    let before = read_tree(&output);
+    std::fs::write(&advanced, good.replace("(intro.md#setup-1)", "(missing.md)")).unwrap();
+    let failure = builder.rebuild(std::slice::from_ref(&advanced)).unwrap_err();
+    assert!(failure.message.contains("content/docs/advanced.md:12:11"), "{}", failure.message);
+    assert!(failure.message.contains("missing.md"), "{}", failure.message);
+    assert!(builder.finish().is_none(), "a failed rebuild leaves nothing for later");
+    assert_eq!(read_tree(&output), before);
+    std::fs::write(&advanced, good.replace("## Deep dive", "## Deeper dive")).unwrap();
+    let quick = builder.rebuild(std::slice::from_ref(&advanced)).unwrap();
+    assert_eq!(quick.changed_urls, ["/docs/advanced-topics/"]);
+    let failure = builder.finish().expect("a rebuild leaves the rest for later").unwrap_err();
+    assert!(failure.message.contains("content/docs/intro.md:46:"), "{}", failure.message);
+    assert!(failure.message.contains("deep-dive"), "{}", failure.message);
+    std::fs::write(&advanced, &good).unwrap();
     rebuild_in_two(&mut builder, std::slice::from_ref(&advanced));
 
     // A template edit re-renders everything; a new page appears.
