@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use super::{BuildError, CONTENT, SITE_CONFIG, SiteBuilder, TEMPLATES, THEME};
 use crate::config::SiteConfig;
@@ -48,7 +49,7 @@ impl SiteBuilder {
 
     fn reload_theme_assets(&mut self) -> Result<(), Vec<Diagnostic>> {
         let base_path = self.config.as_ref().map_or("/", SiteConfig::base_path).to_string();
-        let mut generated = vec![("highlight.css".to_string(), crate::highlight::stylesheet().into_bytes())];
+        let mut generated = vec![("highlight.css".to_string(), highlight_stylesheet().as_bytes().to_vec())];
         // The vendored browser code: the demo's terminal and the search engine.
         {
             let vendored = vendor::prepare(
@@ -61,7 +62,8 @@ impl SiteBuilder {
             })?;
             generated.extend(vendored);
         }
-        self.theme = assets::collect(&self.root.join(THEME), Path::new(THEME), &base_path, &generated)?;
+        self.theme =
+            assets::collect(&self.root.join(THEME), Path::new(THEME), &base_path, &generated, &mut self.stylesheets)?;
         Ok(())
     }
 
@@ -148,6 +150,14 @@ impl SiteBuilder {
         }
         if diagnostics.is_empty() { Ok(AppliedChanges { only_css, edited_pages }) } else { Err(diagnostics.into()) }
     }
+}
+
+/// The highlighting stylesheet, generated once per process: it depends only on
+/// syntect's bundled themes, and loading them is most of a stylesheet edit's
+/// time under `serve` otherwise.
+fn highlight_stylesheet() -> &'static str {
+    static STYLESHEET: OnceLock<String> = OnceLock::new();
+    STYLESHEET.get_or_init(crate::highlight::stylesheet)
 }
 
 /// What [`SiteBuilder::apply_changes`] found.

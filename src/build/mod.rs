@@ -50,6 +50,7 @@ use crate::content::{self, PageKind, Site, SourceFile, file_for_url_path};
 use crate::demo::{self, DemoState};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::assets::{self, ThemeAssets};
+use crate::output::css::MinifiedStylesheets;
 use crate::output::publish::{self, PublishError};
 use crate::output::{OutputContext, OutputFile, OutputTree, search};
 use crate::render::page::PageBody;
@@ -145,6 +146,8 @@ pub struct SiteBuilder {
     config: Option<SiteConfig>,
     templates: Option<Templates>,
     theme: ThemeAssets,
+    /// The theme's minified stylesheets, kept for the next collection.
+    stylesheets: MinifiedStylesheets,
     demo: DemoState,
     sources: BTreeMap<PathBuf, SourceFile>,
     content_assets: BTreeSet<PathBuf>,
@@ -191,6 +194,7 @@ impl SiteBuilder {
             config: None,
             templates: None,
             theme: ThemeAssets::default(),
+            stylesheets: MinifiedStylesheets::default(),
             demo: DemoState::default(),
             sources: BTreeMap::new(),
             content_assets: BTreeSet::new(),
