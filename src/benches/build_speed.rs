@@ -68,6 +68,9 @@ fn main() {
     let mut ours_phases = Vec::new();
     let mut theirs: Vec<Vec<Duration>> = vec![Vec::new(); others.len()];
     for round in 0..runs {
+        // Every generator builds into an empty directory, its last output
+        // removed before the clock starts (as Hugo's and mdBook's are below).
+        let _ = std::fs::remove_dir_all(&output);
         timing::take();
         let start = Instant::now();
         let report = lkljs_site::build::build(&options).expect("the corpus builds");
