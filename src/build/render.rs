@@ -72,7 +72,8 @@ impl RenderCache {
     /// (uncached) so that their links are still checked.
     ///
     /// `alongside` runs on the rendered Markdown while the templates render,
-    /// on the other core (the search index is built so), and its result is returned.
+    /// on the other core (the search index is built so; with a `focus`, all on
+    /// this thread), and its result is returned.
     pub fn render<R: Send>(
         &mut self,
         inputs: &RenderInputs,
@@ -80,7 +81,7 @@ impl RenderCache {
         diagnostics: &mut Vec<Diagnostic>,
         alongside: impl FnOnce(&Bodies) -> R + Send,
     ) -> (HashMap<PathBuf, PageBody>, R) {
-        let in_focus = |source: &PathBuf| focus.is_none_or(|focus| focus.contains(source));
+        let in_focus = Focus(focus);
         let live: BTreeSet<&PathBuf> = inputs.site.pages.iter().map(|page| &page.source).collect();
         // Hashing every page's Markdown is a measurable part of a one-page rebuild: once.
         let markdown_keys = markdown_keys(inputs);
@@ -91,10 +92,12 @@ impl RenderCache {
         // template and link errors are reported in the same run.
         let Self { bodies, pages } = self;
         let bodies = &*bodies;
-        let ((), result) = rayon::join(
-            || render_templates(inputs, &markdown_keys, &in_focus, bodies, pages, diagnostics),
-            || alongside(bodies),
-        );
+        let mut templates = || render_templates(inputs, &markdown_keys, &in_focus, bodies, pages, diagnostics);
+        let ((), result) = if in_focus.parallel() {
+            rayon::join(templates, || alongside(bodies))
+        } else {
+            (templates(), alongside(bodies))
+        };
         (failed_bodies, result)
     }
 
@@ -103,22 +106,19 @@ impl RenderCache {
         &mut self,
         inputs: &RenderInputs,
         keys: &[u64],
-        in_focus: &(dyn Fn(&PathBuf) -> bool + Sync),
+        in_focus: &Focus,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> HashMap<PathBuf, PageBody> {
         let (site, base_path) = (inputs.site, inputs.common.base_path);
         let facts = Facts::new(inputs.demo.manifest.clone());
         let stale: Vec<usize> = (0..site.pages.len())
-            .filter(|&index| in_focus(&site.pages[index].source))
+            .filter(|&index| in_focus.contains(&site.pages[index].source))
             .filter(|&index| self.bodies.0.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
             .collect();
-        let rendered: Vec<(usize, (PageBody, Vec<Diagnostic>))> = stale
-            .par_iter()
-            .map(|&index| {
-                let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
-                (index, timing::measure(Phase::Markdown, || render_body(site, index, base_path, &facts, &shown_as)))
-            })
-            .collect();
+        let rendered = map_pages(&stale, in_focus.parallel(), |index| {
+            let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
+            timing::measure(Phase::Markdown, || render_body(site, index, base_path, &facts, &shown_as))
+        });
         let mut failed_bodies = HashMap::new();
         for (index, (body, problems)) in rendered {
             let source = site.pages[index].source.clone();
@@ -134,11 +134,38 @@ impl RenderCache {
     }
 }
 
+/// The pages a render may touch: all of them, or (the quick half of a serve
+/// rebuild) only those named.
+#[derive(Clone, Copy)]
+struct Focus<'a>(Option<&'a BTreeSet<PathBuf>>);
+
+impl Focus<'_> {
+    fn contains(&self, source: &PathBuf) -> bool {
+        self.0.is_none_or(|focus| focus.contains(source))
+    }
+
+    /// Whether to render on both cores: not for a focus (a page or two),
+    /// whose hand-off to the thread pool cost more than the rendering itself
+    /// on a busy machine (waking its threads took milliseconds).
+    fn parallel(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+/// `render` of each of `indices`, on both cores or on this thread.
+fn map_pages<T: Send>(indices: &[usize], parallel: bool, render: impl Fn(usize) -> T + Sync) -> Vec<(usize, T)> {
+    if parallel {
+        indices.par_iter().map(|&index| (index, render(index))).collect()
+    } else {
+        indices.iter().map(|&index| (index, render(index))).collect()
+    }
+}
+
 /// Templates, for the pages whose Markdown or navigation changed.
 fn render_templates(
     inputs: &RenderInputs,
     markdown_keys: &[u64],
-    in_focus: &(dyn Fn(&PathBuf) -> bool + Sync),
+    in_focus: &Focus,
     bodies: &Bodies,
     pages: &mut HashMap<PathBuf, (u64, PageOutput)>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -160,24 +187,22 @@ fn render_templates(
     ));
     let keys: Vec<u64> = markdown_keys.iter().map(|key| fingerprint(&(page_epoch, key))).collect();
     let stale: Vec<usize> = (0..site.pages.len())
-        .filter(|&index| bodies.0.contains_key(&site.pages[index].source) && in_focus(&site.pages[index].source))
+        .filter(|&index| {
+            bodies.0.contains_key(&site.pages[index].source) && in_focus.contains(&site.pages[index].source)
+        })
         .filter(|&index| pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
         .collect();
-    let rendered: Vec<(usize, Result<PageOutput, Diagnostic>)> = stale
-        .par_iter()
-        .map(|&index| {
-            let body = &bodies.0[&site.pages[index].source].1;
-            let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
-            let html = timing::measure(Phase::Templates, || {
-                render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as)
-            });
-            let page = html.map(|html| PageOutput {
-                ids: timing::measure(Phase::LinkCheck, || element_ids(&html)),
-                html: minify_html(&html).into(),
-            });
-            (index, page)
+    let rendered = map_pages(&stale, in_focus.parallel(), |index| {
+        let body = &bodies.0[&site.pages[index].source].1;
+        let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
+        let html = timing::measure(Phase::Templates, || {
+            render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as)
+        });
+        html.map(|html| PageOutput {
+            ids: timing::measure(Phase::LinkCheck, || element_ids(&html)),
+            html: minify_html(&html).into(),
         })
-        .collect();
+    });
     for (index, result) in rendered {
         match result {
             Ok(page) => {
