@@ -153,8 +153,8 @@ impl SiteBuilder {
 }
 
 /// The highlighting stylesheet, generated once per process: it depends only on
-/// syntect's bundled themes, and loading them is most of a stylesheet edit's
-/// time under `serve` otherwise.
+/// syntect's bundled themes, which would otherwise be loaded again on every
+/// stylesheet edit under `serve` (part of build_speed's "load" for that edit).
 fn highlight_stylesheet() -> &'static str {
     static STYLESHEET: OnceLock<String> = OnceLock::new();
     STYLESHEET.get_or_init(crate::highlight::stylesheet)
