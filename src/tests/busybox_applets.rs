@@ -22,9 +22,6 @@ struct Ran {
     /// The raw wait4 status: the exit code shifted left by 8, or the signal.
     status: Option<i32>,
     output: String,
-    /// The host's time from the spawn to the reap.
-    #[allow(dead_code)]
-    milliseconds: f64,
 }
 
 /// Runs `commands` (see run-applets.js) in one boot and returns their results in order.
@@ -320,6 +317,17 @@ fn applets_work_in_shell_pipelines_and_see_their_processes() {
             session("printf 'pear\\napple\\nfig\\n' | grep -v fig | sort | head -n 1", "apple\n", 0),
             session("seq 10 | awk '{ s += $1 } END { print s }'", "55\n", 0),
             session("dd if=/dev/zero bs=1M count=8 2>/dev/null | wc -c", "8388608\n", 0),
+            // Applets that run a command: in a child (time), under a
+            // watcher that kills it (timeout), or in place (nice, env).
+            session("time -f 'status %x' sh -c 'exit 3' 2>&1", "Command exited with non-zero status 3\nstatus 3\n", 3),
+            session("timeout 1 sleep 30; echo $?; timeout 30 echo quick; echo $?", "Terminated\n143\nquick\n0\n", 0),
+            session("nice -n 3 nice; env -i A=b env", "3\nA=b\n", 0),
+            // tar -z through a forked decompressor and an exec'd gzip.
+            session(
+                "mkdir -p /tmp/d/sub && echo hello > /tmp/d/sub/f && cd /tmp && tar czf d.tgz d && rm -r d && tar xzf d.tgz && cat d/sub/f && tar tzf d.tgz",
+                "hello\nd/\nd/sub/\nd/sub/f\n",
+                0,
+            ),
             // nc over loopback between two processes: a client that retries
             // until the listener is up, and the listener.
             session(
