@@ -1,7 +1,8 @@
 //! The live kernel under node: boot to PID 1, a getpid round trip from a host
-//! thread, the cost of a host thread with its kernel task, and memory. Uses
-//! the demo build of this repository (built first if the cache has none).
-//! Prints figures; asserts nothing.
+//! thread, the cost of a host thread with its kernel task, memory, and the
+//! BusyBox shell's process creation (`sh -c true`, a 3-stage pipeline, a
+//! loop of 100 processes). Uses the demo build of this repository (built
+//! first if the cache has none). Prints figures; asserts nothing.
 //!
 //! `cargo bench --bench kernel_alive`
 
@@ -72,6 +73,50 @@ fn main() {
         eprintln!("kernel_alive: selftest.js --bench printed no figures");
         std::process::exit(1);
     }
+    shell_figures(dir);
+}
+
+/// Runs of each shell figure (the median is printed).
+const SHELL_RUNS: usize = 7;
+
+/// The BusyBox shell's process creation, timed by the host from the spawn
+/// of `sh -c SCRIPT` to its reap, in one boot (the tests' run-applets.js).
+fn shell_figures(dir: &Path) {
+    const LOOP: &str = "for i in $(seq 100); do /bin/true; done";
+    let figures = [
+        ("sh -c 'true' (ms)".to_owned(), "true"),
+        ("sh -c 'echo hi | tr a-z A-Z | wc -c' (ms)".to_owned(), "echo hi | tr a-z A-Z | wc -c"),
+        (format!("sh -c '{LOOP}' (ms)"), LOOP),
+    ];
+    let commands: Vec<serde_json::Value> = figures
+        .iter()
+        .flat_map(|(_, script)| std::iter::repeat_n(serde_json::json!({ "argv": ["sh", "-c", script] }), SHELL_RUNS))
+        .collect();
+    let scratch = std::env::temp_dir().join(format!("kernel-alive-shell-{}.json", std::process::id()));
+    std::fs::write(&scratch, serde_json::Value::Array(commands).to_string())
+        .expect("the temporary directory is writable");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/busybox/run-applets.js");
+    let output = node(dir, &[script.to_str().unwrap(), dir.to_str().unwrap(), scratch.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&scratch);
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); figures.len()];
+    for (index, line) in output.lines().filter_map(|line| line.strip_prefix("@@result ")).enumerate() {
+        let result: serde_json::Value = serde_json::from_str(line).expect("run-applets.js prints JSON results");
+        if result["status"] != 0 {
+            eprintln!("kernel_alive: a shell run failed: {line}");
+            continue;
+        }
+        times[index / SHELL_RUNS].push(result["milliseconds"].as_f64().unwrap_or(f64::NAN));
+    }
+    if times.iter().any(Vec::is_empty) {
+        eprintln!("kernel_alive: run-applets.js did not run the shell figures:\n{output}");
+        std::process::exit(1);
+    }
+    for ((name, _), values) in figures.iter().zip(&mut times) {
+        let count = values.len();
+        println!("{:<48} median {:.3} ({count} runs)", name, median(values));
+    }
+    let loop_median = median(&mut times[2]);
+    println!("{:<48} median {:.3}", "the loop's time per process (ms)", loop_median / 100.0);
 }
 
 /// What each `@@bench` figure of `selftest.js --bench` measures.

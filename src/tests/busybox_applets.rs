@@ -1,8 +1,10 @@
 //! BusyBox in the real kernel: the demo step's build boots under node and
 //! the host starts applets as child processes of PID 1 with
 //! `Module.lkljs.spawn`, reading their output through a pipe
-//! (`fixtures/busybox/run-applets.js`). There is no fork yet, so no shell
-//! pipeline: files written by one applet are read by the next.
+//! (`fixtures/busybox/run-applets.js`): single applets on files that
+//! another applet wrote, and shell sessions (`sh -c SCRIPT`, hush) whose
+//! pipelines, subshells and jobs create processes through clone with a
+//! callback (`demo-build/busybox/patches/`).
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -187,4 +189,165 @@ fn system_applets_see_the_kernel_and_the_root_file_system() {
     assert!(busybox.version.contains("1.35.0"), "{busybox:?}");
     assert!(busybox.busybox_wasm_brotli_bytes < busybox.busybox_wasm_bytes, "{busybox:?}");
     assert!(busybox.busybox_wasm_brotli_bytes <= 500 * 1024, "busybox.wasm is over 500 KB with Brotli: {busybox:?}");
+}
+
+/// A shell session: `sh -c script` must print exactly `output` (standard
+/// output and error together) and exit with `exit_code`.
+struct Session {
+    script: &'static str,
+    output: &'static str,
+    exit_code: i32,
+}
+
+const fn session(script: &'static str, output: &'static str, exit_code: i32) -> Session {
+    Session { script, output, exit_code }
+}
+
+/// Runs every session, then each of `more_scripts`, in one boot; reports
+/// every session that differs at once, and returns the results of
+/// `more_scripts` for checks of their own.
+fn check_sessions(sessions: &[Session], more_scripts: &[&str]) -> Vec<Ran> {
+    let scripts = sessions.iter().map(|session| session.script).chain(more_scripts.iter().copied());
+    let commands: Vec<serde_json::Value> = scripts.map(|script| json!({ "argv": ["sh", "-c", script] })).collect();
+    let (mut results, _) = run_applets(serde_json::Value::Array(commands));
+    let more_results = results.split_off(sessions.len());
+    let mismatches: Vec<String> = sessions
+        .iter()
+        .zip(&results)
+        .filter(|(session, ran)| ran.output != session.output || ran.status != Some(session.exit_code << 8))
+        .map(|(session, ran)| {
+            format!(
+                "sh -c {:?}\n  expected status {} and {:?}\n  got status {:?} and {:?}",
+                session.script,
+                session.exit_code << 8,
+                session.output,
+                ran.status,
+                ran.output
+            )
+        })
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} shell sessions differ:\n{}",
+        mismatches.len(),
+        sessions.len(),
+        mismatches.join("\n")
+    );
+    more_results
+}
+
+#[test]
+fn the_shell_runs_pipelines_redirections_jobs_and_control_flow() {
+    check_sessions(
+        &[
+            // Pipelines of applets and builtins; $? after each kind.
+            session("echo hi | tr a-z A-Z", "HI\n", 0),
+            session("echo a b c | tr a-z A-Z | wc -c", "6\n", 0),
+            session(
+                "printf 'b\\na\\nc\\n' | sort | sed s/a/A/ | awk '{ print NR \": \" $0 }'",
+                "1: A\n2: b\n3: c\n",
+                0,
+            ),
+            session("true; echo $?; false; echo $?; false | true; echo $?; true | false; echo $?", "0\n1\n0\n1\n", 0),
+            session("echo x | grep -q y; echo $?; ! false; echo $?", "1\n0\n", 0),
+            // Redirections.
+            session("echo one > /tmp/r; echo two >> /tmp/r; cat < /tmp/r; wc -l < /tmp/r", "one\ntwo\n2\n", 0),
+            session("ls /nonexistent 2>/dev/null; echo $?", "1\n", 0),
+            session("ls /nonexistent 2>&1 | wc -l", "1\n", 0),
+            session("echo err 2>&1 >&2 | wc -c", "4\n", 0),
+            session("(echo out; echo err >&2) 2>&1 | sort", "err\nout\n", 0),
+            // Here-documents: expanded, quoted, and one larger than a pipe
+            // (written by a grandchild of the shell).
+            session("cat <<EOF\nhome $HOME\nEOF", "home /root\n", 0),
+            session("cat <<'EOF'\nliteral $HOME\nEOF", "literal $HOME\n", 0),
+            session("x=$(seq 20000); cat <<EOF | wc -c\n$x\nEOF", "108894\n", 0),
+            // Jobs: & sets $!, wait gets the job's status, kill ends one.
+            session("(exit 6) & p=$!; wait $p; echo waited $?", "waited 6\n", 0),
+            session("sleep 1 & echo started; wait; echo done", "started\ndone\n", 0),
+            session("sleep 30 & p=$!; kill $p; wait $p; echo status $?", "status 143\n", 0),
+            // sh -c nested, subshells, command substitution.
+            session("sh -c 'sh -c \"echo nested; exit 5\"'; echo $?", "nested\n5\n", 0),
+            session("x=outer; (x=inner; echo $x; exit 4); echo $? $x", "inner\n4 outer\n", 0),
+            session("echo [$(echo $(echo deep))] `echo ticks`", "[deep] ticks\n", 0),
+            session("f() { echo fn $1; }; echo $(f sub | tr a-z A-Z)", "FN SUB\n", 0),
+            // cd and pwd, globbing, test.
+            session("cd /proc && pwd; cd /; pwd", "/proc\n/\n", 0),
+            session(
+                "echo /bin/l[sn]; cd /usr/bin && echo [b-d]*",
+                "/bin/ln /bin/ls\nbasename clear cmp cut dirname du\n",
+                0,
+            ),
+            session("test 1 -lt 2 && echo lt; [ -d /proc ] && echo dir; [ a = b ]; echo $?", "lt\ndir\n1\n", 0),
+            // Control flow, functions, arithmetic, exit statuses, set -e.
+            session("for i in 1 2 3; do echo i$i; done", "i1\ni2\ni3\n", 0),
+            session("n=0; while [ $n -lt 5 ]; do n=$((n + 1)); done; echo $n", "5\n", 0),
+            session("for w in foo bar; do case $w in f*) echo F;; *) echo other;; esac; done", "F\nother\n", 0),
+            session("f() { echo fn $1; return 7; }; f x; echo $?", "fn x\n7\n", 0),
+            session("exit 42", "", 42),
+            session("set -e; echo before; false; echo after", "before\n", 1),
+            // A script file, with arguments.
+            session("printf 'echo script $1\\nexit 9\\n' > /tmp/s.sh; sh /tmp/s.sh arg; echo $?", "script arg\n9\n", 0),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn applets_work_in_shell_pipelines_and_see_their_processes() {
+    let results = check_sessions(
+        &[
+            // /proc/self of a pipeline member is that member.
+            session("ls -l /proc/self/ | awk '/ exe /{ print $(NF - 2), $(NF - 1), $NF }'", "exe -> /bin/busybox\n", 0),
+            // find does not follow the /proc/self link itself, as on Linux,
+            // unless told to (-H) or given the directory (a trailing slash).
+            session(
+                "find /proc/self -maxdepth 1 -name fd; find -H /proc/self -maxdepth 1 -name fd",
+                "/proc/self/fd\n",
+                0,
+            ),
+            session("find /proc/self/ -maxdepth 1 -name fd | wc -l", "1\n", 0),
+            session("find /bin -name 'l[sn]' -exec echo found {} \\; | sort", "found /bin/ln\nfound /bin/ls\n", 0),
+            session("printf '1\\n2\\n3\\n' | xargs echo args", "args 1 2 3\n", 0),
+            session("printf 'a b\\nc\\n' | xargs -n 1 sh -c 'echo \"<$0>\"'", "<a>\n<b>\n<c>\n", 0),
+            session(
+                "xargs /nonexistent < /dev/null; echo $?",
+                "xargs: /nonexistent: No such file or directory\n127\n",
+                0,
+            ),
+            session("printf 'pear\\napple\\nfig\\n' | grep -v fig | sort | head -n 1", "apple\n", 0),
+            session("seq 10 | awk '{ s += $1 } END { print s }'", "55\n", 0),
+            session("dd if=/dev/zero bs=1M count=8 2>/dev/null | wc -c", "8388608\n", 0),
+            // Applets that run a command: in a child (time), under a
+            // watcher that kills it (timeout), or in place (nice, env).
+            session("time -f 'status %x' sh -c 'exit 3' 2>&1", "Command exited with non-zero status 3\nstatus 3\n", 3),
+            session("timeout 1 sleep 30; echo $?; timeout 30 echo quick; echo $?", "Terminated\n143\nquick\n0\n", 0),
+            session("nice -n 3 nice; env -i A=b env", "3\nA=b\n", 0),
+            // tar -z through a forked decompressor and an exec'd gzip.
+            session(
+                "mkdir -p /tmp/d/sub && echo hello > /tmp/d/sub/f && cd /tmp && tar czf d.tgz d && rm -r d && tar xzf d.tgz && cat d/sub/f && tar tzf d.tgz",
+                "hello\nd/\nd/sub/\nd/sub/f\n",
+                0,
+            ),
+            // nc over loopback between two processes: a client that retries
+            // until the listener is up, and the listener.
+            session(
+                "until echo x | nc 127.0.0.1 1234 2>/dev/null; do sleep 1; done & nc -l -p 1234 > /tmp/got; wait; cat /tmp/got",
+                "x\n",
+                0,
+            ),
+        ],
+        &["echo $$; ps -l"],
+    );
+
+    // ps -l lists ps itself as a child of the shell (PID, then PPID, in the
+    // third and fourth columns; ps runs as the applet in the shell's child,
+    // so its command is shown as "{ps} sh -c ...").
+    let ran = &results[0];
+    let output = succeeded(ran);
+    let shell_pid: &str = output.lines().next().unwrap();
+    assert_eq!(shell_pid, ran.pid.to_string(), "$$ is the shell's PID: {output}");
+    assert!(output.lines().nth(1).is_some_and(|header| header.contains("PID  PPID")), "{output}");
+    let children: Vec<&str> = output.lines().filter(|line| line.split_whitespace().nth(3) == Some(shell_pid)).collect();
+    assert_eq!(children.len(), 1, "one child of the shell ({shell_pid}) in\n{output}");
+    assert!(children[0].contains(" {ps} sh -c "), "{}", children[0]);
 }

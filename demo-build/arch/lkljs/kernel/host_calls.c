@@ -168,9 +168,17 @@ long lkljs_run_syscall(long nr, const long args[6])
 
 	regs->regs.syscall_nr = nr;
 	memcpy(regs->regs.args, args, sizeof(regs->regs.args));
-	result = lkljs_syscall_table[nr](regs);
-	regs->regs.return_value = result;
-	lkljs_exit_to_user_mode();
+	/*
+	 * -ERESTARTNOINTR is restarted whatever happened to the signal (Linux
+	 * does so even after a handler ran): clone returns it when a signal
+	 * arrives while it copies the caller, and fork never fails with EINTR.
+	 * The signal has been dealt with by then, so the call goes through.
+	 */
+	do {
+		result = lkljs_syscall_table[nr](regs);
+		regs->regs.return_value = result;
+		lkljs_exit_to_user_mode();
+	} while (result == -ERESTARTNOINTR);
 
 	/*
 	 * With no signal handler to run, a real machine would restart these
@@ -179,7 +187,6 @@ long lkljs_run_syscall(long nr, const long args[6])
 	 */
 	switch (result) {
 	case -ERESTARTSYS:
-	case -ERESTARTNOINTR:
 	case -ERESTARTNOHAND:
 	case -ERESTART_RESTARTBLOCK:
 		result = -EINTR;
