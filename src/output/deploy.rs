@@ -25,6 +25,8 @@ pub const HEADER_RULES: &[HeaderRule] = &[
     HeaderRule { pattern: "/*.wasm", headers: &[("Content-Type", "application/wasm")] },
     // Hashed names change with their content, so they never need revalidation.
     HeaderRule { pattern: "/theme/*", headers: &[("Cache-Control", "public, max-age=31536000, immutable")] },
+    // The demo's files a page downloads, under hashed names (src/demo/state.rs).
+    HeaderRule { pattern: "/demo/hashed/*", headers: &[("Cache-Control", "public, max-age=31536000, immutable")] },
 ];
 
 /// `_headers` in the Netlify / Cloudflare Pages format.
@@ -74,5 +76,6 @@ mod tests {
         assert!(text.contains("/*\n  Cross-Origin-Opener-Policy: same-origin\n  Cross-Origin-Embedder-Policy: require-corp\n  Cross-Origin-Resource-Policy: same-origin\n"), "{text}");
         assert!(text.contains("/*.wasm\n  Content-Type: application/wasm\n"));
         assert!(text.contains("/theme/*\n  Cache-Control: public, max-age=31536000, immutable\n"));
+        assert!(text.contains("/demo/hashed/*\n  Cache-Control: public, max-age=31536000, immutable\n"));
     }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // The live demo component: on page load it checks that this browser can run
-// the kernel, downloads boot.js, boot.worker.js and boot.wasm once each (with
-// progress), boots Linux in the page with its console streamed into an
+// the kernel, takes over the downloads that demo-download.js started from the
+// document's head (boot.js, boot.worker.js, boot.wasm and userland.cpio, once
+// each, with progress), boots Linux in the page with its console streamed into an
 // xterm.js terminal, then starts our shell (demo-shell.js) at a prompt.
 //
 // The kernel runs inside a hidden same-origin iframe: its Emscripten runtime,
@@ -40,28 +41,6 @@
 
   function seconds(milliseconds) {
     return (milliseconds / 1000).toFixed(2) + " s";
-  }
-
-  // Reads a response body chunk by chunk, reporting the bytes so far.
-  function counted(response, onBytes) {
-    const reader = response.body.getReader();
-    let total = 0;
-    return new ReadableStream({
-      pull(controller) {
-        return reader.read().then((chunk) => {
-          if (chunk.done) {
-            controller.close();
-            return;
-          }
-          total += chunk.value.length;
-          onBytes(total);
-          controller.enqueue(chunk.value);
-        });
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      }
-    });
   }
 
   // Bytes that came over the network for these URLs (compressed, if the
@@ -189,50 +168,33 @@
       this.terminal.onData((data) => { demo.editor.input(data); });
     }
 
-    // Downloads the three artefacts once per page; reboots reuse them.
+    // The kernel's files, downloaded once per page (demo-download.js started
+    // that from the document's head); reboots reuse them.
     download() {
       const demo = this;
       if (this.assets) return this.assets;
-      const base = this.base;
-      const progressOf = { wasm: 0, js: 0, worker: 0 };
-      const update = function () {
+      if (!window.lkljsDemoDownload) return Promise.reject(new Error("the demo's download script did not load"));
+      const download = window.lkljsDemoDownload();
+      const update = function (progress) {
         if (demo.wasmBytes) {
           demo.progress.max = demo.wasmBytes;
-          demo.progress.value = Math.min(progressOf.wasm, demo.wasmBytes);
+          demo.progress.value = Math.min(progress.wasm, demo.wasmBytes);
         }
-        demo.say("Downloading the kernel: " + formatBytes(progressOf.wasm) +
+        demo.say("Downloading the kernel: " + formatBytes(progress.wasm) +
           (demo.wasmBytes ? " of " + formatBytes(demo.wasmBytes) : "") + "…");
       };
-      const fetchOk = function (name) {
-        return fetch(base + name).then((response) => {
-          if (!response.ok) throw new Error("cannot download " + base + name + ": HTTP " + response.status);
-          return response;
-        });
-      };
-      const blob = function (name, key) {
-        return fetchOk(name).then((response) => { return response.blob(); }).then((data) => {
-          progressOf[key] = data.size;
-          update();
-          return data;
-        });
-      };
-      // boot.wasm is compiled while it streams in; the compiled module serves every boot.
-      const wasm = fetchOk("boot.wasm").then((response) => {
-        const streamed = new Response(counted(response, (bytes) => {
-          progressOf.wasm = bytes;
-          update();
-        }), { headers: { "Content-Type": "application/wasm" } });
-        if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(streamed);
-        return streamed.arrayBuffer().then((bytes) => { return WebAssembly.compile(bytes); });
-      });
+      download.onProgress = update;
       this.progress.hidden = false;
-      update();
-      this.assets = Promise.all([blob("boot.js", "js"), blob("boot.worker.js", "worker"), wasm]).then((parts) => {
+      update(download.progress);
+      this.assets = download.files.then((files) => {
         demo.progress.hidden = true;
-        demo.timings.downloadBytes = transferred(["boot.js", "boot.worker.js", "boot.wasm"].map((name) => {
-          return new URL(base + name, location.href).href;
-        }), progressOf.wasm + progressOf.js + progressOf.worker);
-        return { script: parts[0], worker: parts[1], module: parts[2] };
+        const urls = download.urls;
+        const sizes = download.progress;
+        demo.timings.downloadBytes = transferred([urls.script, urls.worker, urls.wasm, urls.userland].map((url) => {
+          return new URL(url, location.href).href;
+        }), sizes.wasm + sizes.script + sizes.worker + sizes.userland);
+        demo.timings.download = download.marks;
+        return files;
       }, (error) => {
         demo.assets = null;
         throw error;
@@ -283,6 +245,8 @@
         lkljsConsole(text) { if (current()) demo.kernelOutput(/\n$/.test(text) ? text : text + "\n"); },
         locateFile(path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
         mainScriptUrlOrBlob: assets.script,
+        // The root file system's programs (host/lkljs-userland.js); the module copies them.
+        lkljsUserland: assets.userland,
         instantiateWasm(imports, receive) {
           WebAssembly.instantiate(assets.module, imports).then((instance) => {
             receive(instance, assets.module);
