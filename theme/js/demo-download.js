@@ -27,25 +27,18 @@
   }
 
   // Reads a response body chunk by chunk, reporting the bytes so far.
-  function counted(response, onBytes) {
+  function count(response, onBytes) {
     const reader = response.body.getReader();
     let total = 0;
-    return new ReadableStream({
-      pull(controller) {
-        return reader.read().then((chunk) => {
-          if (chunk.done) {
-            controller.close();
-            return;
-          }
-          total += chunk.value.length;
-          onBytes(total);
-          controller.enqueue(chunk.value);
-        });
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      }
-    });
+    const next = function () {
+      return reader.read().then((chunk) => {
+        if (chunk.done) return;
+        total += chunk.value.length;
+        onBytes(total);
+        return next();
+      });
+    };
+    return next();
   }
 
   // One download of the four files. `progress` holds the bytes received per
@@ -75,15 +68,18 @@
         return data;
       });
     };
-    // boot.wasm is compiled while it streams in; the compiled module serves every boot.
+    // boot.wasm is compiled while it streams in; the compiled module serves
+    // every boot. The fetched response itself goes to compileStreaming, which
+    // lets the browser cache the compiled code with it for the next visit; a
+    // clone of it counts the bytes for the progress bar.
     const module = fetchOk("wasm").then((response) => {
       state.marks.wasmResponse = performance.now();
-      const streamed = new Response(counted(response, (bytes) => {
+      count(response.clone(), (bytes) => {
         report("wasm", bytes);
         state.marks.wasmLastByte = performance.now();
-      }), { headers: { "Content-Type": "application/wasm" } });
-      if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(streamed);
-      return streamed.arrayBuffer().then((bytes) => { return WebAssembly.compile(bytes); });
+      }).catch(() => {});
+      if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(response);
+      return response.arrayBuffer().then((bytes) => { return WebAssembly.compile(bytes); });
     }).then((compiled) => {
       state.marks.wasmCompiled = performance.now();
       return compiled;
@@ -105,7 +101,7 @@
   // What the kernel needs: WebAssembly threads, which need cross-origin
   // isolation. Otherwise demo.js explains, and nothing is downloaded here.
   const canRun = typeof WebAssembly === "object" && typeof Worker !== "undefined" &&
-    typeof ReadableStream !== "undefined" && window.crossOriginIsolated === true && base !== null;
+    window.crossOriginIsolated === true && base !== null;
   let early = canRun ? download() : null;
 
   // The head's download the first time, a new one after a failure.
