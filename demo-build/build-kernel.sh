@@ -247,19 +247,24 @@ echo "  GEN     lkljs-syscall-numbers.js (errno, O_*, AT_*)"
 uapi_constants lkljsErrno asm/errno.h 'E[A-Z0-9]*' >> "$generated/lkljs-syscall-numbers.js"
 uapi_constants lkljsFcntl linux/fcntl.h '\(O\|AT\)_[A-Z0-9_]*' >> "$generated/lkljs-syscall-numbers.js"
 
-# The root file system: usr/gen_init_cpio (built here for the build machine)
-# turns demo-build/initramfs.list into a cpio archive, and the archive
-# becomes a C array the host loads. gen_init_cpio stamps directories and
-# nodes with -t but files with their own mtime, so the files are copied
-# and stamped with SOURCE_DATE_EPOCH first.
-echo "  GEN     initramfs.cpio"
+# The root file system comes in two cpio archives, both made by
+# usr/gen_init_cpio (built here for the build machine) with every mtime
+# SOURCE_DATE_EPOCH: the skeleton (demo-build/initramfs.list: directories,
+# device nodes, /etc, /init) becomes a C array compiled into the module, and
+# the userland (demo-build/userland.list: every program, BusyBox and its
+# applets) becomes userland.cpio, a file beside the module that the loaders
+# fetch in parallel with the wasm and the host appends to the skeleton (see
+# host/host.c), so that the browser caches the kernel and the programs apart.
+# gen_init_cpio stamps directories and nodes with -t but files with their
+# own mtime, so the files are copied and stamped with SOURCE_DATE_EPOCH first.
+echo "  GEN     rootfs lists"
 gcc -O2 -o "$generated/gen_init_cpio" "$tree/usr/gen_init_cpio.c"
 mkdir -p "$generated/rootfs"
-cp -r "$demo_build_dir/initramfs.list" "$demo_build_dir/initramfs" "$generated/rootfs/"
+cp -r "$demo_build_dir/initramfs.list" "$demo_build_dir/userland.list" "$demo_build_dir/initramfs" "$generated/rootfs/"
 
 # The test programs: freestanding C for the user-program ABI (README.md),
 # compiled without Emscripten and linked as the ABI says, into the rootfs's
-# /bin (initramfs.list names them).
+# /bin (userland.list names them).
 mkdir -p "$generated/programs" "$generated/rootfs/bin"
 for program_source in "$demo_build_dir"/programs/*.c; do
   program=$(basename "${program_source%.c}")
@@ -293,23 +298,34 @@ done
 
 # BusyBox (Debian's busybox, built with that libc by build-busybox.sh; the
 # demo step names its directory in LKLJS_BUSYBOX): /bin/busybox and, for
-# each applet in its busybox.links, a symbolic link to it.
-[ -n "${LKLJS_BUSYBOX:-}" ] && [ -f "$LKLJS_BUSYBOX/busybox.wasm" ] && [ -f "$LKLJS_BUSYBOX/busybox.links" ] ||
-  fail "LKLJS_BUSYBOX does not name a built BusyBox (with busybox.wasm and busybox.links); the demo step builds it with demo-build/build-busybox.sh and sets LKLJS_BUSYBOX"
-echo "  COPY    /bin/busybox"
-cp "$LKLJS_BUSYBOX/busybox.wasm" "$generated/rootfs/bin/busybox"
-{ echo "# Added by build-kernel.sh: BusyBox and its applets (busybox.links)."
-  echo "file /bin/busybox bin/busybox 0755 0 0"
-  while IFS= read -r applet; do
-    case "$applet" in
-      /bin/*|/sbin/*|/usr/bin/*|/usr/sbin/*) echo "slink $applet /bin/busybox 0777 0 0" ;;
-      *) fail "busybox.links names '$applet', outside /bin, /sbin, /usr/bin and /usr/sbin" ;;
-    esac
-  done < "$LKLJS_BUSYBOX/busybox.links"
-} | sed "s|$LKLJS_BUSYBOX|\$LKLJS_BUSYBOX|" >> "$generated/rootfs/initramfs.list"
+# each applet in its busybox.links, a symbolic link to it, sorted by path so
+# that the archive does not depend on the order BusyBox lists them in.
+append_busybox_to_userland_list() {
+  [ -n "${LKLJS_BUSYBOX:-}" ] && [ -f "$LKLJS_BUSYBOX/busybox.wasm" ] && [ -f "$LKLJS_BUSYBOX/busybox.links" ] ||
+    fail "LKLJS_BUSYBOX does not name a built BusyBox (with busybox.wasm and busybox.links); the demo step builds it with demo-build/build-busybox.sh and sets LKLJS_BUSYBOX"
+  echo "  COPY    /bin/busybox"
+  cp "$LKLJS_BUSYBOX/busybox.wasm" "$generated/rootfs/bin/busybox"
+  { echo "# Added by build-kernel.sh: BusyBox and its applets (busybox.links)."
+    echo "file /bin/busybox bin/busybox 0755 0 0"
+    LC_ALL=C sort -u "$LKLJS_BUSYBOX/busybox.links" | while IFS= read -r applet; do
+      case "$applet" in
+        /bin/*|/sbin/*|/usr/bin/*|/usr/sbin/*) echo "slink $applet /bin/busybox 0777 0 0" ;;
+        *) fail "busybox.links names '$applet', outside /bin, /sbin, /usr/bin and /usr/sbin" ;;
+      esac
+    done
+  } >> "$generated/rootfs/userland.list"
+}
+append_busybox_to_userland_list
+
+# make_cpio LIST OUTPUT: the archive of a gen_init_cpio list in the rootfs directory.
+make_cpio() {
+  echo "  GEN     $(basename "$2")"
+  (cd "$generated/rootfs" && "$generated/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" "$1") > "$2" ||
+    fail "gen_init_cpio could not build $(basename "$2") from demo-build/$1"
+}
 find "$generated/rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-(cd "$generated/rootfs" && "$generated/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" initramfs.list) \
-  > "$generated/initramfs.cpio" || fail "gen_init_cpio could not build the initramfs from demo-build/initramfs.list"
+make_cpio initramfs.list "$generated/initramfs.cpio"
+make_cpio userland.list "$generated/userland.cpio"
 { echo "/* Generated by build-kernel.sh: demo-build/initramfs.list as a cpio archive. */"
   echo "const unsigned char lkljs_initramfs[] = {"
   od -An -v -tu1 "$generated/initramfs.cpio" | sed -e 's/  */ /g' -e 's/^ //' -e 's/ /, /g' -e 's/$/,/'
@@ -369,6 +385,7 @@ link_module() {
     --pre-js "$generated/lkljs-syscall-numbers.js" \
     --post-js "$demo_build_dir/host/lkljs-api.js" \
     --post-js "$demo_build_dir/host/lkljs-user.js" \
+    --post-js "$demo_build_dir/host/lkljs-userland.js" \
     "$tree/arch/lkljs/kernel/sections.o" "${host_objects[@]}" \
     -Wl,--whole-archive "$tree/vmlinux.a" -Wl,--no-whole-archive \
     "$tree/lib/lib.a" \
@@ -391,7 +408,7 @@ else
 fi
 
 echo "@@lkljs step install"
-for artefact in "$link_dir"/boot.* "$link_dir"/selftest.*; do
+for artefact in "$link_dir"/boot.* "$link_dir"/selftest.* "$generated/userland.cpio"; do
   cp "$artefact" "$out_dir/"
 done
 kmake -s kernelrelease > "$out_dir/kernel-release.txt"

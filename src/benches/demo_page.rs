@@ -11,6 +11,14 @@
 //! - the bytes transferred (CDP `Network.loadingFinished` encodedDataLength,
 //!   headers included, the workers' requests too), in all and per asset.
 //!
+//! - where the time to the prompt goes, phase by phase on the critical path
+//!   (from `lkljsDemo.timings.marks`, see theme/js/demo.js): HTML → request
+//!   of the wasm, its download, its compilation after the last byte, waiting
+//!   for the other files, worker start-up, the kernel's boot, init and the
+//!   shell's start; printed for each run, then median, min and max;
+//! - the same for a repeat visit: a second navigation in the same browser,
+//!   whose HTTP cache holds the demo's content-hashed files.
+//!
 //! Figures are medians over the runs. `cargo bench --bench demo_page`
 //! (`LKLJS_BENCH_RUNS=n` for other than 5 runs). The first run after a kernel
 //! change builds the kernel (minutes).
@@ -37,8 +45,23 @@ const BOOT_LIMIT: Duration = Duration::from_secs(120);
 /// States after which the demo will not reach the prompt by itself.
 const FINAL_STATES: [&str; 5] = ["ready", "panic", "halted", "unsupported", "not-isolated"];
 
+/// The phases of the time to the prompt, each the span between two of the
+/// page's marks (`lkljsDemo.timings.marks`; navigation is 0): they add up to
+/// the navigation → prompt time.
+const PHASES: [(&str, &str, &str); 7] = [
+    ("HTML -> wasm request", "", "wasmRequested"),
+    ("wasm download", "wasmRequested", "wasmLastByte"),
+    ("compile after the last byte", "wasmLastByte", "wasmCompiled"),
+    ("other files and page scripts", "wasmCompiled", "launched"),
+    ("worker start-up", "launched", "runtimeReady"),
+    ("kernel boot", "runtimeReady", "initStarted"),
+    ("init and shell start", "initStarted", "prompt"),
+];
+
 #[derive(Default)]
 struct Figures {
+    /// Per phase of [`PHASES`], the milliseconds of each run.
+    phases: BTreeMap<&'static str, Vec<f64>>,
     first_line_ms: Vec<f64>,
     prompt_ms: Vec<f64>,
     prompt_seen_ms: Vec<f64>,
@@ -65,14 +88,20 @@ fn main() {
         .expect("cannot serve the site");
     let origin = server.url().trim_end_matches('/').to_owned();
 
-    let mut figures = Figures::default();
+    let mut cold = Figures::default();
+    let mut warm = Figures::default();
     for run in 1..=runs {
         // A new browser with a new profile: nothing cached, as for a first visit.
         let browser = Chromium::launch().expect("the benchmark needs chromium (demo-build/setup.sh installs it)");
-        measure_cold_load(&browser.page(), &origin, &mut figures);
-        eprintln!("demo_page: run {run}/{runs} done");
+        let page = browser.page();
+        let before = measure_load(&page, &origin, &mut cold, None);
+        println!("demo_page: run {run}/{runs}, cold:   {}", phase_line(&cold));
+        // The same browser again: a repeat visit, with the HTTP cache warm.
+        measure_load(&page, &origin, &mut warm, Some(before));
+        println!("demo_page: run {run}/{runs}, repeat: {}", phase_line(&warm));
     }
-    report(&figures, runs);
+    report(&cold, runs, "cold loads (fresh Chromium profile each)");
+    report(&warm, runs, "repeat visits (the same browser again, HTTP cache warm)");
     let manifest = lkljs_site::demo::read_manifest(&output.path().join("public/demo/manifest.json"));
     if let Ok(manifest) = manifest {
         println!(
@@ -86,13 +115,28 @@ fn main() {
     server.stop();
 }
 
-/// One cold load of `{origin}/demo/`.
-fn measure_cold_load(page: &Page, origin: &str, figures: &mut Figures) {
+/// One load of `{origin}/demo/`: the first in a fresh browser (`earlier` is
+/// `None`), or a repeat visit, whose bytes are counted beyond the `earlier`
+/// loads' (what [`measure_load`] returned for them). Returns the bytes per
+/// asset transferred so far.
+fn measure_load(
+    page: &Page,
+    origin: &str,
+    figures: &mut Figures,
+    earlier: Option<BTreeMap<String, f64>>,
+) -> BTreeMap<String, f64> {
     let url = format!("{origin}/demo/");
-    page.call("Network.enable", json!({}));
-    page.watch_workers_network();
     let navigated = Instant::now();
-    page.open(&url, BOOT_LIMIT);
+    if earlier.is_none() {
+        page.call("Network.enable", json!({}));
+        page.watch_workers_network();
+        page.open(&url, BOOT_LIMIT);
+    } else {
+        // A link followed, not a reload (which would revalidate everything);
+        // the flag tells the old document from the new one.
+        page.eval(&format!("window.lkljsBenchOldDocument = true; location.href = {}; true", json!(url)));
+        page.wait_for("!window.lkljsBenchOldDocument && document.readyState !== 'loading'", BOOT_LIMIT);
+    }
     assert_eq!(page.eval("crossOriginIsolated"), json!(true), "the served demo page is not cross-origin isolated");
     let state = wait_for_final_state(page);
     figures.prompt_seen_ms.push(navigated.elapsed().as_secs_f64() * 1000.0);
@@ -103,16 +147,34 @@ fn measure_cold_load(page: &Page, origin: &str, figures: &mut Figures) {
     figures.first_line_ms.push(number(&timings["navigationToFirstLineMs"]));
     figures.prompt_ms.push(number(&timings["navigationToPromptMs"]));
     figures.page_download_bytes.push(number(&timings["downloadBytes"]));
+    let marks = &timings["marks"];
+    for (phase, from, to) in PHASES {
+        let start = if from.is_empty() { 0.0 } else { number(&marks[from]) };
+        figures.phases.entry(phase).or_default().push(number(&marks[to]) - start);
+    }
     figures.echo_ms.push(command_round_trip(page, "echo x", "x"));
     figures.uname_ms.push(command_round_trip(page, "uname -a", "Linux"));
 
     // Let late requests (favicon) finish before counting.
     page.collect_events(Duration::from_millis(500));
-    let (total, per_asset) = transferred(page, origin);
-    figures.transferred_bytes.push(total);
-    for (asset, bytes) in per_asset {
-        figures.per_asset.entry(asset).or_default().push(bytes);
+    let (_, so_far) = transferred(page, origin);
+    let earlier = earlier.unwrap_or_default();
+    let mut total = 0.0;
+    for (asset, bytes) in &so_far {
+        let bytes = bytes - earlier.get(asset).copied().unwrap_or(0.0);
+        total += bytes;
+        figures.per_asset.entry(asset.clone()).or_default().push(bytes);
     }
+    figures.transferred_bytes.push(total);
+    so_far
+}
+
+/// The last run's phases on one line.
+fn phase_line(figures: &Figures) -> String {
+    let last = |values: &Vec<f64>| values.last().copied().unwrap_or(f64::NAN);
+    let phases: Vec<String> =
+        PHASES.iter().map(|(phase, _, _)| format!("{phase} {:.0}", last(&figures.phases[phase]))).collect();
+    format!("prompt at {:.0} ms = {} ms", last(&figures.prompt_ms), phases.join(" + "))
 }
 
 /// Polls `lkljsDemo.state` every 50 ms until the demo is ready or has stopped.
@@ -193,10 +255,8 @@ fn spread(values: &[f64]) -> String {
     format!("min {min:.0}, max {max:.0}")
 }
 
-fn report(figures: &Figures, runs: usize) {
-    println!(
-        "demo_page: cold loads of /demo/ from `lkljs-site serve`, median of {runs} runs (fresh Chromium profile each)"
-    );
+fn report(figures: &Figures, runs: usize, what: &str) {
+    println!("demo_page: {what} of /demo/ from `lkljs-site serve`, median of {runs} runs");
     let times = [
         ("navigation -> first kernel line", &figures.first_line_ms, None),
         ("navigation -> prompt", &figures.prompt_ms, Some(format!("target < {PROMPT_TARGET_MS:.0} ms"))),
@@ -209,11 +269,20 @@ fn report(figures: &Figures, runs: usize) {
         if let Some(median) = median(values) {
             println!("  {what:<34} {median:>8.0} ms ({}){note}", spread(values));
         }
+        if what == "navigation -> prompt" {
+            println!("  where the time to the prompt goes:");
+            for (phase, _, _) in PHASES {
+                let values = &figures.phases[phase];
+                if let Some(median) = median(values) {
+                    println!("    {phase:<32} {median:>8.0} ms ({})", spread(values));
+                }
+            }
+        }
     }
     if let Some(total) = median(&figures.transferred_bytes) {
         println!(
             "  {:<34} {:>8.0} KB ({:.2} MB; {})  [target < {:.0} MB with brotli]",
-            "transferred, cold load",
+            "transferred",
             total / 1000.0,
             total / 1e6,
             spread(&figures.transferred_bytes),

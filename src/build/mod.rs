@@ -242,7 +242,8 @@ impl SiteBuilder {
             None
         });
         let base_path = config.base_path().to_string();
-        let common = Common { config, base_path: &base_path, assets: &self.theme.urls };
+        let demo_files = self.demo.page_file_urls(&base_path);
+        let common = Common { config, base_path: &base_path, assets: &self.theme.urls, demo_files: &demo_files };
 
         let inputs = RenderInputs { site: &site, config, templates, common: &common, demo: &self.demo };
         let search_index = &mut self.search_index;

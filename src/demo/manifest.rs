@@ -32,6 +32,12 @@ pub struct Manifest {
     /// the kernel's full count.
     pub compile_units: u64,
     pub config_sha256: String,
+    /// Everything a page downloads for a cold boot, each file compressed by
+    /// Brotli at quality 11 as a host would serve it: `boot.js`,
+    /// `boot.worker.js`, `boot.wasm` and `userland.cpio`. `None` in
+    /// manifests written before it was measured.
+    #[serde(default)]
+    pub download_brotli_bytes: Option<u64>,
     /// Every file of the entry except the manifest, with its size in bytes:
     /// what the site copies into `public/demo/`.
     pub files: BTreeMap<String, u64>,
@@ -60,6 +66,13 @@ pub struct Manifest {
     pub source_version: String,
     /// The first line of `emcc --version`.
     pub toolchain: String,
+    /// `userland.cpio`, the root file system's programs (BusyBox and its
+    /// applets, the test programs): an archive beside the module that the
+    /// loaders fetch with it and the host appends to the built-in initramfs.
+    /// `None` for a port that compiles them into `boot.wasm`, and in
+    /// manifests written before the split.
+    #[serde(default)]
+    pub userland: Option<UserlandFacts>,
     /// `boot.wasm` compressed by Brotli at quality 11 with a 16 MiB window.
     pub wasm_brotli_bytes: u64,
     pub wasm_bytes: u64,
@@ -82,6 +95,16 @@ pub struct BootFacts {
     /// milliseconds (its printk timestamp); `None` if the console lacks it.
     pub pid1_milliseconds: Option<f64>,
     pub seconds_to_last_line: f64,
+}
+
+/// The userland archive, `userland.cpio`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserlandFacts {
+    /// Compressed by Brotli at quality 11 with a 16 MiB window.
+    pub cpio_brotli_bytes: u64,
+    pub cpio_bytes: u64,
+    /// Compressed by gzip at its best level.
+    pub cpio_gzip_bytes: u64,
 }
 
 /// The self-test suite's results: one entry per TAP case, in order.
@@ -204,6 +227,7 @@ pub(crate) mod tests {
             cache_key: "0123456789abcdef".into(),
             compile_units: 1500,
             config_sha256: "ab".repeat(32),
+            download_brotli_bytes: Some(2_300_000),
             files: BTreeMap::from([("boot.js".into(), 120_000), ("boot.wasm".into(), 9_000_000)]),
             files_compiled: 1500,
             js_bytes: 120_000,
@@ -229,6 +253,7 @@ pub(crate) mod tests {
             source_sha256: "cd".repeat(32),
             source_version: "6.1.158".into(),
             toolchain: "emcc (Emscripten gcc/clang-like replacement + linker emulating GNU ld) 3.1.6 ()".into(),
+            userland: Some(UserlandFacts { cpio_brotli_bytes: 200_000, cpio_bytes: 600_000, cpio_gzip_bytes: 250_000 }),
             wasm_brotli_bytes: 2_000_000,
             wasm_bytes: 9_000_000,
             wasm_gzip_bytes: 2_600_000,

@@ -105,7 +105,9 @@ pub use cache::DemoDirs;
 pub use component::ComponentBuild;
 pub use error::{DemoError, RequiredTool, SourceOrigin};
 pub use libc::{LIBC_INPUTS, LIBC_REQUIRED_FILES, LIBC_SCRIPT, LibcBuild, LibcFacts};
-pub use manifest::{BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, read_manifest};
+pub use manifest::{
+    BOOT_LOG_LINES, BootFacts, MANIFEST_FILE, Manifest, SelftestCase, SelftestFacts, UserlandFacts, read_manifest,
+};
 pub use runner::{Progress, ProtocolLine, parse_line};
 pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
@@ -141,6 +143,10 @@ pub const BUSYBOX_VARIABLE: &str = "LKLJS_BUSYBOX";
 
 /// The files the kernel port's contract promises in its `--out` directory.
 pub const REQUIRED_ARTIFACTS: &[&str] = &["boot.js", "boot.wasm", "kernel-release.txt", "config.txt"];
+
+/// The userland archive a port may publish beside `boot.wasm`: the root file
+/// system's programs, which the loaders fetch with the module.
+pub const USERLAND_ARCHIVE: &str = "userland.cpio";
 
 /// What to do about the kernel demo during a build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -396,8 +402,22 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
 
     // Only after the boot, whose timing the guide quotes: Brotli at quality 11
     // takes about half a minute of CPU on a kernel and would slow it down.
-    let wasm_path = out.path.join("boot.wasm");
-    let wasm = std::fs::read(&wasm_path).map_err(DemoError::io("read", &wasm_path))?;
+    let read = |name: &str| {
+        let path = out.path.join(name);
+        std::fs::read(&path).map_err(DemoError::io("read", path))
+    };
+    let wasm = FileSizes::measure(&read("boot.wasm")?);
+    let userland = if out.path.join(USERLAND_ARCHIVE).is_file() {
+        Some(FileSizes::measure(&read(USERLAND_ARCHIVE)?))
+    } else {
+        None
+    };
+    let mut download_brotli_bytes = wasm.brotli + userland.as_ref().map_or(0, |sizes| sizes.brotli);
+    for script in ["boot.js", "boot.worker.js"] {
+        if out.path.join(script).is_file() {
+            download_brotli_bytes += manifest::compressed_sizes(&read(script)?).1;
+        }
+    }
     let manifest = describe(
         &out.path,
         ManifestInputs {
@@ -410,7 +430,9 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
             selftest,
             libc: libc.map(|libc| libc.facts),
             busybox: busybox.map(|busybox| busybox.facts),
-            wasm: WasmSizes::measure(&wasm),
+            wasm,
+            userland,
+            download_brotli_bytes,
         },
     )?;
     let manifest_path = out.path.join(MANIFEST_FILE);
@@ -517,19 +539,22 @@ struct ManifestInputs<'a> {
     selftest: Option<SelftestFacts>,
     libc: Option<LibcFacts>,
     busybox: Option<BusyboxFacts>,
-    wasm: WasmSizes,
+    wasm: FileSizes,
+    userland: Option<FileSizes>,
+    download_brotli_bytes: u64,
 }
 
-struct WasmSizes {
+/// A file's size, raw and compressed as a host would serve it.
+struct FileSizes {
     bytes: u64,
     gzip: u64,
     brotli: u64,
 }
 
-impl WasmSizes {
-    fn measure(wasm: &[u8]) -> Self {
-        let (gzip, brotli) = manifest::compressed_sizes(wasm);
-        WasmSizes { bytes: wasm.len() as u64, gzip, brotli }
+impl FileSizes {
+    fn measure(bytes: &[u8]) -> Self {
+        let (gzip, brotli) = manifest::compressed_sizes(bytes);
+        FileSizes { bytes: bytes.len() as u64, gzip, brotli }
     }
 }
 
@@ -549,6 +574,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         cache_key: inputs.key.to_owned(),
         compile_units: progress.total.unwrap_or(progress.compiled),
         config_sha256: sha256_file(&dir.join("config.txt"))?,
+        download_brotli_bytes: Some(inputs.download_brotli_bytes),
         js_bytes: page_script_bytes(&files),
         files,
         files_compiled: progress.compiled,
@@ -562,6 +588,11 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         source_sha256: inputs.source.sha256.clone(),
         source_version: inputs.source.version.clone(),
         toolchain: inputs.toolchain.emcc_version_line.clone(),
+        userland: inputs.userland.map(|sizes| UserlandFacts {
+            cpio_brotli_bytes: sizes.brotli,
+            cpio_bytes: sizes.bytes,
+            cpio_gzip_bytes: sizes.gzip,
+        }),
         wasm_brotli_bytes: inputs.wasm.brotli,
         wasm_bytes: inputs.wasm.bytes,
         wasm_gzip_bytes: inputs.wasm.gzip,

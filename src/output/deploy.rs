@@ -25,7 +25,29 @@ pub const HEADER_RULES: &[HeaderRule] = &[
     HeaderRule { pattern: "/*.wasm", headers: &[("Content-Type", "application/wasm")] },
     // Hashed names change with their content, so they never need revalidation.
     HeaderRule { pattern: "/theme/*", headers: &[("Cache-Control", "public, max-age=31536000, immutable")] },
+    // The demo's files a page downloads, under hashed names (src/demo/state.rs).
+    HeaderRule { pattern: "/demo/hashed/*", headers: &[("Cache-Control", "public, max-age=31536000, immutable")] },
 ];
+
+/// Whether a URL path matches a rule's pattern, as static hosts read it: the
+/// one `*` matches any run of characters.
+pub fn pattern_matches(pattern: &str, path: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((prefix, suffix)) => {
+            path.len() >= prefix.len() + suffix.len() && path.starts_with(prefix) && path.ends_with(suffix)
+        }
+        None => path == pattern,
+    }
+}
+
+/// The `Cache-Control` that the rules give a URL path, if any: what
+/// `lkljs-site serve` sends instead of its usual `no-cache`, so that content-hashed
+/// files are cached there as on a host.
+pub fn cache_control_for(path: &str) -> Option<&'static str> {
+    HEADER_RULES.iter().filter(|rule| pattern_matches(rule.pattern, path)).find_map(|rule| {
+        rule.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("Cache-Control")).map(|(_, value)| *value)
+    })
+}
 
 /// `_headers` in the Netlify / Cloudflare Pages format.
 pub fn headers_file() -> String {
@@ -74,5 +96,16 @@ mod tests {
         assert!(text.contains("/*\n  Cross-Origin-Opener-Policy: same-origin\n  Cross-Origin-Embedder-Policy: require-corp\n  Cross-Origin-Resource-Policy: same-origin\n"), "{text}");
         assert!(text.contains("/*.wasm\n  Content-Type: application/wasm\n"));
         assert!(text.contains("/theme/*\n  Cache-Control: public, max-age=31536000, immutable\n"));
+        assert!(text.contains("/demo/hashed/*\n  Cache-Control: public, max-age=31536000, immutable\n"));
+    }
+
+    #[test]
+    fn only_hashed_paths_are_immutable() {
+        let immutable = Some("public, max-age=31536000, immutable");
+        assert_eq!(cache_control_for("/theme/site.1a2b3c4d.css"), immutable);
+        assert_eq!(cache_control_for("/demo/hashed/boot.1a2b3c4d.wasm"), immutable);
+        assert_eq!(cache_control_for("/demo/boot.wasm"), None);
+        assert_eq!(cache_control_for("/"), None);
+        assert!(pattern_matches("/*.wasm", "/demo/boot.wasm") && !pattern_matches("/*.wasm", "/demo/boot.js"));
     }
 }

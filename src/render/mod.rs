@@ -228,6 +228,9 @@ pub struct Common<'a> {
     pub config: &'a crate::config::SiteConfig,
     pub base_path: &'a str,
     pub assets: &'a BTreeMap<String, String>,
+    /// The demo's files a page downloads (`boot.wasm`, ...) → their
+    /// content-hashed URLs; empty without a demo build.
+    pub demo_files: &'a BTreeMap<String, String>,
 }
 
 pub fn context(common: &Common, specific: impl Serialize) -> Result<Context, Diagnostic> {

@@ -29,7 +29,17 @@ pub(super) fn handle(request: &Request, state: &Arc<ServerState>) -> Outcome {
         return Outcome::Reply(content_reply(request, state, served, "text/javascript; charset=utf-8", 200));
     }
     let reply = match resolve_target(state.root(), target) {
-        Resolved::File(path) => file_reply(request, &path, 200, state),
+        Resolved::File(path) => {
+            let reply = file_reply(request, &path, 200, state);
+            // Content-hashed files (theme assets, the demo's page files) are
+            // cached for good, as the deploy rules have hosts do.
+            match crate::output::deploy::cache_control_for(path_only) {
+                Some(cache_control) if reply.status == 200 || reply.status == 304 || reply.status == 206 => {
+                    reply.with_header("Cache-Control", cache_control)
+                }
+                _ => reply,
+            }
+        }
         Resolved::Redirect(location) => {
             Response::text(308, &format!("Moved to {location}\n")).with_header("Location", location)
         }

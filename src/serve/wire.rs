@@ -253,7 +253,10 @@ pub(super) fn write_response(
     write!(head, "HTTP/1.1 {status} {}\r\n", reason_phrase(status))?;
     write!(head, "Date: {}\r\n", http_date(SystemTime::now()))?;
     for (name, value) in COMMON_HEADERS {
-        write!(head, "{name}: {value}\r\n")?;
+        // A response may set its own (content-hashed files are immutable).
+        if !response.headers.iter().any(|(own, _)| own.eq_ignore_ascii_case(name)) {
+            write!(head, "{name}: {value}\r\n")?;
+        }
     }
     for (name, value) in &response.headers {
         write!(head, "{name}: {value}\r\n")?;
@@ -285,7 +288,9 @@ pub(super) fn write_response(
 }
 
 /// Headers on every response: cross-origin isolation (the kernel demo needs
-/// SharedArrayBuffer) and revalidation on every load, so an author never sees a stale page.
+/// SharedArrayBuffer) and revalidation on every load, so an author never sees
+/// a stale page, unless the response sets its own `Cache-Control` (a file
+/// under a content-hashed name, which never goes stale).
 const COMMON_HEADERS: [(&str, &str); 5] = [
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Embedder-Policy", "require-corp"),

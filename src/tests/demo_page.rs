@@ -14,7 +14,8 @@ use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::{Value, json};
 
 const BOOT_LIMIT: Duration = Duration::from_secs(180);
-const ARTEFACTS: [&str; 3] = ["boot.js", "boot.worker.js", "boot.wasm"];
+/// The files a page downloads; it fetches them under content-hashed names (`demo/hashed/`).
+const ARTEFACTS: [&str; 4] = ["boot.js", "boot.worker.js", "boot.wasm", "userland.cpio"];
 
 fn site_root() -> std::path::PathBuf {
     std::env::var_os("LKLJS_TEST_SITE_ROOT").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
@@ -138,10 +139,27 @@ fn type_line(page: &Page, text: &str) {
 }
 
 fn requests_for(page: &Page, name: &str) -> usize {
+    requests_matching(page, |path| path == format!("/demo/{name}"))
+}
+
+/// Requests for `name` under its content-hashed name: `/demo/hashed/boot.<8 hex>.wasm`.
+fn requests_for_hashed(page: &Page, name: &str) -> usize {
+    let (stem, extension) = name.rsplit_once('.').unwrap();
+    requests_matching(page, |path| {
+        path.strip_prefix(&format!("/demo/hashed/{stem}."))
+            .and_then(|rest| rest.strip_suffix(&format!(".{extension}")))
+            .is_some_and(|hash| hash.len() == 8 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()))
+    })
+}
+
+/// Requests whose URL path (without the origin) satisfies `wanted`.
+fn requests_matching(page: &Page, wanted: impl Fn(&str) -> bool) -> usize {
     page.events_named("Network.requestWillBeSent")
         .iter()
-        .filter(|event| {
-            event["params"]["request"]["url"].as_str().is_some_and(|url| url.ends_with(&format!("/demo/{name}")))
+        .filter_map(|event| event["params"]["request"]["url"].as_str().map(str::to_owned))
+        .filter(|url| {
+            let path = url.splitn(4, '/').nth(3).map(|path| format!("/{path}")).unwrap_or_default();
+            wanted(&path)
         })
         .count()
 }
@@ -276,10 +294,12 @@ fn the_demo_boots_to_our_shell_and_its_commands_are_system_calls() {
     wait_for_prompt(page);
     assert!(run(page, "uname -s").starts_with("Linux"));
 
-    // Each artefact was fetched once, by the page, for all three boots and every
-    // worker; the self-test module, published beside them, never.
+    // Each artefact was fetched once, by the page, under its content-hashed
+    // name, for all three boots and every worker; under its stable name (for
+    // node) never, nor the self-test module published beside them.
     for name in ARTEFACTS {
-        assert_eq!(requests_for(page, name), 1, "{name} requested {} times", requests_for(page, name));
+        assert_eq!(requests_for_hashed(page, name), 1, "{name} requested {} times", requests_for_hashed(page, name));
+        assert_eq!(requests_for(page, name), 0, "the page downloaded {name} under its stable name");
     }
     for name in ["selftest.js", "selftest.wasm", "selftest.worker.js"] {
         assert_eq!(requests_for(page, name), 0, "the page downloaded {name}");

@@ -112,7 +112,67 @@ fn the_demo_step_builds_a_kernel_that_boots() {
     assert!(selftest.cases.iter().any(|case| case.name == "getpid returns 1" && case.ok), "{selftest:#?}");
     let pid1 = manifest.boot.pid1_milliseconds.expect("the boot log reports PID 1's hand-over");
     assert!(pid1 > 0.0 && pid1 < 60_000.0, "{pid1}");
+    let userland = manifest.userland.as_ref().expect("the real port ships userland.cpio");
+    assert_eq!(userland.cpio_bytes, std::fs::metadata(artifacts.dir.join("userland.cpio")).unwrap().len());
+    assert!(userland.cpio_brotli_bytes < userland.cpio_gzip_bytes && userland.cpio_gzip_bytes < userland.cpio_bytes);
+    let download = manifest.download_brotli_bytes.expect("the cold download is measured");
+    assert!(download > manifest.wasm_brotli_bytes + userland.cpio_brotli_bytes, "{download}");
     assert_boots(&artifacts.dir);
+}
+
+/// Every program of the root file system is in userland.cpio, beside the
+/// module, not in boot.wasm: the archive holds BusyBox, its applet links
+/// (sorted) and the test programs, the module none of them, and the booted
+/// kernel runs them from the two archives unpacked together (PID 1 and the
+/// shell need the skeleton's directories and /etc from the module's).
+#[test]
+fn the_programs_are_in_userland_cpio_beside_the_module() {
+    let artifacts = crate::support::kernel::build(&site_root());
+    let read = |name: &str| std::fs::read(artifacts.dir.join(name)).unwrap();
+    let contains = |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|window| window == needle);
+    let (archive, module) = (read("userland.cpio"), read("boot.wasm"));
+    assert!(archive.starts_with(b"070701"), "userland.cpio is not a newc cpio archive");
+    // The archive's names, in order (newc: a 110-byte header, the name, padding to 4).
+    let mut names = Vec::new();
+    let mut at = 0;
+    while at + 110 <= archive.len() && archive[at..].starts_with(b"070701") {
+        let field = |index: usize| {
+            let start = at + 6 + index * 8;
+            usize::from_str_radix(std::str::from_utf8(&archive[start..start + 8]).unwrap(), 16).unwrap()
+        };
+        let (file_size, name_size) = (field(6), field(11));
+        let name = String::from_utf8_lossy(&archive[at + 110..at + 110 + name_size - 1]).into_owned();
+        at = (at + 110 + name_size).next_multiple_of(4);
+        at = (at + file_size).next_multiple_of(4);
+        if name == "TRAILER!!!" {
+            break;
+        }
+        names.push(name);
+    }
+    for program in ["bin/busybox", "bin/proc-test", "bin/musl-hello", "bin/lkljs-hello", "bin/ls", "bin/sh"] {
+        assert!(names.iter().any(|name| name == program), "userland.cpio lacks {program}: {names:?}");
+    }
+    let links: Vec<&String> = names.iter().skip_while(|name| *name != "bin/busybox").skip(1).collect();
+    assert!(links.len() > 20 && links.is_sorted(), "the applet links are not sorted: {links:?}");
+    // BusyBox's own usage text: in the archive, not in the module.
+    let marker = b"BusyBox is copyrighted by many authors";
+    assert!(contains(&archive, marker), "userland.cpio lacks BusyBox's text, so this check cannot see it");
+    assert!(!contains(&module, marker), "boot.wasm holds BusyBox");
+    assert!(!contains(&module, b"bin/busybox"), "boot.wasm's initramfs names /bin/busybox");
+
+    // Without the archive beside it, boot.js says where it looked and exits with status 2.
+    let alone = tempfile::tempdir().unwrap();
+    for name in ["boot.js", "boot.wasm", "boot.worker.js"] {
+        std::fs::copy(artifacts.dir.join(name), alone.path().join(name)).unwrap();
+    }
+    let output = run_with_watchdog(
+        Command::new("node").args(["--no-experimental-fetch", "boot.js"]).current_dir(alone.path()),
+        Duration::from_secs(60),
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("userland.cpio") && stderr.contains("ENOENT"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("Linux version"), "the kernel must not boot");
 }
 
 /// The demo page, served by the development server with the real builder,
@@ -147,13 +207,14 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
 }
 
 /// The same self-test suite in a real browser: selftest.js with its own
-/// module's files (and no boot.*) in a cross-origin isolated page, its TAP
-/// lines collected by the page.
+/// module's files and the userland archive (and no boot.*) in a cross-origin
+/// isolated page, which fetches the archive by itself; its TAP lines
+/// collected by the page.
 #[test]
 fn the_self_test_suite_passes_in_chromium() {
     let artifacts = crate::support::kernel::build(&site_root());
     let site = tempfile::tempdir().unwrap();
-    for name in ["selftest.js", "selftest.wasm", "selftest.worker.js"] {
+    for name in ["selftest.js", "selftest.wasm", "selftest.worker.js", "userland.cpio"] {
         std::fs::copy(artifacts.dir.join(name), site.path().join(name)).unwrap();
     }
     std::fs::write(
@@ -211,9 +272,16 @@ fn a_clean_kernel_build_elsewhere_is_byte_identical() {
     let fresh = crate::support::kernel::build(elsewhere.path());
     assert_eq!(usual.manifest.cache_key, fresh.manifest.cache_key, "same inputs, same cache key");
     assert_eq!(fresh.manifest.files_compiled, fresh.manifest.compile_units, "the second build started from scratch");
-    for name in
-        ["boot.wasm", "boot.js", "boot.worker.js", "selftest.wasm", "selftest.js", "selftest.worker.js", "config.txt"]
-    {
+    for name in [
+        "boot.wasm",
+        "boot.js",
+        "boot.worker.js",
+        "selftest.wasm",
+        "selftest.js",
+        "selftest.worker.js",
+        "userland.cpio",
+        "config.txt",
+    ] {
         let first = std::fs::read(usual.dir.join(name)).unwrap();
         let second = std::fs::read(fresh.dir.join(name)).unwrap();
         assert!(first == second, "{name} differs between two clean builds ({} vs {} bytes)", first.len(), second.len());

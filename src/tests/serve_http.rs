@@ -764,3 +764,30 @@ fn pages_are_compressed_with_their_live_client_and_images_are_not() {
     assert_eq!(tiny.body, b"\0asm\x01\0\0\0");
     assert_eq!(tiny.header("vary"), Some("Accept-Encoding"));
 }
+
+/// Content-hashed files get the deploy rules' immutable `Cache-Control`
+/// (src/output/deploy.rs), so a repeat visit revalidates nothing; every other
+/// response keeps `no-cache`.
+#[test]
+fn content_hashed_files_are_immutable_and_the_rest_revalidates() {
+    let dirs = FixtureDirs::new();
+    for path in ["theme/app.1a2b3c4d.js", "demo/hashed/boot.1a2b3c4d.wasm"] {
+        let file = dirs.source.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, b"\0asm\x01\0\0\0").unwrap();
+    }
+    let server = serve(&dirs);
+    let address = server.address();
+    for target in ["/theme/app.1a2b3c4d.js", "/demo/hashed/boot.1a2b3c4d.wasm"] {
+        let response = get(address, target);
+        assert_eq!(response.status, 200, "{target}");
+        assert_eq!(response.header("cache-control"), Some("public, max-age=31536000, immutable"), "{target}");
+        assert_eq!(response.headers.iter().filter(|(name, _)| name == "cache-control").count(), 1, "{response:?}");
+        let etag = response.header("etag").unwrap().to_owned();
+        let again = request(address, "GET", target, &[&format!("If-None-Match: {etag}")]);
+        assert_eq!(again.status, 304);
+        assert_eq!(again.header("cache-control"), Some("public, max-age=31536000, immutable"), "304 for {target}");
+    }
+    assert_eq!(get(address, "/app.js").header("cache-control"), Some("no-cache"));
+    assert_eq!(get(address, "/theme/missing.1a2b3c4d.js").header("cache-control"), Some("no-cache"), "a 404");
+}

@@ -294,6 +294,12 @@ fn demo_artefacts_and_facts_are_published() {
         "boot.js keeps its name and bytes"
     );
     assert_eq!(files["demo/boot.wasm"], std::fs::read(fixture("demo/boot.wasm")).unwrap());
+    // The page's files also under content-hashed names, for the immutable cache rule.
+    for name in ["boot.js", "boot.wasm"] {
+        let bytes = std::fs::read(fixture(&format!("demo/{name}"))).unwrap();
+        let hashed = format!("demo/hashed/{}", lkljs_site::output::assets::hashed_name(name, &bytes));
+        assert_eq!(files.get(&hashed), Some(&bytes), "{hashed} is not published; files: {:?}", files.keys());
+    }
     let manifest: serde_json::Value = serde_json::from_slice(&files["demo/manifest.json"]).unwrap();
     assert_eq!(manifest["kernel_version"], "6.1.158");
     let intro = String::from_utf8(files["docs/intro/index.html"].clone()).unwrap();

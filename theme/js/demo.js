@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // The live demo component: on page load it checks that this browser can run
-// the kernel, downloads boot.js, boot.worker.js and boot.wasm once each (with
-// progress), boots Linux in the page with its console streamed into an
+// the kernel, takes over the downloads that demo-download.js started from the
+// document's head (boot.js, boot.worker.js, boot.wasm and userland.cpio, once
+// each, with progress), boots Linux in the page with its console streamed into an
 // xterm.js terminal, then starts our shell (demo-shell.js) at a prompt.
 //
 // The kernel runs inside a hidden same-origin iframe: its Emscripten runtime,
@@ -11,7 +12,14 @@
 // downloaded scripts and the compiled WebAssembly module, with no page reload.
 //
 // window.lkljsDemo is the page's handle for tests and benchmarks:
-// state, terminalText(), run(commandLine), timings, reboot().
+// state, terminalText(), run(commandLine), timings, reboot(). timings.marks
+// holds the moments of the first boot (ms since navigation, the page's clock)
+// that the benchmark breaks the time to the prompt into: the downloads'
+// (wasmRequested, wasmFirstByte, wasmLastByte, wasmCompiled, downloaded,
+// from demo-download.js), then launched (boot.js started), runtimeReady
+// (its workers loaded and main() about to run), firstLine (the kernel's
+// first console line), initStarted ("Run /init"), kernelReady (PID 1 ready
+// for system calls) and prompt.
 (function () {
   "use strict";
 
@@ -42,28 +50,6 @@
     return (milliseconds / 1000).toFixed(2) + " s";
   }
 
-  // Reads a response body chunk by chunk, reporting the bytes so far.
-  function counted(response, onBytes) {
-    const reader = response.body.getReader();
-    let total = 0;
-    return new ReadableStream({
-      pull(controller) {
-        return reader.read().then((chunk) => {
-          if (chunk.done) {
-            controller.close();
-            return;
-          }
-          total += chunk.value.length;
-          onBytes(total);
-          controller.enqueue(chunk.value);
-        });
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      }
-    });
-  }
-
   // Bytes that came over the network for these URLs (compressed, if the
   // server compressed them), from Resource Timing; `fallback` (the decoded
   // sizes) where the browser does not say.
@@ -92,7 +78,7 @@
       this.rebootButton = root.querySelector("[data-demo-reboot]");
       this.terminalElement = root.querySelector("[data-demo-terminal]");
       this.state = "loading";
-      this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0 };
+      this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0, marks: {} };
       this.assets = null;
       this.frame = null;
       this.module = null;
@@ -101,6 +87,13 @@
       this.boots = 0;
       this.bootStarted = 0;
       this.sawConsole = false;
+    }
+
+    // Records a moment of the first boot (see timings.marks above).
+    mark(name, at) {
+      if (this.timings.marks[name] === undefined && at !== undefined) {
+        this.timings.marks[name] = Math.round((at === null ? performance.now() : at) * 10) / 10;
+      }
     }
 
     setState(state) {
@@ -189,50 +182,37 @@
       this.terminal.onData((data) => { demo.editor.input(data); });
     }
 
-    // Downloads the three artefacts once per page; reboots reuse them.
+    // The kernel's files, downloaded once per page (demo-download.js started
+    // that from the document's head); reboots reuse them.
     download() {
       const demo = this;
       if (this.assets) return this.assets;
-      const base = this.base;
-      const progressOf = { wasm: 0, js: 0, worker: 0 };
-      const update = function () {
+      if (!window.lkljsDemoDownload) return Promise.reject(new Error("the demo's download script did not load"));
+      const download = window.lkljsDemoDownload();
+      const update = function (progress) {
         if (demo.wasmBytes) {
           demo.progress.max = demo.wasmBytes;
-          demo.progress.value = Math.min(progressOf.wasm, demo.wasmBytes);
+          demo.progress.value = Math.min(progress.wasm, demo.wasmBytes);
         }
-        demo.say("Downloading the kernel: " + formatBytes(progressOf.wasm) +
+        demo.say("Downloading the kernel: " + formatBytes(progress.wasm) +
           (demo.wasmBytes ? " of " + formatBytes(demo.wasmBytes) : "") + "…");
       };
-      const fetchOk = function (name) {
-        return fetch(base + name).then((response) => {
-          if (!response.ok) throw new Error("cannot download " + base + name + ": HTTP " + response.status);
-          return response;
-        });
-      };
-      const blob = function (name, key) {
-        return fetchOk(name).then((response) => { return response.blob(); }).then((data) => {
-          progressOf[key] = data.size;
-          update();
-          return data;
-        });
-      };
-      // boot.wasm is compiled while it streams in; the compiled module serves every boot.
-      const wasm = fetchOk("boot.wasm").then((response) => {
-        const streamed = new Response(counted(response, (bytes) => {
-          progressOf.wasm = bytes;
-          update();
-        }), { headers: { "Content-Type": "application/wasm" } });
-        if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(streamed);
-        return streamed.arrayBuffer().then((bytes) => { return WebAssembly.compile(bytes); });
-      });
+      download.onProgress = update;
       this.progress.hidden = false;
-      update();
-      this.assets = Promise.all([blob("boot.js", "js"), blob("boot.worker.js", "worker"), wasm]).then((parts) => {
+      update(download.progress);
+      this.assets = download.files.then((files) => {
         demo.progress.hidden = true;
-        demo.timings.downloadBytes = transferred(["boot.js", "boot.worker.js", "boot.wasm"].map((name) => {
-          return new URL(base + name, location.href).href;
-        }), progressOf.wasm + progressOf.js + progressOf.worker);
-        return { script: parts[0], worker: parts[1], module: parts[2] };
+        const urls = download.urls;
+        const sizes = download.progress;
+        demo.timings.downloadBytes = transferred([urls.script, urls.worker, urls.wasm, urls.userland].map((url) => {
+          return new URL(url, location.href).href;
+        }), sizes.wasm + sizes.script + sizes.worker + sizes.userland);
+        demo.mark("wasmRequested", download.marks.requested);
+        demo.mark("wasmFirstByte", download.marks.wasmResponse);
+        demo.mark("wasmLastByte", download.marks.wasmLastByte);
+        demo.mark("wasmCompiled", download.marks.wasmCompiled);
+        demo.mark("downloaded", download.marks.downloaded);
+        return files;
       }, (error) => {
         demo.assets = null;
         throw error;
@@ -283,6 +263,8 @@
         lkljsConsole(text) { if (current()) demo.kernelOutput(/\n$/.test(text) ? text : text + "\n"); },
         locateFile(path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
         mainScriptUrlOrBlob: assets.script,
+        // The root file system's programs (host/lkljs-userland.js); the module copies them.
+        lkljsUserland: assets.userland,
         instantiateWasm(imports, receive) {
           WebAssembly.instantiate(assets.module, imports).then((instance) => {
             receive(instance, assets.module);
@@ -291,6 +273,7 @@
           });
           return {};
         },
+        onRuntimeInitialized() { if (current()) demo.mark("runtimeReady", null); },
         lkljsKeepRunning: true,
         lkljsReady() { if (current()) demo.kernelReady(module); },
         lkljsPanic(message) { if (current()) demo.fail("Kernel panic: " + message, "panic"); },
@@ -314,12 +297,15 @@
       });
       const script = host.document.createElement("script");
       script.src = scriptUrl;
+      this.mark("launched", null);
       (host.document.body || host.document.documentElement).appendChild(script);
     }
 
     kernelOutput(text) {
+      if (/Run \/init as init process/.test(text)) this.mark("initStarted", null);
       if (!this.sawConsole) {
         this.sawConsole = true;
+        this.mark("firstLine", null);
         if (this.timings.navigationToFirstLineMs === null) this.timings.navigationToFirstLineMs = Math.round(performance.now());
       }
       this.write(text);
@@ -327,6 +313,7 @@
 
     kernelReady(module) {
       const demo = this;
+      this.mark("kernelReady", null);
       const bootMs = performance.now() - this.bootStarted;
       this.shell = new window.LkljsShell(module, ((text) => { demo.write(text); }), {
         history() { return demo.editor.history.slice(); },
@@ -337,6 +324,7 @@
         if (demo.module !== module) return;
         demo.write("\n\x1b[1mLinux is running in this page. Type help for the commands, each made of real system calls.\x1b[0m\n");
         if (demo.timings.navigationToPromptMs === null) demo.timings.navigationToPromptMs = Math.round(performance.now());
+        demo.mark("prompt", null);
         demo.figures.textContent = "boot.wasm " + formatBytes(demo.wasmBytes) +
           (demo.wasmBrotliBytes ? " (" + formatBytes(demo.wasmBrotliBytes) + " with Brotli)" : "") +
           " · " + formatBytes(demo.timings.downloadBytes) + " downloaded · boot to prompt " + seconds(bootMs);
