@@ -181,10 +181,10 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
         }
       }
     },
-    // A terminal gets the bytes as they are; a pipe or file gets lines that
-    // end in "\n" rather than the tty's "\r\n", like the kernel log.
+    // The tty's "\r\n" becomes "\n": a pipe or file gets lines like the
+    // kernel log's, and a terminal adds the "\r" itself (node's raw mode
+    // keeps the terminal's ONLCR), so it shows what the tty sent.
     _toStdout(bytes) {
-      if (process.stdout.isTTY) return bytes;
       const kept = [];
       for (const byte of bytes) {
         if (terminal._carriageReturn && byte !== 0x0a) kept.push(0x0d);
