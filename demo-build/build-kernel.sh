@@ -296,6 +296,16 @@ for program_source in "$demo_build_dir"/musl-programs/*.c; do
   "$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/$program.o" -o "$generated/rootfs/bin/$program"
 done
 
+# PID 1: the init program (init/init.c), built with the same libc, becomes
+# the rootfs's /init (userland.list names it init.wasm).
+build_init_program() {
+  echo "  WASM    /init"
+  "$LKLJS_LIBC/bin/lkljs-cc" -Os -Wall -Werror -ffile-prefix-map="$demo_build_dir/=demo-build/" \
+    -c "$demo_build_dir/init/init.c" -o "$generated/programs/init.o"
+  "$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/init.o" -o "$generated/rootfs/init.wasm"
+}
+build_init_program
+
 # BusyBox (Debian's busybox, built with that libc by build-busybox.sh; the
 # demo step names its directory in LKLJS_BUSYBOX): /bin/busybox and, for
 # each applet in its busybox.links, a symbolic link to it, sorted by path so
@@ -386,6 +396,7 @@ link_module() {
     --post-js "$demo_build_dir/host/lkljs-api.js" \
     --post-js "$demo_build_dir/host/lkljs-user.js" \
     --post-js "$demo_build_dir/host/lkljs-userland.js" \
+    --post-js "$demo_build_dir/host/lkljs-node-console.js" \
     "$tree/arch/lkljs/kernel/sections.o" "${host_objects[@]}" \
     -Wl,--whole-archive "$tree/vmlinux.a" -Wl,--no-whole-archive \
     "$tree/lib/lib.a" \

@@ -325,19 +325,19 @@ static void lkljs_watchdog(void *unused)
 	exit(2);
 }
 
-static void lkljs_pid1_thread(void *unused)
+static void lkljs_host_program_thread(void *unused)
 {
-	lkljs_pid1_main();
+	lkljs_host_program_main();
 }
 
-unsigned long long lkljs_pid1_ready_ns;
+unsigned long long lkljs_host_ready_ns;
 
-void lkljs_host_init_ready(void)
+void lkljs_host_process_ready(void)
 {
-	lkljs_pid1_ready_ns = lkljs_host_time_ns();
+	lkljs_host_ready_ns = lkljs_host_time_ns();
 	lkljs_host_mark_ready();
-	if (lkljs_host_thread_create(lkljs_pid1_thread, NULL))
-		lkljs_host_print("lkljs: the host cannot start PID 1's program\n");
+	if (lkljs_host_thread_create(lkljs_host_program_thread, NULL))
+		lkljs_host_print("lkljs: the host cannot start its program\n");
 }
 
 /*
@@ -385,29 +385,41 @@ int main(void)
 	unsigned long memory_size = (unsigned long)LKLJS_MEMORY_MB << 20;
 	/*
 	 * Under node the boot must end within LKLJS_BOOT_TIMEOUT_SECONDS
-	 * (fractions allowed, 0 for no limit) or the default; a page has none.
+	 * (fractions allowed, 0 for no limit) or the default, unless a person
+	 * types at a terminal; a page has none.
 	 */
 	int timeout_ms = MAIN_THREAD_EM_ASM_INT({
 		if (!ENVIRONMENT_IS_NODE) return 0;
 		var value = process.env.LKLJS_BOOT_TIMEOUT_SECONDS;
-		var seconds = (value === undefined || value === "") ? $0 : Number(value);
+		var unset = value === undefined || value === "";
+		if (unset && lkljsNodeConsole.interactive()) return 0;
+		var seconds = unset ? $0 : Number(value);
 		if (!(seconds >= 0 && seconds <= 86400)) {
 			err("lkljs: LKLJS_BOOT_TIMEOUT_SECONDS must be a number of seconds from 0 to 86400, not '" + value + "'");
 			return -1;
 		}
 		return Math.max(1, Math.round(seconds * 1000)) * (seconds > 0 ? 1 : 0);
 	}, LKLJS_DEFAULT_TIMEOUT_SECONDS);
-	/* Module.lkljsCommandLine if the page set it, else node's arguments. */
+	/*
+	 * Module.lkljsCommandLine if the page set it, else node's arguments,
+	 * else the default; "quiet" too when node's stdin is a terminal, so
+	 * that a person at it sees the shell's prompt rather than the log.
+	 * The self-test suite and the benchmark make PID 1 the host's process
+	 * (rdinit, see kernel/host_calls.c): their cases test its threads.
+	 */
 	char *command_line = (char *)MAIN_THREAD_EM_ASM_INT({
 		var line = Module.lkljsCommandLine;
 		if (line === undefined && ENVIRONMENT_IS_NODE && process.argv.length > 2)
 			line = process.argv.slice(2).join(' ');
-		if (line === undefined) return 0;
+		if (line === undefined)
+			line = UTF8ToString($0) + (lkljsNodeConsole.interactive() ? " quiet" : "");
+		if (Module.lkljsProgram === "selftest" || Module.lkljsProgram === "bench")
+			line += " rdinit=/sbin/lkljs-host";
 		var size = lengthBytesUTF8(line) + 1;
 		var buffer = _malloc(size);
 		stringToUTF8(line, buffer, size);
 		return buffer;
-	});
+	}, LKLJS_DEFAULT_COMMAND_LINE);
 	unsigned long initrd_size;
 	unsigned char *memory, *initrd;
 	long userland_size;
@@ -432,10 +444,12 @@ int main(void)
 	lkljs_options.keep_running = MAIN_THREAD_EM_ASM_INT({
 		return Module.lkljsKeepRunning ? 1 : 0;
 	});
-
 	userland_size = lkljs_userland_size();
 	if (userland_size < 0)
 		return 2;
+
+	/* Node's stdin and stdout become the console tty (boot.js run by node). */
+	MAIN_THREAD_EM_ASM({ lkljsNodeConsole.attach(); });
 
 	/* Kernel time starts at 0 when the kernel does, as on a real machine. */
 	lkljs_boot_ns = lkljs_monotonic_ns();
@@ -449,9 +463,7 @@ int main(void)
 	if (!memory)
 		return 3;
 	initrd_size = lkljs_place_initrd(memory, memory_size, userland_size, &initrd);
-	lkljs_start_kernel(memory, memory_size,
-			   command_line ? command_line : LKLJS_DEFAULT_COMMAND_LINE,
-			   initrd, initrd_size);
+	lkljs_start_kernel(memory, memory_size, command_line, initrd, initrd_size);
 }
 
 /*

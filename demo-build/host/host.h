@@ -4,7 +4,7 @@
 
 /* Between the files of the host library; not part of any contract. */
 
-/* What PID 1's host program does once the kernel is up. */
+/* What the host's program does once the kernel is up. */
 enum lkljs_program {
 	/* Mount, report, then halt (or stay up for Module.lkljs). */
 	LKLJS_PROGRAM_BOOT,
@@ -22,16 +22,13 @@ struct lkljs_host_options {
 
 extern struct lkljs_host_options lkljs_options;
 
-/* Host time of PID 1's hand-over, in ns since the kernel started. */
-extern unsigned long long lkljs_pid1_ready_ns;
+/* Host time of the host process's hand-over, in ns since the kernel started. */
+extern unsigned long long lkljs_host_ready_ns;
 /* Host threads (lkljs_host_start_thread) that have started and not ended. */
 int lkljs_host_live_threads(void);
 
-/* Wakes host threads waiting in lkljs_syscall() for PID 1. */
+/* Wakes host threads waiting in lkljs_syscall() for the host's process. */
 void lkljs_host_mark_ready(void);
-
-/* Status the host exits with when the kernel halts cleanly. */
-void lkljs_host_set_halt_status(int status);
 
 /*
  * The boot watchdog (node only): the host exits with status 2 unless the
@@ -49,8 +46,8 @@ void lkljs_host_user_forget(void);
 /* Host-side text to the console, in order with the kernel's log. */
 void lkljs_host_print(const char *text);
 
-/* PID 1's host program (init.c), on a host thread of its own. */
-void lkljs_pid1_main(void);
+/* The host's program (init.c), on a host thread of its own. */
+void lkljs_host_program_main(void);
 
 /*
  * The self-test suite and the benchmark (selftest.c), linked into

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * PID 1's host program: what an init does on a real machine, made of real
- * system calls from a host thread. It mounts the pseudo file systems, sets
- * the host name from /etc/hostname, brings lo up, reports, and then runs
- * the program the page or command asked for.
+ * The host's program: what runs once the host's process serves host calls
+ * (kernel/host_calls.c). Usually PID 1 is the real init program
+ * (demo-build/init/), which has set the machine up before it asked for the
+ * host's process; then this only tells the page it may make its calls. When
+ * PID 1 is the host's process itself (the self-test suite and the
+ * benchmark), this does init's work first with real system calls from a
+ * host thread: it mounts the pseudo file systems, sets the host name from
+ * /etc/hostname, brings lo up and reports, as init does.
  */
 #include <emscripten.h>
 #include <stdio.h>
@@ -97,7 +101,8 @@ static void lkljs_init_report(void)
 	lkljs_init_say(message);
 }
 
-void lkljs_pid1_main(void)
+/* init's work, for when PID 1 is the host's process. */
+static void lkljs_host_init_machine(void)
 {
 	int mounted = 1;
 	long err;
@@ -122,6 +127,14 @@ void lkljs_pid1_main(void)
 	else
 		lkljs_init_say("lkljs-init: lo is up (127.0.0.1)\n");
 	lkljs_init_report();
+}
+
+void lkljs_host_program_main(void)
+{
+	int is_pid1 = lkljs_call(LKLJS_NR_getpid) == 1;
+
+	if (is_pid1)
+		lkljs_host_init_machine();
 
 	switch (lkljs_options.program) {
 	case LKLJS_PROGRAM_SELFTEST:
@@ -137,6 +150,9 @@ void lkljs_pid1_main(void)
 			MAIN_THREAD_ASYNC_EM_ASM({
 				if (Module.lkljsReady) Module.lkljsReady();
 			});
+		}
+		/* A real init halts the machine when its shell exits. */
+		if (lkljs_options.keep_running || !is_pid1) {
 			lkljs_thread_detach();
 			return;
 		}

@@ -123,7 +123,80 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
     return defaultChannel;
   }
 
+  // The console tty (/dev/console), as a terminal's keyboard and screen
+  // (host/console.c, lkljs.h). input() types bytes (a string is sent as
+  // UTF-8); the kernel's line discipline echoes and edits them and turns
+  // ^C, ^Z and ^\ into signals. It resolves once the kernel's 64 KiB ring
+  // has taken every byte. endInput() ends the input as a pipe ends (reads
+  // then see ^D). resize() sets the window size (TIOCGWINSZ, SIGWINCH).
+  // onOutput(bytes), if set, receives the tty's output as Uint8Array chunks,
+  // unchanged; otherwise node writes it to stdout and a page gets it line by
+  // line through Module.lkljsConsole, like the kernel log.
+  const terminal = {
+    onOutput: null,
+    _typing: Promise.resolve(),
+    input(data) {
+      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : Uint8Array.from(data);
+      const type = async () => {
+        let offset = 0;
+        while (offset < bytes.length) {
+          const length = bytes.length - offset;
+          const pointer = _malloc(length);
+          HEAPU8.set(bytes.subarray(offset), pointer);
+          offset += _lkljs_js_console_input(pointer, length);
+          _free(pointer);
+          // The ring is full until the kernel reads: try again shortly.
+          if (offset < bytes.length) await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+      terminal._typing = terminal._typing.then(type, type);
+      return terminal._typing;
+    },
+    endInput() {
+      const end = () => _lkljs_js_console_end_input();
+      terminal._typing = terminal._typing.then(end, end);
+      return terminal._typing;
+    },
+    resize(columns, rows) {
+      if (![columns, rows].every((n) => Number.isInteger(n) && n > 0 && n <= 0xffff))
+        throw new RangeError(`lkljs: console.resize needs whole numbers from 1 to 65535, not ${columns}x${rows}`);
+      _lkljs_js_console_resize(columns, rows);
+    },
+    _decoder: new TextDecoder(),
+    _pendingLine: "",
+    _carriageReturn: false,
+    _output(pointer, length) {
+      const bytes = HEAPU8.slice(pointer, pointer + length);
+      if (terminal.onOutput) {
+        terminal.onOutput(bytes);
+      } else if (ENVIRONMENT_IS_NODE && !Module.lkljsConsole) {
+        process.stdout.write(terminal._toStdout(bytes));
+      } else {
+        const text = terminal._pendingLine + terminal._decoder.decode(bytes, { stream: true });
+        const lines = text.replace(/\r\n/g, "\n").split("\n");
+        terminal._pendingLine = lines.pop();
+        for (const line of lines) {
+          if (Module.lkljsConsole) Module.lkljsConsole(line);
+          else out(line);
+        }
+      }
+    },
+    // The tty's "\r\n" becomes "\n": a pipe or file gets lines like the
+    // kernel log's, and a terminal adds the "\r" itself (node's raw mode
+    // keeps the terminal's ONLCR), so it shows what the tty sent.
+    _toStdout(bytes) {
+      const kept = [];
+      for (const byte of bytes) {
+        if (terminal._carriageReturn && byte !== 0x0a) kept.push(0x0d);
+        terminal._carriageReturn = byte === 0x0d;
+        if (!terminal._carriageReturn) kept.push(byte);
+      }
+      return Uint8Array.from(kept);
+    },
+  };
+
   Module.lkljs = {
+    console: terminal,
     nr: lkljsSyscallNumbers,
     // errno values and the O_*/AT_* flags, generated like nr.
     errno: lkljsErrno,

@@ -50,4 +50,27 @@ struct lkljs_host_thread;
 struct lkljs_host_thread *lkljs_this_thread(void);
 void lkljs_interrupt(struct lkljs_host_thread *thread);
 
+/*
+ * The console tty (/dev/console), as a terminal's keyboard and screen.
+ *
+ * lkljs_console_input() types bytes: the kernel's line discipline echoes
+ * them, edits lines, and turns ^C, ^Z and ^\ into signals for the
+ * foreground process group. It returns how many bytes it took (fewer than
+ * length only while 64 KiB typed earlier have not been read yet: type the
+ * rest later). Any thread may call it; it never blocks.
+ * lkljs_console_end_input(): the input has ended, as a pipe or file ends; from
+ * then on a read that waits for more input sees the EOF character (^D).
+ * lkljs_console_resize(): the window's new size (TIOCGWINSZ, SIGWINCH).
+ * lkljs_console_set_output(): output() also gets the tty's output bytes,
+ * unchanged, on the kernel thread that writes them (it must not make
+ * system calls); NULL removes it.
+ */
+unsigned long lkljs_console_input(const void *bytes, unsigned long length);
+void lkljs_console_end_input(void);
+void lkljs_console_resize(unsigned int columns, unsigned int rows);
+void lkljs_console_set_output(void (*output)(const char *bytes,
+					     unsigned long length,
+					     void *argument),
+			      void *argument);
+
 #endif

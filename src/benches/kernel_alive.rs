@@ -1,8 +1,9 @@
-//! The live kernel under node: boot to PID 1, a getpid round trip from a host
-//! thread, the cost of a host thread with its kernel task, memory, and the
-//! BusyBox shell's process creation (`sh -c true`, a 3-stage pipeline, a
-//! loop of 100 processes). Uses the demo build of this repository (built
-//! first if the cache has none). Prints figures; asserts nothing.
+//! The live kernel under node: boot to PID 1 and to the shell's prompt, a
+//! getpid round trip from a host thread, the cost of a host thread with its
+//! kernel task, memory, and the BusyBox shell's process creation
+//! (`sh -c true`, a 3-stage pipeline, a loop of 100 processes). Uses the demo
+//! build of this repository (built first if the cache has none). Prints
+//! figures; asserts nothing.
 //!
 //! `cargo bench --bench kernel_alive`
 
@@ -51,6 +52,13 @@ fn main() {
         kernel_pid1.len()
     );
     println!("node boot.js start to exit (halted):  median {:.1} ms ({BOOTS} boots)", median(&mut process_wall));
+
+    let mut to_prompt: Vec<f64> = (0..BOOTS).filter_map(|_| start_to_prompt_ms(dir)).collect();
+    println!(
+        "node boot.js start to shell prompt:   median {:.1} ms ({} boots)",
+        median(&mut to_prompt),
+        to_prompt.len()
+    );
 
     let mut figures: Vec<(String, Vec<f64>)> = Vec::new();
     for _ in 0..3 {
@@ -147,6 +155,41 @@ fn node(dir: &Path, arguments: &[&str]) -> String {
         eprintln!("kernel_alive: node {arguments:?} exited with {}", output.status);
     }
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Starts `node boot.js` with a pipe as stdin and times it until the shell's
+/// prompt ("# ") is on stdout; then ends stdin, so that the shell exits and
+/// the machine halts. `None` if no prompt came.
+fn start_to_prompt_ms(dir: &Path) -> Option<f64> {
+    use std::io::Read;
+    let started = Instant::now();
+    let mut child = Command::new("node")
+        .args(["--no-experimental-fetch", "boot.js"])
+        .current_dir(dir)
+        .env("LKLJS_BOOT_TIMEOUT_SECONDS", "120")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs (sudo demo-build/setup.sh installs it)");
+    let mut stdout = child.stdout.take().unwrap();
+    let (mut seen, mut buffer, mut elapsed) = (Vec::new(), [0u8; 4096], None);
+    while let Ok(count) = stdout.read(&mut buffer) {
+        if count == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buffer[..count]);
+        if seen.ends_with(b"# ") {
+            elapsed = Some(started.elapsed().as_secs_f64() * 1000.0);
+            break;
+        }
+    }
+    drop(child.stdin.take());
+    let _ = stdout.read_to_end(&mut seen);
+    let _ = child.wait();
+    if elapsed.is_none() {
+        eprintln!("kernel_alive: no shell prompt:\n{}", String::from_utf8_lossy(&seen));
+    }
+    elapsed
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -28,15 +28,16 @@ const EXCERPT_MARKERS: &[&[&str]] = &[
     &["Switched to clocksource"],
     &["Unpacking initramfs"],
     &["Run /"],
-    &["handed over to the host"],
+    &["lkljs: PID 1 (init) enters user mode"],
     &["lkljs-init: mounted"],
     &["lkljs-init: PID 1 ready"],
+    &["handed over to the host"],
     &["reboot:"],
 ];
 
 /// The console line by which the kernel port reports that `kernel_init`
-/// executed `/init` and PID 1 now runs the host's program.
-const PID1_MARKER: &str = "lkljs: PID 1 (init) handed over to the host";
+/// executed `/init` and PID 1 now runs its program, the init program.
+const PID1_MARKER: &str = "lkljs: PID 1 (init) enters user mode";
 
 /// How a boot went.
 #[derive(Debug)]
@@ -188,7 +189,7 @@ mod tests {
             "[    0.010000] clocksource: jiffies: mask: 0xffffffff",
             "[    0.020000] clocksource: Switched to clocksource lkljs",
             "[    0.030000] Run /init as init process",
-            "[    0.035000] lkljs: PID 1 (init) handed over to the host",
+            "[    0.035000] lkljs: PID 1 (init) enters user mode",
             "[    0.040000] clocksource: later line",
             "[    0.050000] reboot: System halted",
         ]

@@ -91,7 +91,7 @@ pub struct BootFacts {
     pub log_excerpt: Vec<String>,
     /// Lines the console printed in all (it may be longer than `log`).
     pub log_lines: u64,
-    /// Kernel time from start to PID 1 handed over to the host, in
+    /// Kernel time from start to PID 1 entering its program (init), in
     /// milliseconds (its printk timestamp); `None` if the console lacks it.
     pub pid1_milliseconds: Option<f64>,
     pub seconds_to_last_line: f64,

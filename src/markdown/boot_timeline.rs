@@ -37,7 +37,8 @@ pub const MILESTONES: &[(&str, &str)] = &[
     ("clocksource: Switched to clocksource", "host clock"),
     ("Unpacking initramfs", "initramfs"),
     ("Run /init as init process", "/init runs"),
-    ("lkljs: PID 1", "PID 1 to host"),
+    // "PID 1 (" and not "PID 1": the host's process may be PID 16.
+    ("lkljs: PID 1 (", "PID 1 starts"),
     ("lkljs-init: PID 1 ready", "init done"),
 ];
 
@@ -46,7 +47,7 @@ pub const MILESTONES: &[(&str, &str)] = &[
 const PHASES: &[(&str, &str)] = &[
     ("start_kernel()", "early setup"),
     ("console on", "initcalls, /init"),
-    ("PID 1 to host", "PID 1's init"),
+    ("PID 1 starts", "PID 1's init"),
     ("init done", "to the halt"),
 ];
 
@@ -257,7 +258,7 @@ mod tests {
         [    0.028532] clocksource: Switched to clocksource lkljs\n\
         [    0.037106] Run /init as init process\n\
         no stamp here\n\
-        [    0.041200] lkljs: PID 1 (init) handed over to the host\n\
+        [    0.041200] lkljs: PID 1 (init) enters user mode\n\
         [    0.052000] lkljs-init: PID 1 ready: Linux lkljs 6.1.192 wasm32\n\
         [    0.109868] reboot: System halted\n";
 
@@ -286,7 +287,7 @@ mod tests {
             ("start_kernel()", "0.000488"),
             ("console on", "0.018814"),
             ("/init runs", "0.037106"),
-            ("PID 1 to host", "0.041200"),
+            ("PID 1 starts", "0.041200"),
             ("init done", "0.052000"),
             ("last line", "0.109868"),
         ] {

@@ -373,11 +373,14 @@ fn assert_boots(dir: &Path) {
         &["lkljs: initramfs of", "bytes from the host"],
         &["Unpacking initramfs"],
         &["Run /init as init process"],
-        // PID 1 is the host program; its system calls mount, bring lo up and call uname.
-        &["lkljs: PID 1 (init) handed over to the host"],
+        // PID 1 is the init program (demo-build/init/): it mounts, brings lo
+        // up, calls uname, then asks for the host's process, which the kernel
+        // hands over to the host, and starts the shell (which sees EOF at once).
+        &["lkljs: PID 1 (init) enters user mode"],
         &["lkljs-init: mounted proc on /proc, sysfs on /sys, devtmpfs on /dev, tmpfs on /tmp"],
         &["lkljs-init: lo is up"],
         &["lkljs-init: PID 1 ready: Linux lkljs 6.1."],
+        &["(lkljs-host) handed over to the host"],
         &["reboot: System halted"],
     ] {
         assert!(has_line(milestone), "no console line with {milestone:?}\n{context}");

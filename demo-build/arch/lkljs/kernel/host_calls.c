@@ -4,7 +4,7 @@
  *
  * A host thread never runs kernel code: only the thread of the task that
  * owns the CPU does (kernel/threads.c). So each host thread that makes
- * system calls is served by a kernel task of its own, a thread of PID 1
+ * system calls is served by a kernel task of its own, a thread of the host's process
  * (CLONE_THREAD | CLONE_FILES | CLONE_FS ...), whose host thread waits in
  * the kernel for calls. A call travels like this:
  *
@@ -15,12 +15,29 @@
  *                 mode would do (task work, signals), post call->done
  *   host thread:  wakes on call->done with call->result
  *
- * PID 1 itself is the host program: kernel_init() executes /init, a binary
- * format recognises it, and once the exec is through, PID 1's main thread
- * serves the host (lkljs_init_handover). It creates the other tasks.
+ * The threads belong to the host's process. Its main thread serves the
+ * host and creates the other threads; it is a process that executed
+ * /sbin/lkljs-host, whose first line a binary format of the port
+ * recognises: once the exec is through, the process's "user mode" is the
+ * host program (lkljs_host_process_handover). Two arrangements:
+ *
+ *  - PID 1 is a real program (/init, the usual case). Once it has set the
+ *    machine up it writes to /proc/lkljs/start-host, and the kernel starts
+ *    the host's process, "lkljs-host", as a helper like a usermode helper:
+ *    a child of kthreadd with /dev/console as its standard files.
+ *  - PID 1 is the host's process itself (rdinit=/sbin/lkljs-host, which
+ *    the self-test suite uses, since its cases test PID 1's threads).
+ *
+ * /proc/lkljs/halt-status takes the status the host exits with when the
+ * machine halts (PID 1 writes its shell's before halting).
  */
 #include <linux/binfmts.h>
 #include <linux/errno.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/proc_fs.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/resume_user_mode.h>
@@ -30,12 +47,14 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/task_work.h>
+#include <linux/workqueue.h>
 #include <lkljs-host.h>
 #include <asm/lkljs.h>
 #include <asm/unistd.h>
 
-/* The first bytes of the rootfs /init that stands for the host program. */
+/* The first bytes of the rootfs file that stands for the host program. */
 #define LKLJS_INIT_MAGIC "#!lkljs-host"
+#define LKLJS_HOST_PROGRAM "/sbin/lkljs-host"
 
 /* The kernel side of a host thread: the task that serves it. */
 struct lkljs_task {
@@ -48,7 +67,7 @@ struct lkljs_task {
 	bool in_call;
 };
 
-static struct lkljs_task lkljs_init_task;
+static struct lkljs_task lkljs_host_main_task;
 
 /* Submitted by host threads, newest first; taken whole by the interrupt. */
 static struct lkljs_host_call *lkljs_submitted_calls;
@@ -85,7 +104,7 @@ static irqreturn_t lkljs_host_call_interrupt(int irq, void *dev_id)
 
 		call = in_order;
 		in_order = call->next;
-		target = call->task ?: &lkljs_init_task;
+		target = call->task ?: &lkljs_host_main_task;
 
 		if (call->nr == LKLJS_CALL_INTERRUPT) {
 			if (target->in_call)
@@ -212,7 +231,7 @@ static void lkljs_new_thread(struct lkljs_host_call *call)
 {
 	struct lkljs_task *thread = kzalloc(sizeof(*thread), GFP_KERNEL);
 	struct kernel_clone_args args = {
-		/* A thread of PID 1: one file table, cwd and signal set. */
+		/* A thread of the host's process: one file table, cwd and signal set. */
 		.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 			 CLONE_THREAD | CLONE_SYSVSEM,
 		.exit_signal = 0,
@@ -241,15 +260,15 @@ static void lkljs_serve(struct lkljs_task *self)
 
 		switch (call->nr) {
 		case LKLJS_CALL_NEW_THREAD:
-			if (self != &lkljs_init_task) {
+			if (self != &lkljs_host_main_task) {
 				lkljs_call_complete(call, -EINVAL);
 				break;
 			}
 			lkljs_new_thread(call);
 			break;
 		case LKLJS_CALL_EXIT:
-			if (self == &lkljs_init_task) {
-				/* PID 1 ends only with the machine. */
+			if (self == &lkljs_host_main_task) {
+				/* The host's process ends only with the machine. */
 				lkljs_call_complete(call, -EPERM);
 				break;
 			}
@@ -283,28 +302,40 @@ static int lkljs_thread_task_main(void *argument)
 	return 0;
 }
 
-/*
- * kernel_init() has executed /init (lkljs_load_init) and returned, which on
- * a real machine would enter user mode: PID 1's main thread serves the host
- * from now on.
- */
-void lkljs_init_handover(void)
+/* The process that executed the host program; set once. */
+static struct task_struct *lkljs_host_process;
+/* The helper task that is executing the host program for /proc/lkljs. */
+static struct task_struct *lkljs_host_process_starting;
+
+bool lkljs_is_host_process(struct task_struct *task)
 {
-	lkljs_init_task.task = current;
-	pr_info("lkljs: PID 1 (%s) handed over to the host\n", current->comm);
-	lkljs_host_init_ready();
-	lkljs_serve(&lkljs_init_task);
-	panic("lkljs: PID 1 stopped serving the host");
+	return task == READ_ONCE(lkljs_host_process);
 }
 
-/* Recognises the rootfs /init and makes the exec of it succeed. */
+/*
+ * The host's process has executed the host program and returned, which on
+ * a real machine would enter user mode: its main thread serves the host
+ * from now on.
+ */
+void lkljs_host_process_handover(void)
+{
+	lkljs_host_main_task.task = current;
+	pr_info("lkljs: PID %d (%s) handed over to the host\n",
+		task_pid_nr(current), current->comm);
+	lkljs_host_process_ready();
+	lkljs_serve(&lkljs_host_main_task);
+	panic("lkljs: the host's process stopped serving the host");
+}
+
+/* Recognises the host program and makes the exec of it succeed. */
 static int lkljs_load_init(struct linux_binprm *binary)
 {
 	int err;
 
-	/* Only PID 1 can be the host program. */
+	/* Only PID 1 or the helper started for it, and only once. */
 	if (memcmp(binary->buf, LKLJS_INIT_MAGIC, sizeof(LKLJS_INIT_MAGIC) - 1) ||
-	    !is_global_init(current))
+	    lkljs_host_process ||
+	    !(is_global_init(current) || current == lkljs_host_process_starting))
 		return -ENOEXEC;
 
 	err = begin_new_exec(binary);
@@ -312,6 +343,7 @@ static int lkljs_load_init(struct linux_binprm *binary)
 		return err;
 	setup_new_exec(binary);
 	finalize_exec(binary);
+	WRITE_ONCE(lkljs_host_process, current);
 	return 0;
 }
 
@@ -319,14 +351,110 @@ static struct linux_binfmt lkljs_init_format = {
 	.load_binary = lkljs_load_init,
 };
 
+/*
+ * The helper that becomes the host's process: like console_on_rootfs() for
+ * init, /dev/console as its descriptors 0, 1 and 2, then the exec.
+ */
+static int lkljs_host_process_start(void *unused)
+{
+	static const char *const argv[] = { "lkljs-host", NULL };
+	static const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
+	struct file *console = filp_open("/dev/console", O_RDWR, 0);
+	int i, err;
+
+	if (IS_ERR(console)) {
+		err = PTR_ERR(console);
+		goto fail;
+	}
+	for (i = 0; i < 3; i++) {
+		int fd = get_unused_fd_flags(0);
+
+		if (fd < 0) {
+			fput(console);
+			err = fd;
+			goto fail;
+		}
+		fd_install(fd, get_file(console));
+	}
+	fput(console);
+	/*
+	 * A kworker's child ignores every signal, and exec keeps ignored
+	 * ones; as for a usermode helper, start from the defaults (with
+	 * SIGCHLD ignored, the host could not wait4 for its children).
+	 */
+	spin_lock_irq(&current->sighand->siglock);
+	flush_signal_handlers(current, 1);
+	spin_unlock_irq(&current->sighand->siglock);
+	lkljs_host_process_starting = current;
+	err = kernel_execve(LKLJS_HOST_PROGRAM, argv, envp);
+	lkljs_host_process_starting = NULL;
+	if (!err)
+		return 0;
+fail:
+	pr_err("lkljs: cannot start the host's process (%s): error %d\n",
+	       LKLJS_HOST_PROGRAM, err);
+	do_exit(0);
+}
+
+static void lkljs_host_process_create(struct work_struct *unused)
+{
+	/* From a kworker with CLONE_PARENT: a child of kthreadd. */
+	pid_t pid = user_mode_thread(lkljs_host_process_start, NULL,
+				     CLONE_PARENT | SIGCHLD);
+
+	if (pid < 0)
+		pr_err("lkljs: cannot create the host's process: error %d\n", pid);
+}
+static DECLARE_WORK(lkljs_host_process_work, lkljs_host_process_create);
+
+static ssize_t lkljs_start_host_write(struct file *file, const char __user *text,
+				      size_t count, loff_t *position)
+{
+	static bool requested;
+
+	if (xchg(&requested, true) || READ_ONCE(lkljs_host_process))
+		return -EBUSY;
+	schedule_work(&lkljs_host_process_work);
+	return count;
+}
+
+static const struct proc_ops lkljs_start_host_ops = {
+	.proc_write	= lkljs_start_host_write,
+	.proc_lseek	= noop_llseek,
+};
+
+static ssize_t lkljs_halt_status_write(struct file *file, const char __user *text,
+				       size_t count, loff_t *position)
+{
+	int status, err = kstrtoint_from_user(text, count, 10, &status);
+
+	if (err)
+		return err;
+	if (status < 0 || status > 255)
+		return -ERANGE;
+	lkljs_host_set_halt_status(status);
+	return count;
+}
+
+static const struct proc_ops lkljs_halt_status_ops = {
+	.proc_write	= lkljs_halt_status_write,
+	.proc_lseek	= noop_llseek,
+};
+
 static int __init lkljs_host_calls_init(void)
 {
+	struct proc_dir_entry *directory;
 	int err = request_irq(LKLJS_HOST_CALL_IRQ, lkljs_host_call_interrupt,
 			      0, "host calls", NULL);
 
 	if (err)
 		return err;
 	register_binfmt(&lkljs_init_format);
+	directory = proc_mkdir("lkljs", NULL);
+	if (!directory ||
+	    !proc_create("start-host", 0200, directory, &lkljs_start_host_ops) ||
+	    !proc_create("halt-status", 0200, directory, &lkljs_halt_status_ops))
+		return -ENOMEM;
 	return 0;
 }
 core_initcall(lkljs_host_calls_init);

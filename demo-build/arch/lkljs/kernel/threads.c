@@ -81,13 +81,17 @@ static void lkljs_task_thread(void *argument)
 	/*
 	 * Kernel threads end in do_exit(). Only a user-mode thread returns,
 	 * after a successful exec, to enter user mode: a wasm program runs on
-	 * this host thread (kernel/user.c), and PID 1's "user mode" is the
-	 * host program.
+	 * this host thread (kernel/user.c), and the "user mode" of the process
+	 * that executed the host program is the host (kernel/host_calls.c).
 	 */
-	if (task->thread.user_program)
+	if (task->thread.user_program) {
+		/* A milestone of the boot log (the site's boot timeline). */
+		if (task_pid_nr(task) == 1)
+			pr_info("lkljs: PID 1 (%s) enters user mode\n", task->comm);
 		lkljs_user_run(task);
-	if (task_pid_nr(task) == 1)
-		lkljs_init_handover();
+	}
+	if (lkljs_is_host_process(task))
+		lkljs_host_process_handover();
 	panic("lkljs: task %s returned to a user mode that does not exist",
 	      task->comm);
 }

@@ -2,13 +2,17 @@
 #ifndef _ASM_LKLJS_LKLJS_H
 #define _ASM_LKLJS_LKLJS_H
 
+#include <linux/types.h>
+
 /* Interrupt lines of the virtual CPU; the pending set is one word. */
 #define LKLJS_TIMER_IRQ		0
 /* Host threads have submitted calls (kernel/host_calls.c). */
 #define LKLJS_HOST_CALL_IRQ	1
 /* Wasm programs ask to enter the kernel (kernel/user.c). */
 #define LKLJS_USER_ENTRY_IRQ	2
-#define LKLJS_NR_IRQS		3
+/* The host has typed into the console or resized it (kernel/console.c). */
+#define LKLJS_CONSOLE_IRQ	3
+#define LKLJS_NR_IRQS		4
 
 /*
  * Function pointers below this many table slots would look like kfree_rcu()
@@ -48,7 +52,9 @@ void lkljs_user_clone_cancel(struct task_struct *child);
 /* The host's way to start a program as a child of the caller. */
 long lkljs_spawn_program(const char *path, const char *const *argv,
 		 const char *const *envp, const int *fds);
-void lkljs_init_handover(void) __attribute__((noreturn));
+/* The host's process (PID 1 or lkljs-host) serves host calls from now on. */
+void lkljs_host_process_handover(void) __attribute__((noreturn));
+bool lkljs_is_host_process(struct task_struct *task);
 void lkljs_threads_init(void);
 void lkljs_console_emergency_flush(void);
 void lkljs_setup_memory(void *memory, unsigned long size);

@@ -18,6 +18,28 @@ struct task_struct;
 /* Console: one chunk of kernel log text, not NUL-terminated. */
 void lkljs_host_console_write(const char *text, unsigned int length);
 
+/*
+ * The console tty (kernel/console.c). Its output: raw bytes, written as the
+ * line discipline produced them (the host hands them on unchanged).
+ */
+void lkljs_host_tty_write(const char *bytes, unsigned int length);
+/*
+ * Its input: bytes the host received, in a ring the kernel drains when the
+ * host raises LKLJS_CONSOLE_IRQ. peek gives the bytes at the head of the
+ * ring that lie in one piece (0 if it is empty); consume drops the first n.
+ */
+unsigned long lkljs_host_console_input_peek(const char **bytes);
+void lkljs_host_console_input_consume(unsigned long n);
+/* Kernel entry, any host thread: the ring or the size changed. */
+void lkljs_console_kick(void);
+/* The host's input has ended (a pipe or file at its end): 1, else 0. */
+int lkljs_host_console_input_ended(void);
+/* 1 and the new size if the host resized the console since last asked. */
+int lkljs_host_console_take_size(unsigned short *columns, unsigned short *rows);
+
+/* The status the host exits with when the machine halts cleanly. */
+void lkljs_host_set_halt_status(int status);
+
 /* The kernel panicked with this message (already on the console). */
 void lkljs_host_panic(const char *message);
 
@@ -71,14 +93,15 @@ void lkljs_start_kernel(void *memory, unsigned long memory_size,
  * System calls from host threads. A host thread never runs kernel code
  * itself: it hands a call to the kernel task that serves it and sleeps on
  * call->done until the task has run it. Each host thread gets its own task,
- * a thread of PID 1 (same files, cwd and root), created on its first call.
+ * a thread of the host's process (same files, cwd and root), created on its
+ * first call.
  */
 struct lkljs_task;
 
 struct lkljs_host_call {
 	/* Kernel's own: link in the list of submitted calls. */
 	struct lkljs_host_call *next;
-	/* The task that runs the call; NULL for PID 1's main thread. */
+	/* The task that runs the call; NULL for the host process's main thread. */
 	struct lkljs_task *task;
 	/* A system call number, or one of LKLJS_CALL_*. */
 	long nr;
@@ -90,7 +113,7 @@ struct lkljs_host_call {
 	int queued;
 };
 
-/* PID 1's main thread: a new thread of PID 1; result is its lkljs_task. */
+/* The host process's main thread: a new thread of that process; result is its lkljs_task. */
 #define LKLJS_CALL_NEW_THREAD	(-1)
 /* The task ends; result 0. */
 #define LKLJS_CALL_EXIT		(-2)
@@ -113,10 +136,12 @@ struct lkljs_host_call {
 void lkljs_call_submit(struct lkljs_host_call *call);
 
 /*
- * Host: PID 1 has executed /init and its main thread now serves host calls.
- * Called on a kernel task, so it must not wait for the kernel.
+ * Host: the host's process (PID 1, or the lkljs-host helper that PID 1 asked
+ * for through /proc/lkljs/start-host) has executed the host program and its
+ * main thread now serves host calls. Called on a kernel task, so it must
+ * not wait for the kernel.
  */
-void lkljs_host_init_ready(void);
+void lkljs_host_process_ready(void);
 
 /*
  * Wasm programs (kernel/user.c, host/user.c, host/lkljs-user.js). A program

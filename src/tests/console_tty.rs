@@ -1,0 +1,146 @@
+//! The console tty of the real kernel: `/init` (PID 1, the init program)
+//! starts the shell on it, node's stdin is typed into it, and the kernel's
+//! line discipline does echo, erase, ^C and the window size.
+//! `fixtures/console/console-session.js` types through `Module.lkljs.console`.
+//! Until hush can start external commands (vfork), the shell is driven with
+//! builtins, and programs that must be the console's foreground job
+//! (`/bin/tty-test`) are started by the host and take the console.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::kernel::{build, site_root};
+
+/// Runs `node boot.js` in `dir` with `input` as its stdin (`None`: /dev/null),
+/// killing it if it outlives `limit`.
+fn boot_with_stdin(dir: &Path, input: Option<&[u8]>, limit: Duration) -> Output {
+    let mut child = Command::new("node")
+        .args(["--no-experimental-fetch", "boot.js"])
+        .current_dir(dir)
+        .env("LKLJS_BOOT_TIMEOUT_SECONDS", "60")
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = input {
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input).unwrap();
+        // Dropping stdin closes the pipe: the end of input.
+    }
+    let pid = child.id();
+    let started = Instant::now();
+    let waiter = std::thread::spawn(move || child.wait_with_output().unwrap());
+    while !waiter.is_finished() {
+        if started.elapsed() > limit {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            panic!("node did not exit within {limit:?} although boot.js has its own timeout");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    waiter.join().unwrap()
+}
+
+fn context(output: &Output) -> String {
+    format!(
+        "--- stdout ---\n{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn piped_stdin_is_typed_into_the_shell_and_node_exits_with_its_status() {
+    let artifacts = build(&site_root());
+    let output = boot_with_stdin(&artifacts.dir, Some(b"echo hi\nexit 3\n"), Duration::from_secs(120));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "exit 3 in the shell must be node's status\n{}", context(&output));
+    // The echo of the typed line shows "echo hi"; only the command prints "hi" alone.
+    assert!(stdout.lines().any(|line| line == "hi"), "no line 'hi'\n{}", context(&output));
+    assert!(stdout.lines().last().unwrap_or_default().ends_with("reboot: System halted"), "{}", context(&output));
+    assert!(!stdout.contains('\r'), "a pipe gets '\\n' line ends\n{}", context(&output));
+}
+
+#[test]
+fn stdin_at_its_end_makes_the_shell_exit_zero_and_the_machine_halt() {
+    let artifacts = build(&site_root());
+    for input in [None, Some(&b""[..]), Some(&b"echo 'no newline at the end'"[..])] {
+        let output = boot_with_stdin(&artifacts.dir, input, Duration::from_secs(120));
+        assert_eq!(output.status.code(), Some(0), "input {input:?}\n{}", context(&output));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("lkljs-init: PID 1 ready"), "{}", context(&output));
+        assert!(stdout.lines().last().unwrap_or_default().ends_with("reboot: System halted"), "{}", context(&output));
+        if input.is_some_and(|bytes| !bytes.is_empty()) {
+            assert!(stdout.lines().any(|line| line == "no newline at the end"), "{}", context(&output));
+        }
+    }
+}
+
+/// What console-session.js reported: `@@result NAME JSON` lines by name.
+fn console_session() -> (BTreeMap<String, Value>, String) {
+    let artifacts = build(&site_root());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/console/console-session.js");
+    let output = crate::support::kernel::run_with_watchdog(
+        Command::new("node").arg("--no-experimental-fetch").arg(script).arg(&artifacts.dir),
+        Duration::from_secs(240),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "console-session.js failed\n{}", context(&output));
+    let results = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("@@result "))
+        .map(|line| {
+            let (name, json) = line.split_once(' ').unwrap();
+            (name.to_owned(), serde_json::from_str(json).unwrap_or_else(|error| panic!("{error}: {json}")))
+        })
+        .collect();
+    (results, stdout)
+}
+
+#[test]
+fn the_line_discipline_edits_echoes_signals_and_knows_the_window_size() {
+    let (results, stdout) = console_session();
+    let result = |name: &str| results.get(name).unwrap_or_else(|| panic!("no result {name}\n{stdout}")).clone();
+
+    // DEL erases the "c" in canonical mode; the tty echoes the erase as "\b \b".
+    let erase = result("erase");
+    assert_eq!(erase["read"], "abd", "{stdout}");
+    assert!(erase["echoed"].as_str().unwrap().contains("abc\u{8} \u{8}d"), "{stdout}");
+
+    // With ECHO off (read -s) the typed word is read but not shown.
+    let echo_off = result("echo_off");
+    assert_eq!(echo_off["read"], "hidden", "{stdout}");
+    assert!(!echo_off["echoed"].as_str().unwrap().contains("hidden"), "{stdout}");
+
+    // PID 1 is the init program, the shell's parent; the host's calls run
+    // in lkljs-host, another process.
+    let processes = result("processes");
+    assert_eq!(processes["pid1_cmdline"], "/init", "{stdout}");
+    assert_eq!(processes["shell_parent"], 1, "{stdout}");
+    assert_eq!(processes["host_comm"], "lkljs-host", "{stdout}");
+    assert!(processes["host_pid"].as_i64().unwrap() > 1, "{stdout}");
+
+    // TIOCGWINSZ after the host's resize, from stty and from a program, and
+    // SIGWINCH to the foreground job on the next resize.
+    let window = result("window_size");
+    assert_eq!(window["stty"], "37 101", "{stdout}");
+    assert_eq!(window["stty_status"], 0, "{stdout}");
+    assert_eq!(window["before"], "101x37", "{stdout}");
+    assert_eq!(window["after"], "SIGWINCH, 90x30", "{stdout}");
+    assert_eq!(window["status"], 0, "{stdout}");
+
+    // ^C kills the foreground job, blocked reading the console, with SIGINT
+    // (wait status 2: signalled, no core); the tty echoes it as "^C".
+    let ctrl_c = result("ctrl_c");
+    assert_eq!(ctrl_c["status"], 2, "{stdout}");
+    assert!(ctrl_c["echoed"].as_str().unwrap().contains("^C"), "{stdout}");
+
+    let figure = stdout.lines().find_map(|line| line.strip_prefix("@@figure keystroke_echo_ms "));
+    println!("keystroke -> echo round trip through Module.lkljs.console: median {} ms", figure.unwrap_or("?"));
+    println!("^C -> SIGINT reaped: {} ms", ctrl_c["ms"]);
+}
