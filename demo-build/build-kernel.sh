@@ -290,6 +290,11 @@ for program_source in "$demo_build_dir"/musl-programs/*.c; do
     -c "$program_source" -o "$generated/programs/$program.o"
   "$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/$program.o" -o "$generated/rootfs/bin/$program"
 done
+# signal-test once more without the loop check, for the bench's figure of
+# what the check costs on a tight loop.
+echo "  WASM    /bin/signal-test-unchecked"
+"$LKLJS_LIBC/bin/lkljs-cc" -Os -mno-lkljs-loop-check "$generated/programs/signal-test.o" \
+  -o "$generated/rootfs/bin/signal-test-unchecked"
 
 # BusyBox (Debian's busybox, built with that libc by build-busybox.sh; the
 # demo step names its directory in LKLJS_BUSYBOX): /bin/busybox and, for

@@ -45,7 +45,8 @@ typedef struct __ucontext {
 #define SA_RESTART    0x10000000
 #define SA_NODEFER    0x40000000
 #define SA_RESETHAND  0x80000000
-#define SA_RESTORER   0x04000000
+/* No SA_RESTORER: the kernel's struct sigaction has no sa_restorer (the
+ * handler returns through the program's __lkljs_signal_trampoline). */
 
 #endif
 

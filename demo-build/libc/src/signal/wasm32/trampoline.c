@@ -12,22 +12,14 @@
  * interrupted system call returns. A handler that longjmps out never
  * returns here; the kernel had finished the call before it started.
  *
- * __restore and __restore_rt are what sigaction.c names as sa_restorer;
- * the kernel does not use it. They are here so that every program that
- * sets a handler links the trampoline.
+ * The trampoline takes the place of other archs' sa_restorer, which this
+ * kernel does not have (bits/signal.h defines no SA_RESTORER): lkljs-cc
+ * links it into every program (-u __lkljs_signal_trampoline).
  */
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
 #include "syscall.h"
-
-hidden void __restore(void)
-{
-}
-
-hidden void __restore_rt(void)
-{
-}
 
 /*
  * The kernel's frame: its struct ucontext ends in the kernel's 8-byte
