@@ -152,7 +152,7 @@ fn programs_built_with_lkljs_cc_follow_the_abi() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&imports.stdout).trim(),
-        r#"[[{"module":"lkljs","name":"syscall","kind":"function"},{"module":"env","name":"memory","kind":"memory"}],[{"name":"_start","kind":"function"},{"name":"__lkljs_signal_trampoline","kind":"function"},{"name":"__indirect_function_table","kind":"table"}]]"#
+        r#"[[{"module":"lkljs","name":"syscall","kind":"function"},{"module":"env","name":"memory","kind":"memory"}],[{"name":"_start","kind":"function"},{"name":"__indirect_function_table","kind":"table"},{"name":"__lkljs_signal_trampoline","kind":"function"}]]"#
     );
 }
 

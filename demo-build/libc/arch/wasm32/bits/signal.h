@@ -45,8 +45,9 @@ typedef struct __ucontext {
 #define SA_RESTART    0x10000000
 #define SA_NODEFER    0x40000000
 #define SA_RESETHAND  0x80000000
-/* No SA_RESTORER: the kernel's struct sigaction has no sa_restorer (the
- * handler returns through the program's __lkljs_signal_trampoline). */
+/* musl's sigaction always passes a restorer; the kernel has no
+ * sa_restorer and ignores it (ksigaction.h puts it last). */
+#define SA_RESTORER   0x04000000
 
 #endif
 

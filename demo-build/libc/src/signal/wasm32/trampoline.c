@@ -13,8 +13,9 @@
  * returns here; the kernel had finished the call before it started.
  *
  * The trampoline takes the place of other archs' sa_restorer, which this
- * kernel does not have (bits/signal.h defines no SA_RESTORER): lkljs-cc
- * links it into every program (-u __lkljs_signal_trampoline).
+ * kernel does not have (arch/wasm32/ksigaction.h keeps musl's restorer
+ * where the kernel does not read it): lkljs-cc links the trampoline into
+ * every program (-u __lkljs_signal_trampoline).
  */
 #include <signal.h>
 #include <stddef.h>
