@@ -295,6 +295,11 @@ for program_source in "$demo_build_dir"/musl-programs/*.c; do
     -c "$program_source" -o "$generated/programs/$program.o"
   "$LKLJS_LIBC/bin/lkljs-cc" -Os "$generated/programs/$program.o" -o "$generated/rootfs/bin/$program"
 done
+# signal-test once more without the loop check, for the bench's figure of
+# what the check costs on a tight loop.
+echo "  WASM    /bin/signal-test-unchecked"
+"$LKLJS_LIBC/bin/lkljs-cc" -Os -mno-lkljs-loop-check "$generated/programs/signal-test.o" \
+  -o "$generated/rootfs/bin/signal-test-unchecked"
 
 # PID 1: the init program (init/init.c), built with the same libc, becomes
 # the rootfs's /init (userland.list names it init.wasm).

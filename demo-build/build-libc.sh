@@ -15,7 +15,8 @@
 #       kept there, so a rebuild does not download it again; the musl tree
 #       is extracted afresh each time (a megabyte), so nothing stale survives.
 # OUT   where the libc is installed: include/, lib/{crt1.o,libc.a,
-#       libcompiler_rt.a}, bin/lkljs-cc, tests/hello.wasm, musl-version.txt.
+#       libcompiler_rt.a}, bin/lkljs-cc (with bin/lkljs-loop-check.js, which
+#       it runs on every program it links), tests/hello.wasm, musl-version.txt.
 #
 # Progress on stdout, as build-kernel.sh: "@@lkljs step NAME",
 # "@@lkljs total N", and "  CC      file" per compiled file.
@@ -68,6 +69,7 @@ need make make
 need tar tar
 need xz xz-utils
 need sha256sum coreutils
+need node nodejs
 need_all_found
 # LLVM's compiler-rt sources, as Debian's emscripten ships them.
 compiler_rt_dir=/usr/share/emscripten/system/lib/compiler-rt
@@ -227,7 +229,7 @@ make -C "$tree" -s install-headers
 mkdir -p "$out_dir/lib" "$out_dir/bin" "$out_dir/tests"
 cp "$tree/lib/libc.a" "$tree/lib/crt1.o" "$out_dir/lib/"
 (cd "$rt_obj" && find . -name '*.o' | sort | xargs "$llvm_bin/llvm-ar" crsD "$out_dir/lib/libcompiler_rt.a")
-cp "$libc_dir/lkljs-cc" "$out_dir/bin/lkljs-cc"
+cp "$libc_dir/lkljs-cc" "$libc_dir/lkljs-loop-check.js" "$out_dir/bin/"
 chmod 755 "$out_dir/bin/lkljs-cc"
 echo "musl $musl_version (Debian source package $musl_package)" > "$out_dir/musl-version.txt"
 

@@ -19,13 +19,25 @@
 // result to the program. An exec replaces the program while the old one's
 // frames are still below, so the import then throws EXEC past them to the
 // user-mode loop, which calls the new _start.
+//
+// Signals (ABI v2): when the kernel has written a signal frame on the way
+// out, the import calls the program's __lkljs_signal_trampoline(frame)
+// instead of returning the call's result; the trampoline runs the handler
+// and makes rt_sigreturn, whose result is the interrupted call's. A handler
+// that siglongjmp()s throws past the import: the kernel finished the call
+// before the handler started. Number -1 (POLL) is the loop check that
+// lkljs-loop-check puts into every program: it enters the kernel only if a
+// signal is pending for the task, so a program that computes without
+// system calls can still be stopped, killed or interrupted.
 Module.lkljsUser = (function () {
   "use strict";
   const LEAVE = { lkljs: "this task left the kernel for its program" };
   const EXEC = { lkljs: "an exec replaced this program" };
-  const ENOEXEC = 8, ENOMEM = 12;
+  const ENOEXEC = 8, ENOMEM = 12, EFAULT = 14;
   const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
   const CLONE_ENTRY = "__lkljs_clone_start";
+  const SIGNAL_TRAMPOLINE = "__lkljs_signal_trampoline";
+  const POLL = -1;
   const MODULE_CACHE_SIZE = 16;
   const compiled = new Map(); // key -> { module, minPages, maxPages }
 
@@ -40,6 +52,7 @@ Module.lkljsUser = (function () {
       entry: "_start",               // or CLONE_ENTRY in a clone child
       imageKey: null,                // cache key of the module being compiled
       syscall: null, task: 0, resultSlot: 0,
+      signalFrame: 0,                // a handler to run before the call returns
       replaced: false,               // a new program awaits its _start
       inKernel: false,               // a trap now is the kernel's, not the program's
     };
@@ -106,6 +119,8 @@ Module.lkljsUser = (function () {
 
   function makeSyscall(task) {
     return (nr, a0, a1, a2, a3, a4, a5) => {
+      // The loop check's fast path: nothing pending, no kernel entry.
+      if (nr === POLL && !_lkljs_user_work_pending_entry(task)) return 0;
       const stack = stackSave();
       program.inKernel = true;
       try {
@@ -117,6 +132,11 @@ Module.lkljsUser = (function () {
       stackRestore(stack);
       program.inKernel = false;
       if (program.replaced) throw EXEC;
+      const frame = program.signalFrame;
+      if (frame) {
+        program.signalFrame = 0;
+        return program.instance.exports[SIGNAL_TRAMPOLINE](frame);
+      }
       return HEAP32[program.resultSlot >> 2];
     };
   }
@@ -211,6 +231,7 @@ Module.lkljsUser = (function () {
       program.view = new Uint8Array(memory.buffer);
       program.instance = instance;
       program.entry = "_start";
+      program.signalFrame = 0;
       program.replaced = true;
       return 0;
     },
@@ -232,6 +253,11 @@ Module.lkljsUser = (function () {
     setCloneStart(sp) {
       program.start = sp;
       program.entry = CLONE_ENTRY;
+    },
+    signal(frame) {
+      if (typeof program.instance.exports[SIGNAL_TRAMPOLINE] !== "function") return -EFAULT;
+      program.signalFrame = frame;
+      return 0;
     },
     read(to, from, n) {
       const bytes = userBytes(from + n);

@@ -1058,27 +1058,47 @@ static int case_musl_program(char *why)
  * checks what it does itself ("FAIL" lines, a non-zero exit) and prints
  * what it saw; the lines are checked here too.
  */
-static int lkljs_proc_test(char *why, const char *command, const char *count,
-			   const char *const lines[])
+static int lkljs_program_test(char *why, const char *program,
+			      const char *command, const char *count,
+			      const char *const lines[])
 {
-	char *const argv[] = { "proc-test", (char *)command, (char *)count, NULL };
+	char *const argv[] = { (char *)program, (char *)command, (char *)count, NULL };
 	char *const envp[] = { "PROC_TEST=1", NULL };
 	static char output[4096];
+	char path[64];
 	const char *missing, *failed;
 	int status;
-	long pid = lkljs_run_program("/bin/proc-test", argv, envp, output,
-				     sizeof(output), &status);
+	long pid;
 
-	EXPECT(pid > 1, "running proc-test %s returned %ld", command, pid);
+	snprintf(path, sizeof(path), "/bin/%s", program);
+	pid = lkljs_run_program(path, argv, envp, output, sizeof(output),
+				&status);
+	EXPECT(pid > 1, "running %s %s returned %ld", program, command, pid);
 	/* What it found wrong first, else the start of its output. */
 	failed = strstr(output, "FAIL ");
 	EXPECT(LKLJS_WIFEXITED(status) && LKLJS_WEXITSTATUS(status) == 0,
-	       "proc-test %s: status %#x; output: '%.300s'", command, status,
+	       "%s %s: status %#x; output: '%.300s'", program, command, status,
 	       failed ? failed : output);
 	missing = lkljs_missing_line(output, lines);
-	EXPECT(!missing, "proc-test %s: no line '%s' in '%.300s'", command,
+	EXPECT(!missing, "%s %s: no line '%s' in '%.300s'", program, command,
 	       missing, output);
 	return 1;
+}
+
+static int lkljs_proc_test(char *why, const char *command, const char *count,
+			   const char *const lines[])
+{
+	return lkljs_program_test(why, "proc-test", command, count, lines);
+}
+
+/*
+ * Signals (ABI v2): /bin/signal-test, from demo-build/musl-programs/
+ * signal-test.c, one sub-command per case, checked the same way.
+ */
+static int lkljs_signal_test(char *why, const char *command,
+			     const char *const lines[])
+{
+	return lkljs_program_test(why, "signal-test", command, NULL, lines);
 }
 
 static int case_spawn_statuses(char *why)
@@ -1178,6 +1198,95 @@ static int case_proc_cmdline(char *why)
 		"own cmdline: proc-test cmdline ", "cmdline: passed", NULL });
 }
 
+static int case_signal_handlers(char *why)
+{
+	return lkljs_signal_test(why, "handlers", (const char *const[]){
+		"SIGINT handler ran: 1 time(s)", "SIGTERM handler ran: 1 time(s)",
+		"SIGTERM blocked in its handler: yes, after it: no",
+		"SA_SIGINFO: signo 10, code SI_USER, pid own, context ok",
+		"blocked SIGUSR1: pending yes, handled 0",
+		"after unblocking: handled 1",
+		"in the handler: SIGUSR1 blocked yes, sa_mask's SIGUSR2 blocked yes",
+		"after the handler: SIGUSR1 blocked no, SIGUSR2 blocked no",
+		"SA_NODEFER: SIGUSR1 blocked in the handler no",
+		"SA_RESETHAND: handler reset to SIG_DFL yes",
+		"sigaction(SIGKILL): Invalid argument", "handlers: passed", NULL });
+}
+
+static int case_signal_eintr(char *why)
+{
+	return lkljs_signal_test(why, "eintr", (const char *const[]){
+		"read without SA_RESTART: -1 Interrupted system call, handler ran yes",
+		"pause: -1 Interrupted system call, handler ran yes",
+		"sigsuspend: -1 Interrupted system call, handler ran yes, SIGUSR1 blocked again yes",
+		"SA_RESTART: read returned 1 'x' after 2 handler runs",
+		"eintr: passed", NULL });
+}
+
+static int case_signal_sigchld(char *why)
+{
+	return lkljs_signal_test(why, "sigchld", (const char *const[]){
+		"SIGCHLD handler: from the child yes, CLD_EXITED, status 0",
+		"then waitpid: exited 0", "sigchld: passed", NULL });
+}
+
+static int case_signal_alarm(char *why)
+{
+	return lkljs_signal_test(why, "alarm", (const char *const[]){
+		"setitimer 50 ms: SIGALRM handled after at least 40 ms",
+		"interval timer: 3 deliveries",
+		"alarm(1): SIGALRM after at least 900 ms", "alarm: passed", NULL });
+}
+
+static int case_signal_sigkill(char *why)
+{
+	return lkljs_signal_test(why, "sigkill", (const char *const[]){
+		"blocked and ignored signals: still running yes",
+		"SIGKILL: killed by signal 9", "sigkill: passed", NULL });
+}
+
+static int case_signal_stop(char *why)
+{
+	return lkljs_signal_test(why, "stop", (const char *const[]){
+		"SIGSTOP: stopped by signal 19", "SIGSTOP after SIGCONT: continued",
+		"then SIGKILL: killed by signal 9", "SIGTSTP: stopped by signal 20", "SIGTSTP after SIGCONT: continued",
+		"then SIGUSR1: exited 50", "stop: passed", NULL });
+}
+
+static int case_signal_defaults(char *why)
+{
+	return lkljs_signal_test(why, "defaults", (const char *const[]){
+		"default action of SIGTERM: killed by signal 15",
+		"default action of SIGINT: killed by signal 2",
+		"default action of SIGQUIT (core): killed by signal 3",
+		"default action of SIGUSR2: killed by signal 12",
+		"default action of SIGCHLD (ignored): exited 0",
+		"default action of SIGWINCH (ignored): exited 0",
+		"SIGPIPE handler: write -1 Broken pipe, handler ran yes",
+		"kill(-pgid, SIGUSR1): first exited 50, second exited 50",
+		"defaults: passed", NULL });
+}
+
+static int case_signal_longjmp(char *why)
+{
+	return lkljs_signal_test(why, "longjmp", (const char *const[]){
+		"siglongjmp out of a handler: value 10, SIGUSR1 blocked after no",
+		"siglongjmp out of a blocked read: value 14; then getpid works yes",
+		"without saving the mask: SIGUSR1 blocked after yes", "jumps: 2",
+		"longjmp: passed", NULL });
+}
+
+static int case_signal_cpu_bound(char *why)
+{
+	return lkljs_signal_test(why, "cpu-bound", (const char *const[]){
+		"beside a spinning child: another child exited 0, five 10 ms sleeps in under a second yes",
+		"spinning child, SIGSTOP: stopped by signal 19",
+		"spinning child, SIGCONT: continued",
+		"spinning child, SIGKILL: killed by signal 9",
+		"spinning child with a SIGINT handler that exits: exited 42",
+		"cpu-bound: passed", NULL });
+}
+
 static const struct lkljs_case {
 	const char *name;
 	int (*run)(char *why);
@@ -1221,6 +1330,15 @@ static const struct lkljs_case {
 	{ "process groups and sessions: setpgid, setsid, kill(-pgid)", case_process_groups },
 	{ "100 processes are started and reaped, leaving no task or thread", case_hundred_processes },
 	{ "/proc/PID/cmdline, environ and stat of a live child", case_proc_cmdline },
+	{ "signal handlers run in the program: SIGINT, SIGTERM, SIGUSR1, SA_SIGINFO, masks, SA_NODEFER, SA_RESETHAND", case_signal_handlers },
+	{ "a handler cuts read, pause and sigsuspend short (EINTR); SA_RESTART restarts the read", case_signal_eintr },
+	{ "a SIGCHLD handler sees its child exit", case_signal_sigchld },
+	{ "SIGALRM from setitimer (one-shot and interval) and alarm", case_signal_alarm },
+	{ "SIGKILL ends a process that blocks or ignores every other signal", case_signal_sigkill },
+	{ "SIGSTOP, SIGTSTP and SIGCONT, seen by wait4 with WUNTRACED and WCONTINUED", case_signal_stop },
+	{ "default actions (terminate, core, ignore), SIGPIPE with a handler, kill(-pgid)", case_signal_defaults },
+	{ "siglongjmp out of a handler, and out of a blocked read", case_signal_longjmp },
+	{ "a program that never makes a system call: its parent keeps running; SIGSTOP, SIGCONT, SIGKILL and SIGINT reach it", case_signal_cpu_bound },
 };
 
 #define LKLJS_CASES ((long)(sizeof(lkljs_cases) / sizeof(lkljs_cases[0])))
@@ -1299,6 +1417,61 @@ static void *lkljs_one_call_thread(void *unused)
 {
 	lkljs_call(LKLJS_NR_getpid);
 	return NULL;
+}
+
+/*
+ * Runs /bin/PROGRAM COMMAND ARGUMENT, which computes its own medians and
+ * prints "NAME VALUE" lines, into output; 0, or -1 if it failed.
+ */
+static int lkljs_program_figures(const char *program, const char *command,
+				 const char *argument, char *output, long size)
+{
+	char *const argv[] = { (char *)program, (char *)command, (char *)argument, NULL };
+	char path[64];
+	int status;
+
+	snprintf(path, sizeof(path), "/bin/%s", program);
+	if (lkljs_run_program(path, argv, NULL, output, size, &status) < 0 ||
+	    status != 0)
+		return -1;
+	return 0;
+}
+
+/* Prints figure as the value after "name " in output, scaled, if it is there. */
+static void lkljs_output_figure(const char *output, const char *name,
+				const char *figure, double scale)
+{
+	const char *found = strstr(output, name);
+
+	if (found)
+		lkljs_bench_figure(figure, strtod(found + strlen(name) + 1, NULL) * scale);
+}
+
+/*
+ * Signals (ABI v2): a handler's round trip, SIGKILL to a child that never
+ * makes a system call until it is reaped, and what the loop check costs on
+ * a tight loop (signal-test is built with it and, as
+ * signal-test-unchecked, without).
+ */
+static void lkljs_bench_signals(void)
+{
+	char output[512];
+
+	if (!lkljs_program_figures("signal-test", "bench", "15", output,
+				   sizeof(output))) {
+		lkljs_output_figure(output, "signal_round_trip_ns",
+				    "signal_round_trip_us", 1e-3);
+		lkljs_output_figure(output, "kill_spinning_child_reaped_ns",
+				    "kill_spinning_child_ms", 1e-6);
+	}
+	if (!lkljs_program_figures("signal-test", "loop", "50000000", output,
+				   sizeof(output)))
+		lkljs_output_figure(output, "tight_loop_ns_per_round",
+				    "loop_check_ns_per_round", 1);
+	if (!lkljs_program_figures("signal-test-unchecked", "loop", "50000000",
+				   output, sizeof(output)))
+		lkljs_output_figure(output, "tight_loop_ns_per_round",
+				    "loop_unchecked_ns_per_round", 1);
 }
 
 #define LKLJS_BENCH_ROUNDS 7
@@ -1404,5 +1577,6 @@ void lkljs_bench_run(void)
 	if (round == LKLJS_BENCH_ROUNDS)
 		lkljs_bench_figure("program_spawn_exec_wait_ms",
 				   lkljs_median(samples, LKLJS_BENCH_ROUNDS));
+	lkljs_bench_signals();
 	lkljs_bench_figure("mem_free_low_water_kib", low_water);
 }

@@ -53,6 +53,10 @@ EM_JS(void, lkljs_host_user_set_clone_start, (unsigned long sp), {
 	Module.lkljsUser.setCloneStart(sp >>> 0);
 });
 
+EM_JS(int, lkljs_host_user_signal, (unsigned long frame), {
+	return Module.lkljsUser.signal(frame >>> 0);
+});
+
 EM_JS(unsigned long, lkljs_host_user_read,
       (void *to, unsigned long from, unsigned long n), {
 	return Module.lkljsUser.read(to, from >>> 0, n >>> 0);
@@ -119,4 +123,9 @@ EMSCRIPTEN_KEEPALIVE void lkljs_user_fault_entry(struct task_struct *task,
 EMSCRIPTEN_KEEPALIVE long *lkljs_user_result_slot_entry(struct task_struct *task)
 {
 	return lkljs_user_result_slot(task);
+}
+
+EMSCRIPTEN_KEEPALIVE int lkljs_user_work_pending_entry(struct task_struct *task)
+{
+	return lkljs_user_work_pending(task);
 }

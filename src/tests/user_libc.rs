@@ -152,7 +152,7 @@ fn programs_built_with_lkljs_cc_follow_the_abi() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&imports.stdout).trim(),
-        r#"[[{"module":"lkljs","name":"syscall","kind":"function"},{"module":"env","name":"memory","kind":"memory"}],[{"name":"_start","kind":"function"},{"name":"__indirect_function_table","kind":"table"}]]"#
+        r#"[[{"module":"lkljs","name":"syscall","kind":"function"},{"module":"env","name":"memory","kind":"memory"}],[{"name":"_start","kind":"function"},{"name":"__indirect_function_table","kind":"table"},{"name":"__lkljs_signal_trampoline","kind":"function"}]]"#
     );
 }
 
@@ -168,4 +168,93 @@ fn a_second_request_reuses_the_cached_libc() {
     assert!(first.facts.libc_a_bytes > 500_000, "{:?}", first.facts);
     assert!(first.facts.hello_wasm_brotli_bytes < first.facts.hello_wasm_bytes, "{:?}", first.facts);
     assert_eq!(first.facts.musl_version, "musl 1.2.3-1 (Debian source package musl)");
+}
+
+/// The custom sections named `name` in a wasm module, counted by node.
+fn custom_sections(module: &Path, name: &str) -> usize {
+    let output = Command::new("node")
+        .arg("-e")
+        .arg("const m = new WebAssembly.Module(require('fs').readFileSync(process.argv[1])); console.log(WebAssembly.Module.customSections(m, process.argv[2]).length)")
+        .arg(module)
+        .arg(name)
+        .output()
+        .expect("node runs");
+    String::from_utf8_lossy(&output.stdout).trim().parse().unwrap_or_else(|_| panic!("{output:?}"))
+}
+
+/// Runs the libc's loop-check rewriter on `module`.
+fn loop_check(libc: &LibcBuild, module: &Path) -> Output {
+    Command::new("node").arg(libc.dir.join("bin/lkljs-loop-check.js")).arg(module).output().expect("node runs")
+}
+
+#[test]
+fn lkljs_cc_puts_the_loop_check_into_every_program_it_links() {
+    let libc = libc();
+    let scratch = tempfile::tempdir().unwrap();
+    let source = "int main(int argc, char **argv) {\n  volatile unsigned rounds = argc * 1000000u;\n  unsigned value = 1, n = rounds;\n  while (n--) value = value * 3u + 1u;\n  return (value & 1) + 4;\n}\n";
+
+    // Linked with the check: it polls through lkljs.syscall with -1, which
+    // the stand-in answers without a report, and the program still runs.
+    let checked = compile(&libc, scratch.path(), "checked", source);
+    assert_eq!(custom_sections(&checked, "lkljs.loop-check"), 1);
+    let output = run(&libc, &checked, &[]);
+    assert_eq!(output.status.code(), Some(5), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(custom_sections(&libc.dir.join("tests/hello.wasm"), "lkljs.loop-check"), 1);
+
+    // The rewrite is deterministic, and a rewritten module is left as it is.
+    let before = std::fs::read(&checked).unwrap();
+    assert!(loop_check(&libc, &checked).status.success());
+    assert_eq!(std::fs::read(&checked).unwrap(), before);
+
+    // -mno-lkljs-loop-check leaves it out.
+    let unchecked = scratch.path().join("unchecked.wasm");
+    let status = Command::new(libc.dir.join("bin/lkljs-cc"))
+        .args(["-Os", "-mno-lkljs-loop-check", "-o"])
+        .arg(&unchecked)
+        .arg(scratch.path().join("checked.c"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(custom_sections(&unchecked, "lkljs.loop-check"), 0);
+    assert!(before.len() > std::fs::read(&unchecked).unwrap().len());
+}
+
+#[test]
+fn the_loop_check_rewriter_refuses_what_it_cannot_parse_and_says_why() {
+    let libc = libc();
+    let scratch = tempfile::tempdir().unwrap();
+
+    let text = scratch.path().join("notes.wasm");
+    std::fs::write(&text, "not a module\n").unwrap();
+    let output = loop_check(&libc, &text);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: cannot add the loop check: not a WebAssembly module", text.display())),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "not a module\n", "the file is left as it was");
+
+    // A module with a SIMD instruction (v128.const), which the rewriter does not know.
+    let mut simd = b"\0asm\x01\0\0\0".to_vec();
+    simd.extend([0x01, 0x0f, 0x02, 0x60, 0x07, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x00]);
+    simd.extend([
+        0x02, 0x11, 0x01, 0x05, b'l', b'k', b'l', b'j', b's', 0x07, b's', b'y', b's', b'c', b'a', b'l', b'l', 0x00,
+        0x00,
+    ]);
+    simd.extend([0x03, 0x02, 0x01, 0x01]);
+    let mut body = vec![0x00, 0xfd, 0x0c];
+    body.extend([0u8; 16]);
+    body.extend([0x1a, 0x0b]);
+    simd.extend([0x0a, (body.len() + 2) as u8, 0x01, body.len() as u8]);
+    simd.extend(&body);
+    let module = scratch.path().join("simd.wasm");
+    std::fs::write(&module, &simd).unwrap();
+    let output = loop_check(&libc, &module);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("simd.wasm: cannot add the loop check: SIMD instructions"), "{stderr}");
+    assert!(stderr.contains("at byte "), "{stderr}");
+    assert_eq!(std::fs::read(&module).unwrap(), simd);
 }

@@ -230,7 +230,12 @@ for (const memoryCall of ['brk', 'mmap2', 'munmap', 'mremap', 'mprotect', 'madvi
 }
 const byNumber = new Map(Object.entries(handlers).filter(([name]) => name in nr).map(([name, handler]) => [nr[name], handler]));
 
+// Number -1 is the loop check's poll (lkljs-loop-check.js): nothing is
+// ever pending here.
+const POLL = -1;
+
 function syscall(number, ...args) {
+  if (number === POLL) return 0;
   const handler = byNumber.get(number);
   if (!handler) {
     process.stderr.write(`fake-kernel: system call ${names[number] ?? number} is not implemented here (ENOSYS)\n`);

@@ -14,11 +14,3 @@ SYSCALL_DEFINE6(mmap2, unsigned long, addr, unsigned long, len,
 			       pgoff >> (PAGE_SHIFT - 12));
 }
 
-/*
- * Signal handlers would be host functions the kernel cannot call into, so
- * no signal frame is ever set up and there is nothing to return from.
- */
-SYSCALL_DEFINE0(rt_sigreturn)
-{
-	return -ENOSYS;
-}

@@ -39,7 +39,9 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/resume_user_mode.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 #include <lkljs-host.h>
 #include <asm/lkljs.h>
@@ -102,8 +104,19 @@ void lkljs_user_syscall(struct task_struct *self, long nr, long a0, long a1,
 	const long args[6] = { a0, a1, a2, a3, a4, a5 };
 
 	lkljs_user_enter(self);
-	task_pt_regs(self)->regs.return_value = lkljs_run_syscall(nr, args);
+	task_pt_regs(self)->regs.return_value = lkljs_user_run_syscall(nr, args);
 	lkljs_user_leave();
+}
+
+/*
+ * Whether the kernel has work for the task's program (a signal to deliver):
+ * read, without the CPU, by the host when the program's loop check asks
+ * (ABI v2, "Stopping a program that makes no system call").
+ */
+int lkljs_user_work_pending(struct task_struct *task)
+{
+	return READ_ONCE(task_thread_info(task)->flags) &
+	       (_TIF_SIGPENDING | _TIF_NOTIFY_SIGNAL);
 }
 
 long *lkljs_user_result_slot(struct task_struct *task)
@@ -116,16 +129,31 @@ void lkljs_user_fault(struct task_struct *self, int signal)
 	lkljs_user_enter(self);
 	pr_info("lkljs: %s[%d] trapped in user code: signal %d\n",
 		current->comm, task_pid_nr(current), signal);
-	force_sig(signal);
+	/*
+	 * A trapped wasm instance cannot resume, so a handler for the signal
+	 * would have nothing to return to: the signal is fatal, as when it is
+	 * blocked or ignored on Linux.
+	 */
+	force_fatal_sig(signal);
 	lkljs_exit_to_user_mode();
-	/* A handler would run here; programs cannot have one yet. */
 	do_group_exit(signal);
 }
 
 void lkljs_user_run(struct task_struct *task)
 {
-	/* As on the way out of any system call: the exec's may be pending. */
-	lkljs_exit_to_user_mode();
+	/*
+	 * As on the way out of any system call, but signals stay pending: a
+	 * handler (a clone child inherits them) needs the program's own
+	 * frames to run on. The program's first system call or loop check
+	 * takes them.
+	 */
+	if (test_thread_flag(TIF_NOTIFY_SIGNAL)) {
+		clear_notify_signal();
+		if (task_work_pending(current))
+			task_work_run();
+	}
+	if (test_thread_flag(TIF_NOTIFY_RESUME))
+		resume_user_mode_work(task_pt_regs(current));
 	lkljs_host_user_run(task);
 }
 
@@ -159,7 +187,8 @@ static int lkljs_user_keep_arguments(const char *text, unsigned long arg_length,
 /*
  * The initial process block (ABI §3), built in kernel memory and copied to
  * pages appended to the program's memory: argc, argv[], NULL, envp[], NULL,
- * auxv pairs up to AT_NULL, AT_RANDOM's 16 bytes, then the strings.
+ * auxv pairs up to AT_NULL, AT_RANDOM's 16 bytes, then the strings; after
+ * them, 16-aligned, the area where signal frames are written.
  */
 #define LKLJS_AUXV_PAIRS 11
 
@@ -170,7 +199,10 @@ static int lkljs_user_start_block(struct linux_binprm *bprm)
 	unsigned long strings_length = strings_top - bprm->p;
 	unsigned long words = 1 + bprm->argc + 1 + bprm->envc + 1 +
 			      2 * LKLJS_AUXV_PAIRS;
-	unsigned long size = words * sizeof(u32) + 16 + strings_length;
+	/* The signal frame area (kernel/signal.c) follows the strings. */
+	unsigned long frame_offset = ALIGN(words * sizeof(u32) + 16 +
+					   strings_length, 16);
+	unsigned long size = frame_offset + LKLJS_SIGFRAME_AREA;
 	unsigned long pages = DIV_ROUND_UP(size, LKLJS_WASM_PAGE);
 	unsigned long base, strings, random, position, offset;
 	unsigned long arguments_length, strings_used;
@@ -242,6 +274,7 @@ static int lkljs_user_start_block(struct linux_binprm *bprm)
 	if (err)
 		goto out;
 	mm->start_stack = base;
+	current->thread.signal_frame = base + frame_offset;
 	lkljs_host_user_set_start(base);
 out:
 	kvfree(block);
@@ -260,7 +293,8 @@ static int lkljs_user_compile(struct file *file, const char *name)
 	unsigned long min_pages, max_pages;
 	char why[160] = "", key[96];
 	void *chunk;
-	int err;
+	/* 0 when the module comes from the worker's cache. */
+	int err = 0;
 
 	if (size > LKLJS_IMAGE_MAX) {
 		pr_warn_ratelimited("lkljs: %s is larger than %lu MiB\n",

@@ -33,12 +33,24 @@ void lkljs_task_wait_for_cpu(struct task_struct *task);
 void lkljs_user_run(struct task_struct *task) __attribute__((noreturn));
 /*
  * Runs system call nr with its six argument slots as the current task, then
- * does what a return to user mode does: task work, signals (a handler cannot
- * run yet, so a caught signal is dropped), the saved mask. -ERESTART* comes
- * back as -EINTR, since no handler ran that could restart it.
+ * does what a return to user mode does for a host thread: task work,
+ * signals (a host thread has no handler to run, so a caught signal is
+ * dropped), the saved mask. -ERESTART* comes back as -EINTR: a host call is
+ * cut short by an interrupt from the host on purpose.
  */
 long lkljs_run_syscall(long nr, const long args[6]);
 void lkljs_exit_to_user_mode(void);
+/*
+ * A program's system call (kernel/signal.c): runs it, then what the way back
+ * to user mode does, with signal handlers and restarts. Number
+ * LKLJS_USER_POLL is no call: the program's loop check found work pending
+ * (signals) and enters only for that.
+ */
+#define LKLJS_USER_POLL		(-1)
+long lkljs_user_run_syscall(long nr, const long args[6]);
+long lkljs_user_return(long result);
+/* The bytes a program's signal frame area takes (kernel/signal.c). */
+#define LKLJS_SIGFRAME_AREA	256
 struct kernel_clone_args;
 /*
  * clone() from a program (kernel/user.c): copies the caller's memory for

@@ -25,6 +25,12 @@ struct thread_struct {
 	int leaving_for_user;
 	/* Link in the list of tasks whose program asks to enter the kernel. */
 	struct task_struct *entry_next;
+	/*
+	 * Where in the program's memory a signal frame is written (placed by
+	 * the exec after the initial process block; a clone child's copy of
+	 * the memory has it at the same address), or 0 (kernel/signal.c).
+	 */
+	unsigned long signal_frame;
 };
 
 #define task_pt_regs(task)	(&(task)->thread.regs)

@@ -184,6 +184,13 @@ void lkljs_host_user_set_start(unsigned long sp);
 int lkljs_host_user_can_clone(void);
 /* The program starts in __lkljs_clone_start(sp), not _start. */
 void lkljs_host_user_set_clone_start(unsigned long sp);
+/*
+ * A signal frame is ready at frame: once the thread has left the kernel, the
+ * host calls the program's __lkljs_signal_trampoline(frame) and returns its
+ * result from the system call. 0, or -EFAULT if the program has no
+ * trampoline.
+ */
+int lkljs_host_user_signal(unsigned long frame);
 
 /*
  * Copies between kernel memory and the program's memory: the number of
@@ -217,5 +224,7 @@ void lkljs_user_leave(void) __attribute__((noreturn));
 void lkljs_user_fault(struct task_struct *task, int signal)
 	__attribute__((noreturn));
 long *lkljs_user_result_slot(struct task_struct *task);
+/* Whether a signal waits for the task's program (read without the CPU). */
+int lkljs_user_work_pending(struct task_struct *task);
 
 #endif

@@ -45,6 +45,8 @@ typedef struct __ucontext {
 #define SA_RESTART    0x10000000
 #define SA_NODEFER    0x40000000
 #define SA_RESETHAND  0x80000000
+/* musl's sigaction always passes a restorer; the kernel has no
+ * sa_restorer and ignores it (ksigaction.h puts it last). */
 #define SA_RESTORER   0x04000000
 
 #endif
