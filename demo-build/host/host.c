@@ -392,7 +392,7 @@ int main(void)
 		if (!ENVIRONMENT_IS_NODE) return 0;
 		var value = process.env.LKLJS_BOOT_TIMEOUT_SECONDS;
 		var unset = value === undefined || value === "";
-		if (unset && lkljsNodeConsole.interactive()) return 0;
+		if (unset && Module.lkljsNodeConsole.interactive()) return 0;
 		var seconds = unset ? $0 : Number(value);
 		if (!(seconds >= 0 && seconds <= 86400)) {
 			err("lkljs: LKLJS_BOOT_TIMEOUT_SECONDS must be a number of seconds from 0 to 86400, not '" + value + "'");
@@ -412,7 +412,7 @@ int main(void)
 		if (line === undefined && ENVIRONMENT_IS_NODE && process.argv.length > 2)
 			line = process.argv.slice(2).join(' ');
 		if (line === undefined)
-			line = UTF8ToString($0) + (lkljsNodeConsole.interactive() ? " quiet" : "");
+			line = UTF8ToString($0) + (Module.lkljsNodeConsole.interactive() ? " quiet" : "");
 		if (Module.lkljsProgram === "selftest" || Module.lkljsProgram === "bench")
 			line += " rdinit=/sbin/lkljs-host";
 		var size = lengthBytesUTF8(line) + 1;
@@ -449,7 +449,7 @@ int main(void)
 		return 2;
 
 	/* Node's stdin and stdout become the console tty (boot.js run by node). */
-	MAIN_THREAD_EM_ASM({ lkljsNodeConsole.attach(); });
+	MAIN_THREAD_EM_ASM({ Module.lkljsNodeConsole.attach(); });
 
 	/* Kernel time starts at 0 when the kernel does, as on a real machine. */
 	lkljs_boot_ns = lkljs_monotonic_ns();

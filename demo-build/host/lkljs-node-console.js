@@ -14,7 +14,7 @@
 //
 // Not for the self-test suite or the benchmark, a page, or a script that
 // loads boot.js itself (Module.lkljsKeepRunning): those leave stdin alone.
-var lkljsNodeConsole = (function () {
+Module.lkljsNodeConsole = (function () {
   "use strict";
 
   function ownsStdin() {

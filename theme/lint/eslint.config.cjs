@@ -39,16 +39,17 @@ const style = {
 // selftest.js, on the main thread (a page or node) and in every worker:
 // Emscripten's runtime, the build's generated --pre-js
 // (lkljs-syscall-numbers.js) and the host library's C functions that
-// JavaScript calls (EMSCRIPTEN_KEEPALIVE in js_api.c and user.c).
+// JavaScript calls (EMSCRIPTEN_KEEPALIVE in js_api.c, user.c and console.c).
 const emscriptenRuntime = Object.fromEntries(
   [
-    "Module", "ENVIRONMENT_IS_PTHREAD", "ENVIRONMENT_IS_NODE", "HEAP32", "HEAPU8", "HEAPU32", "_malloc", "_free",
+    "Module", "ENVIRONMENT_IS_PTHREAD", "ENVIRONMENT_IS_NODE", "out", "HEAP32", "HEAPU8", "HEAPU32", "_malloc", "_free",
     "lengthBytesUTF8", "stringToUTF8", "stackSave", "stackRestore",
     "locateFile", "readBinary", "addRunDependency", "removeRunDependency",
     "lkljsSyscallNumbers", "lkljsErrno", "lkljsFcntl",
     "_lkljs_channel_open", "_lkljs_channel_submit", "_lkljs_channel_interrupt", "_lkljs_channel_close",
     "_lkljs_user_syscall_entry", "_lkljs_user_result_slot_entry", "_lkljs_user_leave_entry",
     "_lkljs_user_fault_entry", "_lkljs_user_work_pending_entry",
+    "_lkljs_js_console_input", "_lkljs_js_console_end_input", "_lkljs_js_console_resize",
   ].map((name) => [name, "readonly"]),
 );
 
