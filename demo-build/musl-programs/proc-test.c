@@ -31,18 +31,9 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "test-support.h"
+
 extern char **environ;
-
-static int failures;
-
-#define CHECK(condition, ...) do { \
-	if (!(condition)) { \
-		printf("FAIL %s:%d: ", __func__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-		failures++; \
-	} \
-} while (0)
 
 static const char self[] = "/bin/proc-test";
 
@@ -100,14 +91,6 @@ static pid_t spawn_reading(char *const argv[], char *const envp[], char *output,
 	output[total] = 0;
 	close(fds[0]);
 	return pid;
-}
-
-static long long now_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
 /* --- the children's parts --------------------------------------------- */
@@ -454,13 +437,6 @@ static void test_cmdline(void)
 	CHECK(WIFSIGNALED(status), "status %#x", status);
 }
 
-static int compare_longs(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void bench(int runs)
 {
 	long long *samples = calloc(runs, sizeof(*samples));
@@ -479,8 +455,7 @@ static void bench(int runs)
 		}
 		samples[i] = now_ns() - start;
 	}
-	qsort(samples, runs, sizeof(*samples), compare_longs);
-	printf("spawn_exec_wait_us %lld\n", samples[runs / 2] / 1000);
+	printf("spawn_exec_wait_us %lld\n", median(samples, runs) / 1000);
 	free(samples);
 }
 
@@ -512,6 +487,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "proc-test: unknown command '%s'\n", command);
 		return 2;
 	}
-	printf("%s: %s\n", command, failures ? "FAILED" : "passed");
-	return failures ? 1 : 0;
+	return test_verdict(command);
 }

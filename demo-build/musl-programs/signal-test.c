@@ -43,28 +43,11 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include "test-support.h"
+
 extern char **environ;
 
-static int failures;
-
-#define CHECK(condition, ...) do { \
-	if (!(condition)) { \
-		printf("FAIL %s:%d: ", __func__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-		failures++; \
-	} \
-} while (0)
-
 static const char self[] = "/bin/signal-test";
-
-static long long now_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1000000000LL + now.tv_nsec;
-}
 
 static void sleep_ms(long ms)
 {
@@ -733,19 +716,6 @@ static void count_only(int sig)
 	bench_count++;
 }
 
-static int compare_longs(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
-}
-
-static long long median(long long *values, int count)
-{
-	qsort(values, count, sizeof(values[0]), compare_longs);
-	return values[count / 2];
-}
-
 static void bench(int runs)
 {
 	long long samples[64];
@@ -842,6 +812,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "signal-test: unknown command '%s'\n", command);
 		return 2;
 	}
-	printf("%s: %s\n", command, failures ? "FAILED" : "passed");
-	return failures ? 1 : 0;
+	return test_verdict(command);
 }
