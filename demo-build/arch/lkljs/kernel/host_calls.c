@@ -156,10 +156,11 @@ static struct lkljs_host_call *lkljs_next_call(struct lkljs_task *self)
 }
 
 /*
- * What the way back to user mode does on a real machine. Signals with a
- * handler are dropped: a handler would be code the kernel cannot call yet.
+ * The part of the way back to user mode that comes before signals: task
+ * work and resume work. Shared by host threads' calls (below), programs'
+ * calls (kernel/signal.c) and a program's start (kernel/user.c).
  */
-void lkljs_exit_to_user_mode(void)
+void lkljs_user_mode_work(void)
 {
 	if (test_thread_flag(TIF_NOTIFY_SIGNAL)) {
 		clear_notify_signal();
@@ -168,6 +169,16 @@ void lkljs_exit_to_user_mode(void)
 	}
 	if (test_thread_flag(TIF_NOTIFY_RESUME))
 		resume_user_mode_work(task_pt_regs(current));
+}
+
+/*
+ * What the way back to user mode does on a real machine, for a host
+ * thread's call. Signals with a handler are dropped: a host thread has no
+ * handler the kernel could run.
+ */
+void lkljs_exit_to_user_mode(void)
+{
+	lkljs_user_mode_work();
 	if (test_thread_flag(TIF_SIGPENDING)) {
 		struct ksignal signal;
 

@@ -22,12 +22,10 @@
  * after a handler, rt_sigreturn runs the saved call again (SA_RESTART).
  */
 #include <linux/errno.h>
-#include <linux/resume_user_mode.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
-#include <linux/task_work.h>
 #include <linux/uaccess.h>
 #include <asm/ucontext.h>
 #include <asm/unistd.h>
@@ -106,13 +104,7 @@ long lkljs_user_return(long result)
 		struct ksignal ksig;
 		int failed;
 
-		if (test_thread_flag(TIF_NOTIFY_SIGNAL)) {
-			clear_notify_signal();
-			if (task_work_pending(current))
-				task_work_run();
-		}
-		if (test_thread_flag(TIF_NOTIFY_RESUME))
-			resume_user_mode_work(regs);
+		lkljs_user_mode_work();
 
 		if (test_thread_flag(TIF_SIGPENDING) && get_signal(&ksig)) {
 			switch (result) {

@@ -39,9 +39,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/resume_user_mode.h>
 #include <linux/slab.h>
-#include <linux/task_work.h>
 #include <linux/uaccess.h>
 #include <lkljs-host.h>
 #include <asm/lkljs.h>
@@ -147,13 +145,7 @@ void lkljs_user_run(struct task_struct *task)
 	 * frames to run on. The program's first system call or loop check
 	 * takes them.
 	 */
-	if (test_thread_flag(TIF_NOTIFY_SIGNAL)) {
-		clear_notify_signal();
-		if (task_work_pending(current))
-			task_work_run();
-	}
-	if (test_thread_flag(TIF_NOTIFY_RESUME))
-		resume_user_mode_work(task_pt_regs(current));
+	lkljs_user_mode_work();
 	lkljs_host_user_run(task);
 }
 

@@ -39,6 +39,7 @@ void lkljs_user_run(struct task_struct *task) __attribute__((noreturn));
  * cut short by an interrupt from the host on purpose.
  */
 long lkljs_run_syscall(long nr, const long args[6]);
+void lkljs_user_mode_work(void);
 void lkljs_exit_to_user_mode(void);
 /*
  * A program's system call (kernel/signal.c): runs it, then what the way back
