@@ -7,44 +7,21 @@
 //! control is typed into the shell.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::kernel::{build, site_root};
+use crate::support::kernel::{build, run_with_input_and_watchdog, site_root};
 
 /// Runs `node boot.js` in `dir` with `input` as its stdin (`None`: /dev/null),
 /// killing it if it outlives `limit`.
 fn boot_with_stdin(dir: &Path, input: Option<&[u8]>, limit: Duration) -> Output {
-    let mut child = Command::new("node")
-        .args(["--no-experimental-fetch", "boot.js"])
-        .current_dir(dir)
-        .env("LKLJS_BOOT_TIMEOUT_SECONDS", "60")
-        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = input {
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(input).unwrap();
-        // Dropping stdin closes the pipe: the end of input.
-    }
-    let pid = child.id();
-    let started = Instant::now();
-    let waiter = std::thread::spawn(move || child.wait_with_output().unwrap());
-    while !waiter.is_finished() {
-        if started.elapsed() > limit {
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-            panic!("node did not exit within {limit:?} although boot.js has its own timeout");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    waiter.join().unwrap()
+    let mut command = Command::new("node");
+    command.args(["--no-experimental-fetch", "boot.js"]).current_dir(dir).env("LKLJS_BOOT_TIMEOUT_SECONDS", "60");
+    run_with_input_and_watchdog(&mut command, input, limit)
 }
 
 fn context(output: &Output) -> String {

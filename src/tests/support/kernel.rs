@@ -1,6 +1,7 @@
 //! The real kernel for the tests that boot it: the demo step's build, or its
 //! cached result under `target/demo/cache/`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -36,7 +37,18 @@ pub fn site_root() -> PathBuf {
 /// Runs `command` (node with a boot script) to its end, killing it and
 /// failing the test if it outlives `limit`.
 pub fn run_with_watchdog(command: &mut Command, limit: Duration) -> Output {
-    let child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    run_with_input_and_watchdog(command, None, limit)
+}
+
+/// [`run_with_watchdog`] with `input` as the command's standard input, closed
+/// after it (`None`: `/dev/null`).
+pub fn run_with_input_and_watchdog(command: &mut Command, input: Option<&[u8]>, limit: Duration) -> Output {
+    let stdin = if input.is_some() { Stdio::piped() } else { Stdio::null() };
+    let mut child = command.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    if let Some(input) = input {
+        // Dropping the pipe at the end of this block closes it: the end of input.
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
     let pid = child.id();
     let started = Instant::now();
     let watchdog = std::thread::spawn(move || child.wait_with_output().unwrap());
