@@ -23,6 +23,9 @@ packages=(
   # package, and --no-install-recommends brings none: pages would lay out
   # text without any glyphs on a bare machine.
   chromium chromium-driver fonts-dejavu-core
+  # The tests stop runaway node and server processes with kill(1), which is
+  # procps's (a minimal Debian image has no procps).
+  procps
   # The Java runtime of the Nu Html Checker (vnu-jar), which validates every
   # published page in the tests (src/tests/page_audit.rs).
   default-jre-headless
