@@ -96,7 +96,7 @@ impl DemoDirs {
 /// Everything a demo build's result depends on.
 pub struct CacheKeyInputs<'a> {
     pub source_sha256: &'a str,
-    /// [`super::fingerprint::hash_tree`] of `demo-build/` by contents.
+    /// The hash of `demo-build/` by contents, its documentation left out (`demo_build_inputs_sha256`).
     pub demo_build_sha256: &'a str,
     /// The first line of `emcc --version`.
     pub emcc_version_line: &'a str,

@@ -64,6 +64,11 @@ pub enum TreeHashDepth {
 /// A deterministic hash of the tree under `root`: entries in sorted order,
 /// each with its path relative to `root`.
 pub fn hash_tree(root: &Path, depth: TreeHashDepth) -> Result<String, DemoError> {
+    hash_tree_where(root, depth, |_| true)
+}
+
+/// [`hash_tree`] of the entries whose path relative to `root` `keep` accepts.
+pub fn hash_tree_where(root: &Path, depth: TreeHashDepth, keep: impl Fn(&Path) -> bool) -> Result<String, DemoError> {
     let mut hasher = FieldHasher::new(match depth {
         TreeHashDepth::Metadata => "lkljs tree metadata v1",
         TreeHashDepth::Contents => "lkljs tree contents v1",
@@ -75,6 +80,9 @@ pub fn hash_tree(root: &Path, depth: TreeHashDepth) -> Result<String, DemoError>
         })?;
         let path = entry.path();
         let relative = path.strip_prefix(root).expect("walkdir yields paths under its root");
+        if !keep(relative) {
+            continue;
+        }
         let metadata = entry.metadata().map_err(|error| DemoError::Io {
             action: "read the metadata of",
             path: path.to_owned(),

@@ -116,7 +116,7 @@ pub use toolchain::REQUIRED_TOOLS;
 
 use busybox::BusyboxInputs;
 use cache::{BuildLock, CacheKeyInputs, EntryProblem};
-use fingerprint::{TreeHashDepth, hash_tree, sha256_file};
+use fingerprint::{TreeHashDepth, hash_tree_where, sha256_file};
 use libc::LibcInputs;
 
 use crate::report;
@@ -335,7 +335,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
         )?),
         _ => None,
     };
-    let demo_build_sha256 = hash_tree(&demo_build, TreeHashDepth::Contents)?;
+    let demo_build_sha256 = demo_build_inputs_sha256(&demo_build)?;
     let mut build_options = BUILD_ENVIRONMENT.to_vec();
     if let Some(libc) = &libc {
         build_options.push((LIBC_VARIABLE, &libc.facts.cache_key));
@@ -443,7 +443,7 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     for removed in cache::prune(dirs, &key)? {
         report::status!("demo build: removed the older cache entry {removed}");
     }
-    if hash_tree(&demo_build, TreeHashDepth::Contents)? != demo_build_sha256 {
+    if demo_build_inputs_sha256(&demo_build)? != demo_build_sha256 {
         report::warning!(
             "demo build: warning: {} changed during the build, so the next build will not find this one in the cache; build-kernel.sh must write only to its --work and --out directories",
             demo_build.display()
@@ -655,6 +655,15 @@ fn source_date_epoch() -> Result<u64, DemoError> {
         .unwrap_or(DEFAULT_SOURCE_DATE_EPOCH))
 }
 
+/// The hash of `demo-build/` that keys the kernel's cache entry: every file
+/// the build can read, which is all but its documentation (`*.md`, which no
+/// build script reads), so that editing the README does not rebuild the kernel.
+fn demo_build_inputs_sha256(demo_build: &Path) -> Result<String, DemoError> {
+    hash_tree_where(demo_build, TreeHashDepth::Contents, |relative| {
+        relative.extension().is_none_or(|extension| extension != "md")
+    })
+}
+
 fn jobs() -> Result<u64, DemoError> {
     let available = std::thread::available_parallelism().map_or(1, |count| count.get() as u64);
     Ok(environment_value("JOBS", "a positive number of parallel jobs", |jobs: &u64| *jobs > 0)?.unwrap_or(available))
@@ -677,6 +686,25 @@ fn boot_timeout() -> Result<Option<Duration>, DemoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kernel_key_takes_every_build_input_but_not_the_documentation() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo_build = dir.path();
+        std::fs::create_dir(demo_build.join("host")).unwrap();
+        std::fs::write(demo_build.join("build-kernel.sh"), "echo build\n").unwrap();
+        std::fs::write(demo_build.join("host/host.c"), "int x;\n").unwrap();
+        std::fs::write(demo_build.join("README.md"), "one\n").unwrap();
+        let base = demo_build_inputs_sha256(demo_build).unwrap();
+
+        std::fs::write(demo_build.join("README.md"), "two\n").unwrap();
+        assert_eq!(demo_build_inputs_sha256(demo_build).unwrap(), base);
+        std::fs::write(demo_build.join("host/host.c"), "int y;\n").unwrap();
+        let changed_source = demo_build_inputs_sha256(demo_build).unwrap();
+        assert_ne!(changed_source, base);
+        std::fs::write(demo_build.join("host/lkljs-api.js"), "\n").unwrap();
+        assert_ne!(demo_build_inputs_sha256(demo_build).unwrap(), changed_source);
+    }
 
     /// A build script run by hand must build what the generator builds.
     #[test]
