@@ -65,13 +65,12 @@ fn build_kernel_once(root: &Path) {
 /// Every published file (as a URL path) matching a `_headers` pattern such as
 /// `/*`, `/*.wasm` or `/theme/*`: one `*` matching any run of characters.
 fn published_paths_matching(public: &Path, pattern: &str) -> Vec<String> {
-    let (prefix, suffix) = pattern.split_once('*').unwrap_or((pattern, ""));
     let mut paths: Vec<String> = walkdir::WalkDir::new(public)
         .into_iter()
         .map(Result::unwrap)
         .filter(|entry| entry.file_type().is_file())
         .map(|entry| format!("/{}", entry.path().strip_prefix(public).unwrap().to_string_lossy()))
-        .filter(|path| path.len() >= prefix.len() + suffix.len() && path.starts_with(prefix) && path.ends_with(suffix))
+        .filter(|path| lkljs_site::output::deploy::pattern_matches(pattern, path))
         .filter(|path| !path.ends_with("/_headers"))
         .collect();
     paths.sort();
