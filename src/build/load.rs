@@ -62,8 +62,13 @@ impl SiteBuilder {
             })?;
             generated.extend(vendored);
         }
-        self.theme =
-            assets::collect(&self.root.join(THEME), Path::new(THEME), &base_path, &generated, &mut self.stylesheets)?;
+        self.theme = assets::collect(
+            &self.root.join(THEME),
+            Path::new(THEME),
+            &base_path,
+            &generated,
+            &mut self.prepared_assets,
+        )?;
         Ok(())
     }
 

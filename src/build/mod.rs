@@ -49,8 +49,7 @@ use crate::content::links::{OutputIndex, check_output_link};
 use crate::content::{self, PageKind, Site, SourceFile, file_for_url_path};
 use crate::demo::{self, DemoState};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::assets::{self, ThemeAssets};
-use crate::output::css::MinifiedStylesheets;
+use crate::output::assets::{self, PreparedAssets, ThemeAssets};
 use crate::output::publish::{self, PublishError};
 use crate::output::{OutputContext, OutputFile, OutputTree, search};
 use crate::render::page::PageBody;
@@ -146,8 +145,8 @@ pub struct SiteBuilder {
     config: Option<SiteConfig>,
     templates: Option<Templates>,
     theme: ThemeAssets,
-    /// The theme's minified stylesheets, kept for the next collection.
-    stylesheets: MinifiedStylesheets,
+    /// The theme's assets as last published, kept for the next collection.
+    prepared_assets: PreparedAssets,
     demo: DemoState,
     sources: BTreeMap<PathBuf, SourceFile>,
     content_assets: BTreeSet<PathBuf>,
@@ -194,7 +193,7 @@ impl SiteBuilder {
             config: None,
             templates: None,
             theme: ThemeAssets::default(),
-            stylesheets: MinifiedStylesheets::default(),
+            prepared_assets: PreparedAssets::default(),
             demo: DemoState::default(),
             sources: BTreeMap::new(),
             content_assets: BTreeSet::new(),

@@ -15,7 +15,7 @@ use crate::content::{CONTENT_DIR, PageKind, Site};
 use crate::demo::DemoState;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::shortcodes::Facts;
-use crate::output::minify_html;
+use crate::output::{SharedBytes, minify_html};
 use crate::render::page::{DemoView, PageBody, render_body, render_page};
 use crate::render::{Common, Templates};
 use crate::timing::{self, Phase};
@@ -23,7 +23,7 @@ use crate::timing::{self, Phase};
 /// A page's final HTML and the anchors it defines.
 #[derive(Clone, Debug)]
 pub(super) struct PageOutput {
-    pub html: Arc<[u8]>,
+    pub html: SharedBytes,
     pub ids: BTreeSet<String>,
 }
 
@@ -200,7 +200,7 @@ fn render_templates(
         });
         html.map(|html| PageOutput {
             ids: timing::measure(Phase::LinkCheck, || element_ids(&html)),
-            html: minify_html(&html).into(),
+            html: Arc::new(minify_html(&html)),
         })
     });
     for (index, result) in rendered {
@@ -226,7 +226,7 @@ fn markdown_keys(inputs: &RenderInputs) -> Vec<u64> {
     ));
     site.pages
         .iter()
-        .map(|page| fingerprint(&(epoch, &page.body, page.body_first_line, page.kind == PageKind::Deck)))
+        .map(|page| fingerprint(&(epoch, page.body_hash, page.body_first_line, page.kind == PageKind::Deck)))
         .collect()
 }
 

@@ -16,6 +16,7 @@ pub mod slug;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 
@@ -44,8 +45,10 @@ pub struct Page {
     pub source: PathBuf,
     pub kind: PageKind,
     pub front: FrontMatter,
-    pub body: String,
+    pub body: Arc<str>,
     pub body_first_line: usize,
+    /// See [`front_matter::Parsed::body_hash`].
+    pub body_hash: u64,
     /// URL path below the site's base, ending in `/`; empty for the home page.
     pub path: String,
     /// The section the page belongs to (an index into [`Site::pages`]); `None` for the home page.
@@ -251,6 +254,7 @@ fn page_from_source(file: SourceFile, shown_as: &Path) -> Result<Page, Diagnosti
         front: parsed.front,
         body: parsed.body,
         body_first_line: parsed.body_first_line,
+        body_hash: parsed.body_hash,
         path,
         parent: None,
         children: Vec::new(),

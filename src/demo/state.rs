@@ -49,7 +49,7 @@ impl DemoState {
                         files.insert(format!("demo/{name}"), OutputFile::Copy(source));
                         continue;
                     }
-                    let bytes: Arc<[u8]> = std::fs::read(&source).map_err(DemoError::io("read", &source))?.into();
+                    let bytes = Arc::new(std::fs::read(&source).map_err(DemoError::io("read", &source))?);
                     let hashed = format!("{HASHED_DIR}/{}", hashed_name(name, &bytes));
                     files.insert(hashed.clone(), OutputFile::Shared(Arc::clone(&bytes)));
                     files.insert(format!("demo/{name}"), OutputFile::Shared(bytes));

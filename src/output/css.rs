@@ -5,8 +5,6 @@
 //! function as written (`light-dark()`, `@media` queries) and only drops
 //! whitespace, comments and redundant syntax.
 
-use std::collections::BTreeMap;
-
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 
 /// A stylesheet that lightningcss could not parse, with the 1-based line and column.
@@ -21,27 +19,6 @@ pub struct CssError {
 /// Minifies one stylesheet. `name` is only used in lightningcss's own messages.
 pub fn minify(name: &str, css: &str) -> Result<String, CssError> {
     crate::timing::measure(crate::timing::Phase::Minification, || minify_unmeasured(name, css))
-}
-
-/// Each stylesheet's last source and minified text, by name: `serve` collects
-/// the theme again on every stylesheet edit, and only the edited one has
-/// changed (minifying them all took 14 of the 56 ms before the swap message
-/// on the build_speed corpus).
-#[derive(Debug, Default)]
-pub struct MinifiedStylesheets(BTreeMap<String, (String, String)>);
-
-impl MinifiedStylesheets {
-    /// [`minify`], reusing the last result for the same name and source.
-    pub fn minify(&mut self, name: &str, css: &str) -> Result<String, CssError> {
-        if let Some((source, minified)) = self.0.get(name)
-            && source == css
-        {
-            return Ok(minified.clone());
-        }
-        let minified = minify(name, css)?;
-        self.0.insert(name.to_string(), (css.to_string(), minified.clone()));
-        Ok(minified)
-    }
 }
 
 fn minify_unmeasured(name: &str, css: &str) -> Result<String, CssError> {
@@ -77,16 +54,6 @@ mod tests {
         let css = crate::highlight::stylesheet();
         let minified = minify("highlight.css", &css).unwrap();
         assert!(minified.contains(".hl-code") && minified.len() < css.len());
-    }
-
-    #[test]
-    fn minified_stylesheets_are_reused_while_their_source_is_the_same() {
-        let mut cache = MinifiedStylesheets::default();
-        assert_eq!(cache.minify("a.css", "a { color: red; }").unwrap(), "a{color:red}");
-        assert_eq!(cache.minify("a.css", "a { color: red; }").unwrap(), "a{color:red}");
-        assert_eq!(cache.minify("a.css", "a { color: blue; }").unwrap(), "a{color:#00f}");
-        assert_eq!(cache.minify("b.css", "a { color: red; }").unwrap(), "a{color:red}");
-        assert!(cache.minify("a.css", ".b..c { color: red; }").is_err(), "an error is not hidden by the last result");
     }
 
     #[test]

@@ -167,7 +167,7 @@ fn write_file(path: &Path, file: &OutputFile) -> Result<(), PublishError> {
     }
     match file {
         OutputFile::Bytes(bytes) => std::fs::write(path, bytes).map_err(io("write", path)),
-        OutputFile::Shared(bytes) => std::fs::write(path, bytes).map_err(io("write", path)),
+        OutputFile::Shared(bytes) => std::fs::write(path, bytes.as_slice()).map_err(io("write", path)),
         OutputFile::Copy(source) => std::fs::copy(source, path).map(drop).map_err(io("copy to", path)),
     }
 }
