@@ -16,10 +16,11 @@ use super::{Rebuild, ServeError, ServerState};
 use crate::report;
 
 /// Events on one path closer together than this become one rebuild. Editors'
-/// atomic saves (write a temporary, rename it over the original) take
-/// microseconds, well within it; a burst that straddles it costs one more
-/// (cheap) rebuild. It is most of the edit-to-reload latency, hence so short.
-const DEBOUNCE: Duration = Duration::from_millis(8);
+/// atomic saves (write a temporary, rename it over the original) and in-place
+/// writes take microseconds, well within it; a burst that straddles it costs
+/// one more (cheap) rebuild. It is a large part of the edit-to-reload
+/// latency (`edit_reload_real`), hence so short.
+const DEBOUNCE: Duration = Duration::from_millis(4);
 /// How often the debouncer looks for settled events: the latency is
 /// `DEBOUNCE` plus up to one tick.
 const DEBOUNCE_TICK: Duration = Duration::from_millis(2);
