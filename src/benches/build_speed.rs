@@ -12,6 +12,8 @@
 //! The three generators take turns within each round, so that a change in the
 //! machine's load during the run weighs on all of them alike: compare the
 //! ratios, which come from the same run, rather than absolute times across runs.
+//! Each generator's CPU time (user and system, all threads) is printed too:
+//! on a machine busy with other work it moves much less than the wall-clock time.
 
 /// The command line's allocator, so that the figures are the command's.
 #[global_allocator]
@@ -65,47 +67,58 @@ fn main() {
     let output = site.path().join("public");
     let options = BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast);
     let mut ours = Vec::new();
+    let mut ours_cpu = Vec::new();
     let mut ours_phases = Vec::new();
     let mut theirs: Vec<Vec<Duration>> = vec![Vec::new(); others.len()];
+    let mut theirs_cpu: Vec<Vec<Duration>> = vec![Vec::new(); others.len()];
     for round in 0..runs {
         // Every generator builds into an empty directory, its last output
         // removed before the clock starts (as Hugo's and mdBook's are below).
         let _ = std::fs::remove_dir_all(&output);
         timing::take();
-        let start = Instant::now();
+        let (start, cpu_before) = (Instant::now(), CpuTimes::now());
         let report = lkljs_site::build::build(&options).expect("the corpus builds");
         ours.push(start.elapsed());
+        ours_cpu.push(CpuTimes::now().own - cpu_before.own);
         ours_phases.push(timing::take());
         assert_eq!(report.pages, pages + pages.div_ceil(50) + 1);
-        for (other, times) in others.iter().zip(&mut theirs) {
+        for ((other, times), cpu) in others.iter().zip(&mut theirs).zip(&mut theirs_cpu) {
+            let cpu_before = CpuTimes::now();
             match other.build() {
-                Ok(time) => times.push(time),
+                Ok(time) => {
+                    times.push(time);
+                    cpu.push(CpuTimes::now().children - cpu_before.children);
+                }
                 Err(error) => println!("{}: round {} failed: {error}", other.name, round + 1),
             }
         }
     }
     let fastest = ours.iter().min().copied().unwrap_or_default();
     let ours = median(&mut ours);
+    let ours_cpu = median(&mut ours_cpu);
     println!(
-        "lkljs-site full build: median {:.3} s ({:.0} pages/s), fastest {:.3} s; by phase:\n{}",
+        "lkljs-site full build: median {:.3} s ({:.0} pages/s), fastest {:.3} s, CPU time median {:.2} s; by phase:\n{}",
         ours.as_secs_f64(),
         pages as f64 / ours.as_secs_f64(),
         fastest.as_secs_f64(),
+        ours_cpu.as_secs_f64(),
         PhaseTimes::median(&ours_phases)
     );
-    for (other, times) in others.iter().zip(&mut theirs) {
+    for ((other, times), cpu) in others.iter().zip(&mut theirs).zip(&mut theirs_cpu) {
         if times.is_empty() {
             println!("{}: every build failed, comparison skipped", other.name);
             continue;
         }
-        let time = median(times);
+        let (time, cpu) = (median(times), median(cpu));
         println!(
-            "{} ({}): median {:.3} s; lkljs-site takes {:.2}× {}'s time",
+            "{} ({}): median {:.3} s; lkljs-site takes {:.2}× {}'s time; CPU time median {:.2} s, lkljs-site takes {:.2}× that",
             other.name,
             other.version,
             time.as_secs_f64(),
             ours.as_secs_f64() / time.as_secs_f64(),
-            other.name
+            other.name,
+            cpu.as_secs_f64(),
+            ours_cpu.as_secs_f64() / cpu.as_secs_f64().max(f64::MIN_POSITIVE)
         );
     }
 
@@ -171,6 +184,41 @@ fn edits(options: &BuildOptions, root: &Path, runs: usize) {
             PhaseTimes::median(&rest_phases)
         );
     }
+}
+
+/// CPU time (user and system, every thread) of this process and of its
+/// children that have been waited for, from `/proc/self/stat` (zero where
+/// there is no such file).
+#[derive(Clone, Copy, Default)]
+struct CpuTimes {
+    own: Duration,
+    children: Duration,
+}
+
+impl CpuTimes {
+    fn now() -> Self {
+        // Fields 14 to 17 of the file (utime, stime, cutime, cstime), counted
+        // after the command name, which may itself hold spaces.
+        let ticks = std::fs::read_to_string("/proc/self/stat").ok().and_then(|stat| {
+            let fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11).take(4);
+            fields.map(|field| field.parse::<u64>().ok()).collect::<Option<Vec<u64>>>()
+        });
+        let Some([utime, stime, cutime, cstime]) = ticks.as_deref().and_then(|ticks| <[u64; 4]>::try_from(ticks).ok())
+        else {
+            return Self::default();
+        };
+        let seconds = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second());
+        Self { own: seconds(utime + stime), children: seconds(cutime + cstime) }
+    }
+}
+
+/// The kernel's clock tick for process times (`getconf CLK_TCK`, 100 almost everywhere).
+fn clock_ticks_per_second() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        let output = Command::new("getconf").arg("CLK_TCK").output().ok();
+        output.and_then(|output| String::from_utf8_lossy(&output.stdout).trim().parse().ok()).unwrap_or(100.0)
+    })
 }
 
 /// The text of an edited file, given the edit's number.
