@@ -77,10 +77,10 @@ fn httpd_serves_wget_and_nc_serves_every_connection_over_loopback() {
     let session = programs_session();
     let stdout = &session.stdout;
 
-    // httpd -f (a child per connection) served two requests; httpd without
+    // httpd -f (a child per connection) served five requests; httpd without
     // -f detached as a daemon (reparented to PID 1) and served too.
     let httpd = session.get("httpd");
-    assert_eq!(httpd["fetched"], json!(["served-by-httpd", "served-by-httpd"]), "{stdout}");
+    assert_eq!(httpd["fetched"], Value::from(vec!["served-by-httpd"; 5]), "{stdout}");
     assert_eq!(httpd["wget_status"], 0, "{stdout}");
     assert_eq!(httpd["daemon"], "served-by-httpd", "{stdout}");
     assert_eq!(httpd["daemon_parent"], 1, "{stdout}");
@@ -88,6 +88,7 @@ fn httpd_serves_wget_and_nc_serves_every_connection_over_loopback() {
     // nc -ll -e cat: a cat for each connection.
     let nc = session.get("nc_repeat");
     assert_eq!(nc["echoed"], json!(["first-connection", "second-connection"]), "{stdout}");
+    println!("wget from httpd -f, Enter to prompt (median min max of 5): {} ms", session.figure("wget_httpd_ms"));
 }
 
 #[test]
@@ -110,5 +111,6 @@ fn a_second_terminal_runs_its_own_shell_beside_the_console() {
     // exit 7 ends it with that status; close() hangs a third one up (SIGHUP).
     assert_eq!(second["exit_status"], 7, "{stdout}");
     assert_eq!(second["hang_up_status"], 128 + 1, "{stdout}");
+    println!("openTerminal() to the shell's prompt: {} ms", session.figure("terminal_open_to_prompt_ms"));
     assert!(second["third_name"].as_str().unwrap().starts_with("/dev/pts/"), "{stdout}");
 }
