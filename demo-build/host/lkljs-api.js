@@ -326,7 +326,11 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
   // { path, argv, envp }, default the shell above) at options.columns x
   // options.rows (default 80 x 24). Resolves to the Terminal.
   async function openTerminal(options = {}) {
-    const { columns = 80, rows = 24, program = terminalShell } = options;
+    // Not a default in the destructuring: Emscripten's JS optimizer drops a
+    // constant used only there (boot.js then fails with "terminalShell is
+    // not defined").
+    const { columns = 80, rows = 24 } = options;
+    const program = options.program || terminalShell;
     const [control, reader, writer] = await Promise.all([openChannel(), openChannel(), openChannel()]);
     const nr = lkljsSyscallNumbers;
     const call = (number, ...args) => control.syscall(number, ...args);
