@@ -92,6 +92,17 @@ fn httpd_serves_wget_and_nc_serves_every_connection_over_loopback() {
 }
 
 #[test]
+fn setsid_typed_at_the_prompt_starts_a_new_session() {
+    let session = programs_session();
+    let stdout = &session.stdout;
+    // The shell runs setsid as a process group leader, which cannot call
+    // setsid(): its child leads the new session (session ID = its PID).
+    let setsid = session.get("setsid");
+    assert_eq!(setsid["session"], setsid["pid"], "{stdout}");
+    assert_ne!(setsid["session"], setsid["shell_session"], "{stdout}");
+}
+
+#[test]
 fn a_second_terminal_runs_its_own_shell_beside_the_console() {
     let session = programs_session();
     let stdout = &session.stdout;
