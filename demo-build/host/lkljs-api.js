@@ -195,8 +195,179 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
     },
   };
 
+  // ioctl request numbers of the tty layer, in asm-generic's encoding (the
+  // port's uapi): direction in bits 30-31 (1 write, 2 read), the argument's
+  // size in 16-29, the type letter in 8-15, the number in 0-7.
+  const ioc = (direction, type, number, size) => ((direction << 30) | (size << 16) | (type.charCodeAt(0) << 8) | number) >>> 0;
+  const tty = {
+    TIOCSWINSZ: ioc(0, "T", 0x14, 0), // 0x5414
+    TIOCSPTLCK: ioc(1, "T", 0x31, 4), // _IOW('T', 0x31, int)
+    TIOCGPTN: ioc(2, "T", 0x30, 4), // _IOR('T', 0x30, unsigned int)
+  };
+  // The program a terminal runs unless told otherwise: a login shell in the
+  // home directory, leading a session of its own whose controlling terminal
+  // is the pty (setsid -c), so that it has job control as on the console.
+  const terminalShell = {
+    path: "/bin/sh",
+    argv: ["sh", "-c", "cd && exec setsid -c sh -l"],
+    envp: ["HOME=/root", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=xterm", "SHELL=/bin/sh", "USER=root", "LOGNAME=root"],
+  };
+
+  // A terminal beside the console: a pty pair (/dev/ptmx, devpts on
+  // /dev/pts, which /init mounts). The host's process holds the master side
+  // (close-on-exec, so the programs it spawns do not keep it); a program,
+  // by default a shell, gets the slave as its standard descriptors.
+  // The object works like Module.lkljs.console: input(), resize(),
+  // onOutput(bytes); and onExit(status) once the program has ended and
+  // every descriptor of the slave is closed (status as a shell's $?:
+  // 128 + N after signal N), close() to hang it up (SIGHUP to the session).
+  // Three channels: one blocks reading the master, one writes what is typed,
+  // one does the rest, so that output, input and control never wait for
+  // one another.
+  class Terminal {
+    constructor(channels, master, name, pid) {
+      Object.assign(this, channels);
+      this._master = master;
+      this.name = name;
+      this.pid = pid;
+      this.onOutput = null;
+      this.onExit = null;
+      this._pending = [];
+      this._closing = false;
+      this._typing = Promise.resolve();
+      this.exited = this._readUntilHangUp();
+    }
+
+    async _readUntilHangUp() {
+      const size = 4096;
+      const buffer = _malloc(size);
+      for (;;) {
+        const read = await this._reader.syscall(lkljsSyscallNumbers.read, this._master, buffer, size);
+        if (read <= 0 && read !== -lkljsErrno.EINTR && read !== -lkljsErrno.EAGAIN) break;
+        if (this._closing) break;
+        if (read > 0) this._deliver(HEAPU8.slice(buffer, buffer + read));
+      }
+      // The slave has no more users (or close() hung the pty up): reap.
+      const statusPointer = buffer;
+      let status = await this._reader.syscall(lkljsSyscallNumbers.wait4, this.pid, statusPointer, 0, 0);
+      if (status === this.pid) {
+        const raw = HEAP32[statusPointer >> 2];
+        status = (raw & 0x7f) === 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f);
+      }
+      _free(buffer);
+      if (!this._closing) await this._control.syscall(lkljsSyscallNumbers.close, this._master);
+      await Promise.all([this._reader.close(), this._writer.close(), this._control.close()]);
+      if (this.onExit) this.onExit(status);
+      return status;
+    }
+
+    _deliver(bytes) {
+      if (this.onOutput) {
+        for (const held of this._pending.splice(0)) this.onOutput(held);
+        this.onOutput(bytes);
+      } else {
+        // Until someone listens: the first prompt may come before that.
+        this._pending.push(bytes);
+      }
+    }
+
+    // Types data (a string is sent as UTF-8); resolves once the pty took it.
+    input(data) {
+      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : Uint8Array.from(data);
+      const type = async () => {
+        const pointer = _malloc(Math.max(bytes.length, 1));
+        HEAPU8.set(bytes, pointer);
+        try {
+          for (let offset = 0; offset < bytes.length;) {
+            const written = await this._writer.syscall(lkljsSyscallNumbers.write, this._master, pointer + offset, bytes.length - offset);
+            if (written < 0) throw new Error(`lkljs: ${this.name} took no input (${written})`);
+            offset += written;
+          }
+        } finally {
+          _free(pointer);
+        }
+      };
+      this._typing = this._typing.then(type, type);
+      return this._typing;
+    }
+
+    // The window size (TIOCSWINSZ on the master: SIGWINCH to the
+    // foreground job); resolves to 0 or -errno.
+    resize(columns, rows) {
+      if (![columns, rows].every((n) => Number.isInteger(n) && n > 0 && n <= 0xffff))
+        return Promise.reject(new RangeError(`lkljs: resize needs whole numbers from 1 to 65535, not ${columns}x${rows}`));
+      return setWindowSize(this._control, this._master, columns, rows);
+    }
+
+    // Hangs the terminal up: the master is closed, the session gets SIGHUP.
+    // Resolves with the program's status, as exited does.
+    async close() {
+      if (!this._closing) {
+        this._closing = true;
+        await this._control.syscall(lkljsSyscallNumbers.close, this._master);
+        // The reader may be about to sleep in read: interrupt until it ends.
+        const interrupting = setInterval(() => this._reader.interrupt(), 20);
+        this._reader.interrupt();
+        this.exited.finally(() => clearInterval(interrupting));
+      }
+      return this.exited;
+    }
+  }
+
+  function setWindowSize(channel, fd, columns, rows) {
+    // struct winsize: ws_row, ws_col, ws_xpixel, ws_ypixel (u16 each).
+    const size = _malloc(8);
+    HEAPU32[size >> 2] = rows | (columns << 16);
+    HEAPU32[(size >> 2) + 1] = 0;
+    return channel.syscall(lkljsSyscallNumbers.ioctl, fd, tty.TIOCSWINSZ, size).finally(() => _free(size));
+  }
+
+  // Opens a new terminal and starts a program on it (options.program:
+  // { path, argv, envp }, default the shell above) at options.columns x
+  // options.rows (default 80 x 24). Resolves to the Terminal.
+  async function openTerminal(options = {}) {
+    // Not a default in the destructuring: Emscripten's JS optimizer drops a
+    // constant used only there (boot.js then fails with "terminalShell is
+    // not defined").
+    const { columns = 80, rows = 24 } = options;
+    const program = options.program || terminalShell;
+    const [control, reader, writer] = await Promise.all([openChannel(), openChannel(), openChannel()]);
+    const nr = lkljsSyscallNumbers;
+    const call = (number, ...args) => control.syscall(number, ...args);
+    const flags = lkljsFcntl.O_RDWR | lkljsFcntl.O_NOCTTY | lkljsFcntl.O_CLOEXEC;
+    const scratch = _malloc(64);
+    let master = -1;
+    // Each step: the result, or an Error naming the step.
+    const step = (what, result) => {
+      if (result < 0) throw new Error(`lkljs: cannot open a terminal: ${what} (${result})`);
+      return result;
+    };
+    try {
+      stringToUTF8("/dev/ptmx", scratch, 64);
+      master = step("open /dev/ptmx", await call(nr.openat, lkljsFcntl.AT_FDCWD, scratch, flags, 0));
+      HEAP32[scratch >> 2] = 0;
+      step("unlock the pty", await call(nr.ioctl, master, tty.TIOCSPTLCK, scratch));
+      step("number the pty", await call(nr.ioctl, master, tty.TIOCGPTN, scratch));
+      const name = `/dev/pts/${HEAPU32[scratch >> 2]}`;
+      step("set the window size", await setWindowSize(control, master, columns, rows));
+      stringToUTF8(name, scratch, 64);
+      const slave = step(`open ${name}`, await call(nr.openat, lkljsFcntl.AT_FDCWD, scratch, flags, 0));
+      const pid = await control.spawn(program.path, program.argv, program.envp, [slave, slave, slave]);
+      await call(nr.close, slave);
+      step(`start ${program.path}`, pid);
+      return new Terminal({ _control: control, _reader: reader, _writer: writer }, master, name, pid);
+    } catch (error) {
+      if (master >= 0) await call(nr.close, master);
+      await Promise.all([control.close(), reader.close(), writer.close()]);
+      throw error;
+    } finally {
+      _free(scratch);
+    }
+  }
+
   Module.lkljs = {
     console: terminal,
+    openTerminal,
     nr: lkljsSyscallNumbers,
     // errno values and the O_*/AT_* flags, generated like nr.
     errno: lkljsErrno,

@@ -3,7 +3,7 @@
  * /init, PID 1: a small init written as a user program with the port's
  * libc (demo-build/README.md, "PID 1"). It
  *
- *  1. mounts proc, sysfs, devtmpfs and tmpfs, sets the host name from
+ *  1. mounts proc, sysfs, devtmpfs, devpts and tmpfs, sets the host name from
  *     /etc/hostname, brings lo up, and reports the machine ready (the line
  *     "lkljs-init: PID 1 ready: ..." that tests and the page look for);
  *  2. asks the kernel for the host's process (/proc/lkljs/start-host), in
@@ -32,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -111,6 +112,16 @@ static void set_up_machine(void)
 				"mode=1777");
 	if (mounted)
 		say("lkljs-init: mounted proc on /proc, sysfs on /sys, devtmpfs on /dev, tmpfs on /tmp\n");
+	/*
+	 * Ptys for more terminals: the host opens /dev/ptmx for a page's
+	 * second terminal (Module.lkljs.openTerminal) and starts a shell on
+	 * the /dev/pts/N it gets.
+	 */
+	if (mkdir("/dev/pts", 0755) && errno != EEXIST)
+		say("lkljs-init: cannot make /dev/pts: %s\n", strerror(errno));
+	else if (mount_or_say("devpts", "/dev/pts", "devpts",
+			      MS_NOSUID | MS_NOEXEC, "mode=0620,ptmxmode=0666"))
+		say("lkljs-init: mounted devpts on /dev/pts\n");
 	set_hostname();
 	if (loopback_up())
 		say("lkljs-init: cannot bring lo up: %s\n", strerror(errno));

@@ -6,15 +6,12 @@
 //! (`/bin/tty-test`) are started by the host and take the console; job
 //! control is typed into the shell.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use serde_json::Value;
-
-use crate::support::kernel::{build, run_with_input_and_watchdog, site_root};
+use crate::support::kernel::{SessionResults, build, run_console_script, run_with_input_and_watchdog, site_root};
 
 /// Runs `node boot.js` in `dir` with `input` as its stdin (`None`: /dev/null),
 /// killing it if it outlives `limit`.
@@ -61,37 +58,18 @@ fn stdin_at_its_end_makes_the_shell_exit_zero_and_the_machine_halt() {
     }
 }
 
-/// What console-session.js reported: `@@result NAME JSON` lines by name,
-/// and its whole output. One session serves every test that judges it.
-fn console_session() -> (BTreeMap<String, Value>, String) {
-    static SESSION: OnceLock<(BTreeMap<String, Value>, String)> = OnceLock::new();
-    SESSION.get_or_init(run_console_session).clone()
-}
-
-fn run_console_session() -> (BTreeMap<String, Value>, String) {
-    let artifacts = build(&site_root());
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/console/console-session.js");
-    let output = crate::support::kernel::run_with_watchdog(
-        Command::new("node").arg("--no-experimental-fetch").arg(script).arg(&artifacts.dir),
-        Duration::from_secs(240),
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(output.status.code(), Some(0), "console-session.js failed\n{}", context(&output));
-    let results = stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix("@@result "))
-        .map(|line| {
-            let (name, json) = line.split_once(' ').unwrap();
-            (name.to_owned(), serde_json::from_str(json).unwrap_or_else(|error| panic!("{error}: {json}")))
-        })
-        .collect();
-    (results, stdout)
+/// What console-session.js reported. One session serves every test that
+/// judges it.
+fn console_session() -> &'static SessionResults {
+    static SESSION: OnceLock<SessionResults> = OnceLock::new();
+    SESSION.get_or_init(|| run_console_script("console-session.js", Duration::from_secs(240)))
 }
 
 #[test]
 fn the_line_discipline_edits_echoes_signals_and_knows_the_window_size() {
-    let (results, stdout) = console_session();
-    let result = |name: &str| results.get(name).unwrap_or_else(|| panic!("no result {name}\n{stdout}")).clone();
+    let session = console_session();
+    let stdout = &session.stdout;
+    let result = |name: &str| session.get(name).clone();
 
     // DEL erases the "c" in canonical mode; the tty echoes the erase as "\b \b".
     let erase = result("erase");
@@ -126,10 +104,7 @@ fn the_line_discipline_edits_echoes_signals_and_knows_the_window_size() {
     assert_eq!(ctrl_c["status"], 2, "{stdout}");
     assert!(ctrl_c["echoed"].as_str().unwrap().contains("^C"), "{stdout}");
 
-    let figure = |name: &str| {
-        let prefix = format!("@@figure {name} ");
-        stdout.lines().find_map(|line| line.strip_prefix(prefix.as_str())).unwrap_or("?").to_owned()
-    };
+    let figure = |name: &str| session.figure(name);
     println!("keystroke -> echo round trip through Module.lkljs.console: median {} ms", figure("keystroke_echo_ms"));
     println!("^C -> SIGINT reaped: {} ms", ctrl_c["ms"]);
     println!(
@@ -142,8 +117,9 @@ fn the_line_discipline_edits_echoes_signals_and_knows_the_window_size() {
 
 #[test]
 fn the_shell_on_the_console_has_pipelines_and_job_control() {
-    let (results, stdout) = console_session();
-    let job_control = results.get("job_control").unwrap_or_else(|| panic!("no result job_control\n{stdout}"));
+    let session = console_session();
+    let stdout = &session.stdout;
+    let job_control = session.get("job_control");
 
     assert_eq!(job_control["pipeline"], "HI", "{stdout}");
     // ^C on an external command: SIGINT to the foreground group, $? 130.

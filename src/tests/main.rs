@@ -8,6 +8,7 @@ mod support;
 
 mod browser;
 mod busybox_applets;
+mod console_programs;
 mod console_tty;
 mod demo_hosting;
 mod demo_page;

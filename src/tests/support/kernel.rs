@@ -61,3 +61,51 @@ pub fn run_with_input_and_watchdog(command: &mut Command, input: Option<&[u8]>, 
     }
     watchdog.join().unwrap()
 }
+
+/// A session script's output: its `@@result NAME JSON` lines by name, and
+/// everything it printed (for a failing assertion's context).
+pub struct SessionResults {
+    pub results: std::collections::BTreeMap<String, serde_json::Value>,
+    pub stdout: String,
+}
+
+impl SessionResults {
+    /// The result `name`; fails the test, with the script's output, if there is none.
+    pub fn get(&self, name: &str) -> &serde_json::Value {
+        self.results.get(name).unwrap_or_else(|| panic!("no result {name}\n{}", self.stdout))
+    }
+
+    /// The figure printed as `@@figure NAME VALUE`, or "?".
+    pub fn figure(&self, name: &str) -> String {
+        let prefix = format!("@@figure {name} ");
+        self.stdout.lines().find_map(|line| line.strip_prefix(prefix.as_str())).unwrap_or("?").to_owned()
+    }
+}
+
+/// Runs `src/tests/fixtures/console/SCRIPT` under node against the kernel
+/// built from [`site_root`] (the script boots it and types into its
+/// terminals), killing it after `limit`; fails the test unless it ran to
+/// its end (exit status 0).
+pub fn run_console_script(script: &str, limit: Duration) -> SessionResults {
+    let artifacts = build(&site_root());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/console").join(script);
+    let output =
+        run_with_watchdog(Command::new("node").arg("--no-experimental-fetch").arg(&script).arg(&artifacts.dir), limit);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{} failed\n--- stdout ---\n{stdout}\n--- stderr ---\n{}",
+        script.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("@@result "))
+        .map(|line| {
+            let (name, json) = line.split_once(' ').unwrap();
+            (name.to_owned(), serde_json::from_str(json).unwrap_or_else(|error| panic!("{error}: {json}")))
+        })
+        .collect();
+    SessionResults { results, stdout }
+}
