@@ -147,9 +147,15 @@ fn focus_terminal(page: &Page) {
     page.eval("document.querySelector('.demo-terminal textarea').focus()");
 }
 
+/// Types text into the focused terminal with real input events (as an input
+/// method or a keyboard's text does).
+fn insert_text(page: &Page, text: &str) {
+    page.call("Input.insertText", json!({ "text": text }));
+}
+
 /// Types text into the focused terminal with real input events, then presses Enter.
 fn type_line(page: &Page, text: &str) {
-    page.call("Input.insertText", json!({ "text": text }));
+    insert_text(page, text);
     page.press_key("Enter");
 }
 
@@ -313,16 +319,16 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
         page,
         "line editing",
         || {
-            page.call("Input.insertText", json!({ "text": "cho Xbc" }));
+            insert_text(page, "cho Xbc");
             page.press_key("Home");
-            page.call("Input.insertText", json!({ "text": "e" }));
+            insert_text(page, "e");
             for _ in 0..5 {
                 page.press_key("ArrowRight");
             }
             page.press_key("Backspace");
-            page.call("Input.insertText", json!({ "text": "a" }));
+            insert_text(page, "a");
             page.press_key("End");
-            page.call("Input.insertText", json!({ "text": "!" }));
+            insert_text(page, "!");
             page.press_key("Enter");
         },
         r"\nabc!",
@@ -331,9 +337,9 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
         page,
         "Tab completion",
         || {
-            page.call("Input.insertText", json!({ "text": "ech" }));
+            insert_text(page, "ech");
             page.press_key("Tab");
-            page.call("Input.insertText", json!({ "text": "completed" }));
+            insert_text(page, "completed");
             page.press_key("Enter");
         },
         r"echo completed\ncompleted",
@@ -435,11 +441,11 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     // edit; more pages a pipe until q.
     type_line(page, "vi note");
     wait_showing_terminal(page, "/\\n~\\n~\\n/.test(lkljsDemo.terminalText())", "vi's screen");
-    page.call("Input.insertText", json!({ "text": "ihello from vi" }));
+    insert_text(page, "ihello from vi");
     page.press_key("Escape");
     // A pause, as a person makes: vi reads a quick ESC ':' as one Alt key.
     page.collect_events(Duration::from_millis(300));
-    page.call("Input.insertText", json!({ "text": ":wq" }));
+    insert_text(page, ":wq");
     page.press_key("Enter");
     wait_showing_terminal(page, "lkljsDemo.state === 'ready'", "the prompt after vi");
     assert_eq!(run(page, "cat note"), "hello from vi\n");
