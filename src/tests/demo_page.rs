@@ -460,11 +460,15 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     );
     assert!(!terminal_text(page).contains("\n200\n"), "more did not stop at its first page");
 
-    // `exit` ends the shell, and /init halts the machine; the page offers a
-    // reboot, which tears the kernel down and boots again without reloading the page.
-    let halted = run(page, "exit");
+    // `exit` ends the shell, and /init halts the machine with the shell's
+    // status: a clean halt, not a crash. The page offers a reboot, which
+    // tears the kernel down and boots again without reloading the page.
+    let halted = run(page, "exit 3");
     assert!(halted.contains("reboot: System halted"), "{halted}");
     assert_eq!(state(page), "halted");
+    let status = page.eval("document.querySelector('[data-demo-status]').textContent");
+    assert!(status.as_str().unwrap().contains("exited with status 3"), "{status}");
+    assert_eq!(page.eval("document.querySelector('[data-demo-notice]').hidden"), json!(true));
     assert_eq!(page.eval("document.querySelector('[data-demo-reboot]').disabled"), json!(false));
     page.eval("window.beforeReboot = true");
     page.eval("document.querySelector('[data-demo-reboot]').click()");

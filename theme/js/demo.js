@@ -122,6 +122,7 @@
       this.bootStarted = 0;
       this.sawConsole = false;
       this.sawPrompt = false;
+      this.sawHalt = false;
     }
 
     // Records a moment of the first boot (see timings.marks above).
@@ -280,6 +281,7 @@
       this.bootStarted = performance.now();
       this.sawConsole = false;
       this.sawPrompt = false;
+      this.sawHalt = false;
       this.tail = "";
       this.decoder = new TextDecoder();
       this.rebootButton.disabled = true;
@@ -344,7 +346,8 @@
         onAbort(what) { if (current()) demo.fail("The kernel's runtime crashed: " + what, "panic"); },
         onExit(code) {
           if (!current() || demo.state === "panic") return;
-          if (code === 0) demo.halted();
+          // /init halts cleanly when the shell exits, with the shell's status.
+          if (code === 0 || demo.sawHalt) demo.halted(code);
           else demo.fail("The kernel stopped with exit code " + code + ".", "panic");
         }
       };
@@ -360,6 +363,7 @@
 
     kernelLog(line) {
       if (/Run \/init as init process/.test(line)) this.mark("initStarted", null);
+      if (/reboot: System halted/.test(line)) this.sawHalt = true;
       if (!this.sawConsole) {
         this.sawConsole = true;
         this.mark("firstLine", null);
@@ -439,11 +443,12 @@
       if (this.terminal.textarea) this.terminal.textarea.focus({ preventScroll: true });
     }
 
-    // The shell exited and /init halted the machine (its exit status 0).
-    halted() {
+    // The shell exited and /init halted the machine with the shell's status.
+    halted(status) {
       this.tty = null;
       this.setState("halted");
-      this.say("The shell exited and the kernel halted. Press Reboot to start it again.");
+      this.say("The shell exited" + (status ? " with status " + status : "") +
+        " and the kernel halted. Press Reboot to start it again.");
       const capture = this.capture;
       this.capture = null;
       if (capture) this.show("", () => { capture.resolve(commandOutput(capture.text, "")); });
