@@ -434,8 +434,8 @@ fn render_figure(
     ))
 }
 
-/// The live demo component: `demo.js` boots the
-/// kernel into the terminal as soon as the page loads and starts our shell.
+/// The live demo component: `demo.js` boots the kernel as soon as the page
+/// loads, with the terminal as its console tty, on which `/init` starts the shell.
 /// The element carries what the script needs (artefact directory, payload
 /// size) and mirrors the demo's state in `data-demo-state`. One per page:
 /// `window.lkljsDemo` and the kernel's shared memory are per page.

@@ -159,7 +159,8 @@ fn on_a_plain_static_host_the_service_worker_isolates_the_demo_with_one_reload()
 }
 
 /// The demo component's contract (`window.lkljsDemo`, `data-demo-state`): the
-/// kernel boots to the shell's prompt and one command gives the kernel's own answer.
+/// kernel boots to the shell's prompt on its console tty, and one command
+/// typed there gives the kernel's own answer.
 fn assert_reaches_the_prompt_and_runs_uname(page: &Page) {
     page.wait_for("['ready', 'panic', 'halted', 'unsupported', 'not-isolated'].includes(window.lkljsDemo && window.lkljsDemo.state)", BOOT_LIMIT);
     let state = page.eval("window.lkljsDemo.state");
@@ -172,6 +173,7 @@ fn assert_reaches_the_prompt_and_runs_uname(page: &Page) {
     );
     assert_eq!(page.eval("document.querySelector('[data-demo-state]').dataset.demoState"), json!("ready"));
     assert!(terminal.as_str().unwrap().contains("Linux version 6.1."), "no boot log in the terminal:\n{terminal}");
+    assert!(terminal.as_str().unwrap().ends_with("\n/root #"), "no shell prompt on the console tty:\n{terminal}");
     let output = eval_within(page, "window.lkljsDemo.run('uname -a')", COMMAND_LIMIT);
     let output = output.as_str().expect("run() resolves with the command's output as text");
     assert!(output.starts_with("Linux ") && output.contains(" 6.1."), "unexpected `uname -a` output: {output:?}");

@@ -194,8 +194,8 @@ fn the_demo_page_boots_the_kernel_in_chromium() {
     page.navigate(&format!("http://{}/demo/", server.address()));
     page.wait_for("document.readyState === 'complete'", Duration::from_secs(30));
     assert_eq!(page.eval("window.crossOriginIsolated"), serde_json::json!(true));
-    // The page boots the kernel on load; it then waits at our shell's prompt
-    // (src/tests/demo_page.rs tests the shell), or halts with a kernel that has no user space.
+    // The page boots the kernel on load; it then waits at the shell's prompt
+    // on the console tty (src/tests/demo_page.rs tests the shell), or halts with a kernel that has no user space.
     page.wait_for("['ready', 'halted', 'panic'].includes(lkljsDemo.state)", Duration::from_secs(120));
     let state = page.eval("lkljsDemo.state");
     let console = page.eval("lkljsDemo.terminalText()");

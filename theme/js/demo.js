@@ -2,8 +2,15 @@
 // The live demo component: on page load it checks that this browser can run
 // the kernel, takes over the downloads that demo-download.js started from the
 // document's head (boot.js, boot.worker.js, boot.wasm and userland.cpio, once
-// each, with progress), boots Linux in the page with its console streamed into an
-// xterm.js terminal, then starts our shell (demo-shell.js) at a prompt.
+// each, with progress) and boots Linux in the page. The xterm.js terminal is
+// the kernel's console tty, in both directions and with nothing interpreted
+// here: every key (xterm's onData, UTF-8) goes to Module.lkljs.console.input,
+// where the kernel's line discipline echoes, edits and signals; every byte the
+// tty writes (the shell, BusyBox's programs, /init's messages) comes back
+// through console.onOutput and is written to the terminal unchanged; the
+// terminal's size (the fit addon, following the window) is the tty's window
+// size (console.resize: TIOCSWINSZ and SIGWINCH). The kernel log reaches the
+// terminal line by line (Module.lkljsConsole).
 //
 // The kernel runs inside a hidden same-origin iframe: its Emscripten runtime,
 // its Web Workers (one per kernel thread) and its shared memory all belong to
@@ -12,21 +19,32 @@
 // downloaded scripts and the compiled WebAssembly module, with no page reload.
 //
 // window.lkljsDemo is the page's handle for tests and benchmarks:
-// state, terminalText(), run(commandLine), timings, reboot(). timings.marks
-// holds the moments of the first boot (ms since navigation, the page's clock)
-// that the benchmark breaks the time to the prompt into: the downloads'
-// (wasmRequested, wasmFirstByte, wasmLastByte, wasmCompiled, downloaded,
-// from demo-download.js), then launched (boot.js started), runtimeReady
-// (its workers loaded and main() about to run), firstLine (the kernel's
-// first console line), initStarted ("Run /init"), kernelReady (PID 1 ready
-// for system calls) and prompt.
+// state ("ready" while the shell waits at its prompt, "running" after a line
+// was entered), terminalText(), run(commandLine) (types the line and Enter
+// into the tty; resolves with what the command printed once the prompt is
+// back), timings, reboot(). timings.marks holds the moments of the first boot
+// (ms since navigation, the page's clock) that the benchmark breaks the time
+// to the prompt into: the downloads' (wasmRequested, wasmFirstByte,
+// wasmLastByte, wasmCompiled, downloaded, from demo-download.js), then
+// launched (boot.js started), runtimeReady (its workers loaded and main()
+// about to run), firstLine (the kernel's first console line), initStarted
+// ("Run /init"), kernelReady (PID 1 ready for the host's system calls) and
+// prompt (the shell's first prompt on the tty).
 (function () {
   "use strict";
 
   // A module with one shared memory: valid only where WebAssembly threads are.
   const SHARED_MEMORY_MODULE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]);
   // eslint-disable-next-line no-control-regex -- terminal escape sequences start with ESC
-  const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+  const ANSI = /\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78DEHMc])/g;
+  // The shell's prompt at the end of the tty's output: BusyBox hush shows the
+  // working directory and "#" for root ("/root # ", or "~ # " where it
+  // abbreviates the home directory).
+  const PROMPT = /[~/][^\r\n]* [#$] $/;
+  // How much of the tty's latest output is kept to look for the prompt.
+  const TAIL = 512;
+  // Bytes written to the terminal and not yet drawn, beyond which output is dropped.
+  const BACKLOG = 4 << 20;
 
   function threadsMissing() {
     if (typeof WebAssembly !== "object") return "WebAssembly";
@@ -64,6 +82,15 @@
     return total;
   }
 
+  // What a command printed, from the tty's output after its line was entered
+  // up to the next prompt: the line's own echo (up to the first newline) and
+  // the prompt go, and so do escape sequences and the tty's "\r".
+  function commandOutput(text, prompt) {
+    const echoEnd = text.indexOf("\n");
+    const printed = echoEnd < 0 ? "" : text.slice(echoEnd + 1, text.length - prompt.length);
+    return printed.replace(ANSI, "").replace(/\r+\n/g, "\n").replace(/\r/g, "");
+  }
+
   class Demo {
     constructor(root) {
       this.root = root;
@@ -81,12 +108,21 @@
       this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0, marks: {} };
       this.assets = null;
       this.frame = null;
-      this.module = null;
-      this.shell = null;
+      // The booted kernel's console (Module.lkljs.console), once its runtime is up.
+      this.tty = null;
+      // The tty's output as text: the latest part (to find the prompt) and,
+      // while run() waits for a command, everything since it typed the line.
+      this.decoder = new TextDecoder();
+      this.tail = "";
       this.capture = null;
+      this.runs = Promise.resolve();
+      this.backlog = 0;
+      this.dropped = 0;
       this.boots = 0;
       this.bootStarted = 0;
       this.sawConsole = false;
+      this.sawPrompt = false;
+      this.sawHalt = false;
     }
 
     // Records a moment of the first boot (see timings.marks above).
@@ -101,18 +137,20 @@
       this.root.setAttribute("data-demo-state", state);
     }
 
+    // One line each in the bar (demo.css); the whole text is also the title.
     say(text) {
       this.status.textContent = text;
+      this.status.title = text;
+    }
+
+    showFigures(text) {
+      this.figures.textContent = text;
+      this.figures.title = text;
     }
 
     warn(html) {
       this.notice.innerHTML = html;
       this.notice.hidden = !html;
-    }
-
-    write(text) {
-      if (this.capture && this.capture.active) this.capture.text += text;
-      this.terminal.write(text.replace(/\r?\n/g, "\r\n"));
     }
 
     start() {
@@ -151,6 +189,7 @@
     createTerminal() {
       const demo = this;
       this.terminal = new window.Terminal({
+        // The tty turns "\n" into "\r\n" itself (ONLCR), as a terminal expects.
         convertEol: false,
         cursorBlink: true,
         scrollback: 10000,
@@ -174,12 +213,27 @@
         refit();
         if (window.ResizeObserver) new ResizeObserver(refit).observe(this.terminalElement);
       }
-      this.editor = new window.LkljsLineEditor(
-        ((text) => { demo.write(text); }),
-        ((line) => { demo.execute(line); }),
-        (() => { demo.interrupt(); })
-      );
-      this.terminal.onData((data) => { demo.editor.input(data); });
+      // Keys, pastes (xterm turns a pasted newline into Enter, "\r") and
+      // xterm's answers to the programs' queries, all as the tty's input.
+      this.terminal.onData((data) => { demo.type(data); });
+      this.terminal.onBinary((data) => {
+        demo.type(Uint8Array.from(data, (c) => { return c.charCodeAt(0) & 0xff; }));
+      });
+      this.terminal.onResize((size) => { demo.resizeTty(size.cols, size.rows); });
+    }
+
+    // Sends input to the tty of the running kernel; nothing else reads it.
+    type(data) {
+      if (!this.tty) return Promise.resolve();
+      // An entered line (or ^C) leaves the prompt until the shell shows it again.
+      if (this.state === "ready" && typeof data === "string" && (data.indexOf("\r") >= 0 || data.indexOf("\x03") >= 0)) {
+        this.setState("running");
+      }
+      return this.tty.input(data);
+    }
+
+    resizeTty(columns, rows) {
+      if (this.tty && columns > 0 && rows > 0) this.tty.resize(columns, rows);
     }
 
     // The kernel's files, downloaded once per page (demo-download.js started
@@ -226,6 +280,10 @@
       this.setState("downloading");
       this.bootStarted = performance.now();
       this.sawConsole = false;
+      this.sawPrompt = false;
+      this.sawHalt = false;
+      this.tail = "";
+      this.decoder = new TextDecoder();
       this.rebootButton.disabled = true;
       this.warn("");
       return this.download().then((assets) => {
@@ -257,10 +315,10 @@
       const workerUrl = host.URL.createObjectURL(assets.worker);
       const scriptUrl = host.URL.createObjectURL(assets.script);
       const module = {
-        print(text) { if (current()) demo.kernelOutput(text + "\n"); },
-        printErr(text) { if (current()) demo.kernelOutput(text + "\n"); },
-        // The kernel's console, a line (or a chunk ending in a newline) at a time.
-        lkljsConsole(text) { if (current()) demo.kernelOutput(/\n$/.test(text) ? text : text + "\n"); },
+        print(text) { if (current()) demo.kernelLog(text); },
+        printErr(text) { if (current()) demo.kernelLog(text); },
+        // The kernel log, a line at a time.
+        lkljsConsole(text) { if (current()) demo.kernelLog(text); },
         locateFile(path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
         mainScriptUrlOrBlob: assets.script,
         // The root file system's programs (host/lkljs-userland.js); the module copies them.
@@ -273,25 +331,27 @@
           });
           return {};
         },
-        onRuntimeInitialized() { if (current()) demo.mark("runtimeReady", null); },
+        // Before main() boots the kernel: the tty's output comes here from
+        // its first byte, and the tty has the terminal's size from the start.
+        onRuntimeInitialized() {
+          if (!current()) return;
+          demo.mark("runtimeReady", null);
+          demo.tty = module.lkljs.console;
+          demo.tty.onOutput = function (bytes) { if (current()) demo.ttyOutput(bytes); };
+          demo.resizeTty(demo.terminal.cols, demo.terminal.rows);
+        },
         lkljsKeepRunning: true,
-        lkljsReady() { if (current()) demo.kernelReady(module); },
+        lkljsReady() { if (current()) demo.mark("kernelReady", null); },
         lkljsPanic(message) { if (current()) demo.fail("Kernel panic: " + message, "panic"); },
         onAbort(what) { if (current()) demo.fail("The kernel's runtime crashed: " + what, "panic"); },
         onExit(code) {
           if (!current() || demo.state === "panic") return;
-          if (code === 0) {
-            demo.editor.stop();
-            demo.setState("halted");
-            demo.say("The kernel halted. Press Reboot to start it again.");
-            demo.finishCapture();
-          } else {
-            demo.fail("The kernel stopped with exit code " + code + ".", "panic");
-          }
+          // /init halts cleanly when the shell exits, with the shell's status.
+          if (code === 0 || demo.sawHalt) demo.halted(code);
+          else demo.fail("The kernel stopped with exit code " + code + ".", "panic");
         }
       };
       host.Module = module;
-      this.module = module;
       host.addEventListener("error", (event) => {
         if (current()) demo.fail("The kernel's runtime crashed: " + (event.message || event.error), "panic");
       });
@@ -301,86 +361,106 @@
       (host.document.body || host.document.documentElement).appendChild(script);
     }
 
-    kernelOutput(text) {
-      if (/Run \/init as init process/.test(text)) this.mark("initStarted", null);
+    kernelLog(line) {
+      if (/Run \/init as init process/.test(line)) this.mark("initStarted", null);
+      if (/reboot: System halted/.test(line)) this.sawHalt = true;
       if (!this.sawConsole) {
         this.sawConsole = true;
         this.mark("firstLine", null);
         if (this.timings.navigationToFirstLineMs === null) this.timings.navigationToFirstLineMs = Math.round(performance.now());
       }
-      this.write(text);
+      if (this.capture) this.capture.text += line + "\n";
+      this.show(line + "\r\n");
     }
 
-    kernelReady(module) {
+    // Bytes the tty wrote, to the terminal as they are (xterm decodes the
+    // UTF-8, across chunks too). Once the shell's prompt ends them, the
+    // state follows when xterm has taken them in, so that terminalText()
+    // shows what the state says.
+    ttyOutput(bytes) {
       const demo = this;
-      this.mark("kernelReady", null);
-      const bootMs = performance.now() - this.bootStarted;
-      this.shell = new window.LkljsShell(module, ((text) => { demo.write(text); }), {
-        history() { return demo.editor.history.slice(); },
-        // The command never returns: the kernel stops and onExit(0) ends the session.
-        halt() { return new Promise(() => { module.lkljs.halt(); }); }
-      });
-      this.shell.start().then(() => {
-        if (demo.module !== module) return;
-        demo.write("\n\x1b[1mLinux is running in this page. Type help for the commands, each made of real system calls.\x1b[0m\n");
-        if (demo.timings.navigationToPromptMs === null) demo.timings.navigationToPromptMs = Math.round(performance.now());
-        demo.mark("prompt", null);
-        demo.figures.textContent = "boot.wasm " + formatBytes(demo.wasmBytes) +
-          (demo.wasmBrotliBytes ? " (" + formatBytes(demo.wasmBrotliBytes) + " with Brotli)" : "") +
-          " · " + formatBytes(demo.timings.downloadBytes) + " downloaded · boot to prompt " + seconds(bootMs);
-        demo.say("Linux " + demo.kernelVersion + " is running in this page.");
-        return demo.showPrompt();
-      }).catch((error) => {
-        demo.fail("The shell could not start: " + error.message, "panic");
-      });
+      // A copy belongs to this page, not to the kernel's iframe.
+      const chunk = new Uint8Array(bytes);
+      const text = this.decoder.decode(chunk, { stream: true });
+      const capture = this.capture;
+      if (capture) capture.text += text;
+      this.tail = (this.tail + text).slice(-TAIL);
+      const prompt = PROMPT.exec(this.tail);
+      // A run()'s prompt comes after the echo of its line.
+      if (!prompt || (capture && capture.text.indexOf("\n") < 0)) {
+        this.show(chunk);
+        return;
+      }
+      this.capture = null;
+      this.show(chunk, () => { demo.atPrompt(capture, prompt[0]); });
     }
 
-    showPrompt() {
+    // Writes to the terminal; `then` runs once xterm has parsed it. A
+    // program that writes faster than xterm draws (`yes`) cannot pile up
+    // the page's memory: beyond BACKLOG bytes not yet drawn, its output is
+    // dropped, and the terminal says how much once it has caught up.
+    show(data, then) {
       const demo = this;
-      const module = this.module;
-      return this.shell.prompt().then((prompt) => {
-        if (demo.module !== module || demo.state === "panic" || demo.state === "halted") return;
-        demo.finishCapture();
-        demo.setState("ready");
-        demo.editor.prompt(prompt);
+      if (this.backlog > BACKLOG && data.length) {
+        this.dropped += data.length;
+        if (then) this.terminal.write("", then);
+        return;
+      }
+      this.backlog += data.length;
+      this.terminal.write(data, () => {
+        demo.backlog -= data.length;
+        if (demo.dropped && demo.backlog === 0) {
+          const dropped = demo.dropped;
+          demo.dropped = 0;
+          demo.terminal.write("\r\n\x1b[2m[the terminal skipped " + formatBytes(dropped) + " of output it could not draw in time]\x1b[0m\r\n");
+        }
+        if (then) then();
       });
     }
 
-    // Resolves lkljsDemo.run() with what the command printed.
-    finishCapture() {
-      if (!this.capture) return;
+    // The shell shows its prompt: the first time, the boot is over.
+    atPrompt(capture, prompt) {
+      if (this.state === "panic" || this.state === "halted") return;
+      if (!this.sawPrompt) {
+        this.sawPrompt = true;
+        const bootMs = performance.now() - this.bootStarted;
+        if (this.timings.navigationToPromptMs === null) this.timings.navigationToPromptMs = Math.round(performance.now());
+        this.mark("prompt", null);
+        this.showFigures("boot.wasm " + formatBytes(this.wasmBytes) +
+          (this.wasmBrotliBytes ? " (" + formatBytes(this.wasmBrotliBytes) + " with Brotli)" : "") +
+          " · " + formatBytes(this.timings.downloadBytes) + " downloaded · boot to prompt " + seconds(bootMs));
+        this.say("Linux " + this.kernelVersion + " is running in this page: type into its shell.");
+        this.focusOnDemoPage();
+      }
+      this.setState("ready");
+      if (capture) capture.resolve(commandOutput(capture.text, prompt));
+    }
+
+    // On the demo's own page, nothing else focused: typing goes to the shell
+    // right away. In a slide deck the keys stay the deck's until a click.
+    focusOnDemoPage() {
+      if (this.root.closest(".slide") || (document.activeElement && document.activeElement !== document.body)) return;
+      if (this.terminal.textarea) this.terminal.textarea.focus({ preventScroll: true });
+    }
+
+    // The shell exited and /init halted the machine with the shell's status.
+    halted(status) {
+      this.tty = null;
+      this.setState("halted");
+      this.say("The shell exited" + (status ? " with status " + status : "") +
+        " and the kernel halted. Press Reboot to start it again.");
       const capture = this.capture;
       this.capture = null;
-      capture.resolve(capture.text.replace(ANSI, "").replace(/\r\n/g, "\n"));
-    }
-
-    execute(line) {
-      const demo = this;
-      const module = this.module;
-      if (this.capture) this.capture.active = true;
-      this.setState("running");
-      this.shell.execute(line).catch((error) => {
-        demo.write("sh: internal error: " + (error && error.message) + "\n");
-        if (window.console) console.warn(error);
-      }).then(() => {
-        if (demo.module === module && demo.state === "running") return demo.showPrompt();
-      }).catch((error) => {
-        demo.fail("The shell lost the kernel: " + error.message, "panic");
-      });
-    }
-
-    interrupt() {
-      this.write("^C\n");
-      if (this.shell) this.shell.interrupt();
+      if (capture) this.show("", () => { capture.resolve(commandOutput(capture.text, "")); });
     }
 
     fail(message, state) {
       if (this.state === "panic") return;
-      if (this.editor) this.editor.stop();
+      this.tty = null;
       this.setState(state);
       this.say("The kernel stopped. Press Reboot to start it again.");
       this.warn("<p><strong>" + escapeHtml(message) + "</strong> Press <em>Reboot</em> to boot the kernel again.</p>");
-      if (this.terminal) this.write("\n\x1b[1;31m" + message + "\x1b[0m\n");
+      if (this.terminal) this.terminal.write("\r\n\x1b[1;31m" + message + "\x1b[0m\r\n");
       this.rebootButton.disabled = false;
       if (this.capture) {
         this.capture.reject(new Error(message));
@@ -399,24 +479,27 @@
         this.capture.reject(new Error("rebooted"));
         this.capture = null;
       }
-      if (this.editor) this.editor.stop();
+      this.tty = null;
       if (this.frame) this.frame.remove();
       this.frame = null;
-      this.module = null;
-      this.shell = null;
       this.terminal.reset();
-      this.write("\x1b[2m--- reboot ---\x1b[0m\n");
+      this.terminal.write("\x1b[2m--- reboot ---\x1b[0m\r\n");
       return this.boot();
     }
 
+    // Types line and Enter into the tty, as keys would; resolves with what
+    // the command printed once the shell's prompt is back. One at a time.
     run(line) {
       const demo = this;
-      if (this.state !== "ready") return Promise.reject(new Error("the demo is " + this.state + ", not at its prompt"));
-      return new Promise((resolve, reject) => {
-        demo.capture = { text: "", active: false, resolve: resolve, reject: reject };
-        demo.editor.input(line);
-        demo.editor.input("\r");
+      const next = this.runs.then(() => {
+        if (demo.state !== "ready") throw new Error("the demo is " + demo.state + ", not at its prompt");
+        return new Promise((resolve, reject) => {
+          demo.capture = { text: "", resolve: resolve, reject: reject };
+          demo.type(line + "\r");
+        });
       });
+      this.runs = next.catch(() => {});
+      return next;
     }
 
     // The terminal's whole buffer: wrapped rows joined back into their lines.
@@ -456,7 +539,7 @@
     if (!roots.length) return;
     const demo = new Demo(roots[0]);
     publish(demo);
-    if (!window.Terminal || !window.LkljsShell || !window.LkljsLineEditor) {
+    if (!window.Terminal) {
       demo.setState("unsupported");
       demo.say("The demo's scripts did not load; reload the page.");
       return;

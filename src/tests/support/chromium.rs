@@ -21,6 +21,8 @@ use tungstenite::{Message, WebSocket};
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long a CDP command may take before the test fails instead of hanging.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The Ctrl bit of `Input.dispatchKeyEvent`'s modifiers.
+const CTRL: u32 = 2;
 
 /// A running browser; it is killed when this is dropped.
 pub struct Chromium {
@@ -311,6 +313,19 @@ impl Page {
         );
     }
 
+    /// Presses and releases a letter with Ctrl held, e.g. `'c'` for Ctrl-C.
+    pub fn press_ctrl(&self, letter: char) {
+        assert!(letter.is_ascii_lowercase(), "press_ctrl takes a letter a-z, not {letter:?}");
+        let upper = letter.to_ascii_uppercase();
+        for kind in ["keyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({ "type": kind, "key": letter.to_string(), "code": format!("Key{upper}"),
+                        "windowsVirtualKeyCode": upper as u32, "modifiers": CTRL }),
+            );
+        }
+    }
+
     /// A PNG of the viewport as it is painted now.
     pub fn screenshot_png(&self) -> Vec<u8> {
         let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
@@ -454,6 +469,8 @@ fn key_identity(key: &str) -> (String, u32, Option<String>) {
         "PageUp" => ("PageUp".into(), 33, None),
         "PageDown" => ("PageDown".into(), 34, None),
         "Escape" => ("Escape".into(), 27, None),
+        "Tab" => ("Tab".into(), 9, None),
+        "Backspace" => ("Backspace".into(), 8, None),
         "Enter" => ("Enter".into(), 13, Some("\r".into())),
         " " => ("Space".into(), 32, Some(" ".into())),
         single if single.chars().count() == 1 => {
