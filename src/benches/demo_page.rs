@@ -38,8 +38,11 @@ use serde_json::{Value, json};
 use support::chromium::{Chromium, Page};
 
 const DEFAULT_RUNS: usize = 5;
-const PROMPT_TARGET_MS: f64 = 1000.0;
-const TRANSFER_TARGET_BYTES: f64 = 3_000_000.0;
+/// Issue 12's targets: navigation to the prompt on a cold load and on a
+/// repeat visit, and what a cold load downloads (Brotli, BusyBox included).
+const COLD_PROMPT_TARGET_MS: f64 = 400.0;
+const REPEAT_PROMPT_TARGET_MS: f64 = 250.0;
+const TRANSFER_TARGET_BYTES: f64 = 1_000_000.0;
 /// A hang detector, not a target: the boot on a busy two-core machine takes seconds.
 const BOOT_LIMIT: Duration = Duration::from_secs(120);
 /// States after which the demo will not reach the prompt by itself.
@@ -82,7 +85,10 @@ fn main() {
         DemoOutcome::Placeholder { reason } => panic!("no kernel to measure: {reason}"),
     }
     let output = tempfile::tempdir().unwrap();
-    let options = BuildOptions::new(root, output.path().join("public")).demo(DemoMode::ReuseLast);
+    // The site gets this checkout's kernel, found in the cache by its key,
+    // not the one `target/demo/last` names: another checkout sharing the
+    // cache may have built a different kernel since.
+    let options = BuildOptions::new(root, output.path().join("public")).demo(DemoMode::Build);
     let builder = SiteBuilder::new(options).expect("the output directory is acceptable");
     let server = start(builder, ServeConfig { bind: "127.0.0.1".into(), port: 0, open_browser: false })
         .expect("cannot serve the site");
@@ -100,8 +106,8 @@ fn main() {
         measure_load(&page, &origin, &mut warm, Some(before));
         println!("demo_page: run {run}/{runs}, repeat: {}", phase_line(&warm));
     }
-    report(&cold, runs, "cold loads (fresh Chromium profile each)");
-    report(&warm, runs, "repeat visits (the same browser again, HTTP cache warm)");
+    report(&cold, runs, "cold loads (fresh Chromium profile each)", COLD_PROMPT_TARGET_MS);
+    report(&warm, runs, "repeat visits (the same browser again, HTTP cache warm)", REPEAT_PROMPT_TARGET_MS);
     let manifest = lkljs_site::demo::read_manifest(&output.path().join("public/demo/manifest.json"));
     if let Ok(manifest) = manifest {
         println!(
@@ -255,11 +261,11 @@ fn spread(values: &[f64]) -> String {
     format!("min {min:.0}, max {max:.0}")
 }
 
-fn report(figures: &Figures, runs: usize, what: &str) {
+fn report(figures: &Figures, runs: usize, what: &str, prompt_target_ms: f64) {
     println!("demo_page: {what} of /demo/ from `lkljs-site serve`, median of {runs} runs");
     let times = [
         ("navigation -> first kernel line", &figures.first_line_ms, None),
-        ("navigation -> prompt", &figures.prompt_ms, Some(format!("target < {PROMPT_TARGET_MS:.0} ms"))),
+        ("navigation -> prompt", &figures.prompt_ms, Some(format!("target <= {prompt_target_ms:.0} ms"))),
         ("  prompt as seen from outside", &figures.prompt_seen_ms, Some("upper bound, incl. CDP polling".to_owned())),
         ("command round trip `echo x`", &figures.echo_ms, None),
         ("command round trip `uname -a`", &figures.uname_ms, None),
@@ -281,7 +287,7 @@ fn report(figures: &Figures, runs: usize, what: &str) {
     }
     if let Some(total) = median(&figures.transferred_bytes) {
         println!(
-            "  {:<34} {:>8.0} KB ({:.2} MB; {})  [target < {:.0} MB with brotli]",
+            "  {:<34} {:>8.0} KB ({:.2} MB; {})  [cold-load target <= {:.1} MB with Brotli]",
             "transferred",
             total / 1000.0,
             total / 1e6,

@@ -64,3 +64,15 @@ void lkljs_start_kernel(void *memory, unsigned long memory_size,
 	/* start_kernel() ends in the idle loop and does not return. */
 	lkljs_host_exit(4);
 }
+
+/*
+ * seqlock.h's scoped_seqlock_read() calls this function, declared but defined
+ * nowhere, in a state the compiler should prove impossible: a canary for poor
+ * optimisation. With -Os the call folds away; with -Oz (build-kernel.sh) it
+ * is not inlined far enough and the link fails. The header itself makes it
+ * an empty function for compilers that cannot prove it (GCC 8 on some
+ * architectures, KASAN builds); this is the same, out of line.
+ */
+void __scoped_seqlock_bug(void)
+{
+}
