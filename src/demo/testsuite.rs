@@ -9,7 +9,7 @@
 //! (`@@figure NAME VALUE` lines; `processes`).
 //!
 //! The step judges nothing about the results: the test suite compares the
-//! failures with `demo-build/busybox/testsuite-expected-failures.txt`. It
+//! failures with `demo-build/busybox/testsuite-expected-failures.md`. It
 //! fails only when the testsuite could not be run to its end.
 
 use std::collections::BTreeMap;
