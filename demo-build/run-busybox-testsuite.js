@@ -22,7 +22,7 @@
 "use strict";
 const path = require("path");
 const fs = require("fs");
-const vm = require("vm");
+const { bootUnderNode } = require("./node-boot.js");
 
 const [kernelOut, busyboxOut, ...applets] = process.argv.slice(2);
 if (!kernelOut || !busyboxOut || !fs.existsSync(path.join(kernelOut, "boot.js")) ||
@@ -31,7 +31,6 @@ if (!kernelOut || !busyboxOut || !fs.existsSync(path.join(kernelOut, "boot.js"))
   console.error("(KERNEL_OUT with boot.js and userland.cpio, BUSYBOX_OUT with testsuite/runtest and config.txt)");
   process.exit(2);
 }
-const boot = path.resolve(kernelOut, "boot.js");
 const TREE = "/opt/busybox";
 const MTIME = Number(process.env.SOURCE_DATE_EPOCH || 1670716800);
 const ENVIRONMENT = ["PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=dumb", "LC_ALL=C", "TZ=UTC"];
@@ -232,24 +231,6 @@ const userland = fs.readFileSync(path.join(kernelOut, "userland.cpio"));
 // Archives follow one another at 512-byte boundaries, as the host places the
 // built-in one and userland.cpio; the kernel skips the zeros between them.
 const padding = Buffer.alloc((512 - (userland.length % 512)) % 512);
-global.Module = {
-  lkljsKeepRunning: true,
-  lkljsCommandLine: "console=lkljs0 quiet",
+bootUnderNode(kernelOut, {
   lkljsUserland: Buffer.concat([userland, padding, newcArchive(testsuiteEntries())]),
-  lkljsConsole(line) {
-    console.log("# " + line);
-  },
-  lkljsReady() {
-    main().catch((error) => {
-      console.log("@@error " + (error && error.stack));
-      process.exit(1);
-    });
-  },
-  onExit(status) {
-    process.exit(status);
-  },
-};
-global.require = require;
-global.__filename = boot;
-global.__dirname = path.dirname(boot);
-vm.runInThisContext(fs.readFileSync(boot, "utf8"), { filename: boot });
+}, main);
