@@ -218,7 +218,11 @@ async function measureProcesses() {
   const kernelKib = (idleFree - busyFree) / (CONCURRENT + 1);
   figure("kernel_kib_per_process", kernelKib);
   figure("processes_fitting_kernel_memory", Math.floor(idleFree / kernelKib));
-  figure("host_rss_mib_per_process", (busyRss - idleRss) / (CONCURRENT + 1) / 1048576);
+  // Node's resident memory, idle and with them all running: absolute figures,
+  // since garbage collection and the reuse of pooled workers make a
+  // difference between the two too noisy to divide per process.
+  figure("host_rss_mib_idle", idleRss / 1048576);
+  figure("host_rss_mib_with_concurrent_processes", busyRss / 1048576);
 }
 
 async function main() {

@@ -308,7 +308,8 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("processes.kernel_mem_free_idle_kib", Format::Number),
     ("processes.kernel_kib_per_process", Format::Number),
     ("processes.processes_fitting_kernel_memory", Format::Number),
-    ("processes.host_rss_mib_per_process", Format::Number),
+    ("processes.host_rss_mib_idle", Format::Number),
+    ("processes.host_rss_mib_with_concurrent_processes", Format::Number),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
