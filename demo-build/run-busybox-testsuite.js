@@ -16,9 +16,11 @@
 // runs the scripts) and copies its output here, line by line: runtest's
 // own `PASS: name`, `FAIL: name`, `SKIPPED: name` and `UNTESTED: name`
 // lines, with -v the details of each failure, the kernel log prefixed with
-// "# ", and last "@@testsuite exit N" (runtest's wait4 status), after
-// which the machine halts. Node's exit status is 0 once runtest has been
-// run and reaped, whatever it found; 1 if it could not be run.
+// "# ", and "@@testsuite exit N" (runtest's wait4 status). Then it times
+// processes and measures their memory ("@@figure NAME VALUE" lines, see
+// measureProcesses) and halts the machine. Node's exit status is 0 once
+// all of it ran, whatever the testsuite found; 1 if something could not
+// be run (or runtest printed nothing for STALL_SECONDS).
 "use strict";
 const path = require("path");
 const fs = require("fs");
