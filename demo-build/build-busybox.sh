@@ -14,7 +14,8 @@
 #       extracted afresh each time, so nothing stale survives.
 # OUT   where the result goes: busybox.wasm, busybox.links (the applets'
 #       paths in the root file system, one a line), config.txt (the full
-#       .config) and busybox-version.txt.
+#       .config), busybox-version.txt and testsuite/ (BusyBox's own
+#       testsuite, which run-busybox-testsuite.js runs inside the kernel).
 #
 # Progress on stdout, as build-kernel.sh: "@@lkljs step NAME" and
 # "  CC      file" per compiled file.
@@ -160,9 +161,13 @@ CFLAGS="$bb_cflags" LDFLAGS="-L$empty_libs" bmake -s -j"$jobs" \
 bmake -s busybox.links > /dev/null
 
 echo "@@lkljs step busybox install"
-rm -f "$out_dir/busybox.wasm" "$out_dir/busybox.links" "$out_dir/config.txt" "$out_dir/busybox-version.txt"
+rm -rf "$out_dir/busybox.wasm" "$out_dir/busybox.links" "$out_dir/config.txt" "$out_dir/busybox-version.txt" \
+  "$out_dir/testsuite"
 cp "$tree/busybox_unstripped" "$out_dir/busybox.wasm"
 sort "$tree/busybox.links" > "$out_dir/busybox.links"
 cp "$tree/.config" "$out_dir/config.txt"
 echo "busybox $busybox_version (Debian source package $busybox_package)" > "$out_dir/busybox-version.txt"
+# The testsuite as the source package has it, with its scripts' modes (runtest
+# executes the *.tests files directly).
+cp -R "$tree/testsuite" "$out_dir/testsuite"
 echo "@@lkljs step busybox done"

@@ -1009,13 +1009,25 @@ static int case_spawn_failures(char *why)
 	int status;
 	long result = lkljs_spawn("/no/such/program", NULL, NULL, NULL);
 
+	static const char text[] = "neither wasm nor a #! script\n";
+	long fd;
+
 	EXPECT(result == -LKLJS_ENOENT, "a missing program: %ld, not -ENOENT", result);
+	/* Executable, but neither wasm nor a script. */
+	fd = lkljs_open("/tmp/not-a-program", LKLJS_O_WRONLY | LKLJS_O_CREAT | LKLJS_O_TRUNC, 0755);
+	EXPECT(fd >= 0, "create /tmp/not-a-program: %ld", fd);
+	EXPECT(lkljs_call(LKLJS_NR_write, fd, text, sizeof(text) - 1) == (long)sizeof(text) - 1,
+	       "write /tmp/not-a-program");
+	lkljs_call(LKLJS_NR_close, fd);
+	result = lkljs_spawn("/tmp/not-a-program", NULL, NULL, NULL);
+	EXPECT(result == -LKLJS_ENOEXEC, "/tmp/not-a-program: %ld, not -ENOEXEC", result);
 	/*
-	 * Executable, not wasm, and the host program, which only the host's
-	 * process (here PID 1, which exists) may execute.
+	 * The host program, which only the host's process (here PID 1, which
+	 * exists) may execute: to anyone else "#!lkljs-host" is a script whose
+	 * interpreter, lkljs-host, does not exist.
 	 */
 	result = lkljs_spawn("/sbin/lkljs-host", NULL, NULL, NULL);
-	EXPECT(result == -LKLJS_ENOEXEC, "/sbin/lkljs-host: %ld, not -ENOEXEC", result);
+	EXPECT(result == -LKLJS_ENOENT, "/sbin/lkljs-host: %ld, not -ENOENT", result);
 	result = lkljs_call(LKLJS_NR_wait4, -1, &status, LKLJS_WNOHANG, 0);
 	EXPECT(result == -LKLJS_ECHILD, "a failed spawn left a child: wait4 returned %ld", result);
 	return 1;

@@ -30,7 +30,8 @@ pub const BUSYBOX_SCRIPT: &str = "build-busybox.sh";
 /// configuration and the patches.
 pub const BUSYBOX_INPUTS: &[&str] = &[BUSYBOX_SCRIPT, "build-common.sh", "busybox"];
 /// What the script promises in its `--out` directory.
-pub const BUSYBOX_REQUIRED_FILES: &[&str] = &["busybox.wasm", "busybox.links", "busybox-version.txt", "config.txt"];
+pub const BUSYBOX_REQUIRED_FILES: &[&str] =
+    &["busybox.wasm", "busybox.links", "busybox-version.txt", "config.txt", "testsuite/runtest"];
 
 /// BusyBox as a user-space part of the demo step.
 pub(super) const BUSYBOX: Component = Component {

@@ -70,6 +70,9 @@ impl DemoDirs {
     pub fn selftest_log(&self, key: &str) -> PathBuf {
         self.logs().join(format!("selftest-{key}.log"))
     }
+    pub fn testsuite_log(&self, key: &str) -> PathBuf {
+        self.logs().join(format!("testsuite-{key}.log"))
+    }
     pub fn last_pointer(&self) -> PathBuf {
         self.root.join("last")
     }
@@ -222,7 +225,9 @@ pub fn mark_used_dir(entry: &Path) -> Result<(), DemoError> {
 /// Removes all but the [`KEPT_ENTRIES`] most recently used kernel entries,
 /// with their logs, never removing `keep`. Returns the keys removed.
 pub fn prune(dirs: &DemoDirs, keep: &str) -> Result<Vec<String>, DemoError> {
-    prune_entries(&dirs.cache(), keep, |key| vec![dirs.build_log(key), dirs.boot_log(key), dirs.selftest_log(key)])
+    prune_entries(&dirs.cache(), keep, |key| {
+        vec![dirs.build_log(key), dirs.boot_log(key), dirs.selftest_log(key), dirs.testsuite_log(key)]
+    })
 }
 
 /// Removes all but the [`KEPT_ENTRIES`] most recently used entries of the

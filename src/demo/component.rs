@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::{self, BuildLock, DemoDirs};
 use super::error::DemoError;
-use super::fingerprint::{FieldHasher, TreeHashDepth, hash_tree, sha256_file};
+use super::fingerprint::{FieldHasher, TreeHashDepth, hash_tree_where, sha256_file};
 use super::{BUILD_ENVIRONMENT, TemporaryEntry, runner};
 use crate::report;
 
@@ -198,7 +198,11 @@ impl Component {
         hasher.field("SOURCE_DATE_EPOCH", run.source_date_epoch.to_string().as_bytes());
         for input in self.inputs {
             let path = demo_build.join(input);
-            let hash = if path.is_dir() { hash_tree(&path, TreeHashDepth::Contents)? } else { sha256_file(&path)? };
+            let hash = if path.is_dir() {
+                hash_tree_where(&path, TreeHashDepth::Contents, super::is_build_input)?
+            } else {
+                sha256_file(&path)?
+            };
             hasher.field(input, hash.as_bytes());
         }
         for (name, value) in BUILD_ENVIRONMENT {
@@ -274,6 +278,9 @@ mod tests {
         assert_eq!(base, key("aa", 1));
         assert_ne!(base, key("ab", 1));
         assert_ne!(base, key("aa", 2));
+        // Nor does the part's own documentation.
+        std::fs::write(demo_build.join("part/notes.md"), "known failures\n").unwrap();
+        assert_eq!(base, key("aa", 1));
         std::fs::write(demo_build.join("part/config"), "CONFIG_A=n\n").unwrap();
         let changed_config = key("aa", 1);
         assert_ne!(base, changed_config);

@@ -113,6 +113,13 @@ pub enum DemoError {
     )]
     SelftestFailed { reason: String, log: PathBuf, tail: String },
 
+    #[error(
+        "BusyBox's testsuite could not be run in the freshly built kernel: {reason}; the last {} lines (full output in {}):\n{tail}\n  fix: run `node --no-experimental-fetch demo-build/run-busybox-testsuite.js OUT BUSYBOX_OUT` by hand (OUT the kernel's build directory, BUSYBOX_OUT BusyBox's, in target/demo/) and fix the kernel port or the script",
+        .tail.lines().count(),
+        .log.display()
+    )]
+    TestsuiteFailed { reason: String, log: PathBuf, tail: String },
+
     #[error("{}: {source}\n  fix: delete the file; the next demo build writes it again", .path.display())]
     Manifest { path: PathBuf, source: serde_json::Error },
 

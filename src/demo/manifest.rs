@@ -24,6 +24,11 @@ pub struct Manifest {
     /// written before it existed.
     #[serde(default)]
     pub busybox: Option<super::busybox::BusyboxFacts>,
+    /// BusyBox's own testsuite run inside this kernel after the self-tests;
+    /// `None` for a port that ships no BusyBox, and in manifests written
+    /// before it was run.
+    #[serde(default)]
+    pub busybox_testsuite: Option<super::testsuite::TestsuiteFacts>,
     pub cache_key: String,
     /// Compile units this build had to compile, as the script announced them
     /// (`@@lkljs total`, which the kernel port counts by a dry run of what is
@@ -55,6 +60,13 @@ pub struct Manifest {
     pub manifest_version: u32,
     /// `node --version` of the node that ran the boot check.
     pub node_version: String,
+    /// What processes cost, measured by the host in the testsuite's boot
+    /// after the testsuite (medians of host-clock times, kernel memory from
+    /// `/proc/meminfo`, node's resident memory), by name: see
+    /// `demo-build/run-busybox-testsuite.js`. `None` when the testsuite did
+    /// not run, and in manifests written before it was measured.
+    #[serde(default)]
+    pub processes: Option<super::testsuite::ProcessFigures>,
     /// The kernel's self-test suite (`selftest.js`) run once under node after
     /// the boot check; `None` for a kernel port that ships no self-test.
     pub selftest: Option<SelftestFacts>,
@@ -224,6 +236,14 @@ pub(crate) mod tests {
                 cache_key: "0011223344556677".into(),
                 version: "busybox 1:1.35.0-4+deb12u1 (Debian source package busybox)".into(),
             }),
+            busybox_testsuite: Some(super::super::testsuite::TestsuiteFacts {
+                failed: 1,
+                failures: vec!["sed NUL in a line".into()],
+                passed: 9,
+                passed_percent: 90.0,
+                seconds: 300.5,
+                skipped: 2,
+            }),
             cache_key: "0123456789abcdef".into(),
             compile_units: 1500,
             config_sha256: "ab".repeat(32),
@@ -243,6 +263,7 @@ pub(crate) mod tests {
             }),
             manifest_version: MANIFEST_VERSION,
             node_version: "v20.19.2".into(),
+            processes: Some(BTreeMap::from([("sh_c_true_ms".into(), 12.5)])),
             selftest: Some(SelftestFacts {
                 cases: vec![SelftestCase { name: "getpid returns 1".into(), ok: true }],
                 failed: 0,
@@ -303,6 +324,8 @@ pub(crate) mod tests {
         assert_eq!(facts["boot.pid1_milliseconds"], "91.5");
         assert_eq!(facts["selftest.passed"], "1");
         assert_eq!(facts["libc.libc_a_bytes"], "1200000");
+        assert_eq!(facts["busybox_testsuite.passed_percent"], "90.0");
+        assert_eq!(facts["processes.sh_c_true_ms"], "12.5");
     }
 
     #[test]

@@ -26,7 +26,11 @@
 //! 5. otherwise runs `bash demo-build/build-kernel.sh --source S --work W --out O --jobs N`
 //!    into a temporary directory, boots the result once under node, runs its
 //!    self-test suite (`selftest.js`, when the port ships one; any failed
-//!    case fails the step), writes `manifest.json` and renames the directory
+//!    case fails the step), then, with BusyBox, BusyBox's own testsuite inside
+//!    the kernel (`demo-build/run-busybox-testsuite.js`, `testsuite.rs`: the
+//!    counts and the process figures measured in the same boot go into the
+//!    manifest; its failures fail nothing here, a test compares them with
+//!    the committed list), writes `manifest.json` and renames the directory
 //!    into the cache.
 //!
 //! [`DemoMode::ReuseLast`] (`--skip-demo`) needs no toolchain: it returns the
@@ -53,6 +57,7 @@
 //!   logs/busybox-<key>.log     build-busybox.sh's output
 //!   logs/boot-<key>.log        the console of the boot check
 //!   logs/selftest-<key>.log    the output of the self-test suite
+//!   logs/testsuite-<key>.log   the output of BusyBox's testsuite and the process figures
 //! ```
 //!
 //! An entry appears only by the rename of a finished directory, so a build
@@ -92,6 +97,7 @@ mod runner;
 mod selftest;
 mod source;
 mod state;
+mod testsuite;
 mod toolchain;
 
 use std::ffi::OsString;
@@ -112,6 +118,7 @@ pub use runner::{Progress, ProtocolLine, parse_line};
 pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
 pub use state::DemoState;
+pub use testsuite::{ProcessFigures, TESTSUITE_SCRIPT, TestsuiteFacts};
 pub use toolchain::REQUIRED_TOOLS;
 
 use busybox::BusyboxInputs;
@@ -399,6 +406,15 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
     }
     let boot = check_boot(&out.path, &dirs.boot_log(&key), &tool_path, &key)?;
     let selftest = run_selftest(&out.path, &dirs.selftest_log(&key), &tool_path)?;
+    let (busybox_testsuite, processes) = match &busybox {
+        Some(busybox) if demo_build.join(TESTSUITE_SCRIPT).is_file() => {
+            let script = demo_build.join(TESTSUITE_SCRIPT);
+            let log = dirs.testsuite_log(&key);
+            let (facts, figures) = run_busybox_testsuite(&script, &out.path, &busybox.dir, &log, &tool_path)?;
+            (Some(facts), Some(figures))
+        }
+        _ => (None, None),
+    };
 
     // Only after the boot, whose timing the guide quotes: Brotli at quality 11
     // takes about half a minute of CPU on a kernel and would slow it down.
@@ -430,6 +446,8 @@ fn build_or_reuse(request: &DemoRequest, dirs: &DemoDirs) -> Result<DemoArtifact
             selftest,
             libc: libc.map(|libc| libc.facts),
             busybox: busybox.map(|busybox| busybox.facts),
+            busybox_testsuite,
+            processes,
             wasm,
             userland,
             download_brotli_bytes,
@@ -529,6 +547,27 @@ fn run_selftest(dir: &Path, log: &Path, tool_path: &std::ffi::OsStr) -> Result<O
     Ok(Some(facts))
 }
 
+/// Runs BusyBox's testsuite in the kernel (see `testsuite.rs`), keeping its output in `log`.
+fn run_busybox_testsuite(
+    script: &Path,
+    dir: &Path,
+    busybox_dir: &Path,
+    log: &Path,
+    tool_path: &std::ffi::OsStr,
+) -> Result<(TestsuiteFacts, ProcessFigures), DemoError> {
+    let node = toolchain::find_program("node", tool_path).expect("the toolchain check found node");
+    report::status!("demo build: running BusyBox's testsuite in the kernel under node (output in {})", log.display());
+    let (facts, figures) = testsuite::run(&node, script, dir, busybox_dir, log, tool_path)?;
+    report::status!(
+        "demo build: BusyBox testsuite: {} passed, {} failed, {} skipped ({}% of the cases run passed)",
+        facts.passed,
+        facts.failed,
+        facts.skipped,
+        facts.passed_percent
+    );
+    Ok((facts, figures))
+}
+
 struct ManifestInputs<'a> {
     key: &'a str,
     toolchain: &'a toolchain::Toolchain,
@@ -539,6 +578,8 @@ struct ManifestInputs<'a> {
     selftest: Option<SelftestFacts>,
     libc: Option<LibcFacts>,
     busybox: Option<BusyboxFacts>,
+    busybox_testsuite: Option<TestsuiteFacts>,
+    processes: Option<ProcessFigures>,
     wasm: FileSizes,
     userland: Option<FileSizes>,
     download_brotli_bytes: u64,
@@ -570,6 +611,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
     Ok(Manifest {
         boot: inputs.boot,
         busybox: inputs.busybox,
+        busybox_testsuite: inputs.busybox_testsuite,
         build_seconds: (inputs.run.elapsed.as_secs_f64() * 10.0).round() / 10.0,
         cache_key: inputs.key.to_owned(),
         compile_units: progress.total.unwrap_or(progress.compiled),
@@ -582,6 +624,7 @@ fn describe(dir: &Path, inputs: ManifestInputs<'_>) -> Result<Manifest, DemoErro
         libc: inputs.libc,
         manifest_version: manifest::MANIFEST_VERSION,
         node_version: inputs.toolchain.node_version.clone(),
+        processes: inputs.processes,
         selftest: inputs.selftest,
         source_date_epoch: inputs.source_date_epoch,
         source_file: inputs.source.file_name.clone(),
@@ -659,9 +702,15 @@ fn source_date_epoch() -> Result<u64, DemoError> {
 /// the build can read, which is all but its documentation (`*.md`, which no
 /// build script reads), so that editing the README does not rebuild the kernel.
 fn demo_build_inputs_sha256(demo_build: &Path) -> Result<String, DemoError> {
-    hash_tree_where(demo_build, TreeHashDepth::Contents, |relative| {
-        relative.extension().is_none_or(|extension| extension != "md")
-    })
+    hash_tree_where(demo_build, TreeHashDepth::Contents, is_build_input)
+}
+
+/// Whether a file under `demo-build/` can be read by a build: every file but
+/// the documentation (`*.md`: READMEs, the BusyBox testsuite's list of
+/// expected failures, which only the test suite reads). The kernel's key and
+/// the user-space parts' keys leave the same files out.
+pub(crate) fn is_build_input(relative: &Path) -> bool {
+    relative.extension().is_none_or(|extension| extension != "md")
 }
 
 fn jobs() -> Result<u64, DemoError> {

@@ -193,7 +193,8 @@ fn shown_matches(shown: &str, raw: &str) -> bool {
         return false;
     };
     let (scale, rounding) = match unit {
-        "" => (1.0, 0.0),
+        // A number with a fraction is shown with two decimals (the `number` format).
+        "" => (1.0, if number.fract() != 0.0 || shown.contains('.') { 0.005 } else { 0.0 }),
         "bytes" => (1.0, 0.5),
         "KiB" => (1024.0, 0.05),
         "MiB" => (1024.0 * 1024.0, 0.05),
