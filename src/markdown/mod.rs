@@ -435,7 +435,8 @@ fn render_figure(
 }
 
 /// The live demo component: `demo.js` boots the kernel as soon as the page
-/// loads, with the terminal as its console tty, on which `/init` starts the shell.
+/// loads, with the terminal as its console tty, on which `/init` starts the
+/// shell; "New terminal" adds terminals (ptys) beside it in `data-demo-terminals`.
 /// The element carries what the script needs (artefact directory, payload
 /// size) and mirrors the demo's state in `data-demo-state`. One per page:
 /// `window.lkljsDemo` and the kernel's shared memory are per page.
@@ -462,10 +463,16 @@ fn render_demo(context: &MarkdownContext, rendered: &mut RenderedMarkdown) -> Re
             "<p class=\"demo-status\" data-demo-status role=\"status\">Linux {version} compiled to WebAssembly: loading…</p>",
             "<progress class=\"demo-progress\" data-demo-progress max=\"1\" value=\"0\" hidden></progress>",
             "<p class=\"demo-figures\" data-demo-figures></p>",
-            "<button type=\"button\" class=\"demo-reboot\" data-demo-reboot disabled>Reboot</button>",
+            "<div class=\"demo-actions\">",
+            "<button type=\"button\" class=\"demo-button\" data-demo-new-terminal disabled ",
+            "title=\"Open another terminal: a pty with a login shell of its own\">New terminal</button>",
+            "<button type=\"button\" class=\"demo-button demo-reboot\" data-demo-reboot disabled>Reboot</button>",
+            "</div>",
             "</div>",
             "<div class=\"demo-notice\" data-demo-notice role=\"alert\" hidden></div>",
-            "<div class=\"demo-terminal\" {marker} aria-label=\"Linux terminal\"></div>",
+            "<div class=\"demo-terminals\" data-demo-terminals>",
+            "<div class=\"demo-terminal\" {marker} role=\"group\" aria-label=\"Linux terminal: the console\"></div>",
+            "</div>",
             "<noscript><p class=\"demo-notice\">The demo runs Linux in this page with JavaScript and WebAssembly; enable JavaScript to boot it.</p></noscript>",
             "</section>"
         ),

@@ -144,7 +144,31 @@ fn terminal_text(page: &Page) -> String {
 const PROMPT_AT_END: &str = r"\n?[~/][^\n]* #$";
 
 fn focus_terminal(page: &Page) {
-    page.eval("document.querySelector('.demo-terminal textarea').focus()");
+    focus_terminal_number(page, 0);
+}
+
+/// Gives the keyboard to terminal `n`: 0 the console, 1… those opened beside it.
+fn focus_terminal_number(page: &Page, n: usize) {
+    page.eval(&format!("document.querySelectorAll('.demo-terminal textarea')[{n}].focus()"));
+}
+
+/// Clicks the element `selector` with real mouse events at its centre.
+fn click(page: &Page, selector: &str) {
+    let centre = page.eval(&format!(
+        "(() => {{ const element = document.querySelector({});
+                   element.scrollIntoView({{ block: 'center' }});
+                   const box = element.getBoundingClientRect();
+                   return [box.x + box.width / 2, box.y + box.height / 2]; }})()",
+        json!(selector)
+    ));
+    let (x, y) = (centre[0].as_f64().unwrap(), centre[1].as_f64().unwrap());
+    page.call("Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": x, "y": y }));
+    for kind in ["mousePressed", "mouseReleased"] {
+        page.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+        );
+    }
 }
 
 /// Types text into the focused terminal with real input events (as an input
@@ -163,14 +187,20 @@ fn type_line(page: &Page, text: &str) {
 /// what it showed before matches the JavaScript regular expression `expected`
 /// followed by the shell's prompt, with the demo at its prompt; returns that new text.
 fn act_until(page: &Page, what: &str, act: impl FnOnce(), expected: &str) -> String {
-    page.eval("window.lkljsMark = lkljsDemo.terminalText().length");
+    act_until_in(page, 0, what, act, expected)
+}
+
+/// [`act_until`] for terminal `n` (0: the console, with the demo at its
+/// prompt; 1…: those opened beside it, whose shells' prompts end their text).
+fn act_until_in(page: &Page, n: usize, what: &str, act: impl FnOnce(), expected: &str) -> String {
+    let mark = format!("window.lkljsMark{n}");
+    page.eval(&format!("{mark} = lkljsDemo.terminalText({n}).length"));
     act();
     let pattern = json!(format!("{expected}{PROMPT_AT_END}"));
-    let condition = format!(
-        "lkljsDemo.state === 'ready' && new RegExp({pattern}).test(lkljsDemo.terminalText().slice(window.lkljsMark))"
-    );
-    wait_showing_terminal(page, &condition, &format!("{what}: {expected:?} and the prompt"));
-    page.eval("lkljsDemo.terminalText().slice(window.lkljsMark)").as_str().unwrap_or_default().to_owned()
+    let ready = if n == 0 { "lkljsDemo.state === 'ready' && " } else { "" };
+    let condition = format!("{ready}new RegExp({pattern}).test(lkljsDemo.terminalText({n}).slice({mark}))");
+    wait_showing_terminal(page, &condition, &format!("{what}: {expected:?} and the prompt in terminal {n}"));
+    page.eval(&format!("lkljsDemo.terminalText({n}).slice({mark})")).as_str().unwrap_or_default().to_owned()
 }
 
 /// Waits until the JavaScript `condition` holds; on timeout, fails showing
@@ -184,9 +214,13 @@ fn wait_showing_terminal(page: &Page, condition: &str, what: &str) {
         }
         assert!(
             started.elapsed() < Duration::from_secs(30),
-            "no {what} (state {})\n--- terminal ---\n{}\nconsole: {:?}",
+            "no {what} (state {})\n--- terminal ---\n{}\n--- terminals beside it ---\n{}\nconsole: {:?}",
             state(page),
             terminal_text(page),
+            page.eval(
+                "lkljsDemo.terminals.map((_, i) => document.querySelectorAll('.demo-pane-title')[i].textContent + '\\n'
+                    + lkljsDemo.terminalText(i + 1)).join('\\n---\\n')"
+            ),
             page.console()
         );
         page.collect_events(Duration::from_millis(100));
@@ -197,6 +231,21 @@ fn wait_showing_terminal(page: &Page, condition: &str, what: &str) {
 /// (a JavaScript regular expression) and the next prompt.
 fn type_until(page: &Page, line: &str, expected: &str) -> String {
     act_until(page, line, || type_line(page, line), expected)
+}
+
+/// Waits for the one terminal beside the console and its shell's prompt.
+fn wait_for_terminal_beside(page: &Page, what: &str) {
+    let condition = format!(
+        "lkljsDemo.terminals.length === 1 && new RegExp({}).test(lkljsDemo.terminalText(1))",
+        json!(PROMPT_AT_END)
+    );
+    wait_showing_terminal(page, &condition, what);
+}
+
+/// [`type_until`] in terminal `n`, which gets the keyboard first.
+fn type_until_in(page: &Page, n: usize, line: &str, expected: &str) -> String {
+    focus_terminal_number(page, n);
+    act_until_in(page, n, line, || type_line(page, line), expected)
 }
 
 /// Types `line` and Enter (a command that keeps running), waits until it has
@@ -508,6 +557,131 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     }
     // The JavaScript shell is gone: no script of it is published or fetched.
     assert_eq!(requests_matching(page, |path| path.contains("demo-shell") || path.contains("demo-abi")), 0);
+    let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// "New terminal" opens a second terminal beside the console, a pty with a
+/// login shell of its own, typed into with real key events: a FIFO joins the
+/// two shells; `httpd` serves a file that `wget` fetches, from either
+/// terminal; `top` runs until `q`; an exited shell leaves its status, Close
+/// hangs a live one up, and a reboot removes them with the kernel.
+#[test]
+fn a_second_terminal_joins_the_console_and_servers_and_top_run_there() {
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
+    open(page, &browser.url("/demo/"));
+    wait_for_prompt(page);
+
+    // A real button, enabled once the shell is up, that opens a labelled
+    // terminal with the keyboard in it and a shell prompt on it.
+    let button = page.eval(
+        "(() => { const button = document.querySelector('[data-demo-new-terminal]');
+                  return [button.tagName, button.textContent, button.disabled]; })()",
+    );
+    assert_eq!(button, json!(["BUTTON", "New terminal", false]));
+    click(page, "[data-demo-new-terminal]");
+    wait_for_terminal_beside(page, "the second terminal's prompt");
+    assert_eq!(
+        page.eval("document.activeElement === document.querySelectorAll('.demo-terminal textarea')[1]"),
+        json!(true),
+        "the new terminal does not have the keyboard"
+    );
+    assert_eq!(page.eval("document.querySelector('.demo-pane').getAttribute('aria-label')"), json!("Linux terminal 2"));
+    let name = page.eval("lkljsDemo.terminals[0].name");
+    let name = name.as_str().unwrap().to_owned();
+    assert!(name.starts_with("/dev/pts/"), "{name}");
+    let title = page.eval("document.querySelector('.demo-pane-title').textContent");
+    assert!(title.as_str().unwrap().contains(&name), "{title}");
+    let tty = type_until_in(page, 1, "tty", r"\n/dev/pts/\d+");
+    assert!(tty.contains(&format!("\n{name}\n")), "{tty}");
+    // Its window size is its own screen's.
+    let size = type_until_in(page, 1, "stty size", r"\n\d+ \d+");
+    let drawn_rows = page.eval("document.querySelectorAll('.demo-pane .xterm-rows > div').length");
+    assert!(size.contains(&format!("\n{} ", drawn_rows.as_u64().unwrap())), "{size} for {drawn_rows} rows");
+
+    // A FIFO between the two shells: cat waits in the second terminal until
+    // the console's shell writes.
+    act_until_in(
+        page,
+        1,
+        "a line through a FIFO",
+        || {
+            focus_terminal_number(page, 1);
+            type_line(page, "mkfifo /tmp/f; cat /tmp/f");
+            page.collect_events(Duration::from_millis(500));
+            type_until_in(page, 0, "echo hi > /tmp/f", "");
+        },
+        r"cat /tmp/f\nhi",
+    );
+
+    // A server in the kernel, on loopback: httpd in the console's
+    // background, wget in the foreground of either shell.
+    type_until(page, "mkdir -p /tmp/www && echo served-by-httpd > /tmp/www/index.html", "");
+    type_until(page, "httpd -f -p 8080 -h /tmp/www &", r"\n\[1\] \d+[^\n]*");
+    type_until(page, "wget -O - http://127.0.0.1:8080/", r"\nserved-by-httpd\n[\s\S]*");
+    type_until_in(page, 1, "wget -O - http://127.0.0.1:8080/", r"\nserved-by-httpd\n[\s\S]*");
+    focus_terminal(page);
+    type_until(page, "kill %1", "");
+
+    // top takes the console's screen until q.
+    focus_terminal(page);
+    type_line(page, "top");
+    wait_showing_terminal(
+        page,
+        "lkljsDemo.state === 'running' && /Load average[\\s\\S]*PID/.test(lkljsDemo.terminalText())",
+        "top's screen",
+    );
+    page.collect_events(Duration::from_millis(1500));
+    assert_eq!(state(page), "running", "top ended by itself:\n{}", terminal_text(page));
+    page.press_key("q");
+    wait_showing_terminal(
+        page,
+        &format!("lkljsDemo.state === 'ready' && new RegExp({}).test(lkljsDemo.terminalText())", json!(PROMPT_AT_END)),
+        "the prompt after q in top",
+    );
+    type_until(page, "echo after-top", r"\nafter-top");
+
+    // `exit` ends the second terminal's shell: its status stays on its
+    // screen until Close, which gives the keyboard back to the console.
+    focus_terminal_number(page, 1);
+    type_line(page, "exit 7");
+    wait_showing_terminal(page, "lkljsDemo.terminals[0].status === 7", "the second shell's exit");
+    let title = page.eval("document.querySelector('.demo-pane-title').textContent");
+    assert!(title.as_str().unwrap().contains("exited with status 7"), "{title}");
+    assert!(page.eval("lkljsDemo.terminalText(1)").as_str().unwrap().contains("exited with status 7"));
+    click(page, ".demo-pane button");
+    assert_eq!(page.eval("document.querySelectorAll('.demo-pane').length"), json!(0));
+    assert_eq!(
+        page.eval("document.activeElement === document.querySelector('.demo-terminal textarea')"),
+        json!(true),
+        "Close did not give the keyboard back to the console"
+    );
+
+    // Close on a live terminal hangs it up: its shell is gone.
+    click(page, "[data-demo-new-terminal]");
+    wait_for_terminal_beside(page, "a third terminal's prompt");
+    let shell = page.eval("lkljsDemo.terminals[0].pid").as_u64().unwrap();
+    assert_eq!(run(page, &format!("kill -0 {shell} && echo alive")), "alive\n");
+    click(page, ".demo-pane button");
+    let started = Instant::now();
+    while run(page, &format!("kill -0 {shell} 2>/dev/null && echo alive")) == "alive\n" {
+        assert!(started.elapsed() < Duration::from_secs(10), "Close left the shell {shell} running");
+        page.collect_events(Duration::from_millis(200));
+    }
+
+    // A reboot takes the terminals beside the console down with the kernel;
+    // the new kernel offers new ones once its shell is up.
+    click(page, "[data-demo-new-terminal]");
+    wait_showing_terminal(page, "lkljsDemo.terminals.length === 1", "another terminal");
+    click(page, "[data-demo-reboot]");
+    assert_eq!(page.eval("document.querySelectorAll('.demo-pane').length"), json!(0));
+    assert_eq!(page.eval("document.querySelector('[data-demo-new-terminal]').disabled"), json!(true));
+    wait_for_prompt(page);
+    assert_eq!(page.eval("document.querySelector('[data-demo-new-terminal]').disabled"), json!(false));
+    click(page, "[data-demo-new-terminal]");
+    wait_for_terminal_beside(page, "a terminal after the reboot");
     let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());

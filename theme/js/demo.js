@@ -12,6 +12,13 @@
 // size (console.resize: TIOCSWINSZ and SIGWINCH). The kernel log reaches the
 // terminal line by line (Module.lkljsConsole).
 //
+// "New terminal" opens more terminals beside the console, each a pty pair
+// that Module.lkljs.openTerminal creates in the running kernel with a login
+// shell of its own, wired to its own xterm.js the same way (PtyTerminal):
+// its keys to the pty's input, its output to the screen, its size to the
+// pty's window size. Close hangs it up (SIGHUP); a shell that exits leaves
+// its status on the screen; a reboot removes them all with the kernel.
+//
 // The kernel runs inside a hidden same-origin iframe: its Emscripten runtime,
 // its Web Workers (one per kernel thread) and its shared memory all belong to
 // that iframe, so "reboot" removes the iframe (the browser terminates the
@@ -22,7 +29,9 @@
 // state ("ready" while the shell waits at its prompt, "running" after a line
 // was entered), terminalText(), run(commandLine) (types the line and Enter
 // into the tty; resolves with what the command printed once the prompt is
-// back), timings, reboot(). timings.marks holds the moments of the first boot
+// back), timings, reboot(), terminals (the terminals beside the console:
+// name, pid, status once exited) and terminalText(n) (n = 1… for those).
+// timings.marks holds the moments of the first boot
 // (ms since navigation, the page's clock) that the benchmark breaks the time
 // to the prompt into: the downloads' (wasmRequested, wasmFirstByte,
 // wasmLastByte, wasmCompiled, downloaded, from demo-download.js), then
@@ -45,6 +54,9 @@
   const TAIL = 512;
   // Bytes written to the terminal and not yet drawn, beyond which output is dropped.
   const BACKLOG = 4 << 20;
+  // Terminals beside the console at most: each holds three of the kernel's
+  // host channels (threads) and a screen's worth of page.
+  const MAX_PTYS = 3;
 
   function threadsMissing() {
     if (typeof WebAssembly !== "object") return "WebAssembly";
@@ -91,6 +103,209 @@
     return printed.replace(ANSI, "").replace(/\r+\n/g, "\n").replace(/\r/g, "");
   }
 
+  // An xterm.js terminal in `element`, fitted to it (the fit addon,
+  // following the element's size): `send` gets what it sends (keys, pastes,
+  // xterm's answers to the programs' queries), `resized` its new size. A
+  // program that writes faster than xterm draws (`yes`) cannot pile up the
+  // page's memory: beyond BACKLOG bytes not yet drawn, its output is
+  // dropped, and the screen says how much once it has caught up.
+  class Screen {
+    constructor(element, send, resized) {
+      const screen = this;
+      this.element = element;
+      this.backlog = 0;
+      this.dropped = 0;
+      this.terminal = new window.Terminal({
+        // The tty turns "\n" into "\r\n" itself (ONLCR), as a terminal expects.
+        convertEol: false,
+        cursorBlink: true,
+        scrollback: 10000,
+        // 13 px fits a classic 80-column line (free, ps) in the guide's text
+        // column; the extra line height keeps underscores from being clipped
+        // by the row below.
+        fontSize: 13,
+        lineHeight: 1.15,
+        fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
+        theme: { background: "#101418", foreground: "#d8dee9" }
+      });
+      if (window.FitAddon) {
+        this.fit = new window.FitAddon.FitAddon();
+        this.terminal.loadAddon(this.fit);
+      }
+      this.terminal.open(element);
+      if (this.fit) {
+        const refit = function () {
+          try { screen.fit.fit(); } catch (error) { /* hidden (e.g. an inactive slide): keep the size */ }
+        };
+        refit();
+        if (window.ResizeObserver) {
+          this.observer = new ResizeObserver(refit);
+          this.observer.observe(element);
+        }
+      }
+      // A pasted newline comes as Enter, "\r".
+      this.terminal.onData((data) => { send(data); });
+      this.terminal.onBinary((data) => {
+        send(Uint8Array.from(data, (c) => { return c.charCodeAt(0) & 0xff; }));
+      });
+      this.terminal.onResize((size) => { resized(size.cols, size.rows); });
+    }
+
+    // Writes to the terminal; `then` runs once xterm has parsed it.
+    show(data, then) {
+      const screen = this;
+      if (this.backlog > BACKLOG && data.length) {
+        this.dropped += data.length;
+        if (then) this.terminal.write("", then);
+        return;
+      }
+      this.backlog += data.length;
+      this.terminal.write(data, () => {
+        screen.backlog -= data.length;
+        if (screen.dropped && screen.backlog === 0) {
+          const dropped = screen.dropped;
+          screen.dropped = 0;
+          screen.terminal.write("\r\n\x1b[2m[the terminal skipped " + formatBytes(dropped) + " of output it could not draw in time]\x1b[0m\r\n");
+        }
+        if (then) then();
+      });
+    }
+
+    // A line from the page itself (not from a program), dimmed or in red.
+    note(text, alarming) {
+      this.terminal.write("\r\n\x1b[" + (alarming ? "1;31m" : "2m") + text + "\x1b[0m\r\n");
+    }
+
+    focus() {
+      if (this.terminal.textarea) this.terminal.textarea.focus({ preventScroll: true });
+    }
+
+    // The whole buffer: wrapped rows joined back into their lines.
+    text() {
+      const buffer = this.terminal.buffer.active;
+      const lines = [];
+      for (let i = 0; i < buffer.length; i++) {
+        const row = buffer.getLine(i);
+        const text = row.translateToString(true);
+        if (row.isWrapped && lines.length) lines[lines.length - 1] += text;
+        else lines.push(text);
+      }
+      while (lines.length && lines[lines.length - 1] === "") lines.pop();
+      return lines.map((line) => { return line.replace(/\s+$/, ""); }).join("\n");
+    }
+
+    dispose() {
+      if (this.observer) this.observer.disconnect();
+      this.terminal.dispose();
+    }
+  }
+
+  // A terminal beside the console (see the file comment): a pane with its
+  // title, a Close button and its screen, and the pty once it is open.
+  class PtyTerminal {
+    constructor(demo, number) {
+      const self = this;
+      this.demo = demo;
+      this.number = number;
+      this.pty = null;
+      this.status = null;
+      // Closed by the reader, or the kernel is gone: nothing more to send.
+      this.ended = false;
+      this.removed = false;
+      this.pane = document.createElement("section");
+      this.pane.className = "demo-pane";
+      this.pane.setAttribute("aria-label", "Linux terminal " + number);
+      const bar = document.createElement("div");
+      bar.className = "demo-pane-bar";
+      this.title = document.createElement("p");
+      this.title.className = "demo-pane-title";
+      this.closeButton = document.createElement("button");
+      this.closeButton.type = "button";
+      this.closeButton.className = "demo-button";
+      this.closeButton.textContent = "Close";
+      this.closeButton.setAttribute("aria-label", "Close terminal " + number);
+      this.closeButton.addEventListener("click", () => { self.close(); });
+      bar.append(this.title, this.closeButton);
+      const element = document.createElement("div");
+      element.className = "demo-terminal";
+      element.setAttribute("data-demo-pty", String(number));
+      this.pane.append(bar, element);
+      demo.terminalsElement.appendChild(this.pane);
+      this.say("opening…");
+      this.screen = new Screen(element, (data) => { self.type(data); }, (columns, rows) => {
+        if (self.pty && !self.ended) self.pty.resize(columns, rows).catch(() => {});
+      });
+    }
+
+    say(text) {
+      this.title.textContent = "Terminal " + this.number + ": " + text;
+    }
+
+    // Opens the pty at the screen's size, with its login shell.
+    open(lkljs) {
+      const self = this;
+      const terminal = this.screen.terminal;
+      // A throw becomes a rejection: the pane says why, the page goes on.
+      return Promise.resolve().then(() => {
+        return lkljs.openTerminal({ columns: terminal.cols, rows: terminal.rows });
+      }).then((pty) => {
+        if (self.ended) {
+          pty.close().catch(() => {});
+          return;
+        }
+        self.pty = pty;
+        self.say(pty.name + ", a login shell (PID " + pty.pid + ")");
+        // A copy belongs to this page, not to the kernel's iframe.
+        pty.onOutput = function (bytes) { if (!self.ended) self.screen.show(new Uint8Array(bytes)); };
+        pty.onExit = function (status) { self.exited(status); };
+      }, (error) => {
+        self.ended = true;
+        self.say("could not be opened");
+        self.screen.note(error.message, true);
+      });
+    }
+
+    type(data) {
+      if (this.pty && !this.ended) this.pty.input(data).catch(() => {});
+    }
+
+    // The shell ended (exit, or the hang-up of close()): its status stays on screen.
+    exited(status) {
+      if (this.status !== null) return;
+      this.status = status;
+      this.ended = true;
+      // Closed: the pane and its screen are gone already.
+      if (this.removed) return;
+      const name = this.pty ? this.pty.name : "the terminal";
+      this.say(name + ", the shell exited with status " + status);
+      this.screen.note("[the shell exited with status " + status + "; Close removes this terminal]");
+    }
+
+    // The kernel halted or stopped: the pty went with it.
+    kernelStopped() {
+      if (this.ended) return;
+      this.ended = true;
+      this.say((this.pty ? this.pty.name + ", " : "") + "ended with the kernel");
+    }
+
+    // Close: hangs a live terminal up (SIGHUP to its session) and removes it.
+    close() {
+      const pty = this.pty;
+      const live = pty && !this.ended;
+      this.ended = true;
+      if (live) pty.close().catch(() => {});
+      this.remove();
+      this.demo.ptyClosed(this);
+    }
+
+    remove() {
+      if (this.removed) return;
+      this.removed = true;
+      this.screen.dispose();
+      this.pane.remove();
+    }
+  }
+
   class Demo {
     constructor(root) {
       this.root = root;
@@ -103,6 +318,8 @@
       this.figures = root.querySelector("[data-demo-figures]");
       this.notice = root.querySelector("[data-demo-notice]");
       this.rebootButton = root.querySelector("[data-demo-reboot]");
+      this.newTerminalButton = root.querySelector("[data-demo-new-terminal]");
+      this.terminalsElement = root.querySelector("[data-demo-terminals]");
       this.terminalElement = root.querySelector("[data-demo-terminal]");
       this.state = "loading";
       this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0, marks: {} };
@@ -116,8 +333,10 @@
       this.tail = "";
       this.capture = null;
       this.runs = Promise.resolve();
-      this.backlog = 0;
-      this.dropped = 0;
+      // The booted kernel's Module.lkljs, and the terminals open beside the console.
+      this.lkljs = null;
+      this.ptys = [];
+      this.ptysOpened = 0;
       this.boots = 0;
       this.bootStarted = 0;
       this.sawConsole = false;
@@ -183,43 +402,17 @@
       }
       this.createTerminal();
       this.rebootButton.addEventListener("click", () => { demo.reboot(); });
+      if (this.newTerminalButton) this.newTerminalButton.addEventListener("click", () => { demo.openPty(); });
       this.boot();
     }
 
     createTerminal() {
       const demo = this;
-      this.terminal = new window.Terminal({
-        // The tty turns "\n" into "\r\n" itself (ONLCR), as a terminal expects.
-        convertEol: false,
-        cursorBlink: true,
-        scrollback: 10000,
-        // 13 px fits a classic 80-column line (free, ps) in the guide's text
-        // column; the extra line height keeps underscores from being clipped
-        // by the row below.
-        fontSize: 13,
-        lineHeight: 1.15,
-        fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
-        theme: { background: "#101418", foreground: "#d8dee9" }
+      // Keys, pastes and xterm's answers, all as the tty's input.
+      this.screen = new Screen(this.terminalElement, (data) => { demo.type(data); }, (columns, rows) => {
+        demo.resizeTty(columns, rows);
       });
-      if (window.FitAddon) {
-        this.fit = new window.FitAddon.FitAddon();
-        this.terminal.loadAddon(this.fit);
-      }
-      this.terminal.open(this.terminalElement);
-      if (this.fit) {
-        const refit = function () {
-          try { demo.fit.fit(); } catch (error) { /* hidden (e.g. an inactive slide): keep the size */ }
-        };
-        refit();
-        if (window.ResizeObserver) new ResizeObserver(refit).observe(this.terminalElement);
-      }
-      // Keys, pastes (xterm turns a pasted newline into Enter, "\r") and
-      // xterm's answers to the programs' queries, all as the tty's input.
-      this.terminal.onData((data) => { demo.type(data); });
-      this.terminal.onBinary((data) => {
-        demo.type(Uint8Array.from(data, (c) => { return c.charCodeAt(0) & 0xff; }));
-      });
-      this.terminal.onResize((size) => { demo.resizeTty(size.cols, size.rows); });
+      this.terminal = this.screen.terminal;
     }
 
     // Sends input to the tty of the running kernel; nothing else reads it.
@@ -336,6 +529,7 @@
         onRuntimeInitialized() {
           if (!current()) return;
           demo.mark("runtimeReady", null);
+          demo.lkljs = module.lkljs;
           demo.tty = module.lkljs.console;
           demo.tty.onOutput = function (bytes) { if (current()) demo.ttyOutput(bytes); };
           demo.resizeTty(demo.terminal.cols, demo.terminal.rows);
@@ -395,27 +589,8 @@
       this.show(chunk, () => { demo.atPrompt(capture, prompt[0]); });
     }
 
-    // Writes to the terminal; `then` runs once xterm has parsed it. A
-    // program that writes faster than xterm draws (`yes`) cannot pile up
-    // the page's memory: beyond BACKLOG bytes not yet drawn, its output is
-    // dropped, and the terminal says how much once it has caught up.
     show(data, then) {
-      const demo = this;
-      if (this.backlog > BACKLOG && data.length) {
-        this.dropped += data.length;
-        if (then) this.terminal.write("", then);
-        return;
-      }
-      this.backlog += data.length;
-      this.terminal.write(data, () => {
-        demo.backlog -= data.length;
-        if (demo.dropped && demo.backlog === 0) {
-          const dropped = demo.dropped;
-          demo.dropped = 0;
-          demo.terminal.write("\r\n\x1b[2m[the terminal skipped " + formatBytes(dropped) + " of output it could not draw in time]\x1b[0m\r\n");
-        }
-        if (then) then();
-      });
+      this.screen.show(data, then);
     }
 
     // The shell shows its prompt: the first time, the boot is over.
@@ -433,6 +608,7 @@
         this.focusOnDemoPage();
       }
       this.setState("ready");
+      this.updateNewTerminalButton();
       if (capture) capture.resolve(commandOutput(capture.text, prompt));
     }
 
@@ -440,12 +616,56 @@
     // right away. In a slide deck the keys stay the deck's until a click.
     focusOnDemoPage() {
       if (this.root.closest(".slide") || (document.activeElement && document.activeElement !== document.body)) return;
-      if (this.terminal.textarea) this.terminal.textarea.focus({ preventScroll: true });
+      this.screen.focus();
+    }
+
+    // "New terminal": a pty beside the console, focused, in view.
+    openPty() {
+      if (!this.lkljs || !this.sawPrompt || this.ptys.length >= MAX_PTYS) return Promise.resolve();
+      const pty = new PtyTerminal(this, ++this.ptysOpened + 1);
+      this.ptys.push(pty);
+      this.updateNewTerminalButton();
+      pty.pane.scrollIntoView({ block: "nearest" });
+      pty.screen.focus();
+      return pty.open(this.lkljs);
+    }
+
+    // A terminal closed: the keyboard goes back to the console.
+    ptyClosed(pty) {
+      this.ptys = this.ptys.filter((other) => { return other !== pty; });
+      this.updateNewTerminalButton();
+      this.screen.focus();
+    }
+
+    // With the kernel gone (halted, stopped or rebooting): its ptys went with it.
+    endPtys(remove) {
+      for (const pty of this.ptys) {
+        pty.kernelStopped();
+        if (remove) pty.remove();
+      }
+      if (remove) {
+        this.ptys = [];
+        this.ptysOpened = 0;
+      }
+      this.lkljs = null;
+      this.updateNewTerminalButton();
+    }
+
+    updateNewTerminalButton() {
+      const button = this.newTerminalButton;
+      if (!button) return;
+      const full = this.ptys.length >= MAX_PTYS;
+      // A kernel built without ptys (an older build) offers none.
+      button.disabled = !this.lkljs || typeof this.lkljs.openTerminal !== "function" || !this.sawPrompt || full;
+      button.title = full
+        ? "At most " + MAX_PTYS + " terminals beside the console: close one first"
+        : "Open another terminal: a pty with a login shell of its own";
     }
 
     // The shell exited and /init halted the machine with the shell's status.
     halted(status) {
       this.tty = null;
+      this.endPtys(false);
       this.setState("halted");
       this.say("The shell exited" + (status ? " with status " + status : "") +
         " and the kernel halted. Press Reboot to start it again.");
@@ -458,9 +678,10 @@
       if (this.state === "panic") return;
       this.tty = null;
       this.setState(state);
+      this.endPtys(false);
       this.say("The kernel stopped. Press Reboot to start it again.");
       this.warn("<p><strong>" + escapeHtml(message) + "</strong> Press <em>Reboot</em> to boot the kernel again.</p>");
-      if (this.terminal) this.terminal.write("\r\n\x1b[1;31m" + message + "\x1b[0m\r\n");
+      if (this.screen) this.screen.note(message, true);
       this.rebootButton.disabled = false;
       if (this.capture) {
         this.capture.reject(new Error(message));
@@ -480,6 +701,7 @@
         this.capture = null;
       }
       this.tty = null;
+      this.endPtys(true);
       if (this.frame) this.frame.remove();
       this.frame = null;
       this.terminal.reset();
@@ -502,19 +724,16 @@
       return next;
     }
 
-    // The terminal's whole buffer: wrapped rows joined back into their lines.
-    terminalText() {
-      if (!this.terminal) return "";
-      const buffer = this.terminal.buffer.active;
-      const lines = [];
-      for (let i = 0; i < buffer.length; i++) {
-        const row = buffer.getLine(i);
-        const text = row.translateToString(true);
-        if (row.isWrapped && lines.length) lines[lines.length - 1] += text;
-        else lines.push(text);
-      }
-      while (lines.length && lines[lines.length - 1] === "") lines.pop();
-      return lines.map((line) => { return line.replace(/\s+$/, ""); }).join("\n");
+    // The text of the console's terminal (n = 0) or of the n-th terminal beside it.
+    terminalText(n) {
+      const screen = n ? (this.ptys[n - 1] || {}).screen : this.screen;
+      return screen ? screen.text() : "";
+    }
+
+    terminals() {
+      return this.ptys.map((pty) => {
+        return { name: pty.pty ? pty.pty.name : null, pid: pty.pty ? pty.pty.pid : null, status: pty.status };
+      });
     }
   }
 
@@ -528,7 +747,8 @@
     window.lkljsDemo = {
       get state() { return demo.state; },
       get timings() { return demo.timings; },
-      terminalText() { return demo.terminalText(); },
+      get terminals() { return demo.terminals(); },
+      terminalText(n) { return demo.terminalText(n); },
       run(line) { return demo.run(line); },
       reboot() { return demo.reboot(); }
     };
