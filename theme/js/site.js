@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // What guide pages do with scripts: the narrow-screen menu, the theme switch,
-// copy buttons on code blocks, ← / → to the previous and next page, and full
+// copy buttons on code blocks, wide code blocks focusable for scrolling by
+// keyboard, ← / → to the previous and next page, and full
 // link addresses when printing. Without scripts every page still reads and
 // navigates; only these conveniences are missing.
 (function () {
@@ -68,6 +69,16 @@
     });
   }
 
+  // A code block wider than its column scrolls sideways. Keyboard readers can
+  // scroll only what takes the focus, so such a block, and only such a block,
+  // is a tab stop (checked again when the window's width changes).
+  function focusScrollableBlocks() {
+    Array.prototype.forEach.call(document.querySelectorAll(".content pre"), (pre) => {
+      if (pre.scrollWidth > pre.clientWidth) pre.tabIndex = 0;
+      else pre.removeAttribute("tabindex");
+    });
+  }
+
   function setUpThemeSwitch() {
     const select = document.querySelector(".theme-select");
     if (!select || !window.lkljsTheme) return;
@@ -87,13 +98,14 @@
     });
   }
 
-  // Whether a key press belongs to something the reader is typing in.
+  // Whether a key press belongs to something the reader is typing in, or to
+  // a focused code block, whose arrow keys scroll it.
   function typing(event) {
     const target = event.target;
     if (!target || target === document.body) return false;
     if (target.isContentEditable) return true;
     const tag = target.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || tag === "PRE";
   }
 
   // ← and →, as in mdBook: the pager's previous and next pages.
@@ -118,7 +130,9 @@
     setUpMenu();
     setUpThemeSwitch();
     addCopyButtons();
+    focusScrollableBlocks();
   });
+  window.addEventListener("resize", focusScrollableBlocks);
 
   window.lkljsSite = { textToCopy: textToCopy };
 })();
