@@ -88,7 +88,10 @@ export NODE_PATH=/usr/share/nodejs
 export LC_ALL=C TZ=UTC
 
 mkdir -p "$work_dir" "$out_dir"
-work_dir=$(cd "$work_dir" && pwd)
+# The physical path: checkouts that share one work directory through a
+# symbolic link then give make the same compiler command lines, so a build
+# from another checkout recompiles only what differs rather than every file.
+work_dir=$(cd "$work_dir" && pwd -P)
 out_dir=$(cd "$out_dir" && pwd)
 tree="$work_dir/linux"
 
@@ -164,7 +167,7 @@ kmake() {
   make -C "$tree" ARCH=lkljs LLVM="$llvm_bin/" \
     CROSS_COMPILE=wasm32-unknown-emscripten- LD="$llvm_bin/wasm-ld" \
     HOSTCC=gcc HOSTCXX=g++ \
-    KCFLAGS="-Oz -ffile-prefix-map=$tree/= -ffile-prefix-map=$demo_build_dir/=demo-build/" \
+    KCFLAGS="-Oz -ffile-prefix-map=$tree/=" \
     "$@"
 }
 
