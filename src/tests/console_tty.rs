@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use serde_json::Value;
+
 use crate::support::kernel::{SessionResults, build, run_console_script, run_with_input_and_watchdog, site_root};
 
 /// Runs `node boot.js` in `dir` with `input` as its stdin (`None`: /dev/null),
@@ -135,4 +137,23 @@ fn the_shell_on_the_console_has_pipelines_and_job_control() {
     // ^Z stops the foreground job, jobs shows it, fg resumes it and ^C ends it.
     assert_eq!(job_control["stopped"], "Stopped", "{stdout}");
     assert_eq!(job_control["resumed_status"], 130, "{stdout}");
+
+    // A pipe's members are one process group, the terminal's foreground
+    // group, every time (the shell's children may start in either order), so
+    // a program at a pipe's end reads the terminal: `seq 200 | more` takes q.
+    let pipe_groups = session.get("pipe_groups");
+    let groups = pipe_groups["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 30);
+    let outside: Vec<&Value> = groups.iter().filter(|ids| ids[0] != ids[1]).collect();
+    assert!(
+        outside.is_empty(),
+        "pipe members outside the foreground group ([group, foreground]): {outside:?}\n{stdout}"
+    );
+    for (i, read) in pipe_groups["reads"].as_array().unwrap().iter().enumerate() {
+        let read = read.as_str().unwrap();
+        assert!(
+            read.contains(&format!("\nline-{i}\r\nline-{i}\r\n")),
+            "head at a pipe's end did not read the typed line: {read:?}"
+        );
+    }
 }
