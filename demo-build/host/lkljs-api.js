@@ -158,8 +158,8 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
       return terminal._typing;
     },
     resize(columns, rows) {
-      if (![columns, rows].every((n) => Number.isInteger(n) && n > 0 && n <= 0xffff))
-        throw new RangeError(`lkljs: console.resize needs whole numbers from 1 to 65535, not ${columns}x${rows}`);
+      const invalid = windowSizeError("console.resize", columns, rows);
+      if (invalid) throw invalid;
       _lkljs_js_console_resize(columns, rows);
     },
     _decoder: new TextDecoder(),
@@ -294,8 +294,8 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
     // The window size (TIOCSWINSZ on the master: SIGWINCH to the
     // foreground job); resolves to 0 or -errno.
     resize(columns, rows) {
-      if (![columns, rows].every((n) => Number.isInteger(n) && n > 0 && n <= 0xffff))
-        return Promise.reject(new RangeError(`lkljs: resize needs whole numbers from 1 to 65535, not ${columns}x${rows}`));
+      const invalid = windowSizeError("resize", columns, rows);
+      if (invalid) return Promise.reject(invalid);
       return setWindowSize(this._control, this._master, columns, rows);
     }
 
@@ -312,6 +312,14 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
       }
       return this.exited;
     }
+  }
+
+  // A window size as struct winsize holds it (unsigned short columns and
+  // rows, and no terminal is 0 wide): null, or the RangeError that `what`
+  // reports for any other.
+  function windowSizeError(what, columns, rows) {
+    if ([columns, rows].every((n) => Number.isInteger(n) && n > 0 && n <= 0xffff)) return null;
+    return new RangeError(`lkljs: ${what} needs whole numbers from 1 to 65535, not ${columns}x${rows}`);
   }
 
   function setWindowSize(channel, fd, columns, rows) {
