@@ -128,7 +128,8 @@ async function run() {
   lkljs.halt();
 }
 
-global.Module = {
+// boot.js (Emscripten's runtime) takes its Module from the global scope.
+const Module = {
   lkljsKeepRunning: true,
   lkljsCommandLine: "console=lkljs0 quiet",
   lkljsConsole(line) {
@@ -146,6 +147,7 @@ global.Module = {
     process.exit(failures ? 1 : 0);
   },
 };
+global.Module = Module;
 global.require = require;
 global.__filename = boot;
 global.__dirname = path.dirname(boot);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// The one JavaScript style of theme/js/ and of the kernel's host JavaScript
-// (demo-build/host/): modern syntax (const/let, classes, arrow functions),
+// The one JavaScript style of theme/js/, of the kernel's host JavaScript
+// (demo-build/host/) and of the build's node tools (demo-build/check-js-api.js,
+// demo-build/libc/): modern syntax (const/let, classes, arrow functions),
 // classic scripts that each wrap themselves in a function and export through
 // `window` (theme/js) or Emscripten's `Module` (demo-build/host). `.ci/run`
 // runs it; to run it by hand after `.ci/run` installed it:
 //   NODE_PATH=target/js-lint/<key>/node_modules node target/js-lint/<key>/node_modules/eslint/bin/eslint.js \
-//     --config theme/lint/eslint.config.cjs theme/js demo-build/host
+//     --config theme/lint/eslint.config.cjs theme/js demo-build/host demo-build/check-js-api.js demo-build/libc
 "use strict";
 
 const js = require("@eslint/js");
@@ -84,5 +85,16 @@ module.exports = [
       // The files share the scope of Emscripten's runtime: nothing may leak into it.
       "no-implicit-globals": "error",
     },
+  },
+  {
+    // The build's node tools: the JS API check (check-js-api.js) and the
+    // libc's program rewriter (lkljs-loop-check.js), CommonJS run by node as they are.
+    files: ["demo-build/check-js-api.js", "demo-build/libc/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "commonjs",
+      globals: { ...globals.node },
+    },
+    ...style,
   },
 ];
