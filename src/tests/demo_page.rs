@@ -293,6 +293,22 @@ fn processes_running(page: &Page, command: &str) -> usize {
     run(page, "ps").lines().filter(|line| line.trim_end().ends_with(&format!(" {command}"))).count()
 }
 
+/// The page's cumulative layout shift so far, as Chromium measured it, and
+/// each shift (its value, time and the elements it moved).
+fn layout_shift(page: &Page) -> (f64, Value) {
+    let shifts = page.eval(
+        "new Promise((resolve) => { const shifts = [];
+            new PerformanceObserver((list) => {
+                for (const entry of list.getEntries()) shifts.push({ value: entry.value, at: entry.startTime,
+                    moved: entry.sources.map((source) => source.node ? source.node.nodeName + '.' + source.node.className
+                        + ' ' + JSON.stringify(source.previousRect) + ' -> ' + JSON.stringify(source.currentRect) : '?') });
+            }).observe({ type: 'layout-shift', buffered: true });
+            setTimeout(() => resolve(shifts), 200); })",
+    );
+    let shift = shifts.as_array().unwrap().iter().map(|entry| entry["value"].as_f64().unwrap()).sum();
+    (shift, shifts)
+}
+
 fn requests_for(page: &Page, name: &str) -> usize {
     requests_matching(page, |path| path == format!("/demo/{name}"))
 }
@@ -354,16 +370,7 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     assert!(figures.as_str().unwrap().contains("boot to prompt"), "{figures}");
     // The terminal's space was reserved: loading and booting shifted nothing
     // on the page (the cumulative layout shift that Chromium measured).
-    let shifts = page.eval(
-        "new Promise((resolve) => { const shifts = [];
-            new PerformanceObserver((list) => {
-                for (const entry of list.getEntries()) shifts.push({ value: entry.value, at: entry.startTime,
-                    moved: entry.sources.map((source) => source.node ? source.node.nodeName + '.' + source.node.className
-                        + ' ' + JSON.stringify(source.previousRect) + ' -> ' + JSON.stringify(source.currentRect) : '?') });
-            }).observe({ type: 'layout-shift', buffered: true });
-            setTimeout(() => resolve(shifts), 200); })",
-    );
-    let shift: f64 = shifts.as_array().unwrap().iter().map(|entry| entry["value"].as_f64().unwrap()).sum();
+    let (shift, shifts) = layout_shift(page);
     assert!(shift < 0.01, "the page's layout shifted by {shift} while the demo loaded: {shifts:#}");
     // On the demo's page the keys go to the shell without a click.
     assert_eq!(
@@ -725,45 +732,175 @@ fn a_second_terminal_joins_the_console_and_servers_and_top_run_there() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
-/// `{{ demo() }}` on a slide: the deck loads the demo, which fits the 16:9
-/// stage, boots and answers commands there too.
+/// What is wrong with the demo's bar as laid out now: a part of it (the
+/// status, the buttons, the figures) cut, sticking out of the demo or
+/// overlapping another, a figure or a button broken over two lines.
+const BAR_PROBLEMS: &str = "(() => {
+    const demo = document.querySelector('.demo');
+    const frame = demo.getBoundingClientRect();
+    const problems = [];
+    const parts = [['status', '[data-demo-status]'], ['buttons', '.demo-actions'], ['figures', '[data-demo-figures]']]
+        .map(([name, selector]) => [name, demo.querySelector(selector)]);
+    for (const [name, element] of parts) {
+        const box = element.getBoundingClientRect();
+        if (element.scrollWidth > element.clientWidth + 1) problems.push(name + ' is cut: ' + element.textContent);
+        if (getComputedStyle(element).textOverflow === 'ellipsis') problems.push(name + ' ends in an ellipsis');
+        if (box.left < frame.left || box.right > frame.right + 0.5) problems.push(name + ' sticks out of the demo');
+    }
+    for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
+        const [a, b] = [parts[i][1].getBoundingClientRect(), parts[j][1].getBoundingClientRect()];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+            problems.push(parts[i][0] + ' overlaps ' + parts[j][0]);
+    }
+    for (const element of demo.querySelectorAll('.demo-figure, .demo-actions button'))
+        if (element.getClientRects().length !== 1) problems.push(element.textContent + ' is broken over lines');
+    return problems; })()";
+
+/// The demo's bar (status, New terminal and Reboot, figures) is whole on a
+/// phone and at the guide's width, in light and dark: nothing cut with
+/// "…", overlapping or sticking out, and loading and booting on the phone
+/// moved nothing (the layout shift the first test checks at the guide's
+/// width). Screenshots go to `target/screenshots/demo-bar-*.png`.
 #[test]
-fn the_demo_embedded_in_a_slide_fits_the_stage_and_boots() {
-    let _exclusive = crate::support::kernel::one_browser_boot_at_a_time();
-    let repository = site_root();
-    crate::support::kernel::build(&site_root());
-    let temp = tempfile::tempdir().unwrap();
-    let root = temp.path().join("site");
-    crate::support::files::copy_tree(&repository.join("theme"), &root.join("theme"));
-    std::fs::create_dir_all(root.join("content/slides")).unwrap();
-    std::fs::copy(repository.join("content/site.toml"), root.join("content/site.toml")).unwrap();
-    std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").unwrap();
-    std::fs::write(root.join("content/slides/_index.md"), "+++\ntitle = \"Slides\"\n+++\n").unwrap();
-    std::fs::write(
-        root.join("content/slides/live.md"),
-        "+++\ntitle = \"Live\"\n+++\n\n# A deck with the demo\n\n---\n\n## The kernel, live\n\n{{ demo() }}\n",
-    )
-    .unwrap();
-    // The built kernel and the vendored terminal, from the repository's target/.
-    std::os::unix::fs::symlink(repository.join("target"), root.join("target")).unwrap();
-    let server = serve_built(root.clone(), root.join("public"));
-    let Some(chromium) = Chromium::launch() else { return };
-    let page = chromium.page();
+fn the_demo_bar_is_whole_and_steady_on_a_phone_and_at_the_guides_width() {
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
+    let phone = json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true });
+    page.call("Emulation.setDeviceMetricsOverride", phone.clone());
+    open(page, &browser.url("/demo/"));
+    wait_for_prompt(page);
+    let (shift, shifts) = layout_shift(page);
+    assert!(shift < 0.01, "on a phone the page's layout shifted by {shift} while the demo loaded: {shifts:#}");
+    let figures = page.eval("document.querySelector('[data-demo-figures]').textContent");
+    assert!(figures.as_str().unwrap().contains(" · boot to prompt "), "{figures}");
+
+    let axe = crate::support::npm_tools::install("page-audit", "node_modules/axe-core/axe.min.js")
+        .map(|tools| std::fs::read_to_string(tools.join("node_modules/axe-core/axe.min.js")).unwrap());
+    let guide = json!({ "width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false });
+    for (width, metrics) in [("390", &phone), ("1280", &guide)] {
+        page.call("Emulation.setDeviceMetricsOverride", metrics.clone());
+        for theme in ["light", "dark"] {
+            page.eval(&format!("lkljsTheme.set('{theme}'); document.querySelector('.demo').scrollIntoView(); true"));
+            page.collect_events(Duration::from_millis(400));
+            let view = format!("{width} px wide, {theme}");
+            assert_eq!(page.eval(BAR_PROBLEMS), json!([]), "the demo's bar, {view}");
+            if let Some(axe) = &axe {
+                page.eval(axe);
+                let violations = page.eval(
+                    "axe.run(document.querySelector('.demo')).then((result) => result.violations.map((violation) =>
+                        violation.id + ': ' + violation.nodes.map((node) => node.html).join(' | ')))",
+                );
+                assert_eq!(violations, json!([]), "axe-core finds violations in the demo, {view}");
+            }
+            crate::screenshots::save(page, &format!("demo-bar-{width}-{theme}"));
+        }
+    }
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// The deck's live slide (`{{ demo() }}` in `content/slides/linux-in-wasm.md`):
+/// the deck loads the demo, which fits the 16:9 stage and boots to the real
+/// shell; after a click on the terminal, keys typed there (the commands the
+/// slide's notes suggest) go to the shell, not to the deck. A second terminal
+/// shares the stage's width, and both still fit.
+#[test]
+fn the_decks_live_slide_fits_the_stage_and_boots_to_the_shell() {
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
     page.call("Network.enable", json!({}));
-    open(&page, &format!("http://{}/slides/live/#slide-2", server.address()));
-    wait_for_prompt(&page);
-    let fits = "(() => { const slide = document.querySelector('#slide-2').getBoundingClientRect();
-                  return [...document.querySelectorAll('#slide-2 .demo, #slide-2 .demo-terminal')].every((element) => {
+    open(page, &browser.url("/slides/linux-in-wasm/"));
+    let index = page
+        .eval("[...document.querySelectorAll('.deck-stage > .slide')].findIndex((slide) => slide.querySelector('[data-demo]')) + 1")
+        .as_u64()
+        .unwrap();
+    assert!(index > 0, "no slide of the deck embeds the demo");
+    page.eval(&format!("location.hash = '#slide-{index}'; true"));
+    page.wait_for(&format!("document.documentElement.dataset.slide === '{index}'"), Duration::from_secs(10));
+    wait_for_prompt(page);
+    let slide = format!("#slide-{index}");
+    let fits = format!(
+        "(() => {{ const slide = document.querySelector('{slide}').getBoundingClientRect();
+                  return [...document.querySelectorAll('{slide} .demo, {slide} .demo-terminal')].every((element) => {{
                       const box = element.getBoundingClientRect();
                       return box.top >= slide.top && box.bottom <= slide.bottom + 0.5
-                          && box.left >= slide.left && box.right <= slide.right + 0.5; }); })()";
-    assert_eq!(page.eval(fits), json!(true), "the demo overflows its slide");
-    assert!(run(&page, "uname -r").starts_with("6.1."));
+                          && box.left >= slide.left && box.right <= slide.right + 0.5; }}); }})()"
+    );
+    assert_eq!(page.eval(&fits), json!(true), "the demo overflows its slide");
+    click(page, &format!("{slide} .demo-terminal"));
+    type_until(page, "uname -a", r"\nLinux \S+ 6\.1\.[^\n]*");
+    type_until(page, "echo hello | tr a-z A-Z", r"\nHELLO");
+    start_then_ctrl(page, "yes > /dev/null", 'c', r"\^C[^\n]*");
+    assert_eq!(
+        page.eval("document.documentElement.dataset.slide"),
+        json!(index.to_string()),
+        "the keys typed into the terminal turned the deck's slide"
+    );
     // A second terminal shares the stage's width: both still fit the slide.
-    click(&page, "#slide-2 [data-demo-new-terminal]");
-    wait_for_terminal_beside(&page, "the second terminal on the slide");
-    assert_eq!(page.eval("document.querySelectorAll('#slide-2 .demo-terminal').length"), json!(2));
-    assert_eq!(page.eval(fits), json!(true), "the demo with two terminals overflows its slide");
+    click(page, &format!("{slide} [data-demo-new-terminal]"));
+    wait_for_terminal_beside(page, "the second terminal on the slide");
+    assert_eq!(page.eval(&format!("document.querySelectorAll('{slide} .demo-terminal').length")), json!(2));
+    assert_eq!(page.eval(&fits), json!(true), "the demo with two terminals overflows its slide");
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+/// On a slow network the page shows the download's progress (the status
+/// counts the kernel's bytes against its size, the progress bar follows),
+/// then the boot, then the running shell; the bar goes once it is done.
+#[test]
+fn the_page_shows_the_downloads_progress_then_the_boot() {
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
+    page.call("Network.enable", json!({}));
+    // 500 kB/s: the cold download takes a couple of seconds.
+    page.call(
+        "Network.emulateNetworkConditions",
+        json!({ "offline": false, "latency": 20, "downloadThroughput": 500_000, "uploadThroughput": 500_000 }),
+    );
+    // Every state of the bar as the page changes it, from the start.
+    page.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "window.lkljsBarStates = [];
+            document.addEventListener('DOMContentLoaded', () => {
+                const demo = document.querySelector('[data-demo]');
+                const status = demo.querySelector('[data-demo-status]');
+                const progress = demo.querySelector('[data-demo-progress]');
+                const record = () => {
+                    const state = { status: status.textContent, progress: progress.hidden ? null : [progress.value, progress.max] };
+                    const last = lkljsBarStates[lkljsBarStates.length - 1];
+                    if (!last || JSON.stringify(last) !== JSON.stringify(state)) lkljsBarStates.push(state);
+                };
+                record();
+                new MutationObserver(record).observe(demo.querySelector('.demo-bar'),
+                    { subtree: true, childList: true, characterData: true, attributes: true });
+            });" }),
+    );
+    open(page, &browser.url("/demo/"));
+    wait_for_prompt(page);
+    let states = page.eval("lkljsBarStates");
+    let states = states.as_array().unwrap();
+    let status = |state: &Value| state["status"].as_str().unwrap().to_owned();
+    let position = |wanted: &dyn Fn(&str) -> bool| states.iter().position(|state| wanted(&status(state)));
+    let downloading: Vec<&Value> =
+        states.iter().filter(|state| status(state).starts_with("Downloading the kernel: ")).collect();
+    // The bytes so far of the whole ("… 300 kB of 1.5 MB…"), with the bar part-way.
+    assert!(downloading.len() >= 2, "the download's progress did not move: {states:#?}");
+    assert!(
+        downloading.iter().all(|state| status(state).contains("B of ") && status(state).ends_with("B…")),
+        "{states:#?}"
+    );
+    assert!(
+        downloading.iter().any(|state| {
+            let bar = &state["progress"];
+            bar.is_array() && bar[0].as_f64().unwrap() > 0.0 && bar[0].as_f64().unwrap() < bar[1].as_f64().unwrap()
+        }),
+        "the progress bar never showed part of the download: {states:#?}"
+    );
+    let first_download = position(&|text| text.starts_with("Downloading the kernel: ")).unwrap();
+    let booting = position(&|text| text.starts_with("Booting Linux 6.1.")).expect("no boot message");
+    let running =
+        position(&|text| text.contains(" is running in this page")).expect("no message for the running shell");
+    assert!(first_download < booting && booting < running, "{states:#?}");
+    assert_eq!(states.last().unwrap()["progress"], Value::Null, "the progress bar stayed: {states:#?}");
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 

@@ -78,7 +78,8 @@ fn open(browser: &Chromium, url: &str, viewport: &Viewport, scheme: Scheme) -> P
     page
 }
 
-fn save(page: &Page, name: &str) -> PathBuf {
+/// Saves what the page shows as `target/screenshots/NAME.png`.
+pub(crate) fn save(page: &Page, name: &str) -> PathBuf {
     let path = screenshot_dir().join(format!("{name}.png"));
     let png = page.screenshot_png();
     assert!(png.starts_with(b"\x89PNG"), "{name}: not a PNG");

@@ -356,15 +356,22 @@
       this.root.setAttribute("data-demo-state", state);
     }
 
-    // One line each in the bar (demo.css); the whole text is also the title.
+    // The bar's status line (demo.css wraps it in the space it reserves).
     say(text) {
       this.status.textContent = text;
-      this.status.title = text;
     }
 
+    // The figures, " · " between them: each one is kept whole on a line
+    // where they wrap (a phone), so a line never ends inside a figure.
     showFigures(text) {
-      this.figures.textContent = text;
-      this.figures.title = text;
+      this.figures.replaceChildren();
+      text.split(" · ").forEach((figure, i) => {
+        if (i) this.figures.append(" · ");
+        const element = document.createElement("span");
+        element.className = "demo-figure";
+        element.textContent = figure;
+        this.figures.append(element);
+      });
     }
 
     warn(html) {
