@@ -242,6 +242,31 @@ fn wait_for_terminal_beside(page: &Page, what: &str) {
     wait_showing_terminal(page, &condition, what);
 }
 
+/// Marks how much terminal `n` shows now, for [`wait_for_new_text`]; returns the mark's name.
+fn mark_terminal(page: &Page, n: usize) -> String {
+    let mark = format!("window.lkljsSince{n}");
+    page.eval(&format!("{mark} = lkljsDemo.terminalText({n}).length"));
+    mark
+}
+
+/// Waits until what terminal `n` shows after `mark` matches the JavaScript
+/// regular expression `expected`.
+fn wait_for_new_text(page: &Page, n: usize, mark: &str, expected: &str, what: &str) {
+    let condition = format!("new RegExp({}).test(lkljsDemo.terminalText({n}).slice({mark}))", json!(expected));
+    wait_showing_terminal(page, &condition, what);
+}
+
+/// Waits until a socket in the kernel listens on TCP `port` (`/proc/net/tcp`,
+/// read by the console's shell), as a person waits for a server to start.
+fn wait_until_listening(page: &Page, port: u16) {
+    let listening = format!(":{port:04X} 00000000:0000 0A");
+    let started = Instant::now();
+    while !run(page, "cat /proc/net/tcp").contains(&listening) {
+        assert!(started.elapsed() < Duration::from_secs(20), "nothing listens on port {port}");
+        page.collect_events(Duration::from_millis(200));
+    }
+}
+
 /// Clicks the New terminal button `button` and waits for the terminal it
 /// opens beside the console and its shell's prompt; returns the time from
 /// the click to the prompt on screen (ms, polled in the page every 2 ms).
@@ -654,6 +679,37 @@ fn a_second_terminal_joins_the_console_and_servers_and_top_run_there() {
         },
         r"cat /tmp/f\nhi",
     );
+
+    // nc across the two terminals, over loopback: the server in the second,
+    // the client in the console; lines typed on either side appear on the
+    // other. ^D on the client's side ends its sending and with it both (the
+    // server exits at the end of what it reads, the client once the server
+    // has closed); ^C ends either side (SIGINT: $? 130), and the other exits
+    // as the connection closes.
+    for (port, key, ended) in [(7000, 'd', 0), (7001, 'c', 1), (7002, 'c', 0)] {
+        focus_terminal_number(page, 1);
+        type_line(page, &format!("nc -l -p {port}"));
+        wait_until_listening(page, port);
+        let server = mark_terminal(page, 1);
+        focus_terminal(page);
+        type_line(page, &format!("nc 127.0.0.1 {port}"));
+        page.wait_for("lkljsDemo.state === 'running'", Duration::from_secs(10));
+        let client = mark_terminal(page, 0);
+        type_line(page, &format!("from-the-console-{port}"));
+        let line = format!(r"\nfrom-the-console-{port}(\n|$)");
+        wait_for_new_text(page, 1, &server, &line, "the console's line in nc -l");
+        focus_terminal_number(page, 1);
+        type_line(page, &format!("from-the-pty-{port}"));
+        wait_for_new_text(page, 0, &client, &format!(r"\nfrom-the-pty-{port}(\n|$)"), "the pty's line in nc");
+        focus_terminal_number(page, ended);
+        page.press_ctrl(key);
+        let ended_status = if key == 'c' { 130 } else { 0 };
+        for (n, status) in [(ended, ended_status), (1 - ended, 0)] {
+            let mark = if n == 0 { &client } else { &server };
+            wait_for_new_text(page, n, mark, PROMPT_AT_END, &format!("the prompt after ^{key} in terminal {ended}"));
+            type_until_in(page, n, "echo status:$?", &format!(r"\nstatus:{status}"));
+        }
+    }
 
     // A server in the kernel, on loopback: httpd in the console's
     // background, wget in the foreground of either shell.
