@@ -410,7 +410,7 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     type_until(page, "uname -a", r"\nLinux \S+ 6\.1\.[^\n]*");
     type_until(page, "echo hello | tr a-z A-Z", r"\nHELLO");
     type_until(page, "false", "");
-    type_until(page, "echo status:$?", r"\nstatus:1");
+    type_until(page, "echo $?", r"\n1");
     let moved = type_until(page, "cd /tmp", "");
     assert!(moved.ends_with("\n/tmp #"), "the prompt does not follow the working directory:\n{moved}");
     // UTF-8 both ways: typed, counted in bytes by a program, and printed from bytes.
@@ -484,9 +484,12 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     type_until(page, "echo status:$?", r"\nstatus:130");
     // Also a shell loop that makes no system call at all.
     start_then_ctrl(page, "while :; do :; done", 'c', r"\^C[^\n]*");
-    // Ctrl-Z suspends the foreground job; fg resumes it, and Ctrl-C ends it.
+    // Ctrl-Z suspends the foreground job; bg resumes it in the background,
+    // fg brings it back to the foreground, and Ctrl-C ends it.
     start_then_ctrl(page, "sleep 200", 'z', r"\^Z[^\n]*\[1\][^\n]*sleep 200");
     type_until(page, "jobs", r"\n\[1\][^\n]*Stopped[^\n]*sleep 200");
+    type_until(page, "bg", r"[\s\S]*");
+    type_until(page, "jobs", r"\n\[1\][^\n]*Running[^\n]*sleep 200");
     type_line(page, "fg");
     page.wait_for("lkljsDemo.state === 'running'", Duration::from_secs(10));
     page.collect_events(Duration::from_millis(700));
