@@ -713,6 +713,7 @@ fn a_second_terminal_joins_the_console_and_servers_and_top_run_there() {
             type_until_in(page, n, "echo status:$?", &format!(r"\nstatus:{status}"));
         }
     }
+    focus_terminal(page);
 
     // A server in the kernel, on loopback: httpd in the console's
     // background, wget in the foreground of either shell.
@@ -921,6 +922,8 @@ fn the_page_shows_the_downloads_progress_then_the_boot() {
         json!({ "source": "window.lkljsBarStates = [];
             document.addEventListener('DOMContentLoaded', () => {
                 const demo = document.querySelector('[data-demo]');
+                // Also the kernel's iframe, which has no demo.
+                if (!demo) return;
                 const status = demo.querySelector('[data-demo-status]');
                 const progress = demo.querySelector('[data-demo-progress]');
                 const record = () => {
