@@ -855,6 +855,20 @@ fn the_demo_bar_is_whole_and_steady_on_a_phone_and_at_the_guides_width() {
             crate::screenshots::save(page, &format!("demo-bar-{width}-{theme}"));
         }
     }
+    // A terminal opened beside the console on the phone: its title whole
+    // (its tty and shell), its Close button inside its pane.
+    page.call("Emulation.setDeviceMetricsOverride", phone);
+    open_terminal_beside(page, "[data-demo-new-terminal]", "the terminal beside the console on a phone");
+    let pane = page.eval(
+        "(() => { const pane = document.querySelector('.demo-pane').getBoundingClientRect();
+                  const title = document.querySelector('.demo-pane-title');
+                  const close = document.querySelector('.demo-pane button').getBoundingClientRect();
+                  return [title.textContent, title.scrollWidth <= title.clientWidth,
+                          getComputedStyle(title).textOverflow !== 'ellipsis', close.right <= pane.right + 0.5]; })()",
+    );
+    assert!(pane[0].as_str().unwrap().contains("/dev/pts/"), "{pane}");
+    assert_eq!(pane.as_array().unwrap()[1..], [json!(true), json!(true), json!(true)], "{pane}");
+    crate::screenshots::save(page, "demo-bar-390-terminal-beside");
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
