@@ -16,6 +16,7 @@
 
 pub mod navigation;
 pub mod page;
+pub mod sidebar;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -171,7 +172,7 @@ pub struct PageLink {
 }
 
 /// One entry of the sidebar tree.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct NavEntry {
     pub title: String,
     pub url: String,
