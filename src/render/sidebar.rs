@@ -265,9 +265,15 @@ mod tests {
     /// given sidebar partial, and the same pages with the sidebar rendered
     /// into each: returns how many times the whole tree was rendered.
     fn render_every_page(partial: &str) -> usize {
+        render_every_page_with(&[("partials/sidebar.html", partial)])
+    }
+
+    fn render_every_page_with(files: &[(&str, &str)]) -> usize {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("partials")).unwrap();
-        std::fs::write(dir.path().join("partials/sidebar.html"), partial).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
         std::fs::write(
             dir.path().join("page.html"),
             "<!DOCTYPE html>\n<title>{{ title }}</title>\n<nav>\n  {{ sidebar_html | safe }}\n</nav>\n<main id=\"main\"> {{ title }} </main>\n",
@@ -306,6 +312,14 @@ mod tests {
             assert_eq!(spliced.ids, whole.ids, "{url}");
         }
         whole_trees.into_inner()
+    }
+
+    #[test]
+    fn the_themes_sidebar_is_spliced_into_every_page_with_the_same_bytes() {
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates");
+        let read = |name: &str| std::fs::read_to_string(theme.join(name)).unwrap();
+        let (macros, partial) = (read("macros.html"), read(SIDEBAR_TEMPLATE));
+        assert_eq!(render_every_page_with(&[("macros.html", &macros), (SIDEBAR_TEMPLATE, &partial)]), 2);
     }
 
     #[test]
