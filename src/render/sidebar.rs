@@ -51,8 +51,14 @@ pub struct RenderedPage {
 #[derive(Default)]
 pub struct SidebarCache {
     epoch: u64,
-    trees: Mutex<HashMap<u64, Arc<OnceLock<Option<Arc<TreeSidebar>>>>>>,
+    trees: Mutex<HashMap<u64, Arc<TreeCell>>>,
 }
+
+/// A tree's sidebar once prepared: `None` when splicing would change its pages.
+type TreeCell = OnceLock<Option<Arc<TreeSidebar>>>;
+
+/// Renders the sidebar partial for a tree, given the current page's URL.
+pub type RenderSidebar<'a> = dyn Fn(&[NavEntry], &str) -> Result<String, Diagnostic> + Sync + 'a;
 
 /// One tree's sidebar, minified as it sits in a page, with no entry current.
 struct TreeSidebar {
@@ -67,7 +73,7 @@ pub struct PageRender<'a> {
     pub template: &'a str,
     pub tree: &'a [NavEntry],
     pub current: &'a str,
-    pub sidebar: &'a (dyn Fn(&[NavEntry], &str) -> Result<String, Diagnostic> + Sync),
+    pub sidebar: &'a RenderSidebar<'a>,
     pub page: &'a (dyn Fn(&str) -> Result<String, Diagnostic> + Sync),
 }
 
