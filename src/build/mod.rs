@@ -359,6 +359,10 @@ fn check_links(
     only: Option<&BTreeSet<PathBuf>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
+    if only.is_some_and(BTreeSet::is_empty) {
+        // A stylesheet edit's quick half: no page to check, so no map of every page's anchors.
+        return 0;
+    }
     let mut ids = HashMap::new();
     // Paths of pages that failed: they exist, but their anchors are unknown.
     let mut failed_paths = BTreeSet::new();

@@ -10,13 +10,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::links::element_ids;
 use crate::content::{CONTENT_DIR, PageKind, Site};
 use crate::demo::DemoState;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::shortcodes::Facts;
-use crate::output::{SharedBytes, minify_html};
+use crate::output::SharedBytes;
 use crate::render::page::{DemoView, PageBody, render_body, render_page};
+use crate::render::sidebar::SidebarCache;
 use crate::render::{Common, Templates};
 use crate::timing::{self, Phase};
 
@@ -42,6 +42,8 @@ pub(super) struct RenderInputs<'a> {
 pub(super) struct RenderCache {
     bodies: Bodies,
     pages: HashMap<PathBuf, (u64, PageOutput)>,
+    /// Sidebars, kept while the pages' navigation and templates stay the same.
+    sidebars: SidebarCache,
 }
 
 /// Each page's rendered Markdown, by source, under its fingerprint.
@@ -90,9 +92,10 @@ impl RenderCache {
         self.pages.retain(|source, _| live.contains(source));
         // Pages that failed are left out from here on, so that the other pages'
         // template and link errors are reported in the same run.
-        let Self { bodies, pages } = self;
+        let Self { bodies, pages, sidebars } = self;
         let bodies = &*bodies;
-        let mut templates = || render_templates(inputs, &markdown_keys, &in_focus, bodies, pages, diagnostics);
+        let mut templates =
+            || render_templates(inputs, &markdown_keys, &in_focus, bodies, pages, sidebars, diagnostics);
         let ((), result) = if in_focus.parallel() {
             rayon::join(templates, || alongside(bodies))
         } else {
@@ -168,6 +171,7 @@ fn render_templates(
     in_focus: &Focus,
     bodies: &Bodies,
     pages: &mut HashMap<PathBuf, (u64, PageOutput)>,
+    sidebars: &mut SidebarCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let (site, demo) = (inputs.site, inputs.demo);
@@ -185,6 +189,8 @@ fn render_templates(
         demo.manifest.as_ref().map(|m| m.to_string()),
         &demo.placeholder,
     ));
+    sidebars.renew(page_epoch);
+    let sidebars = &*sidebars;
     let keys: Vec<u64> = markdown_keys.iter().map(|key| fingerprint(&(page_epoch, key))).collect();
     let stale: Vec<usize> = (0..site.pages.len())
         .filter(|&index| {
@@ -192,16 +198,15 @@ fn render_templates(
         })
         .filter(|&index| pages.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
         .collect();
+    // The few pages of a quick rebuild do not wait for a new sidebar to be prepared.
+    let prepare = in_focus.parallel();
     let rendered = map_pages(&stale, in_focus.parallel(), |index| {
         let body = &bodies.0[&site.pages[index].source].1;
         let shown_as = Path::new(CONTENT_DIR).join(&site.pages[index].source);
-        let html = timing::measure(Phase::Templates, || {
-            render_page(site, index, body, inputs.common, &demo_view, inputs.templates, &shown_as)
+        let page = timing::measure(Phase::Templates, || {
+            render_page(site, index, body, inputs.common, &demo_view, inputs.templates, sidebars, prepare, &shown_as)
         });
-        html.map(|html| PageOutput {
-            ids: timing::measure(Phase::LinkCheck, || element_ids(&html)),
-            html: Arc::new(minify_html(&html)),
-        })
+        page.map(|page| PageOutput { ids: page.ids, html: Arc::new(page.html) })
     });
     for (index, result) in rendered {
         match result {

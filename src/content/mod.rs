@@ -31,7 +31,7 @@ const SECTION_FILE: &str = "_index.md";
 /// Files in `content/` that are configuration, not content.
 const NOT_CONTENT: &[&str] = &["site.toml"];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     Page,

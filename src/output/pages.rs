@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{Emitter, OutputContext, OutputFile, OutputStep, minify_html};
+use super::{Emitter, OutputContext, OutputFile, OutputStep};
 use crate::content::{CONTENT_DIR, file_for_url_path};
 use crate::render::page::render_not_found;
 
@@ -40,7 +40,7 @@ pub struct NotFoundPage;
 impl OutputStep for NotFoundPage {
     fn emit(&self, context: &OutputContext, out: &mut Emitter) {
         match render_not_found(context.site, context.common, context.templates) {
-            Ok(html) => out.add("404.html", OutputFile::Bytes(minify_html(&html)), "theme/templates/404.html"),
+            Ok(page) => out.add("404.html", OutputFile::Bytes(page.html), "theme/templates/404.html"),
             Err(problem) => out.problem(problem),
         }
     }

@@ -1,8 +1,10 @@
 //! Tera templates from `theme/templates/`, and the context each page gets.
 //!
 //! Templates and what they receive (every one also gets `config`, `assets`
-//! — logical asset name → hashed URL — `base_path`, and `sidebar`: the
-//! top-level entries, with the sections on the way to the page expanded):
+//! — logical asset name → hashed URL — `base_path`, and `sidebar_html`: the
+//! sidebar, rendered by `partials/sidebar.html` from `sidebar`, the top-level
+//! entries with the sections on the way to the page expanded, and `current`,
+//! the page's URL; see [`sidebar`] for how it is shared between pages):
 //! - `index.html` (home), `section.html`, `page.html`: `page` (title,
 //!   description, url, permalink, date, content, toc, kind, source), `prev` and
 //!   `next` (title, url or none), `ancestors`, and for sections `children`;
@@ -11,11 +13,13 @@
 //!
 //! A page may pick another template with `template = "name.html"`.
 //!
-//! [`page`] renders one page (its Markdown, then its template) and
-//! [`navigation`] computes what templates show around it.
+//! [`page`] renders one page (its Markdown, then its template),
+//! [`navigation`] computes what templates show around it, and [`sidebar`]
+//! renders the sidebar once for the pages that show the same tree.
 
 pub mod navigation;
 pub mod page;
+pub mod sidebar;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -171,7 +175,7 @@ pub struct PageLink {
 }
 
 /// One entry of the sidebar tree.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct NavEntry {
     pub title: String,
     pub url: String,

@@ -9,7 +9,8 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, MarkdownContext, RenderedMarkdown, shortcodes::Facts};
 
 use super::navigation::{ancestors, children, prev_next, sidebar};
-use super::{Common, DeckView, PageView, SlideView, Templates};
+use super::sidebar::{PageRender, RenderedPage, SIDEBAR_TEMPLATE, SidebarCache};
+use super::{Common, DeckView, NavEntry, PageView, SlideView, Templates};
 
 /// A page's Markdown, rendered: the whole page, or for a deck every slide
 /// (with `main` gathering the slides' anchors, links and demos).
@@ -80,7 +81,9 @@ fn default_template(site: &Site, index: usize) -> &'static str {
     }
 }
 
-/// Renders page `index` with its template (unminified HTML).
+/// Renders page `index` with its template, minified, its sidebar from
+/// `sidebars` (see [`SidebarCache::render`] for `prepare`).
+#[allow(clippy::too_many_arguments, reason = "the render stage's inputs, each needed")]
 pub fn render_page(
     site: &Site,
     index: usize,
@@ -88,8 +91,10 @@ pub fn render_page(
     common: &Common,
     demo: &DemoView,
     templates: &Templates,
+    sidebars: &SidebarCache,
+    prepare: bool,
     shown_as: &Path,
-) -> Result<String, Diagnostic> {
+) -> Result<RenderedPage, Diagnostic> {
     let page = &site.pages[index];
     let base_path = common.base_path;
     let template = page.front.template.as_deref().unwrap_or_else(|| default_template(site, index));
@@ -97,42 +102,70 @@ pub fn render_page(
         return Err(Diagnostic::new(shown_as, format!("template `{template}` does not exist in theme/templates/")));
     }
     let url = format!("{base_path}{}", page.path);
-    if page.kind == PageKind::Deck {
+    let specific = if page.kind == PageKind::Deck {
         let deck = DeckView {
             title: &page.front.title,
             description: &page.front.description,
-            url,
+            url: url.clone(),
             has_demo: body.main.live_demos > 0,
         };
-        return super::context(common, serde_json::json!({ "deck": deck, "slides": body.slides, "demo": demo, "sidebar": sidebar(site, base_path, Some(index)) }))
-            .and_then(|context| templates.render(template, &context));
-    }
-    let (prev, next) = prev_next(site, index, base_path);
-    let view = PageView {
-        title: &page.front.title,
-        description: &page.front.description,
-        permalink: common.config.permalink(&page.path),
-        url,
-        date: page.front.date.as_ref().map(super::iso_date),
-        kind: page.kind,
-        content: &body.main.html,
-        toc: &body.main.toc,
-        source: page.source.to_string_lossy().replace('\\', "/"),
-        has_demo: body.main.live_demos > 0,
+        serde_json::json!({ "deck": deck, "slides": body.slides, "demo": demo })
+    } else {
+        let (prev, next) = prev_next(site, index, base_path);
+        let view = PageView {
+            title: &page.front.title,
+            description: &page.front.description,
+            permalink: common.config.permalink(&page.path),
+            url: url.clone(),
+            date: page.front.date.as_ref().map(super::iso_date),
+            kind: page.kind,
+            content: &body.main.html,
+            toc: &body.main.toc,
+            source: page.source.to_string_lossy().replace('\\', "/"),
+            has_demo: body.main.live_demos > 0,
+        };
+        serde_json::json!({
+            "page": view, "prev": prev, "next": next, "ancestors": ancestors(site, index, base_path),
+            "children": children(site, index, base_path), "demo": demo,
+        })
     };
-    let specific = serde_json::json!({
-        "page": view, "prev": prev, "next": next, "ancestors": ancestors(site, index, base_path),
-        "children": children(site, index, base_path), "demo": demo,
-        "sidebar": sidebar(site, base_path, Some(index)),
-    });
-    super::context(common, specific).and_then(|context| templates.render(template, &context))
+    render_with_sidebar(site, Some(index), &url, common, templates, template, specific, sidebars, prepare)
 }
 
-/// Renders `404.html` (unminified HTML).
-pub fn render_not_found(site: &Site, common: &Common, templates: &Templates) -> Result<String, Diagnostic> {
+/// Renders `404.html`, minified.
+pub fn render_not_found(site: &Site, common: &Common, templates: &Templates) -> Result<RenderedPage, Diagnostic> {
+    let url = format!("{}404.html", common.base_path);
     let specific = serde_json::json!({
-        "page": { "title": "Page not found", "url": format!("{}404.html", common.base_path), "description": "", "toc": [], "content": "" },
-        "sidebar": sidebar(site, common.base_path, None),
+        "page": { "title": "Page not found", "url": url, "description": "", "toc": [], "content": "" },
     });
-    super::context(common, specific).and_then(|context| templates.render("404.html", &context))
+    render_with_sidebar(site, None, &url, common, templates, "404.html", specific, &SidebarCache::default(), false)
+}
+
+/// Renders `template` with the `specific` context and the sidebar as seen
+/// from page `current` (at `url`), given to it as `sidebar_html`.
+#[allow(clippy::too_many_arguments, reason = "the render stage's inputs, each needed")]
+fn render_with_sidebar(
+    site: &Site,
+    current: Option<usize>,
+    url: &str,
+    common: &Common,
+    templates: &Templates,
+    template: &str,
+    specific: serde_json::Value,
+    sidebars: &SidebarCache,
+    prepare_new_trees: bool,
+) -> Result<RenderedPage, Diagnostic> {
+    let context = super::context(common, specific)?;
+    let tree = sidebar(site, common.base_path, current);
+    let sidebar = |tree: &[NavEntry], current: &str| {
+        let context = super::context(common, serde_json::json!({ "sidebar": tree, "current": current }))?;
+        templates.render(SIDEBAR_TEMPLATE, &context)
+    };
+    let page = |sidebar_html: &str| {
+        let mut context = context.clone();
+        context.insert("sidebar_html", sidebar_html);
+        templates.render(template, &context)
+    };
+    sidebars
+        .render(&PageRender { template, tree: &tree, current: url, sidebar: &sidebar, page: &page }, prepare_new_trees)
 }

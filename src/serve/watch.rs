@@ -17,10 +17,12 @@ use crate::report;
 
 /// Events on one path closer together than this become one rebuild. Editors'
 /// atomic saves (write a temporary, rename it over the original) and in-place
-/// writes take microseconds, well within it; a burst that straddles it costs
-/// one more (cheap) rebuild. It is a large part of the edit-to-reload
-/// latency (`edit_reload_real`), hence so short.
-const DEBOUNCE: Duration = Duration::from_millis(4);
+/// writes take microseconds, well within it (a save's fsync comes after its
+/// bytes are written, which a rebuild already reads); a burst that straddles
+/// it costs one more (cheap) rebuild. With the one-page rebuild down to a few
+/// milliseconds it is a third of the edit-to-reload latency
+/// (`edit_reload_real`), hence so short.
+const DEBOUNCE: Duration = Duration::from_millis(2);
 /// How often the debouncer looks for settled events: the latency is
 /// `DEBOUNCE` plus up to one tick.
 const DEBOUNCE_TICK: Duration = Duration::from_millis(2);

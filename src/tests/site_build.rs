@@ -122,6 +122,30 @@ fn run_build(site: &Path, output: &Path, source_date_epoch: &str) -> std::proces
 }
 
 #[test]
+fn published_stylesheets_are_minified() {
+    let (_temp, root) = crate::support::real_site::repository_copy();
+    let output = root.join("public");
+    build_into(&root, &output).unwrap();
+    let tree = read_tree(&output);
+    let stylesheets: Vec<(&String, &Vec<u8>)> =
+        tree.iter().filter(|(path, _)| path.starts_with("theme/") && path.ends_with(".css")).collect();
+    for source in ["site", "slides", "demo", "highlight"] {
+        let prefix = format!("theme/{source}.");
+        assert!(stylesheets.iter().any(|(path, _)| path.starts_with(&prefix)), "no {prefix}*.css in {stylesheets:?}");
+    }
+    for (path, bytes) in stylesheets {
+        let css = std::str::from_utf8(bytes).unwrap();
+        assert!(!css.contains('\n') && !css.contains("/*") && !css.contains("  "), "{path} is not minified");
+        let again = lkljs_site::output::css::minify(path, css).unwrap();
+        assert_eq!(again, css, "{path}: minifying it again changes it");
+        let name = path.trim_start_matches("theme/").split('.').next().unwrap();
+        if let Ok(source) = std::fs::read_to_string(root.join(format!("theme/css/{name}.css"))) {
+            assert!(css.len() * 10 < source.len() * 9, "{path}: {} bytes from {}", css.len(), source.len());
+        }
+    }
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let out = tempfile::tempdir().unwrap();
     let mut trees = Vec::new();
