@@ -194,6 +194,17 @@ async function measureProcesses() {
     calls.push(Number(match[2]) / Number(match[1]) / 1000);
   }
   figure("program_syscall_round_trip_us", median(calls));
+  // A system call through Module.lkljs, as the page makes them: from the
+  // main thread to a channel's host thread, which runs it as its kernel
+  // task, and back to the main thread (getpid, each awaited in turn).
+  const { lkljs } = Module;
+  const apiCalls = [];
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    for (let call = 0; call < 200; call++) await lkljs.syscall(lkljs.nr.getpid);
+    apiCalls.push((performance.now() - start) * 1000 / 200);
+  }
+  figure("js_api_syscall_round_trip_us", median(apiCalls));
   // Memory: CONCURRENT sleeps at once, each a process with its own wasm
   // memory and host thread; the kernel's free memory and node's resident
   // memory before and while they all run.

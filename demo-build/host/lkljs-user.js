@@ -300,6 +300,17 @@ Module.lkljsUser = (function () {
     leave() {
       throw LEAVE;
     },
+    // A host thread's system call, run on this thread as its kernel task
+    // (kernel/host_calls.c): the kernel leaves by throwing, as for a program.
+    callHere(call) {
+      const stack = stackSave();
+      try {
+        _lkljs_call_on_caller_entry(call);
+      } catch (e) {
+        if (e !== LEAVE) throw e;
+      }
+      stackRestore(stack);
+    },
     // The user-mode loop of a task's host thread, entered once its exec is
     // through; it leaves only with the thread (exit, or a fatal signal).
     run(task) {

@@ -2,8 +2,10 @@
 /*
  * lkljs_syscall(): system calls from any host thread (lkljs.h). Each host
  * thread has a record in a TLS slot: its kernel task, a semaphore to sleep
- * on while the task runs its call, and the call itself. The TLS destructor
- * ends the task when the thread exits.
+ * on while the kernel makes the task, and the call itself. Once the task
+ * exists, calls run on the thread itself as that task
+ * (kernel/host_calls.c). The TLS destructor ends the task when the thread
+ * exits.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -55,6 +57,11 @@ static long lkljs_run_call(struct lkljs_host_thread *thread, long nr,
 	for (i = 0; i < 6; i++)
 		call->args[i] = args ? args[i] : 0;
 	call->done = thread->done;
+	/* Once the thread has a task, it is that task's host thread. */
+	if (call->task) {
+		lkljs_host_call_here(call);
+		return call->result;
+	}
 	lkljs_call_submit(call);
 	lkljs_host_sem_down(thread->done);
 	return call->result;

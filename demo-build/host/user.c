@@ -109,6 +109,15 @@ EMSCRIPTEN_KEEPALIVE void lkljs_user_syscall_entry(struct task_struct *task,
 	lkljs_user_syscall(task, nr, a0, a1, a2, a3, a4, a5);
 }
 
+EMSCRIPTEN_KEEPALIVE void lkljs_call_on_caller_entry(struct lkljs_host_call *call)
+{
+	lkljs_call_on_caller(call);
+}
+
+EM_JS(void, lkljs_host_call_here, (struct lkljs_host_call *call), {
+	Module.lkljsUser.callHere(call);
+});
+
 EMSCRIPTEN_KEEPALIVE void lkljs_user_leave_entry(void)
 {
 	lkljs_user_leave();

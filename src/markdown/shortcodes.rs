@@ -302,6 +302,7 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("processes.sh_pipeline_3_ms", Format::Milliseconds),
     ("processes.pipe_mib_per_second", Format::Number),
     ("processes.program_syscall_round_trip_us", Format::Number),
+    ("processes.js_api_syscall_round_trip_us", Format::Number),
     ("processes.concurrent_processes_started", Format::Number),
     ("processes.concurrent_processes_running", Format::Number),
     ("processes.kernel_mem_total_kib", Format::Number),

@@ -454,6 +454,7 @@ fn busybox_testsuite_fails_only_the_listed_cases() {
         "sh_pipeline_3_ms",
         "pipe_mib_per_second",
         "program_syscall_round_trip_us",
+        "js_api_syscall_round_trip_us",
         "kernel_kib_per_process",
         "processes_fitting_kernel_memory",
         "host_rss_mib_idle",

@@ -2,17 +2,23 @@
 /*
  * System calls from host threads, library-OS style.
  *
- * A host thread never runs kernel code: only the thread of the task that
- * owns the CPU does (kernel/threads.c). So each host thread that makes
- * system calls is served by a kernel task of its own, a thread of the host's process
- * (CLONE_THREAD | CLONE_FILES | CLONE_FS ...), whose host thread waits in
- * the kernel for calls. A call travels like this:
+ * A host thread runs kernel code only as a task that owns the CPU
+ * (kernel/threads.c). So each host thread that makes system calls is served
+ * by a kernel task of its own, a thread of the host's process
+ * (CLONE_THREAD | CLONE_FILES | CLONE_FS ...). Once created, the task's own
+ * host thread ends, and the host thread that makes the calls becomes the
+ * task's thread, as a program's thread is its task's: a call enters the
+ * kernel on the caller's thread (lkljs_call_on_caller), which takes the CPU
+ * itself if it is free (lkljs_cpu_borrow), runs the call, then what a
+ * return to user mode would do (task work, signals), and leaves as a
+ * program does, the host throwing up to the caller's frames. A host
+ * thread's first call (LKLJS_CALL_NEW_THREAD), and calls of the host
+ * process's main thread, are served by the main task from a queue:
  *
  *   host thread:  lkljs_call_submit(call)  - push on a lock-free list,
  *                                            raise LKLJS_HOST_CALL_IRQ
  *   interrupt:    move each call to its task's queue, wake the task up
- *   task:         run sys_call_table[nr](regs), then what a return to user
- *                 mode would do (task work, signals), post call->done
+ *   task:         run the call, post call->done
  *   host thread:  wakes on call->done with call->result
  *
  * The threads belong to the host's process. Its main thread serves the
@@ -61,7 +67,7 @@ struct lkljs_task {
 	struct task_struct *task;
 	/* Calls to run, in submission order; touched with interrupts off. */
 	struct lkljs_host_call *first, *last;
-	/* The call that made this task (answered by the task once it runs). */
+	/* The call that made this task (answered once the task leaves the CPU). */
 	struct lkljs_host_call *creation;
 	/* A system call is running; an interrupt may cut it short. */
 	bool in_call;
@@ -264,6 +270,7 @@ static void lkljs_new_thread(struct lkljs_host_call *call)
 	/* Otherwise the new thread answers once it runs. */
 }
 
+/* The host process's main task: its own calls and new threads' first. */
 static void lkljs_serve(struct lkljs_task *self)
 {
 	for (;;) {
@@ -271,21 +278,12 @@ static void lkljs_serve(struct lkljs_task *self)
 
 		switch (call->nr) {
 		case LKLJS_CALL_NEW_THREAD:
-			if (self != &lkljs_host_main_task) {
-				lkljs_call_complete(call, -EINVAL);
-				break;
-			}
 			lkljs_new_thread(call);
 			break;
 		case LKLJS_CALL_EXIT:
-			if (self == &lkljs_host_main_task) {
-				/* The host's process ends only with the machine. */
-				lkljs_call_complete(call, -EPERM);
-				break;
-			}
-			kfree(self);
-			lkljs_call_complete(call, 0);
-			do_exit(0);
+			/* The host's process ends only with the machine. */
+			lkljs_call_complete(call, -EPERM);
+			break;
 		case LKLJS_CALL_SPAWN:
 			lkljs_call_complete(call, lkljs_spawn_program(
 				(const char *)call->args[0],
@@ -302,15 +300,67 @@ static void lkljs_serve(struct lkljs_task *self)
 	}
 }
 
+/*
+ * A new thread's task answers the call that made it and leaves for "user
+ * mode", the host thread that asked for it: its own host thread ends once
+ * the task is off the CPU, and posts the answer only then, so that the
+ * caller cannot enter the task while it still runs here.
+ */
 static int lkljs_thread_task_main(void *argument)
 {
 	struct lkljs_task *self = argument;
 
 	self->task = current;
-	lkljs_call_complete(self->creation, (long)self);
+	self->creation->result = (long)self;
+	/* self->creation is answered by lkljs_host_thread_task_leaves(). */
+	lkljs_user_leave();
+}
+
+bool lkljs_is_host_thread_task(struct task_struct *task)
+{
+	return task->thread.entry == lkljs_thread_task_main;
+}
+
+struct lkljs_host_sem *lkljs_host_thread_task_leaves(struct task_struct *task)
+{
+	struct lkljs_task *self = task->thread.entry_argument;
+	struct lkljs_host_call *creation = self->creation;
+
 	self->creation = NULL;
-	lkljs_serve(self);
-	return 0;
+	return creation ? creation->done : NULL;
+}
+
+/*
+ * A call of a host thread whose task exists, on that host thread: the
+ * thread enters the kernel as its task, runs the call and leaves as a
+ * program's thread does (kernel/user.c); the result is in call->result.
+ */
+void lkljs_call_on_caller(struct lkljs_host_call *call)
+{
+	struct lkljs_task *self = call->task;
+
+	lkljs_user_enter(self->task);
+	switch (call->nr) {
+	case LKLJS_CALL_EXIT:
+		call->result = 0;
+		kfree(self);
+		/* The last switch away from the task throws to the caller. */
+		do_exit(0);
+	case LKLJS_CALL_SPAWN:
+		call->result = lkljs_spawn_program(
+			(const char *)call->args[0],
+			(const char *const *)call->args[1],
+			(const char *const *)call->args[2],
+			(const int *)call->args[3]);
+		break;
+	case LKLJS_CALL_NEW_THREAD:
+		call->result = -EINVAL;
+		break;
+	default:
+		call->result = lkljs_run_host_call(self, call);
+		break;
+	}
+	lkljs_user_leave();
 }
 
 /* The process that executed the host program; set once. */

@@ -69,14 +69,101 @@ void lkljs_raise_irq(unsigned int irq)
 }
 
 /*
+ * Who may run kernel code while the idle task is current. While the idle
+ * task waits for an interrupt, the CPU is free: a program's host thread that
+ * enters the kernel takes it on its own thread (lkljs_cpu_borrow() in
+ * kernel/threads.c) instead of waking the idle task's thread to schedule it,
+ * which would cost two hand-overs between host threads. The idle task's
+ * thread sleeps on in arch_cpu_idle() meanwhile, and is woken only when the
+ * idle task has to run on it again.
+ */
+enum {
+	LKLJS_CPU_OWNED,	/* a thread runs kernel code */
+	LKLJS_CPU_FREE,		/* the idle task waits; any thread may take the CPU */
+	LKLJS_CPU_TO_IDLE,	/* handed back to the idle task's own thread */
+};
+static int lkljs_cpu_state = LKLJS_CPU_OWNED;
+/* With LKLJS_CPU_TO_IDLE: the idle task finishes a switch to it first. */
+static bool lkljs_idle_finishes_switch;
+
+static bool lkljs_irqs_pending(void)
+{
+	return __atomic_load_n(&lkljs_pending_irqs, __ATOMIC_SEQ_CST);
+}
+
+bool lkljs_cpu_take_free(void)
+{
+	int free = LKLJS_CPU_FREE;
+
+	return __atomic_compare_exchange_n(&lkljs_cpu_state, &free,
+					   LKLJS_CPU_OWNED, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+}
+
+/*
+ * The owner, standing in for the idle task in arch_cpu_idle(), frees the CPU.
+ * An interrupt raised before this found the CPU owned and only posted the
+ * idle semaphore, which the idle thread slept through: post it again so
+ * that the idle task takes the CPU for it.
+ */
+void lkljs_cpu_free(void)
+{
+	__atomic_store_n(&lkljs_cpu_state, LKLJS_CPU_FREE, __ATOMIC_SEQ_CST);
+	if (lkljs_irqs_pending())
+		lkljs_host_sem_up(lkljs_idle_sem);
+}
+
+/*
+ * The idle task runs on its own thread again, which sleeps in
+ * arch_cpu_idle(): after a switch to it (finish_switch) or, when it is
+ * already current, to go on from its wait.
+ */
+void lkljs_cpu_to_idle(bool finish_switch)
+{
+	lkljs_idle_finishes_switch = finish_switch;
+	__atomic_store_n(&lkljs_cpu_state, LKLJS_CPU_TO_IDLE, __ATOMIC_SEQ_CST);
+	lkljs_host_sem_up(lkljs_idle_sem);
+}
+
+/* Sleeps until the idle task's thread owns the CPU again. */
+static void lkljs_idle_wait(void)
+{
+	for (;;) {
+		int to_idle = LKLJS_CPU_TO_IDLE;
+
+		lkljs_host_sem_down(lkljs_idle_sem);
+		if (lkljs_cpu_take_free())
+			break;
+		if (__atomic_compare_exchange_n(&lkljs_cpu_state, &to_idle,
+						LKLJS_CPU_OWNED, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED))
+			break;
+		/* Another thread has the CPU: an interrupt's post, sleep on. */
+	}
+	lkljs_idle_parked = false;
+	if (lkljs_idle_finishes_switch) {
+		lkljs_idle_finishes_switch = false;
+		lkljs_idle_switched_in();
+		raw_local_irq_disable();
+	}
+}
+
+/*
  * Entered with interrupts disabled and left with them enabled. Nothing but
  * an interrupt can make work for an idle uniprocessor, so sleep on the host
- * until one is raised.
+ * until one is raised, with the CPU free for threads that enter the kernel.
  */
 void arch_cpu_idle(void)
 {
-	while (!__atomic_load_n(&lkljs_pending_irqs, __ATOMIC_SEQ_CST))
-		lkljs_host_sem_down(lkljs_idle_sem);
+	while (!lkljs_irqs_pending() && !need_resched()) {
+		__atomic_store_n(&lkljs_cpu_state, LKLJS_CPU_FREE,
+				 __ATOMIC_SEQ_CST);
+		/* Raised meanwhile: take the CPU back, unless it is taken. */
+		if (lkljs_irqs_pending() && lkljs_cpu_take_free())
+			break;
+		lkljs_idle_wait();
+	}
 	raw_local_irq_enable();
 }
 

@@ -8,12 +8,16 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
+#include <linux/irqflags.h>
 #include <linux/printk.h>
 #include <linux/ptrace.h>
 #include <lkljs-host.h>
 #include <asm/lkljs.h>
 
 struct task_struct *lkljs_current_task = &init_task;
+
+/* The idle loop's call into the scheduler (kernel/sched/sched.h). */
+void schedule_idle(void);
 
 /* The generic linker script would carve this out of the init section. */
 unsigned long init_stack[THREAD_SIZE / sizeof(unsigned long)]
@@ -26,37 +30,102 @@ unsigned long init_stack[THREAD_SIZE / sizeof(unsigned long)]
  */
 static struct task_struct *lkljs_switched_from;
 
+/*
+ * A program's thread that took the free CPU (lkljs_cpu_borrow) and stands
+ * in for the idle task until the switch to its own task.
+ */
+static struct task_struct *lkljs_borrower;
+/*
+ * The idle task was switched out by a borrower, or is current but stood in
+ * for, so its thread still sleeps in arch_cpu_idle() rather than on its
+ * scheduling semaphore. Cleared when that thread owns the CPU again.
+ */
+bool lkljs_idle_parked;
+
+/*
+ * The idle task is next, and its thread sleeps in arch_cpu_idle() (it was
+ * parked by a borrower): rather than wake that thread, this one finishes
+ * the switch as the idle task would and, unless that made work, frees the
+ * CPU with the idle task waiting, as it was when the CPU was borrowed.
+ * This thread then goes on as its own task: back to its program, to sleep
+ * until its task runs again, or to its end.
+ */
+static void lkljs_idle_stand_in(void)
+{
+	schedule_tail(lkljs_switched_from);
+	/* The idle task waits with interrupts disabled. */
+	raw_local_irq_disable();
+	if (need_resched()) {
+		lkljs_idle_parked = false;
+		lkljs_cpu_to_idle(false);
+	} else {
+		lkljs_cpu_free();
+	}
+}
+
+/* Hands the CPU to next, whose host thread waits for it. */
+static void lkljs_hand_over(struct task_struct *next)
+{
+	if (is_idle_task(next) && lkljs_idle_parked)
+		lkljs_idle_stand_in();
+	else
+		lkljs_host_sem_up(next->thread.sched_sem);
+}
+
 struct task_struct *__switch_to(struct task_struct *prev,
 				struct task_struct *next)
 {
-	struct lkljs_host_sem *prev_sem = prev->thread.sched_sem;
+	/* The task whose host thread this is. */
+	struct task_struct *own = prev;
+	struct lkljs_host_sem *own_sem;
 	/* A dead task is switched away from for the last time. */
 	bool prev_is_dead = READ_ONCE(prev->__state) == TASK_DEAD;
+	/* Its thread is a host thread that makes calls: it ends by a throw. */
+	bool host_thread = lkljs_is_host_thread_task(prev);
+
+	if (lkljs_borrower) {
+		/* prev is the idle task, whose own thread sleeps on. */
+		own = lkljs_borrower;
+		lkljs_borrower = NULL;
+		lkljs_idle_parked = true;
+	}
+	own_sem = own->thread.sched_sem;
+	lkljs_switched_from = prev;
+	lkljs_current_task = next;
+	/* A borrower switching to its own task: nothing to hand over. */
+	if (next == own)
+		return prev;
 
 	/*
 	 * A task returning to its program does not wait for the CPU: its host
 	 * thread leaves the kernel (the host throws up to the program's frames)
-	 * and comes back through lkljs_task_wait_for_cpu() on its next call.
+	 * and comes back through lkljs_user_enter() on its next call.
 	 */
 	if (prev->thread.leaving_for_user) {
+		struct lkljs_host_sem *post = host_thread ?
+			lkljs_host_thread_task_leaves(prev) : NULL;
+
 		prev->thread.leaving_for_user = 0;
-		lkljs_switched_from = prev;
-		lkljs_current_task = next;
-		lkljs_host_sem_up(next->thread.sched_sem);
+		lkljs_hand_over(next);
+		/* The CPU is handed over: from here on, touch only locals. */
+		if (post) {
+			lkljs_host_sem_up(post);
+			lkljs_host_thread_exit();
+		}
 		lkljs_host_user_leave();
 	}
 
-	lkljs_switched_from = prev;
-	lkljs_current_task = next;
-	lkljs_host_sem_up(next->thread.sched_sem);
+	lkljs_hand_over(next);
 
 	if (prev_is_dead) {
 		/* prev's task_struct may be freed from now on; touch only locals. */
-		lkljs_host_sem_free(prev_sem);
+		lkljs_host_sem_free(own_sem);
+		if (host_thread)
+			lkljs_host_user_leave();
 		lkljs_host_thread_exit();
 	}
 
-	lkljs_host_sem_down(prev_sem);
+	lkljs_host_sem_down(own_sem);
 	return lkljs_switched_from;
 }
 
@@ -69,6 +138,38 @@ void lkljs_task_wait_for_cpu(struct task_struct *task)
 {
 	lkljs_host_sem_down(task->thread.sched_sem);
 	schedule_tail(lkljs_switched_from);
+}
+
+/* The idle task's thread, handed the CPU in arch_cpu_idle(), resumes. */
+void lkljs_idle_switched_in(void)
+{
+	schedule_tail(lkljs_switched_from);
+}
+
+/*
+ * On the host thread of task self, off the CPU (in user mode): if the CPU
+ * is free, take it here and switch to self, as the idle task would after
+ * an interrupt woke self up. The switch may go to another task that is
+ * runnable; this thread then waits for self's turn in __switch_to. Returns
+ * false, without the CPU, if another thread owns it.
+ */
+bool lkljs_cpu_borrow(struct task_struct *self)
+{
+	if (!lkljs_cpu_take_free())
+		return false;
+	/* Now the idle task in arch_cpu_idle(), interrupts disabled. */
+	lkljs_borrower = self;
+	wake_up_process(self);
+	/* Pending interrupts first, as the idle task would take them. */
+	raw_local_irq_enable();
+	schedule_idle();
+	if (!lkljs_borrower)
+		return true;
+	/* Nothing to switch to (self was not asleep): still the idle task. */
+	lkljs_borrower = NULL;
+	raw_local_irq_disable();
+	lkljs_cpu_free();
+	return false;
 }
 
 static void lkljs_task_thread(void *argument)

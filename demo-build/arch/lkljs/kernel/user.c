@@ -9,15 +9,20 @@
  * busy in user code), and the kernel's other tasks run meanwhile. A system
  * call from the program enters the kernel on that same thread:
  *
- *   lkljs_user_syscall()  push the task on a lock-free list and raise
- *                         LKLJS_USER_ENTRY_IRQ, whose handler wakes it up;
- *                         wait until the scheduler gives it the CPU
- *                         (lkljs_task_wait_for_cpu), run the call through
+ *   lkljs_user_syscall()  if the CPU is idle, take it on this thread and
+ *                         switch to the task as the idle task would
+ *                         (lkljs_cpu_borrow); else push the task on a
+ *                         lock-free list and raise LKLJS_USER_ENTRY_IRQ,
+ *                         whose handler wakes it up, and wait until the
+ *                         scheduler gives it the CPU
+ *                         (lkljs_task_wait_for_cpu); run the call through
  *                         the syscall table and the return-to-user work
  *   lkljs_user_leave()    sleep in TASK_IDLE and schedule(); __switch_to()
- *                         hands the CPU on and, instead of waiting for it
- *                         back, has the host throw up to the program's
- *                         frames, which take the result and go on
+ *                         hands the CPU on (to the idle task: on this
+ *                         thread, which then frees the CPU again) and,
+ *                         instead of waiting for it back, has the host
+ *                         throw up to the program's frames, which take the
+ *                         result and go on
  *
  * exec replaces the thread's program (the host throws past the old
  * program's frames and calls the new _start); exit ends the thread; a trap
@@ -69,11 +74,14 @@ static irqreturn_t lkljs_user_entry_interrupt(int irq, void *dev_id)
 }
 
 /* On the task's host thread, without the CPU: take it as this task. */
-static void lkljs_user_enter(struct task_struct *self)
+void lkljs_user_enter(struct task_struct *self)
 {
-	struct task_struct *head =
-		__atomic_load_n(&lkljs_entering, __ATOMIC_RELAXED);
+	struct task_struct *head;
 
+	/* The CPU is idle: no other thread needs waking to switch to self. */
+	if (lkljs_cpu_borrow(self))
+		return;
+	head = __atomic_load_n(&lkljs_entering, __ATOMIC_RELAXED);
 	do {
 		self->thread.entry_next = head;
 	} while (!__atomic_compare_exchange_n(&lkljs_entering, &head, self,

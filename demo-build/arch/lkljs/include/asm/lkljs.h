@@ -29,6 +29,20 @@ extern const lkljs_syscall_fn lkljs_syscall_table[];
 void lkljs_raise_irq(unsigned int irq);
 struct task_struct;
 void lkljs_task_wait_for_cpu(struct task_struct *task);
+/*
+ * The free CPU (kernel/irq.c): while the idle task waits for an interrupt,
+ * a program's thread may take the CPU on its own host thread
+ * (lkljs_cpu_borrow, kernel/threads.c) and stand in for the idle task.
+ */
+bool lkljs_cpu_borrow(struct task_struct *self);
+/* The task's thread, off the CPU, enters the kernel as the task. */
+void lkljs_user_enter(struct task_struct *self);
+bool lkljs_cpu_take_free(void);
+void lkljs_cpu_free(void);
+void lkljs_cpu_to_idle(bool finish_switch);
+void lkljs_idle_switched_in(void);
+/* The idle task's thread sleeps in arch_cpu_idle() while others run. */
+extern bool lkljs_idle_parked;
 /* Enters the program that the task has executed; does not return. */
 void lkljs_user_run(struct task_struct *task) __attribute__((noreturn));
 /*
@@ -65,6 +79,14 @@ void lkljs_user_clone_cancel(struct task_struct *child);
 /* The host's way to start a program as a child of the caller. */
 long lkljs_spawn_program(const char *path, const char *const *argv,
 		 const char *const *envp, const int *fds);
+/*
+ * A host thread's task (kernel/host_calls.c), whose thread is the host
+ * thread that makes the calls: it leaves the kernel by a throw even at its
+ * end. When it first leaves the CPU, its own host thread posts the
+ * semaphore returned here, then ends.
+ */
+bool lkljs_is_host_thread_task(struct task_struct *task);
+struct lkljs_host_sem *lkljs_host_thread_task_leaves(struct task_struct *task);
 /* The host's process (PID 1 or lkljs-host) serves host calls from now on. */
 void lkljs_host_process_handover(void) __attribute__((noreturn));
 bool lkljs_is_host_process(struct task_struct *task);

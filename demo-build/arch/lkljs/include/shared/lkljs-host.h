@@ -134,6 +134,16 @@ struct lkljs_host_call {
 
 /* Any host thread, without the CPU: queue the call and wake the kernel. */
 void lkljs_call_submit(struct lkljs_host_call *call);
+/*
+ * A host thread whose task exists (call->task), without the CPU: runs the
+ * call on this thread as the task and leaves the kernel by the host's throw
+ * (lkljs_host_user_leave), which lkljs_host_call_here() catches; the result
+ * is then in call->result. Not for LKLJS_CALL_INTERRUPT.
+ */
+void lkljs_call_on_caller(struct lkljs_host_call *call)
+	__attribute__((noreturn));
+/* Host: runs lkljs_call_on_caller(call) and returns once it has left. */
+void lkljs_host_call_here(struct lkljs_host_call *call);
 
 /*
  * Host: the host's process (PID 1, or the lkljs-host helper that PID 1 asked
