@@ -65,6 +65,9 @@ void lkljs_user_clone_cancel(struct task_struct *child);
 /* The host's way to start a program as a child of the caller. */
 long lkljs_spawn_program(const char *path, const char *const *argv,
 		 const char *const *envp, const int *fds);
+struct linux_binprm;
+/* Keeps the exec's argv and envp for /proc/PID/cmdline and environ. */
+int lkljs_keep_exec_arguments(struct linux_binprm *bprm);
 /* The host's process (PID 1 or lkljs-host) serves host calls from now on. */
 void lkljs_host_process_handover(void) __attribute__((noreturn));
 bool lkljs_is_host_process(struct task_struct *task);
