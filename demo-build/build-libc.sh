@@ -70,6 +70,7 @@ need tar tar
 need xz xz-utils
 need sha256sum coreutils
 need node nodejs
+need gcc gcc
 need_all_found
 # LLVM's compiler-rt sources, as Debian's emscripten ships them.
 compiler_rt_dir=/usr/share/emscripten/system/lib/compiler-rt
@@ -109,28 +110,39 @@ cp -r "$libc_dir/arch/." "$tree/arch/"
 cp -r "$libc_dir/src/." "$tree/src/"
 
 echo "@@lkljs step libc syscalls"
-# The kernel's unistd headers: include/uapi from the source, with the
-# port's own arch/lkljs/include/uapi, kept while the source is unchanged.
+# What the libc takes from the kernel source, kept while the source is
+# unchanged: include/uapi (the unistd headers give the system call numbers;
+# all of it is installed for programs), with the port's own
+# arch/lkljs/include/uapi, and what `make headers_install` runs on them:
+# scripts/headers_install.sh, scripts/unifdef.c, and the top Makefile's
+# version for linux/version.h.
 headers=$work_dir/kernel-headers
+header_sources=(include/uapi scripts/headers_install.sh scripts/unifdef.c Makefile)
 if [ -d "$kernel_source" ]; then
   source_identity="directory $(cd "$kernel_source" && pwd) $(find "$kernel_source/include/uapi" -type f -newer "$kernel_source/Makefile" | wc -l)"
 else
   source_identity="tarball $(sha256sum < "$kernel_source" | cut -d' ' -f1)"
 fi
+source_identity="$source_identity: ${header_sources[*]}"
 if [ ! -f "$headers.identity" ] || [ "$(cat "$headers.identity")" != "$source_identity" ]; then
-  echo "  EXTRACT include/uapi"
+  echo "  EXTRACT ${header_sources[*]}"
   rm -rf "$headers" "$headers.identity"
   mkdir -p "$headers"
   if [ -d "$kernel_source" ]; then
-    (cd "$kernel_source" && tar cf - include/uapi) | tar xf - -C "$headers"
+    (cd "$kernel_source" && tar cf - "${header_sources[@]}") | tar xf - -C "$headers"
   else
     case "$kernel_source" in
-      *.tar.xz|*.txz) tar xJf "$kernel_source" -C "$headers" --strip-components=1 --wildcards '*/include/uapi/*' ;;
-      *.tar.gz|*.tgz) tar xzf "$kernel_source" -C "$headers" --strip-components=1 --wildcards '*/include/uapi/*' ;;
+      *.tar.xz|*.txz) decompress=J ;;
+      *.tar.gz|*.tgz) decompress=z ;;
       *) fail "unsupported kernel source '$kernel_source': give a .tar.xz or .tar.gz tarball or a directory" ;;
     esac
+    # The tarball's top directory, whatever its name, and no deeper.
+    tar "x${decompress}f" "$kernel_source" -C "$headers" --strip-components=1 \
+      --wildcards --no-wildcards-match-slash "${header_sources[@]/#/*/}"
   fi
-  [ -f "$headers/include/uapi/asm-generic/unistd.h" ] || fail "no include/uapi/asm-generic/unistd.h in '$kernel_source'"
+  for file in include/uapi/asm-generic/unistd.h "${header_sources[@]:1}"; do
+    [ -f "$headers/$file" ] || fail "no $file in '$kernel_source'"
+  done
   echo "$source_identity" > "$headers.identity"
 fi
 rm -rf "$headers/arch"
@@ -229,6 +241,7 @@ make -C "$tree" -s install-headers
 mkdir -p "$out_dir/lib" "$out_dir/bin" "$out_dir/tests"
 cp "$tree/lib/libc.a" "$tree/lib/crt1.o" "$out_dir/lib/"
 (cd "$rt_obj" && find . -name '*.o' | sort | xargs "$llvm_bin/llvm-ar" crsD "$out_dir/lib/libcompiler_rt.a")
+"$demo_build_dir/install-kernel-headers.sh" "$headers" "$out_dir/include" "$jobs"
 cp "$libc_dir/lkljs-cc" "$libc_dir/lkljs-loop-check.js" "$out_dir/bin/"
 chmod 755 "$out_dir/bin/lkljs-cc"
 echo "musl $musl_version (Debian source package $musl_package)" > "$out_dir/musl-version.txt"

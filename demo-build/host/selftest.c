@@ -1288,6 +1288,36 @@ static int case_signal_longjmp(char *why)
 		"longjmp: passed", NULL });
 }
 
+static int case_signal_altstack(char *why)
+{
+	return lkljs_signal_test(why, "altstack", (const char *const[]){
+		"at start: disabled yes",
+		"smaller than MINSIGSTKSZ: -1 Out of memory",
+		"set: flags 0, main stack on it no",
+		"SA_ONSTACK handler on the stack yes, sigaltstack says SS_ONSTACK yes, uc_stack yes",
+		"changing the stack in use: Operation not permitted",
+		"nested SA_ONSTACK handler on the stack yes, below the first yes, SS_ONSTACK yes",
+		"after the handlers: flags 0, back on the main stack yes",
+		"handler without SA_ONSTACK on the stack no",
+		"after siglongjmp out: flags 0, on the main stack yes",
+		"then an SA_ONSTACK handler on the stack again yes",
+		"SS_AUTODISARM: on the stack yes, disabled in the handler yes, armed after yes",
+		"SS_DISABLE: SA_ONSTACK handler on the stack no, flags 2",
+		"altstack: passed", NULL });
+}
+
+/*
+ * The line discipline from a program (/bin/tty-test, demo-build/
+ * musl-programs/tty-test.c) on a pty pair of its own: echo with an erase,
+ * the line read, ^C to the foreground process group.
+ */
+static int case_tty_line_discipline(char *why)
+{
+	return lkljs_program_test(why, "tty-test", "pty", NULL, (const char *const[]){
+		"tty-test: typed line echoed with its erase yes, read as abc yes",
+		"tty-test: ^C echoed yes, reader killed by signal 2", NULL });
+}
+
 static int case_signal_cpu_bound(char *why)
 {
 	return lkljs_signal_test(why, "cpu-bound", (const char *const[]){
@@ -1350,7 +1380,9 @@ static const struct lkljs_case {
 	{ "SIGSTOP, SIGTSTP and SIGCONT, seen by wait4 with WUNTRACED and WCONTINUED", case_signal_stop },
 	{ "default actions (terminate, core, ignore), SIGPIPE with a handler, kill(-pgid)", case_signal_defaults },
 	{ "siglongjmp out of a handler, and out of a blocked read", case_signal_longjmp },
+	{ "sigaltstack: SA_ONSTACK handlers run on it, nested too; SS_ONSTACK, EPERM, SS_AUTODISARM, SS_DISABLE", case_signal_altstack },
 	{ "a program that never makes a system call: its parent keeps running; SIGSTOP, SIGCONT, SIGKILL and SIGINT reach it", case_signal_cpu_bound },
+	{ "the tty's line discipline: echo, erase, a line read, ^C kills the foreground job (a pty)", case_tty_line_discipline },
 };
 
 #define LKLJS_CASES ((long)(sizeof(lkljs_cases) / sizeof(lkljs_cases[0])))

@@ -19,6 +19,8 @@
  *   signal-test defaults     default actions: terminate, core, ignore;
  *                            SIGPIPE with a handler; kill(-pgid)
  *   signal-test longjmp      siglongjmp out of a handler, mask restored
+ *   signal-test altstack     sigaltstack: SA_ONSTACK handlers on it, nested,
+ *                            SS_ONSTACK, EPERM, SS_AUTODISARM, SS_DISABLE
  *   signal-test cpu-bound    a child that never makes a system call: the
  *                            parent keeps running; SIGSTOP/SIGCONT,
  *                            SIGINT with a handler and SIGKILL reach it
@@ -35,10 +37,12 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -673,6 +677,147 @@ static void test_longjmp(void)
 	close(fds[1]);
 }
 
+/* --- the alternate signal stack -------------------------------------------- */
+
+static char *alt_base;
+static size_t alt_size;
+static volatile uintptr_t outer_local, inner_local;
+static volatile int outer_flags, inner_flags, change_errno, context_matches;
+
+static int on_alt_stack(uintptr_t address)
+{
+	return address >= (uintptr_t)alt_base && address < (uintptr_t)alt_base + alt_size;
+}
+
+/* The flags sigaltstack reports for the caller, or -1 on failure. */
+static int alt_flags_now(void)
+{
+	stack_t now;
+
+	return sigaltstack(NULL, &now) ? -1 : now.ss_flags;
+}
+
+static void inner_handler(int sig)
+{
+	volatile char here;
+
+	inner_local = (uintptr_t)&here;
+	inner_flags = alt_flags_now();
+}
+
+static void outer_handler(int sig, siginfo_t *info, void *context)
+{
+	ucontext_t *uc = context;
+	volatile char here;
+	stack_t other = { .ss_sp = alt_base, .ss_size = alt_size };
+
+	outer_local = (uintptr_t)&here;
+	outer_flags = alt_flags_now();
+	context_matches = uc->uc_stack.ss_sp == alt_base && uc->uc_stack.ss_size == alt_size;
+	/* The stack in use cannot change. */
+	errno = 0;
+	change_errno = sigaltstack(&other, NULL) ? errno : 0;
+	/* A nested SA_ONSTACK signal stays on the stack, below this frame. */
+	raise(SIGUSR2);
+}
+
+static sigjmp_buf alt_jump;
+
+static void alt_jump_out(int sig)
+{
+	siglongjmp(alt_jump, 1);
+}
+
+/* The address of a local of a fresh frame: where the stack pointer is. */
+static volatile uintptr_t stack_probe;
+
+__attribute__((noinline)) static uintptr_t stack_here(void)
+{
+	volatile char here;
+
+	stack_probe = (uintptr_t)&here;
+	return stack_probe;
+}
+
+static void set_action(int sig, void (*action)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa = { .sa_sigaction = action, .sa_flags = SA_SIGINFO | flags };
+
+	sigemptyset(&sa.sa_mask);
+	CHECK(!sigaction(sig, &sa, NULL), "sigaction(%d): %s", sig, strerror(errno));
+}
+
+static void test_altstack(void)
+{
+	stack_t ss, old;
+	uintptr_t main_local = stack_here();
+
+	CHECK(!sigaltstack(NULL, &old), "sigaltstack(NULL): %s", strerror(errno));
+	printf("at start: disabled %s\n", yes(old.ss_flags == SS_DISABLE));
+	ss = (stack_t){ .ss_sp = malloc(MINSIGSTKSZ - 1), .ss_size = MINSIGSTKSZ - 1 };
+	errno = 0;
+	printf("smaller than MINSIGSTKSZ: %d %s\n", sigaltstack(&ss, NULL), strerror(errno));
+	free(ss.ss_sp);
+
+	alt_size = 4 * SIGSTKSZ;
+	alt_base = malloc(alt_size);
+	ss = (stack_t){ .ss_sp = alt_base, .ss_size = alt_size };
+	CHECK(!sigaltstack(&ss, &old), "sigaltstack: %s", strerror(errno));
+	CHECK(!sigaltstack(NULL, &old) && old.ss_sp == alt_base && old.ss_size == alt_size,
+	      "sigaltstack reads back another stack");
+	printf("set: flags %d, main stack on it %s\n", old.ss_flags, yes(on_alt_stack(main_local)));
+
+	set_action(SIGUSR1, outer_handler, SA_ONSTACK);
+	set_handler(SIGUSR2, inner_handler, SA_ONSTACK);
+	raise(SIGUSR1);
+	printf("SA_ONSTACK handler on the stack %s, sigaltstack says SS_ONSTACK %s, uc_stack %s\n",
+	       yes(on_alt_stack(outer_local)), yes(outer_flags == SS_ONSTACK), yes(context_matches));
+	printf("changing the stack in use: %s\n", strerror(change_errno));
+	printf("nested SA_ONSTACK handler on the stack %s, below the first %s, SS_ONSTACK %s\n",
+	       yes(on_alt_stack(inner_local)), yes(inner_local < outer_local),
+	       yes(inner_flags == SS_ONSTACK));
+	printf("after the handlers: flags %d, back on the main stack %s\n", alt_flags_now(),
+	       yes(!on_alt_stack(stack_here())));
+
+	/* Without SA_ONSTACK, the handler runs where the program was. */
+	inner_local = 0;
+	set_handler(SIGUSR2, inner_handler, 0);
+	raise(SIGUSR2);
+	printf("handler without SA_ONSTACK on the stack %s\n", yes(on_alt_stack(inner_local)));
+
+	/* siglongjmp out of a handler on the stack leaves it. */
+	set_handler(SIGUSR2, alt_jump_out, SA_ONSTACK);
+	if (!sigsetjmp(alt_jump, 1)) {
+		raise(SIGUSR2);
+		printf("FAIL the handler returned\n");
+		failures++;
+	}
+	printf("after siglongjmp out: flags %d, on the main stack %s\n", alt_flags_now(),
+	       yes(!on_alt_stack(stack_here())));
+	inner_local = 0;
+	set_handler(SIGUSR2, inner_handler, SA_ONSTACK);
+	raise(SIGUSR2);
+	printf("then an SA_ONSTACK handler on the stack again %s\n", yes(on_alt_stack(inner_local)));
+
+	/* SS_AUTODISARM: disarmed while its handler runs, armed again after. */
+	ss.ss_flags = SS_AUTODISARM;
+	CHECK(!sigaltstack(&ss, NULL), "sigaltstack(SS_AUTODISARM): %s", strerror(errno));
+	inner_local = 0;
+	raise(SIGUSR2);
+	printf("SS_AUTODISARM: on the stack %s, disabled in the handler %s, armed after %s\n",
+	       yes(on_alt_stack(inner_local)), yes(inner_flags == SS_DISABLE),
+	       yes(alt_flags_now() == (int)SS_AUTODISARM));
+
+	/* SS_DISABLE: SA_ONSTACK handlers run on the main stack. */
+	ss.ss_flags = SS_DISABLE;
+	CHECK(!sigaltstack(&ss, NULL), "sigaltstack(SS_DISABLE): %s", strerror(errno));
+	inner_local = 0;
+	raise(SIGUSR2);
+	printf("SS_DISABLE: SA_ONSTACK handler on the stack %s, flags %d\n",
+	       yes(on_alt_stack(inner_local)), alt_flags_now());
+	free(alt_base);
+}
+
 /* --- a program that never enters the kernel ------------------------------- */
 
 static void test_cpu_bound(void)
@@ -800,6 +945,8 @@ int main(int argc, char **argv)
 		test_defaults();
 	else if (!strcmp(command, "longjmp"))
 		test_longjmp();
+	else if (!strcmp(command, "altstack"))
+		test_altstack();
 	else if (!strcmp(command, "cpu-bound"))
 		test_cpu_bound();
 	else if (!strcmp(command, "bench") && argc > 2)

@@ -15,12 +15,30 @@
  *   tty-test read    prints "tty-test: reading" and reads the console; a
  *                    typed ^C ends it with SIGINT (the default action).
  *                    If the read returns, exit 0.
+ *
+ * and, for the self-test suite (host/selftest.c), with no console to take:
+ *
+ *   tty-test pty     the line discipline through a pty pair of its own
+ *                    (devpts is mounted on /dev/pts if it is not): a child,
+ *                    "tty-test pty-reader SLAVE", makes the slave its
+ *                    controlling terminal in a session of its own and reads
+ *                    lines; this side types a line with an erase into the
+ *                    master, checks the echo and what the child read, then
+ *                    types ^C, which must kill the child with SIGINT.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,10 +96,104 @@ static int read_console(void)
 	return 0;
 }
 
+/* The child on the slave side: its controlling terminal, then lines. */
+static int pty_reader(const char *slave_name)
+{
+	char line[128];
+	ssize_t length;
+	int slave;
+
+	/* A session leader that opens a tty without one gets it as its own. */
+	if (setsid() < 0 || (slave = open(slave_name, O_RDWR)) < 0)
+		return 1;
+	dup2(slave, STDIN_FILENO);
+	dup2(slave, STDOUT_FILENO);
+	for (;;) {
+		printf("ready\n");
+		fflush(stdout);
+		length = read(STDIN_FILENO, line, sizeof(line) - 1);
+		if (length <= 0)
+			return 1;
+		line[length] = 0;
+		printf("got: %s", line);
+	}
+}
+
+/* Reads the master until its output so far contains expected (or 5 s). */
+static int master_until(int master, char *seen, size_t size, const char *expected)
+{
+	size_t used = strlen(seen);
+	struct pollfd readable = { .fd = master, .events = POLLIN };
+
+	while (!strstr(seen, expected)) {
+		ssize_t length;
+
+		if (used + 1 >= size || poll(&readable, 1, 5000) != 1)
+			return 0;
+		length = read(master, seen + used, size - used - 1);
+		if (length <= 0)
+			return 0;
+		used += length;
+		seen[used] = 0;
+	}
+	return 1;
+}
+
+static int pty_test(const char *self)
+{
+	static const char typed[] = "abx\x7f" "c\n";
+	char slave_name[64], seen[1024] = "";
+	char *argv[] = { "tty-test", "pty-reader", slave_name, NULL };
+	int master, status, echoed, read_back, interrupted;
+	pid_t reader;
+
+	if (access("/dev/pts/ptmx", F_OK) &&
+	    ((mkdir("/dev/pts", 0755) && errno != EEXIST) ||
+	     mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=0666"))) {
+		printf("tty-test: cannot mount devpts: %s\n", strerror(errno));
+		return 1;
+	}
+	master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master) ||
+	    ptsname_r(master, slave_name, sizeof(slave_name))) {
+		printf("tty-test: no pty: %s\n", strerror(errno));
+		return 1;
+	}
+	if (posix_spawn(&reader, self, NULL, NULL, argv, NULL)) {
+		printf("tty-test: cannot start the reader\n");
+		return 1;
+	}
+	/* A line with a typo erased: ECHOE echoes the erase as "\b \b". */
+	master_until(master, seen, sizeof(seen), "ready\r\n");
+	seen[0] = 0;
+	write(master, typed, strlen(typed));
+	read_back = master_until(master, seen, sizeof(seen), "got: abc\r\n");
+	echoed = strstr(seen, "abx\b \bc\r\n") != NULL;
+	printf("tty-test: typed line echoed with its erase %s, read as abc %s\n",
+	       echoed ? "yes" : "no", read_back ? "yes" : "no");
+	/* ^C: SIGINT to the foreground process group, echoed as "^C". */
+	master_until(master, seen, sizeof(seen), "ready\r\n");
+	seen[0] = 0;
+	write(master, "\x03", 1);
+	interrupted = master_until(master, seen, sizeof(seen), "^C");
+	if (waitpid(reader, &status, 0) != reader)
+		status = -1;
+	printf("tty-test: ^C echoed %s, reader %s %d\n", interrupted ? "yes" : "no",
+	       WIFSIGNALED(status) ? "killed by signal" : "exited", WIFSIGNALED(status) ?
+	       WTERMSIG(status) : WEXITSTATUS(status));
+	close(master);
+	return !(echoed && read_back && interrupted && WIFSIGNALED(status) &&
+		 WTERMSIG(status) == SIGINT);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "pty-reader"))
+		return pty_reader(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "pty"))
+		return pty_test("/bin/tty-test");
 	if (argc != 2 || (strcmp(argv[1], "winch") && strcmp(argv[1], "read"))) {
-		fprintf(stderr, "usage: tty-test winch|read\n");
+		fprintf(stderr, "usage: tty-test winch|read|pty\n");
 		return 2;
 	}
 	if (become_foreground_job())

@@ -30,12 +30,22 @@ use super::manifest::compressed_sizes;
 /// The libc's build script, under `demo-build/`; the step runs only when it exists.
 pub const LIBC_SCRIPT: &str = "build-libc.sh";
 /// Everything under `demo-build/` that the libc's build reads.
-pub const LIBC_INPUTS: &[&str] =
-    &[LIBC_SCRIPT, "build-common.sh", "syscall-numbers.sh", "libc", "arch/lkljs/include/uapi"];
+pub const LIBC_INPUTS: &[&str] = &[
+    LIBC_SCRIPT,
+    "build-common.sh",
+    "syscall-numbers.sh",
+    "install-kernel-headers.sh",
+    "libc",
+    "arch/lkljs/include/uapi",
+];
 /// What the script promises in its `--out` directory.
 pub const LIBC_REQUIRED_FILES: &[&str] = &[
     "bin/lkljs-cc",
     "include/bits/syscall.h",
+    // The kernel's uapi headers (install-kernel-headers.sh), which BusyBox's `ip` includes.
+    "include/asm/types.h",
+    "include/linux/rtnetlink.h",
+    "include/linux/version.h",
     "include/stdio.h",
     "lib/crt1.o",
     "lib/libc.a",

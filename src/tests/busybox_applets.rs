@@ -124,6 +124,12 @@ fn system_applets_see_the_kernel_and_the_root_file_system() {
         { "argv": ["ps"] },
         { "argv": ["free"] },
         { "argv": ["whoami"] },
+        { "argv": ["id"] },
+        { "argv": ["ip", "addr"] },
+        { "argv": ["ip", "link"] },
+        // A route added over netlink shows, and goes again.
+        { "argv": ["sh", "-c", "ip route add 10.9.0.0/16 dev lo && ip route && ip route del 10.9.0.0/16 dev lo && echo deleted && ip route"] },
+        { "argv": ["ip", "-4", "route", "get", "127.0.0.1"] },
     ]));
     let output = |index: usize| succeeded(&results[index]);
     assert!(output(0).starts_with("Linux lkljs 6.1."), "{}", output(0));
@@ -166,23 +172,41 @@ fn system_applets_see_the_kernel_and_the_root_file_system() {
         "httpd",
         "nc",
         "ifconfig",
+        "ip",
         "md5sum",
         "sha256sum",
     ] {
         assert!(listed.contains(applet), "{applet} is not built in: {listed:?}");
     }
     assert!(output(4).contains("/bin/ls -> /bin/busybox"), "{}", output(4));
-    // Names from the root file system's /etc/passwd. (A plain `id` prints
-    // "uid=0(root) gid=0(root)" and then fails: the kernel is built without
-    // CONFIG_MULTIUSER, so getgroups is ENOSYS.)
+    // Names from the root file system's /etc/passwd and /etc/group. A
+    // plain `id` also asks for the supplementary groups: the kernel has
+    // none (no CONFIG_MULTIUSER), and the libc says so rather than ENOSYS.
     assert_eq!(output(5), "root\n");
     assert_eq!(output(10), "root\n");
+    assert_eq!(output(11), "uid=0(root) gid=0(root)\n");
     assert!(output(6).contains("/sbin/ifconfig -> /bin/busybox"), "{}", output(6));
     // hush runs a builtin without forking, and its exit status reaches wait4.
     assert_eq!(results[7].output, "from hush\n");
     assert_eq!(results[7].status, Some(3 << 8), "{:?}", results[7]);
-    // ps lists the kernel's threads and PID 1.
-    assert!(output(8).lines().any(|line| line.contains("[kthreadd]")), "{}", output(8));
+    // ps lists the kernel's threads, PID 1 (/init) and the host's process
+    // by its command line (a kernel thread's shows as its [name]).
+    let command = |line: &str| line.split_whitespace().skip(4).collect::<Vec<_>>().join(" ");
+    let ps: Vec<String> = output(8).lines().map(command).collect();
+    for expected in ["[kthreadd]", "/init", "lkljs-host", "{busybox} ps"] {
+        assert!(ps.iter().any(|line| line == expected), "no process {expected:?} in\n{}", output(8));
+    }
+    // ip over netlink: lo with its loopback address, up.
+    let ip_addr = output(12);
+    assert!(ip_addr.starts_with("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"), "{ip_addr}");
+    assert!(ip_addr.contains("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"), "{ip_addr}");
+    assert!(ip_addr.contains("    inet 127.0.0.1/8 scope host lo\n"), "{ip_addr}");
+    let ip_link = output(13);
+    assert!(ip_link.starts_with("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"), "{ip_link}");
+    assert!(ip_link.contains("link/loopback"), "{ip_link}");
+    let route: Vec<&str> = output(14).lines().map(str::trim_end).collect();
+    assert_eq!(route, ["10.9.0.0/16 dev lo scope link", "deleted"], "{}", output(14));
+    assert!(output(15).starts_with("local 127.0.0.1 dev lo "), "{}", output(15));
     assert!(output(9).lines().any(|line| line.starts_with("Mem:")), "{}", output(9));
 
     // The figures the guide quotes.

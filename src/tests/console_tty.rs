@@ -45,6 +45,26 @@ fn piped_stdin_is_typed_into_the_shell_and_node_exits_with_its_status() {
     assert!(!stdout.contains('\r'), "a pipe gets '\\n' line ends\n{}", context(&output));
 }
 
+/// The README's interactive use: `node boot.js` with a terminal (a pty
+/// from Python's pty module) puts it in raw mode, so keys reach the
+/// kernel's tty: the shell's line editing, ^C, the window size and `exit 3`.
+#[test]
+fn a_terminal_on_stdin_is_used_in_raw_mode() {
+    let artifacts = build(&site_root());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tests/fixtures/console/interactive-boot.py");
+    let output = run_with_input_and_watchdog(
+        Command::new("python3").arg(&script).arg(&artifacts.dir).env("LKLJS_BOOT_TIMEOUT_SECONDS", "60"),
+        None,
+        Duration::from_secs(120),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for check in ["prompt", "pipeline", "ctrl_c"] {
+        assert!(stdout.lines().any(|line| line == format!("@@result {check} true")), "{check}\n{}", context(&output));
+    }
+    assert!(stdout.contains("\n24 80\r\n"), "stty size\n{}", context(&output));
+    assert_eq!(output.status.code(), Some(3), "exit 3 in the shell must be node's status\n{}", context(&output));
+}
+
 #[test]
 fn stdin_at_its_end_makes_the_shell_exit_zero_and_the_machine_halt() {
     let artifacts = build(&site_root());

@@ -35,7 +35,7 @@ fn the_site_build_publishes_a_kernel_that_boots() {
 
 /// The cases of demo-build/host/selftest.c plus the clean halt that
 /// selftest.js adds; a case that silently disappears fails this count.
-const SELFTEST_CASES: usize = 49;
+const SELFTEST_CASES: usize = 51;
 
 /// `node --no-experimental-fetch selftest.js` in the published directory:
 /// every case passes, and the last line is the summary.

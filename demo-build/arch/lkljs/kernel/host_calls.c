@@ -403,6 +403,10 @@ static int lkljs_load_init(struct linux_binprm *binary)
 	if (err)
 		return err;
 	setup_new_exec(binary);
+	/* So that ps shows "lkljs-host" rather than an empty command line. */
+	err = lkljs_keep_exec_arguments(binary);
+	if (err)
+		return err;
 	finalize_exec(binary);
 	WRITE_ONCE(lkljs_host_process, current);
 	return 0;

@@ -11,7 +11,8 @@
  * handler's mask, and tells the host. The host, once the thread has left
  * the kernel, calls the program's export __lkljs_signal_trampoline(area)
  * instead of returning the call's result: the libc copies the frame to its
- * own stack at once, runs the handler there and makes rt_sigreturn, whose
+ * own stack at once, runs the handler there (or on the alternate signal
+ * stack, for SA_ONSTACK) and makes rt_sigreturn, whose
  * result the syscall import then returns as the interrupted call's. So the
  * kernel is consistent before the handler runs, and a handler that
  * siglongjmp()s out simply throws past the import.
@@ -74,7 +75,14 @@ static int lkljs_setup_frame(struct ksignal *ksig, struct pt_regs *regs)
 		.flags = ksig->ka.sa.sa_flags,
 	};
 	struct ucontext context = {
-		.uc_stack.ss_flags = SS_DISABLE,
+		/*
+		 * The alternate stack, as __save_altstack() records it: the
+		 * trampoline switches to it for an SA_ONSTACK handler (the
+		 * kernel cannot), and rt_sigreturn restores it from here.
+		 */
+		.uc_stack.ss_sp = (void __user *)current->sas_ss_sp,
+		.uc_stack.ss_flags = current->sas_ss_flags,
+		.uc_stack.ss_size = current->sas_ss_size,
 		.uc_mcontext.regs = regs->regs,
 		.uc_mcontext.oldmask = sigmask_to_save()->sig[0],
 		.uc_sigmask = *sigmask_to_save(),
@@ -137,6 +145,14 @@ long lkljs_user_return(long result)
 	return result;
 }
 
+/* The program's stack pointer, where the ABI passes it (asm/ptrace.h). */
+unsigned long lkljs_current_user_stack_pointer(void)
+{
+	const struct pt_regs *regs = task_pt_regs(current);
+
+	return regs->regs.syscall_nr == __NR_sigaltstack ? regs->regs.args[2] : 0;
+}
+
 /* A system call from the program: run it, then go back as above. */
 long lkljs_user_run_syscall(long nr, const long args[6])
 {
@@ -162,7 +178,8 @@ SYSCALL_DEFINE1(rt_sigreturn, struct ucontext __user *, context_address)
 		return -ENOSYS;
 	/* Any restart block belongs to the interrupted call, not to this one. */
 	current->restart_block.fn = do_no_restart_syscall;
-	if (copy_from_user(&context, context_address, sizeof(context)))
+	if (copy_from_user(&context, context_address, sizeof(context)) ||
+	    restore_altstack(&context_address->uc_stack))
 		goto bad_frame;
 	set_current_blocked(&context.uc_sigmask);
 	saved = context.uc_mcontext.regs;

@@ -184,6 +184,63 @@ static int lkljs_user_keep_arguments(const char *text, unsigned long arg_length,
 	return 0;
 }
 
+/* Where copy_strings() stacks the strings down from, in the argument pages. */
+#define LKLJS_EXEC_STRINGS_TOP	(PAGE_SIZE * MAX_ARG_PAGES - sizeof(void *))
+
+/*
+ * Copies the exec's strings, as copy_strings() left them in the argument
+ * pages (argv, then envp, then the file name), to text, which holds
+ * LKLJS_EXEC_STRINGS_TOP - bprm->p bytes.
+ */
+static void lkljs_exec_strings(struct linux_binprm *bprm, char *text)
+{
+	unsigned long position, length;
+
+	for (position = bprm->p; position < LKLJS_EXEC_STRINGS_TOP;
+	     position += length) {
+		length = min(PAGE_SIZE - position % PAGE_SIZE,
+			     LKLJS_EXEC_STRINGS_TOP - position);
+		memcpy(text + (position - bprm->p),
+		       page_address(bprm->page[position / PAGE_SIZE]) +
+		       position % PAGE_SIZE, length);
+	}
+}
+
+/* The bytes that count NUL-terminated strings take at the start of text. */
+static unsigned long lkljs_strings_length(const char *text, unsigned long size,
+					  int count)
+{
+	unsigned long offset = 0;
+
+	while (count-- > 0)
+		offset += strnlen(text + offset, size - offset) + 1;
+	return offset;
+}
+
+/*
+ * The host's process executes no wasm program (kernel/host_calls.c), but
+ * /proc/PID/cmdline and environ show its arguments as any process's, so
+ * that ps names it.
+ */
+int lkljs_keep_exec_arguments(struct linux_binprm *bprm)
+{
+	unsigned long size = LKLJS_EXEC_STRINGS_TOP - bprm->p;
+	unsigned long arguments_length;
+	char *text = kvmalloc(size, GFP_KERNEL);
+	int err;
+
+	if (!text)
+		return -ENOMEM;
+	lkljs_exec_strings(bprm, text);
+	arguments_length = lkljs_strings_length(text, size, bprm->argc);
+	err = lkljs_user_keep_arguments(text, arguments_length,
+		arguments_length + lkljs_strings_length(text + arguments_length,
+							size - arguments_length,
+							bprm->envc));
+	kvfree(text);
+	return err;
+}
+
 /*
  * The initial process block (ABI §3), built in kernel memory and copied to
  * pages appended to the program's memory: argc, argv[], NULL, envp[], NULL,
@@ -194,9 +251,7 @@ static int lkljs_user_keep_arguments(const char *text, unsigned long arg_length,
 
 static int lkljs_user_start_block(struct linux_binprm *bprm)
 {
-	const unsigned long strings_top =
-		PAGE_SIZE * MAX_ARG_PAGES - sizeof(void *);
-	unsigned long strings_length = strings_top - bprm->p;
+	unsigned long strings_length = LKLJS_EXEC_STRINGS_TOP - bprm->p;
 	unsigned long words = 1 + bprm->argc + 1 + bprm->envc + 1 +
 			      2 * LKLJS_AUXV_PAIRS;
 	/* The signal frame area (kernel/signal.c) follows the strings. */
@@ -204,7 +259,7 @@ static int lkljs_user_start_block(struct linux_binprm *bprm)
 					   strings_length, 16);
 	unsigned long size = frame_offset + LKLJS_SIGFRAME_AREA;
 	unsigned long pages = DIV_ROUND_UP(size, LKLJS_WASM_PAGE);
-	unsigned long base, strings, random, position, offset;
+	unsigned long base, strings, random, offset;
 	unsigned long arguments_length, strings_used;
 	struct mm_struct *mm = current->mm;
 	u32 *block, *word;
@@ -224,15 +279,8 @@ static int lkljs_user_start_block(struct linux_binprm *bprm)
 	random = base + words * sizeof(u32);
 	strings = random + 16;
 
-	/* The strings, as copy_strings() left them in the argument pages. */
 	text = (char *)block + (strings - base);
-	for (position = bprm->p; position < strings_top; position += offset) {
-		offset = min(PAGE_SIZE - position % PAGE_SIZE,
-			     strings_top - position);
-		memcpy(text + (position - bprm->p),
-		       page_address(bprm->page[position / PAGE_SIZE]) +
-		       position % PAGE_SIZE, offset);
-	}
+	lkljs_exec_strings(bprm, text);
 
 	word = block;
 	*word++ = bprm->argc;

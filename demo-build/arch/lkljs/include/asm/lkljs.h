@@ -87,6 +87,9 @@ long lkljs_spawn_program(const char *path, const char *const *argv,
  */
 bool lkljs_is_host_thread_task(struct task_struct *task);
 struct lkljs_host_sem *lkljs_host_thread_task_leaves(struct task_struct *task);
+struct linux_binprm;
+/* Keeps the exec's argv and envp for /proc/PID/cmdline and environ. */
+int lkljs_keep_exec_arguments(struct linux_binprm *bprm);
 /* The host's process (PID 1 or lkljs-host) serves host calls from now on. */
 void lkljs_host_process_handover(void) __attribute__((noreturn));
 bool lkljs_is_host_process(struct task_struct *task);
