@@ -398,23 +398,24 @@ mkdir -p "$link_dir"
 # copies under $link_dir/tables.
 table_sections='^(\.initcall[0-9a-z]*\.init|\.con_initcall\.init|\.init\.setup|__param|__modver|__[a-z]+_sched_class)$'
 table_roots() {
-  local archive=$1 members member root_source rooted=()
+  local archive=$1 members member roots root_source tables rooted=()
+  tables="$link_dir/$(basename "$archive").tables"
   mapfile -t members < <(cd "$tree" && "$llvm_bin/llvm-ar" t "$archive")
   # "member section" for each table section that a member has.
   (cd "$tree" && "$llvm_bin/llvm-readobj" --sections "${members[@]}") |
     awk -v pattern="$table_sections" '/^File: /{ file = $2 } /^ *Name: /{ if ($2 ~ pattern) print file, $2 }' \
-    > "$link_dir/$(basename "$archive").tables"
+    > "$tables"
   for member in "${members[@]}"; do
-    if ! grep -q "^$member " "$link_dir/$(basename "$archive").tables"; then
+    roots=$(awk -v member="$member" -v id="$(echo "$member" | tr -c 'A-Za-z0-9\n' '_')" '$1 == member {
+        printf "char __lkljs_table_root_%s_%d[0] __attribute__((used, section(\"%s\")));\n", id, ++n, $2 }' \
+      "$tables")
+    if [ -z "$roots" ]; then
       rooted+=("$tree/$member")
       continue
     fi
-    mkdir -p "$link_dir/tables/$(dirname "$member")"
     root_source="$link_dir/tables/$member.roots.c"
-    grep "^$member " "$link_dir/$(basename "$archive").tables" |
-      awk -v id="$(echo "$member" | tr -c 'A-Za-z0-9\n' '_')" \
-        '{ printf "char __lkljs_table_root_%s_%d[0] __attribute__((used, section(\"%s\")));\n", id, NR, $2 }' \
-      > "$root_source"
+    mkdir -p "$(dirname "$root_source")"
+    echo "$roots" > "$root_source"
     "$llvm_bin/clang" --target=wasm32 -matomics -mbulk-memory -c "$root_source" -o "${root_source%.c}.o"
     "$llvm_bin/wasm-ld" -r "${root_source%.c}.o" "$tree/$member" -o "$link_dir/tables/$member"
     python3 "$demo_build_dir/copy-segment-flags.py" "$tree/$member" "$link_dir/tables/$member"
