@@ -99,9 +99,15 @@ MARK(char, __stop___ex_table, ".lkljs.ex_table");
  * tells the two apart by that bound. So the first 4096 table slots go to
  * padding functions that nothing calls, taken here in the first object of
  * the link; setup_arch() checks that the layout held.
+ *
+ * Their addresses are taken in the code of a function that nothing calls
+ * rather than in an array, which would stay in the module's data (16 KB).
+ * This file is compiled for plain wasm32 (Makefile), where `__used` keeps
+ * the function through the link without exporting it, as Emscripten's
+ * target would; binaryen then drops it, and the table slots stay.
  */
 #define LKLJS_PAD_FUNCTION(n)	static void lkljs_table_pad_##n(void) { }
-#define LKLJS_PAD_POINTER(n)	lkljs_table_pad_##n,
+#define LKLJS_PAD_TAKE(n)	take(lkljs_table_pad_##n);
 #define LKLJS_PAD16(m, p)						\
 	m(p##0) m(p##1) m(p##2) m(p##3) m(p##4) m(p##5) m(p##6) m(p##7)	\
 	m(p##8) m(p##9) m(p##a) m(p##b) m(p##c) m(p##d) m(p##e) m(p##f)
@@ -122,6 +128,14 @@ MARK(char, __stop___ex_table, ".lkljs.ex_table");
 
 LKLJS_PAD4096(LKLJS_PAD_FUNCTION)
 
-void (*const lkljs_table_padding[LKLJS_TABLE_PADDING])(void) __used = {
-	LKLJS_PAD4096(LKLJS_PAD_POINTER)
-};
+void __used lkljs_table_padding_take(void (*take)(void (*)(void)))
+{
+	LKLJS_PAD4096(LKLJS_PAD_TAKE)
+}
+
+/* After lkljs_table_padding_take(), so that its addresses come first. */
+bool lkljs_table_padding_holds(void)
+{
+	return (unsigned long)lkljs_table_pad_000 == 1 &&
+	       (unsigned long)lkljs_table_pad_fff == LKLJS_TABLE_PADDING;
+}

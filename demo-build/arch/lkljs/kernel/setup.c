@@ -42,9 +42,7 @@ void __init setup_arch(char **command_line)
 				       &lkljs_panic_block);
 
 	/* The padding must own table slots 1 to 4096; see sections.c. */
-	if ((unsigned long)lkljs_table_padding[0] != 1 ||
-	    (unsigned long)lkljs_table_padding[LKLJS_TABLE_PADDING - 1] !=
-	    LKLJS_TABLE_PADDING)
+	if (!lkljs_table_padding_holds())
 		panic("lkljs: function table padding misplaced; link sections.o first");
 
 	lkljs_setup_memory(lkljs_memory, lkljs_memory_size);

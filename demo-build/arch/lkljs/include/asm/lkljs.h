@@ -19,7 +19,7 @@
  * offsets, so padding functions take them (arch/lkljs/kernel/sections.c).
  */
 #define LKLJS_TABLE_PADDING	4096
-extern void (*const lkljs_table_padding[LKLJS_TABLE_PADDING])(void);
+bool lkljs_table_padding_holds(void);
 
 struct pt_regs;
 /* Every system call, whatever its arity (asm/syscall_wrapper.h). */
