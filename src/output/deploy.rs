@@ -23,6 +23,9 @@ pub const HEADER_RULES: &[HeaderRule] = &[
         ],
     },
     HeaderRule { pattern: "/*.wasm", headers: &[("Content-Type", "application/wasm")] },
+    // The demo's userland archive: hosts do not know the extension, and some
+    // compress only the types they know (serve sends the same type).
+    HeaderRule { pattern: "/*.cpio", headers: &[("Content-Type", "application/x-cpio")] },
     // Hashed names change with their content, so they never need revalidation.
     HeaderRule { pattern: "/theme/*", headers: &[("Cache-Control", "public, max-age=31536000, immutable")] },
     // The demo's files a page downloads, under hashed names (src/demo/state.rs).
