@@ -34,6 +34,8 @@ pub enum Phase {
     SearchIndex,
     /// The other output steps: theme assets, feeds, the sitemap, deploy files.
     OtherOutput,
+    /// Brotli at quality 11 of the content-hashed files (src/output/precompress.rs).
+    Precompression,
     /// Writing the output to disk.
     Writes,
     /// Checking every internal link and anchor.
@@ -41,7 +43,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 9] = [
+    pub const ALL: [Phase; 10] = [
         Phase::Load,
         Phase::Markdown,
         Phase::Highlighting,
@@ -49,6 +51,7 @@ impl Phase {
         Phase::Minification,
         Phase::SearchIndex,
         Phase::OtherOutput,
+        Phase::Precompression,
         Phase::Writes,
         Phase::LinkCheck,
     ];
@@ -62,6 +65,7 @@ impl Phase {
             Phase::Minification => "minification",
             Phase::SearchIndex => "search index",
             Phase::OtherOutput => "other output",
+            Phase::Precompression => "precompression",
             Phase::Writes => "writes",
             Phase::LinkCheck => "link check",
         }

@@ -50,6 +50,7 @@ use crate::content::{self, PageKind, Site, SourceFile, file_for_url_path};
 use crate::demo::{self, DemoState};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::assets::{self, PreparedAssets, ThemeAssets};
+use crate::output::precompress::BrotliCache;
 use crate::output::publish::{self, PublishError};
 use crate::output::{OutputContext, OutputFile, OutputTree, search};
 use crate::render::page::PageBody;
@@ -155,6 +156,8 @@ pub struct SiteBuilder {
     rendered: RenderCache,
     /// The search index's per-page documents and last index, kept between builds.
     search_index: search::IndexCache,
+    /// Brotli at quality 11 of the content-hashed files, kept between builds.
+    brotli: BrotliCache,
     /// What the last sync wrote (serve only).
     synced: Option<OutputTree>,
     /// The second half of the last serve rebuild, when it is still to do.
@@ -200,6 +203,7 @@ impl SiteBuilder {
             source_errors: BTreeMap::new(),
             rendered: RenderCache::default(),
             search_index: search::IndexCache::default(),
+            brotli: BrotliCache::default(),
             synced: None,
             deferred: None,
         })
@@ -287,8 +291,10 @@ impl SiteBuilder {
                     search_index: &search_index,
                     source_date_epoch,
                 };
-                let (tree, problems) = timing::measure(Phase::OtherOutput, || crate::output::emit_all(&context));
+                let (mut tree, problems) = timing::measure(Phase::OtherOutput, || crate::output::emit_all(&context));
                 diagnostics.extend(problems);
+                // Not in the quick half of a rebuild, whose files keep until this half comes.
+                timing::measure(Phase::Precompression, || self.brotli.add_siblings(&mut tree, &self.root));
                 let exists = |path: &str| tree.contains_key(path);
                 let links_checked = timing::measure(Phase::LinkCheck, || {
                     check_links(&site, rendered, &failed_bodies, &exists, None, &mut diagnostics)

@@ -12,6 +12,7 @@ pub mod css;
 pub mod deploy;
 pub mod feeds;
 pub mod pages;
+pub mod precompress;
 pub mod publish;
 pub mod search;
 pub mod vendor;

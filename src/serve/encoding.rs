@@ -15,9 +15,10 @@ pub enum Coding {
 }
 
 /// Brotli quality for compression on request: in the range CDNs use when they
-/// compress as they serve, so the preview's sizes are what hosts send. On the
-/// kernel's wasm, quality 11 saves another 12% but takes 40 times as long
-/// (1.2 s against 0.03 s for 630 KB), which a reader of the preview would wait for.
+/// compress as they serve. Quality 11 saves another 11% on the kernel's wasm
+/// but takes 5 s, which a reader of the preview would wait for; the build
+/// writes it once beside the content-hashed files instead, and those are sent
+/// as they are (src/output/precompress.rs, `precompressed_sibling` in http.rs).
 const BROTLI_QUALITY: u32 = 5;
 /// Brotli window (log2 of its size): the largest the format's regular mode allows.
 const BROTLI_WINDOW: u32 = 24;

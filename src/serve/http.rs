@@ -25,7 +25,12 @@ pub(super) fn handle(request: &Request, state: &Arc<ServerState>) -> Outcome {
     }
     if path_only == live::LIVE_CLIENT_PATH {
         let script = live::CLIENT_SCRIPT.as_bytes();
-        let served = Served { resource: live::LIVE_CLIENT_PATH, bytes: script.to_vec(), etag: etag_of(script) };
+        let served = Served {
+            resource: live::LIVE_CLIENT_PATH,
+            bytes: script.to_vec(),
+            etag: etag_of(script),
+            brotli_file: None,
+        };
         return Outcome::Reply(content_reply(request, state, served, "text/javascript; charset=utf-8", 200));
     }
     let reply = match resolve_target(state.root(), target) {
@@ -60,10 +65,40 @@ fn file_reply(request: &Request, path: &Path, status: u16, state: &ServerState) 
         // What is served differs from the file, so the ETag is of what is served.
         let bytes = live::inject_client(bytes, state.build_state().generation);
         let etag = etag_of(&bytes);
-        return content_reply(request, state, Served { resource: &resource, bytes, etag }, content_type, status);
+        let served = Served { resource: &resource, bytes, etag, brotli_file: None };
+        return content_reply(request, state, served, content_type, status);
     }
     let etag = state.etags.get_or_compute(path, &metadata, || etag_of(&bytes));
-    content_reply(request, state, Served { resource: &resource, bytes, etag }, content_type, status)
+    let brotli_file = precompressed_sibling(path, &metadata);
+    content_reply(request, state, Served { resource: &resource, bytes, etag, brotli_file }, content_type, status)
+}
+
+/// The build's Brotli (quality 11) of `path`, `path.br` beside it
+/// (src/output/precompress.rs), when it can stand for the file: a regular file,
+/// not a link (which could lead outside the output directory), written no
+/// earlier than the file itself (a rebuild writes the file first, so an older
+/// sibling belongs to a previous version).
+fn precompressed_sibling(path: &Path, metadata: &Metadata) -> Option<PathBuf> {
+    let mut sibling = path.as_os_str().to_owned();
+    sibling.push(crate::output::precompress::BROTLI_SUFFIX);
+    let sibling = PathBuf::from(sibling);
+    let sibling_metadata = std::fs::symlink_metadata(&sibling).ok()?;
+    let written_after = match (sibling_metadata.modified(), metadata.modified()) {
+        (Ok(sibling_time), Ok(file_time)) => sibling_time >= file_time,
+        _ => false,
+    };
+    (sibling_metadata.file_type().is_file() && written_after).then_some(sibling)
+}
+
+/// The bytes and ETag of a precompressed sibling, or `None` when it has gone
+/// since it was found (a rebuild in progress): the body is then compressed here.
+fn read_precompressed(sibling: &Path, state: &ServerState) -> Option<(Arc<Vec<u8>>, String)> {
+    let metadata = std::fs::symlink_metadata(sibling).ok()?;
+    let bytes = std::fs::read(sibling).ok()?;
+    // The tag is of the bytes sent: quality 11 differs from what this server
+    // compresses on the fly, and a range must never join bytes of the two.
+    let etag = state.etags.get_or_compute(sibling, &metadata, || etag_of(&bytes));
+    Some((Arc::new(bytes), etag))
 }
 
 /// A strong ETag: a hash of the exact bytes served.
@@ -97,12 +132,14 @@ impl EtagCache {
     }
 }
 
-/// What a response serves before content coding: the bytes, their ETag, and a
-/// stable name for the resource under which compressed forms are cached.
+/// What a response serves before content coding: the bytes, their ETag, a
+/// stable name for the resource under which compressed forms are cached, and
+/// the build's own Brotli of it, if there is one.
 struct Served<'a> {
     resource: &'a str,
     bytes: Vec<u8>,
     etag: String,
+    brotli_file: Option<PathBuf>,
 }
 
 /// A body with its content type and ETag, compressed as the client accepts, or
@@ -110,11 +147,18 @@ struct Served<'a> {
 fn content_reply(request: &Request, state: &ServerState, served: Served, content_type: &str, status: u16) -> Response {
     let compressible = is_compressible(content_type);
     let wanted = if compressible { negotiate(request.header("Accept-Encoding")) } else { Coding::Identity };
-    let (coding, body) = match state.compressed.get_or_compress(served.resource, wanted, &served.etag, &served.bytes) {
-        Some(compressed) => (wanted, Body::Shared(compressed)),
-        None => (Coding::Identity, Body::Owned(served.bytes)),
+    let precompressed = match (wanted, &served.brotli_file) {
+        (Coding::Brotli, Some(sibling)) => read_precompressed(sibling, state),
+        _ => None,
     };
-    let etag = coding.etag(&served.etag);
+    let (coding, body, etag) = if let Some((bytes, etag)) = precompressed {
+        (Coding::Brotli, Body::Shared(bytes), etag)
+    } else {
+        match state.compressed.get_or_compress(served.resource, wanted, &served.etag, &served.bytes) {
+            Some(compressed) => (wanted, Body::Shared(compressed), wanted.etag(&served.etag)),
+            None => (Coding::Identity, Body::Owned(served.bytes), served.etag),
+        }
+    };
     let mut reply = Response::new(status, content_type, body).with_header("ETag", etag.clone());
     if coding != Coding::Identity {
         reply = reply.with_header("Content-Encoding", coding.token());
@@ -198,7 +242,7 @@ fn not_found_reply(request: &Request, state: &ServerState) -> Response {
         // Nothing to show and the build is broken: show why, and recover by itself once fixed.
         let bytes = live::inject_client(build_error_page(error).into_bytes(), build.generation);
         let etag = etag_of(&bytes);
-        let served = Served { resource: "build error page", bytes, etag };
+        let served = Served { resource: "build error page", bytes, etag, brotli_file: None };
         return content_reply(request, state, served, "text/html; charset=utf-8", 500);
     }
     match resolve_target(state.root(), "/404.html") {

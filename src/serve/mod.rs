@@ -29,6 +29,7 @@ use std::time::Instant;
 
 use crate::report;
 
+pub use encoding::is_compressible;
 pub use files::{Resolved, resolve_target};
 pub use http::content_type;
 pub use live::{LIVE_CLIENT_PATH, LIVE_SOCKET_PATH};

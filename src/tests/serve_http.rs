@@ -791,3 +791,87 @@ fn content_hashed_files_are_immutable_and_the_rest_revalidates() {
     assert_eq!(get(address, "/app.js").header("cache-control"), Some("no-cache"));
     assert_eq!(get(address, "/theme/missing.1a2b3c4d.js").header("cache-control"), Some("no-cache"), "a 404");
 }
+
+/// The build's Brotli at quality 11 (`x.br` beside `x`, src/output/precompress.rs)
+/// is what a browser that accepts Brotli gets, byte for byte, with the
+/// original's type, its own tag, ranges and 304s; other clients, an older
+/// sibling and a sibling that is a link get what the server makes itself.
+#[test]
+fn the_builds_brotli_beside_a_file_is_sent_as_it_is() {
+    let dirs = FixtureDirs::new();
+    let server = serve(&dirs);
+    let address = server.address();
+    let wasm = compressible_body(b"\0asm\x01\0\0\0", 300_000);
+    let precompressed = lkljs_site::output::precompress::compress(&wasm);
+    std::fs::write(dirs.output.join("kernel.wasm"), &wasm).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(dirs.output.join("kernel.wasm.br"), &precompressed).unwrap();
+
+    let browser = "Accept-Encoding: gzip, deflate, br, zstd";
+    let brotli = request(address, "GET", "/kernel.wasm", &[browser]);
+    assert_eq!(brotli.status, 200);
+    assert_eq!(brotli.header("content-encoding"), Some("br"));
+    assert_eq!(brotli.header("content-type"), Some("application/wasm"));
+    assert_eq!(brotli.header("vary"), Some("Accept-Encoding"));
+    assert_eq!(brotli.header("content-length"), Some(precompressed.len().to_string().as_str()));
+    assert!(brotli.body == precompressed, "the file's own bytes, not a compression made on request");
+    assert!(decode(Some("br"), &brotli.body) == wasm);
+    let etag = brotli.header("etag").unwrap().to_owned();
+    let identity = request(address, "GET", "/kernel.wasm", &["Accept-Encoding: identity"]);
+    let gzip = request(address, "GET", "/kernel.wasm", &["Accept-Encoding: gzip"]);
+    assert_eq!(identity.header("content-encoding"), None);
+    assert!(identity.body == wasm);
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert!(decode(Some("gzip"), &gzip.body) == wasm);
+    let mut etags =
+        vec![etag.clone(), identity.header("etag").unwrap().to_owned(), gzip.header("etag").unwrap().to_owned()];
+    etags.sort();
+    etags.dedup();
+    assert_eq!(etags.len(), 3, "{etags:?}");
+
+    let again = request(address, "GET", "/kernel.wasm", &[browser, &format!("If-None-Match: {etag}")]);
+    assert_eq!(again.status, 304);
+    assert_eq!(again.header("content-length"), Some(precompressed.len().to_string().as_str()));
+    let head = request(address, "HEAD", "/kernel.wasm", &[browser]);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-encoding"), Some("br"));
+    assert_eq!(head.header("content-length"), Some(precompressed.len().to_string().as_str()));
+    assert_eq!(head.header("etag"), Some(etag.as_str()));
+    // A range is of the bytes sent, and resumes only the same representation.
+    let part =
+        request(address, "GET", "/kernel.wasm", &[browser, "Range: bytes=100-199", &format!("If-Range: {etag}")]);
+    assert_eq!(part.status, 206);
+    assert_eq!(part.header("content-encoding"), Some("br"));
+    assert_eq!(part.header("content-range"), Some(format!("bytes 100-199/{}", precompressed.len()).as_str()));
+    assert!(part.body == precompressed[100..200]);
+    let stale_range = request(
+        address,
+        "GET",
+        "/kernel.wasm",
+        &["Accept-Encoding: gzip", "Range: bytes=100-199", &format!("If-Range: {etag}")],
+    );
+    assert_eq!(stale_range.status, 200, "a brotli tag does not resume gzip bytes");
+    // The sibling itself is an ordinary file, as static hosts send it.
+    let sibling = request(address, "GET", "/kernel.wasm.br", &[browser]);
+    assert_eq!(sibling.header("content-encoding"), None);
+    assert_eq!(sibling.header("content-type"), Some("application/x-brotli"));
+    assert!(sibling.body == precompressed);
+
+    // The file rewritten after its sibling: the sibling is of an older version.
+    std::thread::sleep(Duration::from_millis(20));
+    let rebuilt = compressible_body(b"\0asm\x01\0\0\0// rebuilt", 300_000);
+    std::fs::write(dirs.output.join("kernel.wasm"), &rebuilt).unwrap();
+    let fresh = request(address, "GET", "/kernel.wasm", &[browser]);
+    assert_eq!(fresh.header("content-encoding"), Some("br"));
+    assert!(decode(Some("br"), &fresh.body) == rebuilt);
+    assert_ne!(fresh.header("etag"), Some(etag.as_str()));
+
+    // A sibling that is a link is never followed, wherever it points.
+    let outside = dirs.output.parent().unwrap().join("outside.br");
+    std::fs::write(&outside, lkljs_site::output::precompress::compress(SECRET.as_bytes())).unwrap();
+    std::fs::write(dirs.output.join("notes.txt"), compressible_body(b"", 10_000)).unwrap();
+    std::os::unix::fs::symlink(&outside, dirs.output.join("notes.txt.br")).unwrap();
+    let notes = request(address, "GET", "/notes.txt", &[browser]);
+    assert_eq!(notes.status, 200);
+    assert!(decode(notes.header("content-encoding"), &notes.body) == compressible_body(b"", 10_000));
+}

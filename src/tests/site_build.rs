@@ -82,7 +82,9 @@ fn basic_fixture_features_are_in_the_output() {
     assert!(!tree.keys().any(|path| path.contains("secret")), "drafts are not published");
     assert!(tree.contains_key("docs/img/diagram.svg"));
     assert!(tree.contains_key("coi-serviceworker.js"), "the service worker sits at the root, unhashed");
-    let hashed: Vec<&String> = tree.keys().filter(|path| path.starts_with("theme/")).collect();
+    // Brotli siblings (`.br`) are checked by `precompressed_siblings_decompress_to_their_files`.
+    let hashed: Vec<&String> =
+        tree.keys().filter(|path| path.starts_with("theme/") && !path.ends_with(".br")).collect();
     assert_eq!(hashed.len(), 4, "{hashed:?}");
     for path in hashed {
         let name = path.trim_start_matches("theme/");
@@ -333,6 +335,55 @@ fn demo_artefacts_and_facts_are_published() {
         advanced.contains("Linux version 6.1.158 (fixture)\nKernel command line: console=hvc0</code>"),
         "{advanced}"
     );
+}
+
+/// Brotli at quality 11 beside every content-hashed file worth compressing
+/// (src/output/precompress.rs), each decompressing to its file; none beside
+/// the demo's stable names, pages or small files. A second build, with the
+/// compressions in the site's `target/brotli`, writes the same bytes.
+#[test]
+fn precompressed_siblings_decompress_to_their_files() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), site.path());
+    std::fs::create_dir(site.path().join("target")).unwrap();
+    let artefacts = site.path().join("artefacts");
+    std::fs::create_dir(&artefacts).unwrap();
+    std::fs::copy(fixture("demo/manifest.json"), artefacts.join("manifest.json")).unwrap();
+    let code: String =
+        (0..6000).map(|line| format!("function step{line}(x) {{ return x * {}; }}\n", line % 89)).collect();
+    std::fs::write(artefacts.join("boot.js"), &code).unwrap();
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend(code.bytes().rev());
+    std::fs::write(artefacts.join("boot.wasm"), &wasm).unwrap();
+    let build = |output: &Path| {
+        let mut builder = SiteBuilder::new(BuildOptions::new(site.path().to_path_buf(), output.to_path_buf())).unwrap();
+        builder.load_inputs().unwrap();
+        let manifest = read_manifest(&artefacts.join("manifest.json")).unwrap();
+        let files = vec!["boot.js".into(), "boot.wasm".into()];
+        let outcome = DemoOutcome::Ready(DemoArtifacts { dir: artefacts.clone(), files, manifest });
+        builder.set_demo(DemoState::from_outcome(outcome).unwrap());
+        let (tree, _) = builder.compose().unwrap();
+        publish(&tree, output).unwrap();
+        read_tree(output)
+    };
+    let files = build(&site.path().join("public"));
+    let siblings: Vec<&String> = files.keys().filter(|path| path.ends_with(".br")).collect();
+    let hashed =
+        |name: &str, bytes: &[u8]| format!("demo/hashed/{}.br", lkljs_site::output::assets::hashed_name(name, bytes));
+    let highlight = files.keys().find(|path| path.starts_with("theme/highlight.") && path.ends_with(".css")).unwrap();
+    let mut expected = [hashed("boot.js", code.as_bytes()), hashed("boot.wasm", &wasm), format!("{highlight}.br")];
+    expected.sort();
+    assert_eq!(siblings, expected.iter().collect::<Vec<_>>(), "only the hashed files over 1 KiB that compress");
+    for sibling in siblings {
+        let original = &files[sibling.trim_end_matches(".br")];
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut files[sibling].as_slice(), &mut decoded).unwrap();
+        assert!(decoded == *original, "{sibling} does not decompress to its file");
+        assert!(files[sibling].len() < original.len() / 3, "{sibling}: {} bytes", files[sibling].len());
+    }
+    let cached = std::fs::read_dir(site.path().join("target/brotli")).unwrap().count();
+    assert_eq!(cached, 3, "one compression kept per distinct file");
+    assert_eq!(build(&site.path().join("again")), files, "a build from the cache writes the same bytes");
 }
 
 /// Both halves of a serve rebuild: the one the browsers hear of first, and the rest.
