@@ -14,6 +14,9 @@
 //! ratios, which come from the same run, rather than absolute times across runs.
 //! Each generator's CPU time (user and system, all threads) is printed too:
 //! on a machine busy with other work it moves much less than the wall-clock time.
+//!
+//! With `LKLJS_BENCH_RECORD=1` the full-build figures are also written to
+//! `content/benchmarks.json` as `build_speed`, for the guide's results page (record.rs).
 
 /// The command line's allocator, so that the figures are the command's.
 #[global_allocator]
@@ -23,6 +26,7 @@ mod corpus;
 #[allow(dead_code, reason = "the benchmark only copies")]
 #[path = "../tests/support/files.rs"]
 mod files;
+mod record;
 mod tools;
 
 use files::copy_tree;
@@ -64,6 +68,8 @@ fn main() {
     .flatten()
     .collect();
 
+    // Before the runs: how busy the machine was before this benchmark loaded it.
+    let machine = record::machine();
     let output = site.path().join("public");
     let options = BuildOptions::new(site.path().to_path_buf(), output.clone()).demo(DemoMode::ReuseLast);
     let mut ours = Vec::new();
@@ -93,6 +99,15 @@ fn main() {
             }
         }
     }
+    let seconds = |times: &[Duration]| times.iter().map(Duration::as_secs_f64).collect::<Vec<f64>>();
+    let mut recorded = serde_json::json!({
+        "command": "cargo bench --bench build_speed",
+        "machine": machine,
+        "pages": pages,
+        "runs": runs,
+        "lkljs_site_seconds": record::spread(&seconds(&ours), 3),
+        "lkljs_site_cpu_seconds": record::spread(&seconds(&ours_cpu), 3),
+    });
     let fastest = ours.iter().min().copied().unwrap_or_default();
     let ours = median(&mut ours);
     let ours_cpu = median(&mut ours_cpu);
@@ -109,7 +124,18 @@ fn main() {
             println!("{}: every build failed, comparison skipped", other.name);
             continue;
         }
+        let (time_values, cpu_values) = (seconds(times), seconds(cpu));
         let (time, cpu) = (median(times), median(cpu));
+        let ratio = |ours: Duration, theirs: Duration| {
+            (ours.as_secs_f64() / theirs.as_secs_f64().max(f64::MIN_POSITIVE) * 100.0).round() / 100.0
+        };
+        recorded[other.name] = serde_json::json!({
+            "version": other.version,
+            "seconds": record::spread(&time_values, 3),
+            "cpu_seconds": record::spread(&cpu_values, 3),
+            "time_ratio": ratio(ours, time),
+            "cpu_ratio": ratio(ours_cpu, cpu),
+        });
         println!(
             "{} ({}): median {:.3} s; lkljs-site takes {:.2}× {}'s time; CPU time median {:.2} s, lkljs-site takes {:.2}× that",
             other.name,
@@ -122,6 +148,7 @@ fn main() {
         );
     }
 
+    record::record("build_speed", recorded);
     edits(&options, site.path(), runs);
 }
 

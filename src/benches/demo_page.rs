@@ -24,8 +24,11 @@
 //!
 //! Figures are medians over the runs. `cargo bench --bench demo_page`
 //! (`LKLJS_BENCH_RUNS=n` for other than 5 runs). The first run after a kernel
-//! change builds the kernel (minutes).
+//! change builds the kernel (minutes). With `LKLJS_BENCH_RECORD=1` the figures
+//! are also written to `content/benchmarks.json` as `demo_page`, for the
+//! guide's results page (record.rs).
 
+mod record;
 #[allow(dead_code, reason = "a benchmark uses a part of the tests' support")]
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -102,6 +105,8 @@ fn main() {
         .expect("cannot serve the site");
     let origin = server.url().trim_end_matches('/').to_owned();
 
+    // Before the runs: how busy the machine was before this benchmark loaded it.
+    let machine = record::machine();
     let mut cold = Figures::default();
     let mut warm = Figures::default();
     for run in 1..=runs {
@@ -116,11 +121,22 @@ fn main() {
     }
     report(&cold, runs, "cold loads (fresh Chromium profile each)", COLD_PROMPT_TARGET_MS);
     report(&warm, runs, "repeat visits (the same browser again, HTTP cache warm)", REPEAT_PROMPT_TARGET_MS);
+    record::record(
+        "demo_page",
+        json!({
+            "command": "cargo bench --bench demo_page",
+            "machine": machine,
+            "browser": browser_version(),
+            "runs": runs,
+            "cold": recorded(&cold),
+            "repeat": recorded(&warm),
+        }),
+    );
     let manifest = lkljs_site::demo::read_manifest(&output.path().join("public/demo/manifest.json"));
     if let Ok(manifest) = manifest {
         println!(
             "  for comparison, boot.wasm from the manifest: {:.0} KB raw, {:.0} KB gzip, {:.0} KB brotli at quality 11 \
-             (serve compresses at quality 5, like a CDN on the fly)",
+             (serve sends the build's quality 11 for the content-hashed files)",
             manifest.wasm_bytes as f64 / 1000.0,
             manifest.wasm_gzip_bytes as f64 / 1000.0,
             manifest.wasm_brotli_bytes as f64 / 1000.0
@@ -272,6 +288,46 @@ fn transferred(page: &Page, origin: &str) -> (f64, BTreeMap<String, f64>) {
         total += bytes;
     }
     (total, per_asset)
+}
+
+/// The figures of [`report`] for `content/benchmarks.json`: each a median
+/// with its minimum and maximum, named with its unit, which sets how the
+/// guide shows it (`_ms`, `_bytes`).
+fn recorded(figures: &Figures) -> Value {
+    let phases: serde_json::Map<String, Value> = PHASES
+        .iter()
+        .map(|(phase, _, _)| (format!("{}_ms", snake_case(phase)), record::spread(&figures.phases[phase], 0)))
+        .collect();
+    json!({
+        "navigation_to_first_line_ms": record::spread(&figures.first_line_ms, 0),
+        "navigation_to_prompt_ms": record::spread(&figures.prompt_ms, 0),
+        "phases": phases,
+        "keystroke_to_echo_ms": record::spread(&figures.keystroke_echo_ms, 1),
+        "echo_x_ms": record::spread(&figures.echo_ms, 1),
+        "uname_ms": record::spread(&figures.uname_ms, 1),
+        "ls_proc_ms": record::spread(&figures.proc_listing_ms, 1),
+        "transferred_bytes": record::spread(&figures.transferred_bytes, 0),
+    })
+}
+
+/// `HTML -> wasm request` → `html_wasm_request`.
+fn snake_case(label: &str) -> String {
+    let words: Vec<String> = label
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.join("_")
+}
+
+/// What `chromium --version` says, less any trailing words about its build.
+fn browser_version() -> String {
+    std::process::Command::new(support::chromium::CHROMIUM)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .map_or_else(|| "unknown".to_owned(), |text| text.trim().to_owned())
 }
 
 fn number(value: &Value) -> f64 {

@@ -76,9 +76,11 @@ impl SiteBuilder {
         let scan = content::scan(&self.root.join(CONTENT), Path::new(CONTENT));
         self.sources = scan.files.into_iter().map(|file| (file.source.clone(), file)).collect();
         self.content_assets = scan.assets;
+        let benchmarks = self.load_benchmarks();
         self.source_errors = scan
             .problems
             .into_iter()
+            .chain(benchmarks.err())
             .map(|problem| {
                 (
                     problem.file.strip_prefix(CONTENT).map(Path::to_path_buf).unwrap_or_else(|_| problem.file.clone()),
@@ -86,6 +88,30 @@ impl SiteBuilder {
                 )
             })
             .collect();
+    }
+
+    /// Reads `content/benchmarks.json`, when the site has one: a JSON object of
+    /// figures by benchmark, which pages quote as `bench.` facts.
+    fn load_benchmarks(&mut self) -> Result<(), Diagnostic> {
+        self.benchmarks = None;
+        let relative = Path::new(CONTENT).join(content::BENCHMARKS);
+        let text = match std::fs::read_to_string(self.root.join(&relative)) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(Diagnostic::new(&relative, format!("cannot be read: {error}"))),
+        };
+        let record = "record it again with `LKLJS_BENCH_RECORD=1 cargo bench --bench <name>` (README, Benchmarks)";
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(figures) if figures.is_object() => {
+                self.benchmarks = Some(figures);
+                Ok(())
+            }
+            Ok(_) => {
+                Err(Diagnostic::new(&relative, format!("must be a JSON object of figures by benchmark; {record}")))
+            }
+            Err(error) => Err(Diagnostic::new(&relative, format!("is not valid JSON: {error}; fix it or {record}"))
+                .at(error.line(), Some(error.column()))),
+        }
     }
 
     /// Applies changed input files to the in-memory site.

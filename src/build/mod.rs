@@ -151,6 +151,8 @@ pub struct SiteBuilder {
     demo: DemoState,
     sources: BTreeMap<PathBuf, SourceFile>,
     content_assets: BTreeSet<PathBuf>,
+    /// `content/benchmarks.json`, the benchmarks' recorded figures, if the site has it.
+    benchmarks: Option<serde_json::Value>,
     source_errors: BTreeMap<PathBuf, Diagnostic>,
     // What the render stage keeps between builds.
     rendered: RenderCache,
@@ -200,6 +202,7 @@ impl SiteBuilder {
             demo: DemoState::default(),
             sources: BTreeMap::new(),
             content_assets: BTreeSet::new(),
+            benchmarks: None,
             source_errors: BTreeMap::new(),
             rendered: RenderCache::default(),
             search_index: search::IndexCache::default(),
@@ -248,7 +251,8 @@ impl SiteBuilder {
         let demo_files = self.demo.page_file_urls(&base_path);
         let common = Common { config, base_path: &base_path, assets: &self.theme.urls, demo_files: &demo_files };
 
-        let inputs = RenderInputs { site: &site, config, templates, common: &common, demo: &self.demo };
+        let benchmarks = self.benchmarks.as_ref();
+        let inputs = RenderInputs { site: &site, config, templates, common: &common, demo: &self.demo, benchmarks };
         let search_index = &mut self.search_index;
         let (failed_bodies, search_index) =
             self.rendered.render(&inputs, focus, &mut diagnostics, |bodies| match (focus, search_index.last()) {

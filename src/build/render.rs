@@ -34,6 +34,8 @@ pub(super) struct RenderInputs<'a> {
     pub templates: &'a Templates,
     pub common: &'a Common<'a>,
     pub demo: &'a DemoState,
+    /// The benchmarks' recorded figures (`content/benchmarks.json`), if the site has them.
+    pub benchmarks: Option<&'a serde_json::Value>,
 }
 
 /// Rendered pages kept from one build to the next, each under a fingerprint
@@ -113,7 +115,7 @@ impl RenderCache {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> HashMap<PathBuf, PageBody> {
         let (site, base_path) = (inputs.site, inputs.common.base_path);
-        let facts = Facts::new(inputs.demo.manifest.clone());
+        let facts = Facts::new(inputs.demo.manifest.clone()).with_benchmarks(inputs.benchmarks.cloned());
         let stale: Vec<usize> = (0..site.pages.len())
             .filter(|&index| in_focus.contains(&site.pages[index].source))
             .filter(|&index| self.bodies.0.get(&site.pages[index].source).is_none_or(|(key, _)| *key != keys[index]))
@@ -228,6 +230,7 @@ fn markdown_keys(inputs: &RenderInputs) -> Vec<u64> {
         link_fingerprint(site),
         inputs.common.base_path,
         inputs.demo.manifest.as_ref().map(|m| m.to_string()),
+        inputs.benchmarks.map(|figures| figures.to_string()),
     ));
     site.pages
         .iter()

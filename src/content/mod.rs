@@ -28,8 +28,10 @@ pub const CONTENT_DIR: &str = "content";
 /// The directory under `content/` whose Markdown files are slide decks.
 pub const DECKS_DIR: &str = "slides";
 const SECTION_FILE: &str = "_index.md";
-/// Files in `content/` that are configuration, not content.
-const NOT_CONTENT: &[&str] = &["site.toml"];
+/// Files in `content/` that are configuration or data, not content.
+const NOT_CONTENT: &[&str] = &["site.toml", BENCHMARKS];
+/// The benchmarks' recorded figures, read as facts (see `markdown::shortcodes::Facts`).
+pub const BENCHMARKS: &str = "benchmarks.json";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

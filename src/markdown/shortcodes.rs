@@ -254,10 +254,21 @@ impl Args {
 ///
 /// The names are fixed here (they follow the demo manifest's fields) so that a
 /// misspelt fact is an error even before the demo has been built once.
+///
+/// Facts named `bench.<bench>.<path>` are read instead from the benchmarks'
+/// figures, [`BENCHMARKS_FILE`], which `LKLJS_BENCH_RECORD=1 cargo bench --bench
+/// <bench>` writes and which is committed with the site; their names are the
+/// file's own, so a name it lacks is an error that names the file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facts {
     manifest: Option<Value>,
+    benchmarks: Option<Value>,
 }
+
+/// The benchmarks' recorded figures, relative to the site root.
+pub const BENCHMARKS_FILE: &str = "content/benchmarks.json";
+/// The prefix of the facts read from [`BENCHMARKS_FILE`].
+const BENCH_PREFIX: &str = "bench.";
 
 /// Every fact a page may quote: dotted path into the manifest, and its default format.
 pub const KNOWN_FACTS: &[(&str, Format)] = &[
@@ -337,7 +348,13 @@ impl Format {
 
 impl Facts {
     pub fn new(manifest: Option<Value>) -> Self {
-        Self { manifest }
+        Self { manifest, benchmarks: None }
+    }
+
+    /// These facts with the figures of [`BENCHMARKS_FILE`], when the site has that file.
+    pub fn with_benchmarks(mut self, benchmarks: Option<Value>) -> Self {
+        self.benchmarks = benchmarks;
+        self
     }
 
     pub fn manifest(&self) -> Option<&Value> {
@@ -346,6 +363,9 @@ impl Facts {
 
     /// The value of a fact; `Ok(None)` when it is known but not measured yet.
     pub fn lookup(&self, name: &str) -> Result<Option<&Value>, String> {
+        if let Some(path) = name.strip_prefix(BENCH_PREFIX) {
+            return self.lookup_bench(name, path).map(Some);
+        }
         if !KNOWN_FACTS.iter().any(|(known, _)| *known == name) {
             let names: Vec<&str> = KNOWN_FACTS.iter().map(|(known, _)| *known).collect();
             return Err(format!("unknown fact `{name}`; known facts: {}", names.join(", ")));
@@ -354,6 +374,26 @@ impl Facts {
             return Ok(None);
         };
         Ok(name.split('.').try_fold(manifest, |value, key| value.get(key)).filter(|value| !value.is_null()))
+    }
+
+    /// A recorded benchmark figure: always there, or an error that says how to record it.
+    fn lookup_bench(&self, name: &str, path: &str) -> Result<&Value, String> {
+        let bench = path.split('.').next().unwrap_or_default();
+        let record = format!("record it with `LKLJS_BENCH_RECORD=1 cargo bench --bench {bench}` (README, Benchmarks)");
+        let Some(benchmarks) = &self.benchmarks else {
+            return Err(format!("fact `{name}` is read from {BENCHMARKS_FILE}, which does not exist; {record}"));
+        };
+        path.split('.').try_fold(benchmarks, |value, key| value.get(key)).filter(|value| !value.is_null()).ok_or_else(
+            || {
+                let recorded = benchmarks
+                    .get(bench)
+                    .and_then(Value::as_object)
+                    .map(|figures| figures.keys().map(String::as_str).collect::<Vec<_>>().join(", "));
+                let has = recorded
+                    .map_or_else(|| format!("it has no `{bench}` figures"), |keys| format!("`{bench}` has {keys}"));
+                format!("fact `{name}` is not in {BENCHMARKS_FILE} ({has}); check the name, or {record}")
+            },
+        )
     }
 
     /// The key lines of the boot log, if the demo has booted.
@@ -384,8 +424,11 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
     let name = args.required_text("name")?;
     let format = args.text("format")?;
     let value = facts.lookup(&name)?;
-    let default_format =
-        KNOWN_FACTS.iter().find(|(known, _)| *known == name).map(|(_, format)| *format).unwrap_or(Format::Text);
+    let default_format = KNOWN_FACTS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, format)| *format)
+        .unwrap_or_else(|| format_by_unit(&name));
     let format = format.as_deref().map(Format::parse).transpose()?.unwrap_or(default_format);
     let Some(value) = value else {
         return Ok(format!(
@@ -393,8 +436,19 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
             escape(&name)
         ));
     };
-    let text = format_value(value, format)
-        .ok_or_else(|| format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}"))?;
+    // A measured spread, `{"median": m, "min": a, "max": b}`, shows as
+    // "m (a to b)" and carries the median as its value.
+    let (value, text) = match (value.get("median"), value.get("min"), value.get("max")) {
+        (Some(median), Some(min), Some(max)) => {
+            let shown = [median, min, max].map(|value| format_value(value, format));
+            match shown {
+                [Some(median_text), Some(min), Some(max)] => (median, Some(format!("{median_text} ({min} to {max})"))),
+                _ => (value, None),
+            }
+        }
+        _ => (value, format_value(value, format)),
+    };
+    let text = text.ok_or_else(|| format!("fact `{name}` is `{value}`, which cannot be shown as {format:?}"))?;
     // <data> carries the manifest's own value next to the formatted one, so
     // that a test (and a script) can check every figure against the manifest.
     Ok(format!(
@@ -403,6 +457,24 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
         escape(&raw_text(value)),
         escape(&text)
     ))
+}
+
+/// The format a benchmark figure's name implies: the unit of its last
+/// segment that names one (`cold.prompt_ms.median` is in milliseconds), else text.
+fn format_by_unit(name: &str) -> Format {
+    name.rsplit('.')
+        .find_map(|segment| {
+            if segment.ends_with("_ms") {
+                Some(Format::Milliseconds)
+            } else if segment.ends_with("_bytes") {
+                Some(Format::Bytes)
+            } else if segment.ends_with("_seconds") {
+                Some(Format::Seconds)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(Format::Text)
 }
 
 /// A manifest value as plain text: strings unquoted, numbers as JSON writes them.
@@ -579,6 +651,44 @@ mod tests {
         let empty = Facts::default();
         assert_eq!(empty.lookup("wasm_bytes"), Ok(None));
         assert!(empty.lookup("nope").is_err());
+    }
+
+    #[test]
+    fn bench_facts_come_from_the_recorded_figures_with_their_spread() {
+        let benchmarks = serde_json::json!({"demo_page": {
+            "machine": "2 CPUs",
+            "cold": {"prompt_ms": {"median": 1324.4, "min": 1179.0, "max": 1507.2}, "transferred_bytes": {"median": 1_060_000, "min": 1_050_000, "max": 1_070_000}},
+            "runs": 5,
+        }});
+        let facts = Facts::new(None).with_benchmarks(Some(benchmarks));
+        let call = |facts: &Facts, text: &str| {
+            let (found, _) = scan(text, &[]);
+            let Found::Call(call) = &found[0] else { panic!() };
+            render_fact(facts, &mut Args::new(call))
+        };
+        assert_eq!(
+            call(&facts, "{{ fact(name=\"bench.demo_page.cold.prompt_ms\") }}").unwrap(),
+            "<data class=\"fact\" data-fact=\"bench.demo_page.cold.prompt_ms\" value=\"1324.4\">1324 ms (1179 ms to 1507 ms)</data>"
+        );
+        assert!(call(&facts, "{{ fact(name=\"bench.demo_page.cold.prompt_ms.min\") }}").unwrap().contains(">1179 ms<"));
+        assert!(
+            call(&facts, "{{ fact(name=\"bench.demo_page.cold.transferred_bytes\") }}")
+                .unwrap()
+                .contains(">1.0 MiB (1.0 MiB to 1.0 MiB)<")
+        );
+        assert!(call(&facts, "{{ fact(name=\"bench.demo_page.machine\") }}").unwrap().contains(">2 CPUs<"));
+        let missing = call(&facts, "{{ fact(name=\"bench.demo_page.cold.promt_ms\") }}").unwrap_err();
+        assert!(
+            missing.contains("content/benchmarks.json") && missing.contains("`demo_page` has cold, machine, runs"),
+            "{missing}"
+        );
+        let other = call(&facts, "{{ fact(name=\"bench.build_speed.median_seconds\") }}").unwrap_err();
+        assert!(
+            other.contains("no `build_speed` figures") && other.contains("cargo bench --bench build_speed"),
+            "{other}"
+        );
+        let no_file = call(&Facts::default(), "{{ fact(name=\"bench.demo_page.runs\") }}").unwrap_err();
+        assert!(no_file.contains("content/benchmarks.json, which does not exist"), "{no_file}");
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! fixture); the test then reads the published manifest back and every
 //! `<data data-fact>` element, boot log and boot timeline out of the HTML.
 //!
+//! Facts named `bench.…` are checked the same way against the benchmarks'
+//! recorded figures, the repository's `content/benchmarks.json`; a recorded
+//! spread shows as "median (min to max)", each part checked.
+//!
 //! Set `LKLJS_CHECK_PUBLIC=public` to run the same checks on a site that
 //! `lkljs-site build` wrote (with the kernel it really built).
 
@@ -181,6 +185,17 @@ fn manifest_text(manifest: &Value, name: &str) -> Option<String> {
     })
 }
 
+/// The recorded benchmark figure a `bench.` fact names, and for a spread its
+/// median, minimum and maximum: what the page must carry and show.
+fn benchmark_figure(benchmarks: &Value, name: &str) -> Option<(String, Option<[String; 3]>)> {
+    let value = name.strip_prefix("bench.")?.split('.').try_fold(benchmarks, |value, key| value.get(key))?;
+    let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+    Some(match (value.get("median"), value.get("min"), value.get("max")) {
+        (Some(median), Some(min), Some(max)) => (text(median), Some([median, min, max].map(text))),
+        _ => (text(value), None),
+    })
+}
+
 /// Whether the text a reader sees says the same as the raw manifest value:
 /// byte sizes and seconds within their rounding, numbers with their
 /// thousands separators removed, text exactly.
@@ -213,6 +228,9 @@ fn check_published_site(public: &Path) -> usize {
         &std::fs::read(&manifest_path).unwrap_or_else(|error| panic!("{}: {error}", manifest_path.display())),
     )
     .unwrap();
+    let benchmarks_path = repository().join("content/benchmarks.json");
+    let benchmarks: Option<Value> =
+        std::fs::read(&benchmarks_path).ok().map(|bytes| serde_json::from_slice(&bytes).unwrap());
     let mut checked = 0;
     let mut pages_with_figures = Vec::new();
     for entry in walkdir::WalkDir::new(public).sort_by_file_name() {
@@ -229,6 +247,26 @@ fn check_published_site(public: &Path) -> usize {
         let mut on_this_page = 0;
         for element in elements(&html, "data-fact") {
             let name = &element.attributes["data-fact"];
+            if name.starts_with("bench.") {
+                let recorded = benchmarks.as_ref().and_then(|benchmarks| benchmark_figure(benchmarks, name));
+                let (expected, spread) =
+                    recorded.unwrap_or_else(|| panic!("{page}: fact `{name}` is not in {}", benchmarks_path.display()));
+                assert_eq!(element.attributes.get("value"), Some(&expected), "{page}: fact `{name}`'s value");
+                let shown = element.text.trim();
+                match spread {
+                    Some([median, min, max]) => {
+                        let (shown_median, range) = shown.split_once(" (").unwrap_or((shown, ""));
+                        let (shown_min, shown_max) =
+                            range.trim_end_matches(')').split_once(" to ").unwrap_or_else(|| panic!("{page}: {shown}"));
+                        for (shown, raw) in [(shown_median, median), (shown_min, min), (shown_max, max)] {
+                            assert!(shown_matches(shown, &raw), "{page}: fact `{name}` shows `{shown}` for `{raw}`");
+                        }
+                    }
+                    None => assert!(shown_matches(shown, &expected), "{page}: fact `{name}` shows `{shown}`"),
+                }
+                on_this_page += 1;
+                continue;
+            }
             let expected = manifest_text(&manifest, name)
                 .unwrap_or_else(|| panic!("{page}: fact `{name}` is not in {}", manifest_path.display()));
             if name == "boot.log_excerpt" {

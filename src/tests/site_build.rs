@@ -386,6 +386,48 @@ fn precompressed_siblings_decompress_to_their_files() {
     assert_eq!(build(&site.path().join("again")), files, "a build from the cache writes the same bytes");
 }
 
+/// Pages quote the benchmarks' recorded figures (`content/benchmarks.json`)
+/// as `bench.` facts; the file is data, not published; a figure it lacks, a
+/// malformed file or no file fails the build with an error naming it.
+#[test]
+fn bench_facts_are_read_from_the_recorded_figures_or_the_error_names_the_file() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), site.path());
+    let page = site.path().join("content/docs/figures.md");
+    std::fs::write(
+        &page,
+        "+++\ntitle = \"Figures\"\n+++\n\nPrompt: {{ fact(name=\"bench.demo_page.cold.navigation_to_prompt_ms\") }}.\n\
+         Runs: {{ fact(name=\"bench.demo_page.runs\") }}.\n",
+    )
+    .unwrap();
+    let figures = site.path().join("content/benchmarks.json");
+    let output = site.path().join("public");
+    let error = build_into(site.path(), &output).unwrap_err().to_string();
+    assert!(error.contains("content/docs/figures.md:5:9: fact `bench.demo_page.cold.navigation_to_prompt_ms` is read from content/benchmarks.json, which does not exist; record it with `LKLJS_BENCH_RECORD=1 cargo bench --bench demo_page`"), "{error}");
+
+    std::fs::write(
+        &figures,
+        r#"{"demo_page": {"runs": 5, "cold": {"navigation_to_prompt_ms": {"median": 1324, "min": 1179, "max": 1507}}}}"#,
+    )
+    .unwrap();
+    build_into(site.path(), &output).unwrap();
+    let html = std::fs::read_to_string(output.join("docs/figures/index.html")).unwrap();
+    assert!(html.contains(">1324 ms (1179 ms to 1507 ms)</data>"), "{html}");
+    assert!(html.contains("value=5>5</data>"), "{html}");
+    assert!(!output.join("benchmarks.json").exists(), "the figures are data, not published");
+
+    std::fs::write(&figures, "{\"demo_page\": {\"runs\": 5,\n  \"cold\": }}").unwrap();
+    let error = build_into(site.path(), &output).unwrap_err().to_string();
+    assert!(error.contains("content/benchmarks.json:2:11: is not valid JSON: expected value"), "{error}");
+    std::fs::write(&figures, r#"{"demo_page": {"runs": 5}}"#).unwrap();
+    let error = build_into(site.path(), &output).unwrap_err().to_string();
+    assert!(error.contains("fact `bench.demo_page.cold.navigation_to_prompt_ms` is not in content/benchmarks.json (`demo_page` has runs)"), "{error}");
+    assert!(
+        std::fs::read_to_string(output.join("docs/figures/index.html")).unwrap().contains("1324 ms"),
+        "the old output stays"
+    );
+}
+
 /// Both halves of a serve rebuild: the one the browsers hear of first, and the rest.
 fn rebuild_in_two(builder: &mut SiteBuilder, changed: &[PathBuf]) -> (BuildSummary, BuildSummary) {
     let quick = builder.rebuild(changed).unwrap();

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long a CDP command may take before the test fails instead of hanging.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The Ctrl bit of `Input.dispatchKeyEvent`'s modifiers.
