@@ -63,9 +63,14 @@ pub fn is_precompressed(path: &str) -> bool {
 
 /// Brotli at quality 11, the same bytes for the same input on every machine.
 pub fn compress(bytes: &[u8]) -> Vec<u8> {
+    brotli_at(bytes, BROTLI_QUALITY)
+}
+
+/// Brotli at `quality` with the largest window (serve compresses on request with it too).
+pub fn brotli_at(bytes: &[u8], quality: u32) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len() / 3);
     {
-        let mut encoder = brotli::CompressorWriter::new(&mut out, 1 << 16, BROTLI_QUALITY, BROTLI_WINDOW);
+        let mut encoder = brotli::CompressorWriter::new(&mut out, 1 << 16, quality, BROTLI_WINDOW);
         encoder.write_all(bytes).expect("writing to memory cannot fail");
     }
     out

@@ -20,8 +20,6 @@ pub enum Coding {
 /// writes it once beside the content-hashed files instead, and those are sent
 /// as they are (src/output/precompress.rs, `precompressed_sibling` in http.rs).
 const BROTLI_QUALITY: u32 = 5;
-/// Brotli window (log2 of its size): the largest the format's regular mode allows.
-const BROTLI_WINDOW: u32 = 24;
 
 impl Coding {
     /// The token in `Content-Encoding` / `Accept-Encoding`.
@@ -36,14 +34,7 @@ impl Coding {
     /// Compresses `bytes` (identity returns them unchanged).
     fn encode(self, bytes: &[u8]) -> Vec<u8> {
         match self {
-            Coding::Brotli => {
-                let mut out = Vec::with_capacity(bytes.len() / 3);
-                {
-                    let mut encoder = brotli::CompressorWriter::new(&mut out, 1 << 16, BROTLI_QUALITY, BROTLI_WINDOW);
-                    encoder.write_all(bytes).expect("writing to memory cannot fail");
-                }
-                out
-            }
+            Coding::Brotli => crate::output::precompress::brotli_at(bytes, BROTLI_QUALITY),
             Coding::Gzip => {
                 let mut encoder =
                     flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::default());
