@@ -418,3 +418,25 @@ fn html_scanner_reads_quoted_and_unquoted_attributes() {
     assert!(!shown_matches("0.55 s", "0.448"));
     assert!(shown_matches("91.5 ms", "91.46"));
 }
+
+/// The same for a benchmark figure: a page that shows another slowest run
+/// than `content/benchmarks.json` records is caught.
+#[test]
+fn a_benchmark_figure_that_disagrees_with_the_recorded_one_is_caught() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    build_with_manifest(&repository().join("src/tests/fixtures/guide-demo"), &public);
+    let results = public.join("guide/results/index.html");
+    let html = std::fs::read_to_string(&results).unwrap();
+    let name = "bench.build_speed.lkljs_site_seconds";
+    let start = html.find(&format!("data-fact={name} ")).unwrap_or_else(|| panic!("the results page quotes {name}"));
+    let end = start + html[start..].find("</data>").unwrap();
+    let shown = &html[start..end];
+    let tampered_shown = shown.replacen(" s)", "9 s)", 1);
+    assert_ne!(tampered_shown, shown, "the spread's form changed; update this test: {shown}");
+    let tampered = html.replacen(shown, &tampered_shown, 1);
+    std::fs::write(&results, &tampered).unwrap();
+    let failure = std::panic::catch_unwind(|| check_published_site(&public)).unwrap_err();
+    let message = failure.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains(name), "{message}");
+}
