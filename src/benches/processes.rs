@@ -14,25 +14,18 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use lkljs_site::build::DemoMode;
-use lkljs_site::demo::{DemoOutcome, DemoRequest, TESTSUITE_SCRIPT, parse_figure, prepare};
+use lkljs_site::demo::{TESTSUITE_SCRIPT, parse_figure};
+
+#[path = "built_demo.rs"]
+mod built_demo;
 
 /// Boots measured; each runs every figure once (its own rounds inside).
 const BOOTS: usize = 5;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let artifacts = match prepare(&DemoRequest::new(root, DemoMode::Build)) {
-        Ok(DemoOutcome::Ready(artifacts)) => artifacts,
-        Ok(DemoOutcome::Placeholder { reason }) => panic!("a build never gives a placeholder: {reason}"),
-        Err(error) => {
-            eprintln!("processes: the demo build failed: {error}");
-            std::process::exit(1);
-        }
-    };
+    let artifacts = built_demo::built_demo("processes");
     let dir = &artifacts.dir;
-    println!("kernel: Linux {} ({})", artifacts.manifest.kernel_version, dir.display());
-    let script = root.join("demo-build").join(TESTSUITE_SCRIPT);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo-build").join(TESTSUITE_SCRIPT);
     let mut figures: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for boot in 1..=BOOTS {
         eprintln!("processes: boot {boot} of {BOOTS}");
