@@ -26,10 +26,14 @@ const path = require("path");
 const fs = require("fs");
 const { bootUnderNode } = require("./node-boot.js");
 
-const [kernelOut, busyboxOut, ...applets] = process.argv.slice(2);
-if (!kernelOut || !busyboxOut || !fs.existsSync(path.join(kernelOut, "boot.js")) ||
-    !fs.existsSync(path.join(busyboxOut, "testsuite", "runtest"))) {
+// With --figures-only, the testsuite is left out (and BUSYBOX_OUT with it):
+// `cargo bench --bench processes` boots a build several times this way.
+const figuresOnly = process.argv[2] === "--figures-only";
+const [kernelOut, busyboxOut, ...applets] = process.argv.slice(figuresOnly ? 3 : 2);
+if (!kernelOut || !fs.existsSync(path.join(kernelOut, "boot.js")) ||
+    (!figuresOnly && !(busyboxOut && fs.existsSync(path.join(busyboxOut, "testsuite", "runtest"))))) {
   console.error("usage: node --no-experimental-fetch run-busybox-testsuite.js KERNEL_OUT BUSYBOX_OUT [APPLET...]");
+  console.error("       node --no-experimental-fetch run-busybox-testsuite.js --figures-only KERNEL_OUT");
   console.error("(KERNEL_OUT with boot.js and userland.cpio, BUSYBOX_OUT with testsuite/runtest and config.txt)");
   process.exit(2);
 }
@@ -183,9 +187,6 @@ async function measureProcesses() {
   figure("sh_clone_exec_wait_ms",
     await timed(["/bin/sh", "-c", `for i in $(seq ${loop}); do /bin/true; done`], 5) / loop);
   figure("sh_pipeline_3_ms", await timed(["/bin/sh", "-c", "echo hi | tr a-z A-Z | wc -c >/dev/null"], 9));
-  const pipeMiB = 32;
-  const pipeMs = await timed(["/bin/sh", "-c", `dd if=/dev/zero bs=65536 count=${pipeMiB * 16} 2>/dev/null | cat >/dev/null`], 3);
-  figure("pipe_mib_per_second", pipeMiB / (pipeMs / 1000));
   const calls = [];
   for (let round = 0; round < 5; round++) {
     const [line] = await output(["/bin/lkljs-syscall-loop", "10000"]);
@@ -238,9 +239,81 @@ async function measureProcesses() {
   figure("host_rss_mib_with_concurrent_processes", busyRss / 1048576);
 }
 
+// Pipe throughput between two processes, each byte copied from the writer's
+// memory into the kernel and out into the reader's: `dd | cat` (PIPE_MIB
+// MiB), and the issue's own example, `dd bs=1M count=8 | wc -c`, whose count
+// is checked. A round's rate rests on how soon the host's threads wake one
+// another, which the machine's load sways, so each is PIPE_ROUNDS rounds:
+// the median, with the slowest and fastest round as NAME_min and NAME_max.
+const PIPE_ROUNDS = 15;
+const PIPE_MIB = 32;
+async function pipeRate(name, script, mib, expected) {
+  const rates = [];
+  for (let round = 0; round < PIPE_ROUNDS; round++) {
+    const lines = [];
+    const { status, milliseconds } = await run(["/bin/sh", "-c", script], (line) => lines.push(line));
+    if (status !== 0 || lines.join("\n") !== expected) {
+      throw new Error(`${script} exited with status ${status} and printed ${JSON.stringify(lines)}, not ${JSON.stringify(expected)}`);
+    }
+    rates.push(mib / (milliseconds / 1000));
+  }
+  figure(name, median(rates));
+  figure(`${name}_min`, Math.min(...rates));
+  figure(`${name}_max`, Math.max(...rates));
+}
+async function measurePipes() {
+  console.log("@@lkljs step pipe throughput");
+  await pipeRate("pipe_mib_per_second",
+    `dd if=/dev/zero bs=65536 count=${PIPE_MIB * 16} 2>/dev/null | cat >/dev/null`, PIPE_MIB, "");
+  await pipeRate("dd_1m_wc_c_mib_per_second", "dd if=/dev/zero bs=1M count=8 2>/dev/null | wc -c", 8, String(8 << 20));
+}
+
+// A file of the kernel's read by the host through system calls, so that
+// reading it starts no process.
+async function kernelFile(name) {
+  const { lkljs } = Module;
+  const { nr, fcntl } = lkljs;
+  const pathname = cString(name);
+  const fd = await lkljs.syscall(nr.openat, -100, pathname, fcntl.O_RDONLY, 0);
+  Module._free(pathname);
+  if (fd < 0) throw new Error(`cannot open ${name}: ${fd}`);
+  const buffer = Module._malloc(4096);
+  const chunks = [];
+  for (let got; (got = await lkljs.syscall(nr.read, fd, buffer, 4096)) > 0;) {
+    chunks.push(Buffer.from(Module.HEAPU8.slice(buffer, buffer + got)));
+  }
+  Module._free(buffer);
+  await lkljs.syscall(nr.close, fd);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// Memory across many processes (issue 10: "host memory after 1,000 spawns
+// ... must not grow without bound"): the host spawns /bin/true, which execs,
+// exits and is reaped, one after the other; after each count in
+// SPAWN_CHECKPOINTS, node's resident memory, the kernel's wasm memory and
+// the kernel's MemFree. Each program has its own wasm memory and runs on a
+// pooled worker, so a memory or worker kept after its exit would show here.
+const SPAWN_CHECKPOINTS = [0, 250, 500, 1000];
+async function measureMemoryAcrossSpawns() {
+  console.log("@@lkljs step host memory across 1,000 spawns");
+  let spawned = 0;
+  for (const checkpoint of SPAWN_CHECKPOINTS) {
+    for (; spawned < checkpoint; spawned++) {
+      const { status } = await run(["/bin/true"]);
+      if (status !== 0) throw new Error(`/bin/true exited with status ${status} (spawn ${spawned + 1})`);
+    }
+    const memFree = Number(/MemFree:\s+(\d+)/.exec(await kernelFile("/proc/meminfo"))[1]);
+    figure(`host_rss_mib_after_${checkpoint}_spawns`, process.memoryUsage().rss / 1048576);
+    figure(`kernel_wasm_memory_mib_after_${checkpoint}_spawns`, Module.HEAPU8.buffer.byteLength / 1048576);
+    figure(`kernel_mem_free_kib_after_${checkpoint}_spawns`, memFree);
+  }
+}
+
 async function main() {
-  await runTestsuite();
+  if (!figuresOnly) await runTestsuite();
   await measureProcesses();
+  await measurePipes();
+  await measureMemoryAcrossSpawns();
   Module.lkljs.halt();
 }
 
@@ -249,5 +322,5 @@ const userland = fs.readFileSync(path.join(kernelOut, "userland.cpio"));
 // built-in one and userland.cpio; the kernel skips the zeros between them.
 const padding = Buffer.alloc((512 - (userland.length % 512)) % 512);
 bootUnderNode(kernelOut, {
-  lkljsUserland: Buffer.concat([userland, padding, newcArchive(testsuiteEntries())]),
+  lkljsUserland: figuresOnly ? userland : Buffer.concat([userland, padding, newcArchive(testsuiteEntries())]),
 }, main);

@@ -11,24 +11,17 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use lkljs_site::build::DemoMode;
-use lkljs_site::demo::{DemoOutcome, DemoRequest, pid1_milliseconds, prepare};
+use lkljs_site::demo::pid1_milliseconds;
+
+#[path = "built_demo.rs"]
+mod built_demo;
 
 /// Boots measured for the boot figures (the median is printed).
 const BOOTS: usize = 7;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let artifacts = match prepare(&DemoRequest::new(root, DemoMode::Build)) {
-        Ok(DemoOutcome::Ready(artifacts)) => artifacts,
-        Ok(DemoOutcome::Placeholder { reason }) => panic!("a build never gives a placeholder: {reason}"),
-        Err(error) => {
-            eprintln!("kernel_alive: the demo build failed: {error}");
-            std::process::exit(1);
-        }
-    };
+    let artifacts = built_demo::built_demo("kernel_alive");
     let dir = &artifacts.dir;
-    println!("kernel: Linux {} ({})", artifacts.manifest.kernel_version, dir.display());
     println!(
         "boot.wasm: {} bytes, {} with gzip, {} with Brotli",
         artifacts.manifest.wasm_bytes, artifacts.manifest.wasm_gzip_bytes, artifacts.manifest.wasm_brotli_bytes

@@ -118,7 +118,7 @@ pub use runner::{Progress, ProtocolLine, parse_line};
 pub use selftest::{SELFTEST_SCRIPT, parse_tap};
 pub use source::{DEFAULT_KERNEL_SOURCE, KERNEL_SOURCE_VARIABLE};
 pub use state::DemoState;
-pub use testsuite::{ProcessFigures, TESTSUITE_SCRIPT, TestsuiteFacts};
+pub use testsuite::{ProcessFigures, TESTSUITE_SCRIPT, TestsuiteFacts, parse_figure};
 pub use toolchain::REQUIRED_TOOLS;
 
 use busybox::BusyboxInputs;

@@ -64,8 +64,8 @@ pub fn parse_output(lines: &[String]) -> Result<(TestsuiteFacts, ProcessFigures)
             failures.push(name.trim().to_owned());
         } else if line.starts_with("SKIPPED: ") || line.starts_with("UNTESTED: ") {
             skipped += 1;
-        } else if let Some((name, value)) = line.strip_prefix("@@figure ").and_then(|rest| rest.split_once(' ')) {
-            let value: f64 = value.trim().parse().map_err(|_| format!("the figure line `{line}` has no number"))?;
+        } else if let Some(figure) = parse_figure(line) {
+            let (name, value) = figure?;
             figures.insert(name.to_owned(), value);
         } else if line.starts_with("@@testsuite exit ") {
             ended = true;
@@ -87,6 +87,13 @@ pub fn parse_output(lines: &[String]) -> Result<(TestsuiteFacts, ProcessFigures)
         skipped,
     };
     Ok((facts, figures))
+}
+
+/// A `@@figure NAME VALUE` line's name and value; `None` for any other line,
+/// an error if the value is not a number.
+pub fn parse_figure(line: &str) -> Option<Result<(&str, f64), String>> {
+    let (name, value) = line.strip_prefix("@@figure ")?.split_once(' ')?;
+    Some(value.trim().parse().map(|value| (name, value)).map_err(|_| format!("the figure line `{line}` has no number")))
 }
 
 /// Runs the testsuite of the BusyBox in `busybox_dir` inside the kernel in

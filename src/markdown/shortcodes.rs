@@ -312,6 +312,11 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("processes.sh_clone_exec_wait_ms", Format::Milliseconds),
     ("processes.sh_pipeline_3_ms", Format::Milliseconds),
     ("processes.pipe_mib_per_second", Format::Number),
+    ("processes.pipe_mib_per_second_min", Format::Number),
+    ("processes.pipe_mib_per_second_max", Format::Number),
+    ("processes.dd_1m_wc_c_mib_per_second", Format::Number),
+    ("processes.dd_1m_wc_c_mib_per_second_min", Format::Number),
+    ("processes.dd_1m_wc_c_mib_per_second_max", Format::Number),
     ("processes.program_syscall_round_trip_us", Format::Number),
     ("processes.js_api_syscall_round_trip_us", Format::Number),
     ("processes.concurrent_processes_started", Format::Number),
@@ -322,6 +327,14 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("processes.processes_fitting_kernel_memory", Format::Number),
     ("processes.host_rss_mib_idle", Format::Number),
     ("processes.host_rss_mib_with_concurrent_processes", Format::Number),
+    ("processes.host_rss_mib_after_0_spawns", Format::Number),
+    ("processes.host_rss_mib_after_250_spawns", Format::Number),
+    ("processes.host_rss_mib_after_500_spawns", Format::Number),
+    ("processes.host_rss_mib_after_1000_spawns", Format::Number),
+    ("processes.kernel_wasm_memory_mib_after_0_spawns", Format::Number),
+    ("processes.kernel_wasm_memory_mib_after_1000_spawns", Format::Number),
+    ("processes.kernel_mem_free_kib_after_0_spawns", Format::Number),
+    ("processes.kernel_mem_free_kib_after_1000_spawns", Format::Number),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -483,7 +483,41 @@ fn busybox_testsuite_fails_only_the_listed_cases() {
         "processes_fitting_kernel_memory",
         "host_rss_mib_idle",
         "host_rss_mib_with_concurrent_processes",
+        "pipe_mib_per_second_min",
+        "pipe_mib_per_second_max",
+        "dd_1m_wc_c_mib_per_second",
+        "dd_1m_wc_c_mib_per_second_min",
+        "dd_1m_wc_c_mib_per_second_max",
+        "host_rss_mib_after_0_spawns",
+        "host_rss_mib_after_250_spawns",
+        "host_rss_mib_after_500_spawns",
+        "host_rss_mib_after_1000_spawns",
+        "kernel_wasm_memory_mib_after_0_spawns",
+        "kernel_wasm_memory_mib_after_1000_spawns",
+        "kernel_mem_free_kib_after_0_spawns",
+        "kernel_mem_free_kib_after_1000_spawns",
     ] {
         assert!(figures.get(name).is_some_and(|value| *value > 0.0), "{name} is missing or not positive: {figures:?}");
     }
+    for rate in ["pipe_mib_per_second", "dd_1m_wc_c_mib_per_second"] {
+        let (min, median, max) = (figures[&format!("{rate}_min")], figures[rate], figures[&format!("{rate}_max")]);
+        assert!(min <= median && median <= max, "{rate}: the median is not between the min and the max: {figures:?}");
+    }
+    // 1,000 processes spawned and reaped one after the other leave nothing
+    // behind: not in the kernel (a leak of 1 KiB per process would show as
+    // 1,000 KiB less free memory), nor in node, whose resident memory may
+    // move with garbage collection but not grow with the number of
+    // processes (a kept wasm memory or worker per process would add
+    // megabytes each).
+    let free_kib = |spawns: u32| figures[&format!("kernel_mem_free_kib_after_{spawns}_spawns")];
+    assert!(free_kib(1000) + 512.0 >= free_kib(0), "the kernel lost memory across 1,000 spawns: {figures:?}");
+    assert_eq!(
+        figures["kernel_wasm_memory_mib_after_1000_spawns"], figures["kernel_wasm_memory_mib_after_0_spawns"],
+        "the kernel's wasm memory grew across 1,000 spawns: {figures:?}"
+    );
+    let rss_mib = |spawns: u32| figures[&format!("host_rss_mib_after_{spawns}_spawns")];
+    assert!(
+        rss_mib(1000) - rss_mib(250) < 256.0,
+        "node's resident memory grew by over 256 MiB from the 250th spawn to the 1,000th: {figures:?}"
+    );
 }
