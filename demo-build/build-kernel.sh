@@ -434,13 +434,13 @@ table_roots lib/lib.a
 # sections.o first: it fixes the order of the kernel's table sections (see
 # arch/lkljs/kernel/sections.c); the rooted archives above keep those tables
 # through the garbage collection.
-# Workers: boot starts about a dozen kernel threads, each a worker that must
-# evaluate boot.js and instantiate the module. main() runs at once
-# (PTHREAD_POOL_DELAY_LOAD) rather than after the whole pool has loaded, and
-# the pool is 8 workers that load while the kernel boots, further threads'
-# workers are made as the kernel asks for them: on two cores, 16 workers
-# loading at once held main() back ~0.5 s (node boot.js start to the shell's
-# prompt: median 1734 ms with 16 workers waited for, 1463 ms with 8 not).
+# Workers: boot starts about twenty host threads, each on a worker that must
+# start, evaluate boot.js and instantiate the module. Emscripten's own pool
+# (PTHREAD_POOL_SIZE) starts all its workers at once, so on two cores even
+# the first is ready late, and makes the rest on demand, one whole start-up
+# at a time on the boot's critical path. The link asks for none, and
+# host/lkljs-workers.js keeps the pool instead: as many starting at once as
+# there are cores, ahead of the kernel's demand.
 # Static data starts at 64 KiB rather than 1 KiB because the kernel treats
 # any pointer below PAGE_SIZE as invalid (vsprintf prints "(efault)").
 # link_module NAME [ARGUMENT...]: NAME.js and its files, from the kernel and
@@ -458,12 +458,13 @@ link_module() {
   (cd "$link_dir" && emcc -Oz -pthread \
     -sPROXY_TO_PTHREAD -sEXIT_RUNTIME \
     -sINITIAL_MEMORY=${wasm_memory_mb}MB \
-    -sPTHREAD_POOL_SIZE=8 -sPTHREAD_POOL_DELAY_LOAD -sPTHREAD_POOL_SIZE_STRICT=0 \
+    -sPTHREAD_POOL_SIZE=0 -sPTHREAD_POOL_SIZE_STRICT=0 \
     -sGLOBAL_BASE=65536 \
     -sENVIRONMENT=web,worker,node \
     -Wl,--gc-sections \
     -sEXPORTED_FUNCTIONS=_main,_malloc,_free \
     --pre-js "$generated/lkljs-syscall-numbers.js" \
+    --post-js "$demo_build_dir/host/lkljs-workers.js" \
     --post-js "$demo_build_dir/host/lkljs-api.js" \
     --post-js "$demo_build_dir/host/lkljs-user.js" \
     --post-js "$demo_build_dir/host/lkljs-userland.js" \

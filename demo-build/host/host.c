@@ -305,22 +305,19 @@ void lkljs_host_watchdog_set(long milliseconds)
 			 __ATOMIC_RELAXED);
 }
 
-static void lkljs_watchdog(void *unused)
+/*
+ * Polled by the main thread, which has nothing else to do under node: a
+ * watchdog thread of its own would cost a worker's start-up during boot.
+ */
+static void lkljs_watchdog_check(void)
 {
 	static const char message[] =
 		"lkljs: the kernel did not halt within the boot timeout\n";
-	/* A tenth of a second is precise enough for a timeout in seconds. */
-	const struct timespec tick = { .tv_nsec = 100 * 1000000L };
+	unsigned long long deadline =
+		__atomic_load_n(&lkljs_watchdog_deadline_ns, __ATOMIC_RELAXED);
 
-	for (;;) {
-		unsigned long long deadline =
-			__atomic_load_n(&lkljs_watchdog_deadline_ns,
-					__ATOMIC_RELAXED);
-
-		if (deadline && lkljs_host_time_ns() >= deadline)
-			break;
-		nanosleep(&tick, NULL);
-	}
+	if (!deadline || lkljs_host_time_ns() < deadline)
+		return;
 	lkljs_host_console_write(message, sizeof(message) - 1);
 	exit(2);
 }
@@ -456,8 +453,11 @@ int main(void)
 	if (timeout_ms < 0 || (int)lkljs_options.program < 0)
 		return 2;
 	lkljs_host_watchdog_set(timeout_ms);
-	if (timeout_ms > 0 && lkljs_host_thread_create(lkljs_watchdog, NULL))
-		return 3;
+	/* A tenth of a second is precise enough for a timeout in seconds. */
+	if (timeout_ms > 0)
+		MAIN_THREAD_EM_ASM({
+			setInterval(function () { wasmTable.get($0)(); }, 100);
+		}, lkljs_watchdog_check);
 
 	memory = lkljs_host_mem_alloc(memory_size);
 	if (!memory)

@@ -47,9 +47,11 @@ fn main() {
     println!("node boot.js start to exit (halted):  median {:.1} ms ({BOOTS} boots)", median(&mut process_wall));
 
     let mut to_prompt: Vec<f64> = (0..BOOTS).filter_map(|_| start_to_prompt_ms(dir)).collect();
+    let prompt_median = median(&mut to_prompt);
     println!(
-        "node boot.js start to shell prompt:   median {:.1} ms ({} boots)",
-        median(&mut to_prompt),
+        "node boot.js start to shell prompt:   median {prompt_median:.1} ms, min {:.1}, max {:.1} ({} boots)",
+        to_prompt.first().copied().unwrap_or(f64::NAN),
+        to_prompt.last().copied().unwrap_or(f64::NAN),
         to_prompt.len()
     );
 
@@ -189,6 +191,7 @@ fn start_to_prompt_ms(dir: &Path) -> Option<f64> {
     elapsed
 }
 
+/// The median; sorts `values`, so that the first and last are the min and max.
 fn median(values: &mut [f64]) -> f64 {
     if values.is_empty() {
         return f64::NAN;

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The workers that host threads run on: started a few at a time, ahead of
+// the kernel's demand. A --post-js of both modules, on the main thread only.
+//
+// Every kernel task owns a host thread, and every host thread needs a
+// worker that has started, evaluated boot.js and instantiated the module;
+// a worker costs tens of milliseconds of CPU before it can run anything.
+// Boot asks for its threads one after another (kthreadd waits for each new
+// kernel thread to run once), so a worker made on demand puts its whole
+// start-up on the boot's critical path, about BOOT_WORKERS times over. A pool
+// made all at once, as Emscripten's PTHREAD_POOL_SIZE does, is no better on
+// a machine with two cores: its workers start together and are all ready
+// late, including the first one that main() needs.
+//
+// So the link asks Emscripten for no pool (-sPTHREAD_POOL_SIZE=0) and this
+// keeps one instead: as many workers starting at once as the machine has
+// cores, each one that finishes starting the next, until the boot's
+// BOOT_WORKERS exist; from then on, SPARE workers are kept ready for new
+// processes. Emscripten returns a finished thread's worker to the pool, so
+// these are the most that ever start. A thread takes a ready worker first,
+// else the one that started first, so it waits for as little as it can.
+if (!ENVIRONMENT_IS_PTHREAD) (function () {
+  "use strict";
+  // Host threads that boot starts up to the shell's prompt, in the page as
+  // under node: main()'s (the idle task's), the timer's and one for each of
+  // the 17 tasks (kernel threads, /init, the host's process and the shell),
+  // counted by tracing the workers' start-ups and runs.
+  const BOOT_WORKERS = 19;
+  // Ready workers kept for the processes a shell starts after boot.
+  const SPARE = 2;
+  const cores = ENVIRONMENT_IS_NODE ? require("os").cpus().length
+    : (typeof navigator === "object" && navigator.hardwareConcurrency) || 2;
+  const STARTING_AT_ONCE = Math.max(1, Math.min(cores, 4));
+
+  let made = 0;
+  let starting = 0;
+  // The module is compiled: workers can load it (until then they only start).
+  let compiled = false;
+  const pool = PThread.unusedWorkers;
+
+  function loadModule(worker) {
+    PThread.loadWasmModuleToWorker(worker, () => {
+      starting--;
+      startMore();
+    });
+  }
+
+  function start() {
+    PThread.allocateUnusedWorker();
+    made++;
+    starting++;
+    // The newest goes to the front, so that pool.pop() takes the oldest.
+    const worker = pool.pop();
+    pool.unshift(worker);
+    if (compiled) loadModule(worker);
+    return worker;
+  }
+
+  function startMore() {
+    while (starting < STARTING_AT_ONCE && (made < BOOT_WORKERS || pool.length < SPARE)) start();
+  }
+
+  // After the module's instantiation, before main() asks for its thread.
+  addOnInit(() => {
+    compiled = true;
+    pool.forEach(loadModule);
+  });
+
+  PThread.getNewWorker = function () {
+    let index = pool.length - 1;
+    while (index >= 0 && !pool[index].loaded) index--;
+    const worker = index >= 0 ? pool.splice(index, 1)[0] : pool.length ? pool.pop() : (start(), pool.shift());
+    startMore();
+    return worker;
+  };
+
+  startMore();
+})();
