@@ -475,13 +475,14 @@ pub fn render_fact(facts: &Facts, args: &mut Args) -> Result<String, String> {
 /// The format a benchmark figure's name implies: the unit of its last
 /// segment that names one (`cold.prompt_ms.median` is in milliseconds), else text.
 fn format_by_unit(name: &str) -> Format {
+    let unit = |segment: &str, unit: &str| segment == unit || segment.ends_with(&format!("_{unit}"));
     name.rsplit('.')
         .find_map(|segment| {
-            if segment.ends_with("_ms") {
+            if unit(segment, "ms") {
                 Some(Format::Milliseconds)
-            } else if segment.ends_with("_bytes") {
+            } else if unit(segment, "bytes") {
                 Some(Format::Bytes)
-            } else if segment.ends_with("_seconds") {
+            } else if unit(segment, "seconds") {
                 Some(Format::Seconds)
             } else {
                 None
@@ -690,6 +691,9 @@ mod tests {
                 .contains(">1.0 MiB (1.0 MiB to 1.0 MiB)<")
         );
         assert!(call(&facts, "{{ fact(name=\"bench.demo_page.machine\") }}").unwrap().contains(">2 CPUs<"));
+        assert_eq!(format_by_unit("bench.build_speed.hugo.seconds"), Format::Seconds);
+        assert_eq!(format_by_unit("bench.build_speed.hugo.cpu_seconds.max"), Format::Seconds);
+        assert_eq!(format_by_unit("bench.build_speed.hugo.time_ratio"), Format::Text);
         let missing = call(&facts, "{{ fact(name=\"bench.demo_page.cold.promt_ms\") }}").unwrap_err();
         assert!(
             missing.contains("content/benchmarks.json") && missing.contains("`demo_page` has cold, machine, runs"),
