@@ -308,6 +308,9 @@ void lkljs_host_watchdog_set(long milliseconds)
 /*
  * Polled by the main thread, which has nothing else to do under node: a
  * watchdog thread of its own would cost a worker's start-up during boot.
+ * It reads the clock without lkljs_host_time_ns(), whose never-backwards
+ * clamp would carry the main thread's clock to the kernel's threads: a
+ * worker's clock lags it by the delay of the worker's first message.
  */
 static void lkljs_watchdog_check(void)
 {
@@ -316,7 +319,7 @@ static void lkljs_watchdog_check(void)
 	unsigned long long deadline =
 		__atomic_load_n(&lkljs_watchdog_deadline_ns, __ATOMIC_RELAXED);
 
-	if (!deadline || lkljs_host_time_ns() < deadline)
+	if (!deadline || lkljs_monotonic_ns() - lkljs_boot_ns < deadline)
 		return;
 	lkljs_host_console_write(message, sizeof(message) - 1);
 	exit(2);
