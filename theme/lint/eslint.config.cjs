@@ -45,7 +45,7 @@ const emscriptenRuntime = Object.fromEntries(
   [
     "Module", "ENVIRONMENT_IS_PTHREAD", "ENVIRONMENT_IS_NODE", "out", "HEAP32", "HEAPU8", "HEAPU32", "_malloc", "_free",
     "lengthBytesUTF8", "stringToUTF8", "stackSave", "stackRestore",
-    "locateFile", "readBinary", "addRunDependency", "removeRunDependency",
+    "locateFile", "readBinary", "addRunDependency", "removeRunDependency", "PThread",
     "lkljsSyscallNumbers", "lkljsErrno", "lkljsFcntl",
     "_lkljs_channel_open", "_lkljs_channel_submit", "_lkljs_channel_interrupt", "_lkljs_channel_close",
     "_lkljs_user_syscall_entry", "_lkljs_user_result_slot_entry", "_lkljs_user_leave_entry",
