@@ -309,11 +309,26 @@ async function measureMemoryAcrossSpawns() {
   }
 }
 
+// An exec of a program whose module the worker has compiled already
+// (BusyBox: the shell ran in that worker, and an exec keeps the task's
+// thread): a chain of `exec sh -c` links in one process, less the same
+// command with no link, per link. A link is the exec (the kernel finds the
+// module in the worker's cache), BusyBox's new instance and memory, and
+// hush's start-up.
+const EXEC_CHAIN = 'if [ "$1" -gt 0 ]; then exec /bin/sh -c "$0" "$0" $(($1 - 1)); fi';
+async function measureCompiledExec() {
+  const links = 40;
+  const chain = (count) => timed(["/bin/sh", "-c", EXEC_CHAIN, EXEC_CHAIN, String(count)], 7);
+  const none = await chain(0);
+  figure("exec_compiled_busybox_ms", (await chain(links) - none) / links);
+}
+
 async function main() {
   if (!figuresOnly) await runTestsuite();
   await measureProcesses();
   await measurePipes();
   await measureMemoryAcrossSpawns();
+  await measureCompiledExec();
   Module.lkljs.halt();
 }
 

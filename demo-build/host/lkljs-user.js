@@ -14,6 +14,17 @@
 // of a program this worker ran before costs no compilation. Workers are
 // reused for new tasks, so the cache warms up across the pool.
 //
+// The programs that nearly every process runs (SHARED_PROGRAMS: /init, and
+// BusyBox for the shell and its commands) are compiled once, on the main
+// thread, as soon as the userland archive is here (sharePrograms, called by
+// host/lkljs-userland.js), and sent to every worker after its "load"
+// message, now and later, as { lkljsPrograms: [{ bytes, module }] }. A
+// worker whose image has the same bytes takes that module instead of
+// compiling its own: the engine compiles a module's functions lazily and
+// tiers them up per module, so with one module every worker gains from the
+// code that any of them ran (`ls -l /proc` in the page's first minute was
+// 62 ms with a module per worker; see demo-build/README.md).
+//
 // Leaving the kernel is a throw (LEAVE) from the kernel's __switch_to up to
 // the syscall import, which restores the C stack pointer and returns the
 // result to the program. An exec replaces the program while the old one's
@@ -40,6 +51,71 @@ Module.lkljsUser = (function () {
   const POLL = -1;
   const MODULE_CACHE_SIZE = 16;
   const compiled = new Map(); // key -> { module, minPages, maxPages }
+  // Paths in userland.cpio (demo-build/userland.list).
+  const SHARED_PROGRAMS = ["init", "bin/busybox"];
+  let shared = [];            // { bytes, module }, from the main thread
+
+  if (ENVIRONMENT_IS_PTHREAD) {
+    // This runs within the worker's "load" message; the shared programs come
+    // in a message of their own, between two tasks (a task's thread never
+    // returns to the event loop).
+    const runtime = self.onmessage;
+    self.onmessage = (event) => {
+      if (event.data && event.data.lkljsPrograms) shared = event.data.lkljsPrograms;
+      else runtime(event);
+    };
+  }
+
+  // The main thread's side: every worker the runtime loads is sent the
+  // shared programs once they are compiled.
+  let programsMessage = null;
+  let waitingWorkers = new Set();
+  if (!ENVIRONMENT_IS_PTHREAD) {
+    const load = PThread.loadWasmModuleToWorker;
+    PThread.loadWasmModuleToWorker = function (worker, onFinishedLoading) {
+      load(worker, onFinishedLoading);
+      if (programsMessage) worker.postMessage(programsMessage);
+      else if (waitingWorkers) waitingWorkers.add(worker);
+    };
+  }
+  function sendPrograms(programs) {
+    if (programs.length) programsMessage = { lkljsPrograms: programs };
+    if (programsMessage) waitingWorkers.forEach((worker) => worker.postMessage(programsMessage));
+    waitingWorkers = null;
+  }
+
+  // The regular files of a "newc" cpio archive (what gen_init_cpio writes)
+  // that have the given paths.
+  function archiveFiles(archive, paths) {
+    const S_IFMT = 0o170000, S_IFREG = 0o100000, HEADER = 110;
+    const text = new TextDecoder();
+    const files = [];
+    for (let at = 0; at + HEADER <= archive.length && text.decode(archive.subarray(at, at + 6)) === "070701";) {
+      const field = (index) => parseInt(text.decode(archive.subarray(at + 6 + index * 8, at + 14 + index * 8)), 16);
+      const mode = field(1), size = field(6), nameSize = field(11);
+      const name = text.decode(archive.subarray(at + HEADER, at + HEADER + nameSize - 1));
+      if (name === "TRAILER!!!") break;
+      const data = (at + HEADER + nameSize + 3) & ~3;
+      if ((mode & S_IFMT) === S_IFREG && paths.includes(name)) files.push(archive.subarray(data, data + size));
+      at = (data + size + 3) & ~3;
+    }
+    return files;
+  }
+
+  // Whether two images are the same bytes; a word at a time where both
+  // start on a word boundary (an image is 0.5 MB).
+  function sameBytes(a, b) {
+    if (a.length !== b.length) return false;
+    let i = 0;
+    if (((a.byteOffset | b.byteOffset) & 3) === 0) {
+      const words = a.length >> 2;
+      const a32 = new Int32Array(a.buffer, a.byteOffset, words), b32 = new Int32Array(b.buffer, b.byteOffset, words);
+      for (; i < words; i++) if (a32[i] !== b32[i]) return false;
+      i = words << 2;
+    }
+    for (; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
 
   let program = fresh();
 
@@ -178,7 +254,8 @@ Module.lkljsUser = (function () {
       };
       let module;
       try {
-        module = new WebAssembly.Module(bytes);
+        const known = shared.find((program) => sameBytes(program.bytes, bytes));
+        module = known ? known.module : new WebAssembly.Module(bytes);
       } catch (e) {
         return refuse(`not a valid WebAssembly module (${e.message})`);
       }
@@ -338,6 +415,18 @@ Module.lkljsUser = (function () {
     },
     forget() {
       program = fresh();
+    },
+    // On the main thread: compiles SHARED_PROGRAMS from the userland archive
+    // in the background and sends them to the workers. One copy of their
+    // bytes (shared memory) serves every worker's comparison.
+    sharePrograms(archive) {
+      const compiling = archiveFiles(archive, SHARED_PROGRAMS).map((file) => {
+        const bytes = new Uint8Array(new SharedArrayBuffer(file.length));
+        bytes.set(file);
+        return WebAssembly.compile(file).then((module) => ({ bytes, module }));
+      });
+      // A program that does not compile is compiled by its exec, which says why.
+      Promise.all(compiling).then(sendPrograms, () => sendPrograms([]));
     },
   };
 })();

@@ -13,10 +13,13 @@
 // A run dependency holds main() back until the bytes are here; main()
 // (host/host.c) then places them after the built-in initramfs, or exits with
 // status 2 and Module.lkljsUserlandError's message if they could not be had.
+// The programs that most processes run are compiled from it at once, for
+// all workers (host/lkljs-user.js).
 if (!ENVIRONMENT_IS_PTHREAD) (function () {
   const name = "userland.cpio";
   const accept = (bytes) => {
     Module.lkljsUserlandBytes = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    Module.lkljsUser.sharePrograms(Module.lkljsUserlandBytes);
   };
   const refuse = (where, why) => {
     Module.lkljsUserlandError = `lkljs: cannot load the userland archive ${where} (${why}); it holds the ` +

@@ -311,6 +311,7 @@ pub const KNOWN_FACTS: &[(&str, Format)] = &[
     ("processes.sh_c_true_ms", Format::Milliseconds),
     ("processes.sh_clone_exec_wait_ms", Format::Milliseconds),
     ("processes.sh_pipeline_3_ms", Format::Milliseconds),
+    ("processes.exec_compiled_busybox_ms", Format::Milliseconds),
     ("processes.pipe_mib_per_second", Format::Number),
     ("processes.pipe_mib_per_second_min", Format::Number),
     ("processes.pipe_mib_per_second_max", Format::Number),

@@ -476,6 +476,7 @@ fn busybox_testsuite_fails_only_the_listed_cases() {
         "sh_c_true_ms",
         "sh_clone_exec_wait_ms",
         "sh_pipeline_3_ms",
+        "exec_compiled_busybox_ms",
         "pipe_mib_per_second",
         "program_syscall_round_trip_us",
         "js_api_syscall_round_trip_us",

@@ -619,6 +619,59 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
+/// A real kernel panic, caused from the shell as a visitor could: with every
+/// process exempt from the OOM killer (`oom_score_adj` -1000; PID 1 and the
+/// kernel's threads are exempt anyway), filling `/tmp` (tmpfs, kernel memory)
+/// leaves the kernel nothing to kill, and it panics: "Out of memory and no
+/// killable processes", then "System is deadlocked on memory". The page shows
+/// the kernel's message in the terminal and in its notice, Reboot (a real
+/// click) boots a fresh kernel without reloading the page, and the browser's
+/// console holds no errors.
+#[test]
+fn a_real_kernel_panic_shows_its_message_and_reboot_boots_again() {
+    let Some(browser) = DemoBrowser::start() else { return };
+    let page = &browser.page;
+    open(page, &browser.url("/demo/"));
+    wait_for_prompt(page);
+    focus_terminal(page);
+    type_until(page, "for p in /proc/[0-9]*; do echo -1000 > $p/oom_score_adj; done", "");
+    type_until(page, "cat /proc/1/oom_score_adj /proc/$$/oom_score_adj", r"\n-1000\n-1000");
+    type_line(page, "cat /dev/zero > /tmp/fill");
+    wait_showing_terminal(page, "lkljsDemo.state === 'panic'", "the kernel's panic");
+
+    let terminal = terminal_text(page);
+    for line in
+        ["Out of memory and no killable processes", "Kernel panic - not syncing: System is deadlocked on memory"]
+    {
+        assert!(terminal.contains(line), "the terminal lacks the kernel's {line:?}:\n{terminal}");
+    }
+    let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
+    let notice = notice.as_str().unwrap_or_default();
+    assert!(
+        notice.contains("Kernel panic: System is deadlocked on memory") && notice.contains("Reboot"),
+        "the notice does not give the panic's message: {notice:?}"
+    );
+    assert_eq!(page.eval("document.querySelector('[data-demo-notice]').hidden"), json!(false));
+    let status = page.eval("document.querySelector('[data-demo-status]').textContent");
+    assert!(status.as_str().unwrap_or_default().contains("Reboot"), "{status}");
+    assert_eq!(page.eval("document.querySelector('[data-demo-reboot]').disabled"), json!(false));
+
+    // Reboot: a fresh kernel, without a page reload, whose /tmp is empty and
+    // whose shell takes keys again.
+    page.eval("window.beforeReboot = true");
+    click(page, "[data-demo-reboot]");
+    page.wait_for("lkljsDemo.state !== 'panic'", Duration::from_secs(10));
+    wait_for_prompt(page);
+    assert_eq!(page.eval("window.beforeReboot"), json!(true), "the reboot reloaded the page");
+    focus_terminal(page);
+    type_until(page, "ls /tmp/fill", r"\nls: /tmp/fill: No such file or directory");
+    type_until(page, "echo hello | tr a-z A-Z", r"\nHELLO");
+
+    let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
 /// "New terminal" opens a second terminal beside the console, a pty with a
 /// login shell of its own, typed into with real key events: a FIFO joins the
 /// two shells; `httpd` serves a file that `wget` fetches, from either
