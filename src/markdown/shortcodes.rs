@@ -505,8 +505,14 @@ fn format_value(value: &Value, format: Format) -> Option<String> {
             .as_f64()
             .map(|seconds| if seconds < 10.0 { format!("{seconds:.2} s") } else { format!("{seconds:.0} s") }),
         Format::Bytes => value.as_f64().map(human_bytes),
+        // A tenth of a millisecond only where it was measured: a whole
+        // figure (benches record phases in whole milliseconds) stays whole.
         Format::Milliseconds => value.as_f64().map(|milliseconds| {
-            if milliseconds < 100.0 { format!("{milliseconds:.1} ms") } else { format!("{milliseconds:.0} ms") }
+            if milliseconds < 100.0 && milliseconds.fract() != 0.0 {
+                format!("{milliseconds:.1} ms")
+            } else {
+                format!("{milliseconds:.0} ms")
+            }
         }),
     }
 }
@@ -692,6 +698,9 @@ mod tests {
                 .contains(">1.0 MiB (1.0 MiB to 1.0 MiB)<")
         );
         assert!(call(&facts, "{{ fact(name=\"bench.demo_page.machine\") }}").unwrap().contains(">2 CPUs<"));
+        assert_eq!(format_value(&serde_json::json!(80), Format::Milliseconds).as_deref(), Some("80 ms"));
+        assert_eq!(format_value(&serde_json::json!(0), Format::Milliseconds).as_deref(), Some("0 ms"));
+        assert_eq!(format_value(&serde_json::json!(5.26), Format::Milliseconds).as_deref(), Some("5.3 ms"));
         assert_eq!(format_by_unit("bench.build_speed.hugo.seconds"), Format::Seconds);
         assert_eq!(format_by_unit("bench.build_speed.hugo.cpu_seconds.max"), Format::Seconds);
         assert_eq!(format_by_unit("bench.build_speed.hugo.time_ratio"), Format::Text);
