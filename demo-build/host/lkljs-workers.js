@@ -23,9 +23,10 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
   "use strict";
   // Host threads that boot starts up to the shell's prompt, in the page as
   // under node: main()'s (the idle task's), the timer's and one for each of
-  // the 17 tasks (kernel threads, /init, the host's process and the shell),
-  // counted by tracing the workers' start-ups and runs.
-  const BOOT_WORKERS = 19;
+  // the 13 tasks (kernel threads, /init, the host's process and the shell),
+  // counted by tracing the workers' start-ups and runs. (The workqueues'
+  // rescuers would be four more: patches/0005 leaves them out.)
+  const BOOT_WORKERS = 15;
   // Ready workers kept for the processes a shell starts after boot.
   const SPARE = 2;
   const cores = ENVIRONMENT_IS_NODE ? require("os").cpus().length
