@@ -19,6 +19,13 @@
 // processes. Emscripten returns a finished thread's worker to the pool, so
 // these are the most that ever start. A thread takes a ready worker first,
 // else the one that started first, so it waits for as little as it can.
+//
+// The loader may hand over workers it started itself, before boot.js ran,
+// as Module.lkljsWorkers (an array of Worker objects running this module's
+// boot.worker.js, not yet loaded): the page starts some while boot.wasm
+// downloads, so their start-up overlaps the download rather than the boot.
+// They join the pool as workers still starting, and the loader ends them
+// when it tears the kernel down.
 if (!ENVIRONMENT_IS_PTHREAD) (function () {
   "use strict";
   // Host threads that boot starts up to the shell's prompt, in the page as
@@ -34,43 +41,66 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
   const STARTING_AT_ONCE = Math.max(1, Math.min(cores, 4));
 
   let made = 0;
-  let starting = 0;
+  // Workers made that have not loaded the module yet: those loading it, and
+  // those waiting to be told to (the module is not compiled yet, or as many
+  // as the cores allow are loading).
+  let loading = 0;
+  const waiting = [];
   // The module is compiled: workers can load it (until then they only start).
   let compiled = false;
   const pool = PThread.unusedWorkers;
 
-  function loadModule(worker) {
+  function load(worker) {
+    waiting.splice(waiting.indexOf(worker), 1);
+    loading++;
     PThread.loadWasmModuleToWorker(worker, () => {
-      starting--;
+      loading--;
       startMore();
     });
   }
 
-  function start() {
-    PThread.allocateUnusedWorker();
-    made++;
-    starting++;
-    // The newest goes to the front, so that pool.pop() takes the oldest.
-    const worker = pool.pop();
+  // A worker joins the pool at the front, so that pool.pop() takes the oldest.
+  function add(worker) {
     pool.unshift(worker);
-    if (compiled) loadModule(worker);
-    return worker;
+    made++;
+    waiting.push(worker);
   }
 
-  function startMore() {
-    while (starting < STARTING_AT_ONCE && (made < BOOT_WORKERS || pool.length < SPARE)) start();
+  function start() {
+    PThread.allocateUnusedWorker();
+    add(pool.pop());
   }
+
+  // At most STARTING_AT_ONCE workers start at a time: before the module is
+  // compiled, that many start and wait; then the waiting ones load it, that
+  // many at a time, oldest first, and new ones start only when none wait.
+  function startMore() {
+    if (!compiled) {
+      while (waiting.length < STARTING_AT_ONCE && made < BOOT_WORKERS) start();
+      return;
+    }
+    while (loading < STARTING_AT_ONCE && (waiting.length || made < BOOT_WORKERS || pool.length < SPARE)) {
+      if (!waiting.length) start();
+      load(waiting[0]);
+    }
+  }
+
+  for (const worker of Module.lkljsWorkers || []) add(worker);
 
   // After the module's instantiation, before main() asks for its thread.
   addOnInit(() => {
     compiled = true;
-    pool.forEach(loadModule);
+    startMore();
   });
 
+  // A thread takes a loaded worker if there is one, else the oldest, which
+  // loads the module now if it was still waiting to.
   PThread.getNewWorker = function () {
     let index = pool.length - 1;
     while (index >= 0 && !pool[index].loaded) index--;
-    const worker = index >= 0 ? pool.splice(index, 1)[0] : pool.length ? pool.pop() : (start(), pool.shift());
+    if (index < 0 && !pool.length) start();
+    const worker = index >= 0 ? pool.splice(index, 1)[0] : pool.pop();
+    if (waiting.includes(worker)) load(worker);
     startMore();
     return worker;
   };

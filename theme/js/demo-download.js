@@ -10,8 +10,21 @@
 // The script tag's data-demo-files maps each file to its URL (content-hashed
 // names, cached for good); data-demo-base is the directory of the stable
 // names, used when the map lacks a file.
+//
+// It also starts the first of the kernel's workers. Every kernel thread
+// runs on a Web Worker that must start (a thread, a JavaScript engine,
+// boot.worker.js) before it can load the module, and boot waits for each
+// in turn; started here, as soon as boot.worker.js is in, that part of their
+// start-up happens while boot.wasm still downloads. demo.js hands them to
+// the kernel's runtime (Module.lkljsWorkers, demo-build/host/lkljs-workers.js)
+// and ends them when it tears that kernel down.
 (function () {
   "use strict";
+
+  // Workers started ahead of the kernel: about half of those its boot
+  // needs. More would compete with the page's own scripts for the CPU on a
+  // small machine; the runtime starts the rest as it needs them.
+  const EARLY_WORKERS = 8;
 
   const script = document.currentScript;
   const base = script ? script.getAttribute("data-demo-base") : null;
@@ -50,7 +63,9 @@
       progress: { script: 0, worker: 0, wasm: 0, userland: 0 },
       marks: { requested: performance.now() },
       onProgress: null,
-      files: null
+      files: null,
+      // Workers started ahead (see above), for the first boot only.
+      workers: []
     };
     const report = function (key, bytes) {
       state.progress[key] = bytes;
@@ -84,9 +99,16 @@
       state.marks.wasmCompiled = performance.now();
       return compiled;
     });
+    const worker = whole("worker", (response) => { return response.blob(); });
+    worker.then((script) => {
+      // A blob URL: the workers get the page's cross-origin isolation
+      // whatever headers the host sends with boot.worker.js.
+      const url = URL.createObjectURL(script);
+      for (let i = 0; i < EARLY_WORKERS; i++) state.workers.push(new Worker(url));
+    }).catch(() => {});
     state.files = Promise.all([
       whole("script", (response) => { return response.blob(); }),
-      whole("worker", (response) => { return response.blob(); }),
+      worker,
       module,
       whole("userland", (response) => { return response.arrayBuffer(); })
     ]).then((parts) => {

@@ -325,6 +325,11 @@
       this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0, marks: {} };
       this.assets = null;
       this.frame = null;
+      // Workers that the download started ahead of the kernel
+      // (demo-download.js): the next boot's, then the running kernel's,
+      // which its teardown ends (they belong to this page, not to its iframe).
+      this.earlyWorkers = [];
+      this.kernelWorkers = [];
       // The booted kernel's console (Module.lkljs.console), once its runtime is up.
       this.tty = null;
       // The tty's output as text: the latest part (to find the prompt) and,
@@ -466,9 +471,11 @@
         demo.mark("wasmLastByte", download.marks.wasmLastByte);
         demo.mark("wasmCompiled", download.marks.wasmCompiled);
         demo.mark("downloaded", download.marks.downloaded);
+        demo.earlyWorkers = download.workers;
         return files;
       }, (error) => {
         demo.assets = null;
+        for (const worker of download.workers) worker.terminate();
         throw error;
       });
       return this.assets;
@@ -513,6 +520,8 @@
       this.tearsDown = host !== window;
       const current = function () { return boot === demo.boots; };
       const workerUrl = host.URL.createObjectURL(assets.worker);
+      this.kernelWorkers = this.earlyWorkers;
+      this.earlyWorkers = [];
       const scriptUrl = host.URL.createObjectURL(assets.script);
       const module = {
         print(text) { if (current()) demo.kernelLog(text); },
@@ -521,6 +530,7 @@
         lkljsConsole(text) { if (current()) demo.kernelLog(text); },
         locateFile(path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
         mainScriptUrlOrBlob: assets.script,
+        lkljsWorkers: this.kernelWorkers,
         // The root file system's programs (host/lkljs-userland.js); the module copies them.
         lkljsUserland: assets.userland,
         instantiateWasm(imports, receive) {
@@ -711,6 +721,8 @@
       this.endPtys(true);
       if (this.frame) this.frame.remove();
       this.frame = null;
+      for (const worker of this.kernelWorkers) worker.terminate();
+      this.kernelWorkers = [];
       this.terminal.reset();
       this.terminal.write("\x1b[2m--- reboot ---\x1b[0m\r\n");
       return this.boot();

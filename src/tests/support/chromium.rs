@@ -392,7 +392,6 @@ impl Page {
     /// Makes the network events of this page's workers (which Chromium reports
     /// on the workers' own sessions) visible to [`Page::events_named_with_workers`].
     /// Workers started from then on wait until their network events are on.
-    #[allow(dead_code, reason = "only the demo_page benchmark watches workers")]
     pub fn watch_workers_network(&self) {
         self.connection.borrow_mut().watch_workers_network = true;
         self.call(
