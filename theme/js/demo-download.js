@@ -64,7 +64,7 @@
       marks: { requested: performance.now() },
       onProgress: null,
       files: null,
-      // Workers started ahead (see above), for the first boot only.
+      // Workers started ahead (see above), for the boot this download serves.
       workers: []
     };
     const report = function (key, bytes) {
