@@ -27,6 +27,8 @@ mod corpus;
 #[path = "../tests/support/files.rs"]
 mod files;
 mod record;
+#[allow(dead_code, reason = "a benchmark uses a part of the summaries")]
+mod stats;
 mod tools;
 
 use files::copy_tree;
@@ -109,8 +111,8 @@ fn main() {
         "lkljs_site_cpu_seconds": record::spread(&seconds(&ours_cpu), 3),
     });
     let fastest = ours.iter().min().copied().unwrap_or_default();
-    let ours = median(&mut ours);
-    let ours_cpu = median(&mut ours_cpu);
+    let ours = stats::median_duration(&ours);
+    let ours_cpu = stats::median_duration(&ours_cpu);
     println!(
         "lkljs-site full build: median {:.3} s ({:.0} pages/s), fastest {:.3} s, CPU time median {:.2} s; by phase:\n{}",
         ours.as_secs_f64(),
@@ -125,7 +127,7 @@ fn main() {
             continue;
         }
         let (time_values, cpu_values) = (seconds(times), seconds(cpu));
-        let (time, cpu) = (median(times), median(cpu));
+        let (time, cpu) = (stats::median_duration(times), stats::median_duration(cpu));
         let ratio = |ours: Duration, theirs: Duration| {
             (ours.as_secs_f64() / theirs.as_secs_f64().max(f64::MIN_POSITIVE) * 100.0).round() / 100.0
         };
@@ -203,12 +205,12 @@ fn edits(options: &BuildOptions, root: &Path, runs: usize) {
         builder.finish();
         println!(
             "lkljs-site {label}, serve rebuild up to the browser message (writes included): median {:.1} ms; by phase:\n{}",
-            median(&mut quick_times).as_secs_f64() * 1000.0,
+            stats::median_duration(&quick_times).as_secs_f64() * 1000.0,
             PhaseTimes::median(&quick_phases)
         );
         println!(
             "lkljs-site {label}, the rest of the rebuild, after the message: median {:.1} ms; by phase:\n{}",
-            median(&mut rest_times).as_secs_f64() * 1000.0,
+            stats::median_duration(&rest_times).as_secs_f64() * 1000.0,
             PhaseTimes::median(&rest_phases)
         );
     }
@@ -254,11 +256,6 @@ type EditedText<'a> = dyn Fn(usize) -> String + 'a;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
-}
-
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 /// Another generator, with its copy of the corpus ready to build.

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 use lkljs_site::build::DemoMode;
 use lkljs_site::demo::{DEFAULT_KERNEL_SOURCE, DemoOutcome, DemoRequest, prepare};
 
+#[allow(dead_code, reason = "a benchmark uses a part of the summaries")]
+mod stats;
+
 const HITS: usize = 7;
 
 fn main() {
@@ -51,17 +54,17 @@ fn main() {
     println!("first build (fake script, includes hashing the source): {}", millis(miss));
     println!(
         "cache hit, memoised source hash:     median {} (min {}, {HITS} runs)",
-        millis(median(&hits)),
+        millis(stats::median_duration(&hits)),
         millis(min(&hits))
     );
     println!(
         "cache hit, source re-hashed:         median {} (min {}, 3 runs)",
-        millis(median(&unmemoised)),
+        millis(stats::median_duration(&unmemoised)),
         millis(min(&unmemoised))
     );
     println!(
         "--skip-demo (reuse last):            median {} (min {}, {HITS} runs)",
-        millis(median(&reuse)),
+        millis(stats::median_duration(&reuse)),
         millis(min(&reuse))
     );
 }
@@ -70,12 +73,6 @@ fn timed<T>(work: impl FnOnce() -> T) -> (Duration, T) {
     let started = Instant::now();
     let value = work();
     (started.elapsed(), value)
-}
-
-fn median(samples: &[Duration]) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    sorted[sorted.len() / 2]
 }
 
 fn min(samples: &[Duration]) -> Duration {

@@ -29,6 +29,8 @@
 //! guide's results page (record.rs).
 
 mod record;
+#[allow(dead_code, reason = "a benchmark uses a part of the summaries")]
+mod stats;
 #[allow(dead_code, reason = "a benchmark uses a part of the tests' support")]
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -334,19 +336,9 @@ fn number(value: &Value) -> f64 {
     value.as_f64().unwrap_or_else(|| panic!("expected a number from the page, got {value}"))
 }
 
-fn median(values: &[f64]) -> Option<f64> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    match sorted.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(sorted[n / 2]),
-        n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
-    }
-}
-
 fn spread(values: &[f64]) -> String {
-    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let spread = stats::spread(values);
+    let (min, max) = spread.map_or((f64::NAN, f64::NAN), |spread| (spread.min, spread.max));
     format!("min {min:.0}, max {max:.0}")
 }
 
@@ -367,20 +359,20 @@ fn report(figures: &Figures, runs: usize, what: &str, prompt_target_ms: f64) {
     ];
     for (what, values, note) in times {
         let note = note.map(|note| format!("  [{note}]")).unwrap_or_default();
-        if let Some(median) = median(values) {
+        if let Some(median) = stats::median(values) {
             println!("  {what:<34} {median:>8.0} ms ({}){note}", spread(values));
         }
         if what == "navigation -> prompt" {
             println!("  where the time to the prompt goes:");
             for (phase, _, _) in PHASES {
                 let values = &figures.phases[phase];
-                if let Some(median) = median(values) {
+                if let Some(median) = stats::median(values) {
                     println!("    {phase:<32} {median:>8.0} ms ({})", spread(values));
                 }
             }
         }
     }
-    if let Some(total) = median(&figures.transferred_bytes) {
+    if let Some(total) = stats::median(&figures.transferred_bytes) {
         println!(
             "  {:<34} {:>8.0} KB ({:.2} MB; {})  [cold-load target <= {:.1} MB with Brotli]",
             "transferred",
@@ -391,12 +383,12 @@ fn report(figures: &Figures, runs: usize, what: &str, prompt_target_ms: f64) {
         );
     }
     let mut assets: Vec<(&String, f64)> =
-        figures.per_asset.iter().filter_map(|(asset, bytes)| Some((asset, median(bytes)?))).collect();
+        figures.per_asset.iter().filter_map(|(asset, bytes)| Some((asset, stats::median(bytes)?))).collect();
     assets.sort_by(|a, b| b.1.total_cmp(&a.1));
     for (asset, bytes) in assets {
         println!("    {:>9.1} KB  {asset}", bytes / 1000.0);
     }
-    if let Some(bytes) = median(&figures.page_download_bytes) {
+    if let Some(bytes) = stats::median(&figures.page_download_bytes) {
         println!(
             "  the page's own downloadBytes: {:.0} KB (decoded or encoded, as the page counts them)",
             bytes / 1000.0

@@ -16,6 +16,8 @@ use lkljs_site::demo::pid1_milliseconds;
 
 #[path = "built_demo.rs"]
 mod built_demo;
+#[allow(dead_code, reason = "a benchmark uses a part of the summaries")]
+mod stats;
 
 /// Boots measured for the boot figures (the median is printed).
 const BOOTS: usize = 7;
@@ -42,17 +44,18 @@ fn main() {
     }
     println!(
         "boot to PID 1, kernel clock:          median {:.1} ms ({} boots)",
-        median(&mut kernel_pid1),
+        median(&kernel_pid1),
         kernel_pid1.len()
     );
-    println!("node boot.js start to exit (halted):  median {:.1} ms ({BOOTS} boots)", median(&mut process_wall));
+    println!("node boot.js start to exit (halted):  median {:.1} ms ({BOOTS} boots)", median(&process_wall));
 
-    let mut to_prompt: Vec<f64> = (0..BOOTS).filter_map(|_| start_to_prompt_ms(dir)).collect();
-    let prompt_median = median(&mut to_prompt);
+    let to_prompt: Vec<f64> = (0..BOOTS).filter_map(|_| start_to_prompt_ms(dir)).collect();
+    let prompt = stats::spread(&to_prompt).unwrap_or(stats::Spread { median: f64::NAN, min: f64::NAN, max: f64::NAN });
     println!(
-        "node boot.js start to shell prompt:   median {prompt_median:.1} ms, min {:.1}, max {:.1} ({} boots)",
-        to_prompt.first().copied().unwrap_or(f64::NAN),
-        to_prompt.last().copied().unwrap_or(f64::NAN),
+        "node boot.js start to shell prompt:   median {:.1} ms, min {:.1}, max {:.1} ({} boots)",
+        prompt.median,
+        prompt.min,
+        prompt.max,
         to_prompt.len()
     );
 
@@ -69,7 +72,7 @@ fn main() {
             }
         }
     }
-    for (name, values) in &mut figures {
+    for (name, values) in &figures {
         let count = values.len();
         println!("{:<48} median {:.3} ({count} runs)", describe(name), median(values));
     }
@@ -124,13 +127,13 @@ fn shell_figures(dir: &Path) {
         eprintln!("kernel_alive: run-applets.js did not run the shell figures:\n{output}");
         std::process::exit(1);
     }
-    for ((name, _), values) in figures.iter().zip(&mut times) {
+    for ((name, _), values) in figures.iter().zip(&times) {
         let count = values.len();
         println!("{:<48} median {:.3} ({count} runs)", name, median(values));
     }
-    let loop_median = median(&mut times[2]);
+    let loop_median = median(&times[2]);
     println!("{:<48} median {:.3}", "the loop's time per process (ms)", loop_median / 100.0);
-    let per_link = (median(&mut times[4]) - median(&mut times[3])) / LINKS as f64;
+    let per_link = (median(&times[4]) - median(&times[3])) / LINKS as f64;
     println!("{:<48} median {per_link:.3}  [target <= 2 ms]", "exec of BusyBox, already compiled (ms)");
 }
 
@@ -203,11 +206,7 @@ fn start_to_prompt_ms(dir: &Path) -> Option<f64> {
     elapsed
 }
 
-/// The median; sorts `values`, so that the first and last are the min and max.
-fn median(values: &mut [f64]) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+/// The median, NaN (printed as such) when a figure has no values.
+fn median(values: &[f64]) -> f64 {
+    stats::median(values).unwrap_or(f64::NAN)
 }

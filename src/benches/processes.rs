@@ -18,6 +18,8 @@ use lkljs_site::demo::{TESTSUITE_SCRIPT, parse_figure};
 
 #[path = "built_demo.rs"]
 mod built_demo;
+#[allow(dead_code, reason = "a benchmark uses a part of the summaries")]
+mod stats;
 
 /// Boots measured; each runs every figure once (its own rounds inside).
 const BOOTS: usize = 5;
@@ -52,10 +54,9 @@ fn main() {
         std::process::exit(1);
     }
     println!("{:<48} {:>10} {:>10} {:>10}  ({BOOTS} boots)", "figure", "median", "min", "max");
-    for (name, values) in &mut figures {
-        values.sort_by(f64::total_cmp);
-        let median = values[values.len() / 2];
-        println!("{name:<48} {median:>10.3} {:>10.3} {:>10.3}", values[0], values[values.len() - 1]);
+    for (name, values) in &figures {
+        let Some(spread) = stats::spread(values) else { continue };
+        println!("{name:<48} {:>10.3} {:>10.3} {:>10.3}", spread.median, spread.min, spread.max);
     }
     println!(
         "(NAME_min and NAME_max are a boot's slowest and fastest round; their own columns span the boots. \

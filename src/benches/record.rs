@@ -25,19 +25,13 @@ fn benchmarks_file() -> PathBuf {
 
 /// `{"median", "min", "max"}` of `values`, rounded to `decimals` places.
 pub fn spread(values: &[f64], decimals: i32) -> Value {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let median = match sorted.len() {
-        0 => return Value::Null,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    };
+    let Some(spread) = crate::stats::spread(values) else { return Value::Null };
     let scale = 10f64.powi(decimals);
     let round = |value: f64| {
         let rounded = (value * scale).round() / scale;
         if decimals <= 0 { json!(rounded as i64) } else { json!(rounded) }
     };
-    json!({ "median": round(median), "min": round(sorted[0]), "max": round(sorted[sorted.len() - 1]) })
+    json!({ "median": round(spread.median), "min": round(spread.min), "max": round(spread.max) })
 }
 
 /// The machine the figures were measured on: processor, cores, memory, and
