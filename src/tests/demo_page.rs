@@ -256,15 +256,28 @@ fn wait_for_new_text(page: &Page, n: usize, mark: &str, expected: &str, what: &s
     wait_showing_terminal(page, &condition, what);
 }
 
+/// Checks `done` every 200 ms (pumping the page's events between checks)
+/// until it holds or `limit` has passed, a hang detector's time rather than
+/// a speed bound; says whether it held. The caller asserts with its own words.
+fn poll_until(page: &Page, limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    loop {
+        if done() {
+            return true;
+        }
+        if started.elapsed() >= limit {
+            return false;
+        }
+        page.collect_events(Duration::from_millis(200));
+    }
+}
+
 /// Waits until a socket in the kernel listens on TCP `port` (`/proc/net/tcp`,
 /// read by the console's shell), as a person waits for a server to start.
 fn wait_until_listening(page: &Page, port: u16) {
     let listening = format!(":{port:04X} 00000000:0000 0A");
-    let started = Instant::now();
-    while !run(page, "cat /proc/net/tcp").contains(&listening) {
-        assert!(started.elapsed() < Duration::from_secs(20), "nothing listens on port {port}");
-        page.collect_events(Duration::from_millis(200));
-    }
+    let listens = poll_until(page, Duration::from_secs(20), || run(page, "cat /proc/net/tcp").contains(&listening));
+    assert!(listens, "nothing listens on port {port}");
 }
 
 /// Clicks the New terminal button `button` and waits for the terminal it
@@ -479,10 +492,7 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     // The job ends after the shell's prompt is back (the signal reaches it,
     // it exits, the shell reaps it), later on a busy machine: wait for that,
     // up to a hang detector's time, rather than a fixed half second.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while processes_running(page, "sleep 100") > 0 && Instant::now() < deadline {
-        page.collect_events(Duration::from_millis(200));
-    }
+    poll_until(page, Duration::from_secs(15), || processes_running(page, "sleep 100") == 0);
     assert_eq!(processes_running(page, "sleep 100"), 0, "kill %1 left the job running");
     // Ctrl-C stops a CPU-bound foreground job: SIGINT, $? 130.
     let interrupted = start_then_ctrl(page, "yes > /dev/null", 'c', r"\^C[^\n]*");
@@ -703,14 +713,11 @@ fn a_reboot_ends_every_worker_of_the_kernel_it_replaces() {
     type_until(page, "echo hello | tr a-z A-Z", r"\nHELLO");
     // Chromium reports a worker's end once its thread has stopped, which may
     // take a while after terminate(): wait for it, up to a hang detector's time.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let (all, ended) = loop {
-        let (all, ended) = worker_targets(page);
-        if first_kernel.iter().all(|worker| ended.contains(worker)) || Instant::now() > deadline {
-            break (all, ended);
-        }
-        page.collect_events(Duration::from_millis(200));
-    };
+    poll_until(page, Duration::from_secs(30), || {
+        let (_, ended) = worker_targets(page);
+        first_kernel.iter().all(|worker| ended.contains(worker))
+    });
+    let (all, ended) = worker_targets(page);
     let left = first_kernel.iter().filter(|worker| !ended.contains(worker)).count();
     assert_eq!(left, 0, "{left} of the first kernel's {} workers outlived the reboot", first_kernel.len());
     let second_kernel = all.iter().filter(|worker| !first_kernel.contains(worker) && !ended.contains(worker)).count();

@@ -519,9 +519,10 @@
       if (!host.crossOriginIsolated) host = window;
       this.tearsDown = host !== window;
       const current = function () { return boot === demo.boots; };
-      const workerUrl = host.URL.createObjectURL(assets.worker);
+      // The workers the download started ahead become this kernel's.
       this.kernelWorkers = this.earlyWorkers;
       this.earlyWorkers = [];
+      const workerUrl = host.URL.createObjectURL(assets.worker);
       const scriptUrl = host.URL.createObjectURL(assets.script);
       const module = {
         print(text) { if (current()) demo.kernelLog(text); },
