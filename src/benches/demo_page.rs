@@ -161,7 +161,7 @@ fn measure_load(
     let navigated = Instant::now();
     if earlier.is_none() {
         page.call("Network.enable", json!({}));
-        page.watch_workers_network();
+        page.watch_workers();
         page.open(&url, BOOT_LIMIT);
     } else {
         // A link followed, not a reload (which would revalidate everything);

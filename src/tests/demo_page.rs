@@ -87,15 +87,16 @@ fn wait_loading(page: &Page, url: &str, condition: &str) {
     }
 }
 
-/// Requests the page sent that have neither finished nor failed (with Network enabled).
+/// Requests the page or its workers sent that have neither finished nor
+/// failed (with Network enabled, and [`Page::watch_workers`] for the workers').
 fn pending_requests(page: &Page) -> Vec<String> {
     let finished: std::collections::BTreeSet<String> = page
-        .events_named("Network.loadingFinished")
+        .events_named_with_workers("Network.loadingFinished")
         .iter()
-        .chain(page.events_named("Network.loadingFailed").iter())
+        .chain(page.events_named_with_workers("Network.loadingFailed").iter())
         .map(|event| event["params"]["requestId"].as_str().unwrap_or("").to_owned())
         .collect();
-    page.events_named("Network.requestWillBeSent")
+    page.events_named_with_workers("Network.requestWillBeSent")
         .iter()
         .filter(|event| !finished.contains(event["params"]["requestId"].as_str().unwrap_or("")))
         .map(|event| event["params"]["request"]["url"].as_str().unwrap_or("").to_owned())
@@ -361,9 +362,10 @@ fn requests_for_hashed(page: &Page, name: &str) -> usize {
     })
 }
 
-/// Requests whose URL path (without the origin) satisfies `wanted`.
+/// Requests whose URL path (without the origin) satisfies `wanted`, sent by
+/// the page or its workers (with [`Page::watch_workers`]).
 fn requests_matching(page: &Page, wanted: impl Fn(&str) -> bool) -> usize {
-    page.events_named("Network.requestWillBeSent")
+    page.events_named_with_workers("Network.requestWillBeSent")
         .iter()
         .filter_map(|event| event["params"]["request"]["url"].as_str().map(str::to_owned))
         .filter(|url| {
@@ -378,6 +380,7 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     let Some(browser) = DemoBrowser::start() else { return };
     let page = &browser.page;
     page.call("Network.enable", json!({}));
+    page.watch_workers();
     open(page, &browser.url("/demo/"));
     assert_eq!(page.eval("window.crossOriginIsolated"), json!(true));
     wait_for_prompt(page);
@@ -603,7 +606,8 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     // carry out: it stops with exit status 5) shows why in the terminal and the
     // notice, and the page offers a reboot.
     page.eval(
-        "document.querySelector('.demo iframe').contentWindow.Module.lkljs.syscall(142, 0xfee1dead, 672274793, 0x01234567, 0, 0, 0); true",
+        // The call never returns (the kernel stops); the reboot below rejects it.
+        "lkljsDemo.lkljs.syscall(142, 0xfee1dead, 672274793, 0x01234567, 0, 0, 0).catch(() => {}); true",
     );
     page.wait_for("lkljsDemo.state === 'panic'", Duration::from_secs(20));
     let terminal = page.eval("lkljsDemo.terminalText()");
@@ -688,17 +692,17 @@ fn a_real_kernel_panic_shows_its_message_and_reboot_boots_again() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
-/// A kernel's workers all end with it: those its runtime started in the
-/// kernel's iframe, and those the download started ahead of the kernel
-/// (demo-download.js), which belong to the page itself. Chromium reports
-/// every worker that starts and every one that ends (auto-attached DevTools
-/// targets): after a reboot, every worker of the first kernel has ended, and
-/// the second kernel's shell runs on workers of its own.
+/// A kernel's workers all end with it: its runtime worker (demo-runtime.js)
+/// and the kernel threads' workers nested in it, those started while
+/// boot.wasm downloaded included. Chromium reports every worker that starts
+/// and every one that ends (auto-attached DevTools targets, a worker's own
+/// workers too): after a reboot, every worker of the first kernel has
+/// ended, and the second kernel's shell runs on workers of its own.
 #[test]
 fn a_reboot_ends_every_worker_of_the_kernel_it_replaces() {
     let Some(browser) = DemoBrowser::start() else { return };
     let page = &browser.page;
-    page.watch_workers_network();
+    page.watch_workers();
     open(page, &browser.url("/demo/"));
     wait_for_prompt(page);
     let (first_kernel, ended) = worker_targets(page);
@@ -728,13 +732,13 @@ fn a_reboot_ends_every_worker_of_the_kernel_it_replaces() {
 /// The DevTools target ids of the page's workers that started so far, and of those that ended.
 fn worker_targets(page: &Page) -> (Vec<String>, Vec<String>) {
     let workers: Vec<String> = page
-        .events_named("Target.attachedToTarget")
+        .events_named_with_workers("Target.attachedToTarget")
         .iter()
         .filter(|event| event["params"]["targetInfo"]["type"] == json!("worker"))
         .filter_map(|event| event["params"]["targetInfo"]["targetId"].as_str().map(str::to_owned))
         .collect();
     let ended = page
-        .events_named("Target.detachedFromTarget")
+        .events_named_with_workers("Target.detachedFromTarget")
         .iter()
         .filter_map(|event| event["params"]["targetId"].as_str().map(str::to_owned))
         .filter(|target| workers.contains(target))
@@ -1004,6 +1008,7 @@ fn the_decks_live_slide_fits_the_stage_and_boots_to_the_shell() {
     let Some(browser) = DemoBrowser::start() else { return };
     let page = &browser.page;
     page.call("Network.enable", json!({}));
+    page.watch_workers();
     open(page, &browser.url("/slides/linux-in-wasm/"));
     let index = page
         .eval("[...document.querySelectorAll('.deck-stage > .slide')].findIndex((slide) => slide.querySelector('[data-demo]')) + 1")
@@ -1047,9 +1052,9 @@ fn the_page_shows_the_downloads_progress_then_the_boot() {
     let Some(browser) = DemoBrowser::start() else { return };
     let page = &browser.page;
     page.call("Network.enable", json!({}));
-    // 500 kB/s: the cold download takes a couple of seconds.
-    page.call(
-        "Network.emulateNetworkConditions",
+    page.watch_workers();
+    // 500 kB/s: the cold download (by the kernel's runtime worker) takes a couple of seconds.
+    page.emulate_network(
         json!({ "offline": false, "latency": 20, "downloadThroughput": 500_000, "uploadThroughput": 500_000 }),
     );
     // Every state of the bar as the page changes it, from the start.
@@ -1058,7 +1063,6 @@ fn the_page_shows_the_downloads_progress_then_the_boot() {
         json!({ "source": "window.lkljsBarStates = [];
             document.addEventListener('DOMContentLoaded', () => {
                 const demo = document.querySelector('[data-demo]');
-                // Also the kernel's iframe, which has no demo.
                 if (!demo) return;
                 const status = demo.querySelector('[data-demo-status]');
                 const progress = demo.querySelector('[data-demo-progress]');
@@ -1108,6 +1112,7 @@ fn a_browser_without_wasm_threads_is_told_so() {
     let Some(browser) = DemoBrowser::start() else { return };
     let page = &browser.page;
     page.call("Network.enable", json!({}));
+    page.watch_workers();
     // As in a browser whose WebAssembly lacks the threads proposal.
     page.call("Page.addScriptToEvaluateOnNewDocument", json!({ "source": "WebAssembly.validate = () => false;" }));
     open(page, &browser.url("/demo/"));
@@ -1115,7 +1120,7 @@ fn a_browser_without_wasm_threads_is_told_so() {
     let notice = page.eval("document.querySelector('[data-demo-notice]').textContent");
     assert!(notice.as_str().unwrap().contains("WebAssembly threads"), "{notice}");
     for name in ARTEFACTS {
-        assert_eq!(requests_for(page, name), 0, "{name} was downloaded for nothing");
+        assert_eq!(requests_for(page, name) + requests_for_hashed(page, name), 0, "{name} was downloaded for nothing");
     }
 }
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // The live demo component: on page load it checks that this browser can run
-// the kernel, takes over the downloads that demo-download.js started from the
-// document's head (boot.js, boot.worker.js, boot.wasm and userland.cpio, once
-// each, with progress) and boots Linux in the page. The xterm.js terminal is
-// the kernel's console tty, in both directions and with nothing interpreted
-// here: every key (xterm's onData, UTF-8) goes to Module.lkljs.console.input,
-// where the kernel's line discipline echoes, edits and signals; every byte the
-// tty writes (the shell, BusyBox's programs, /init's messages) comes back
-// through console.onOutput and is written to the terminal unchanged; the
+// the kernel, takes over the kernel that demo-start.js started from the
+// document's head (its runtime worker downloads boot.js, boot.worker.js,
+// boot.wasm and userland.cpio, once each, with progress, and boots Linux)
+// and shows it. The xterm.js terminal is the kernel's console tty, in both
+// directions and with nothing interpreted here: every key (xterm's onData,
+// UTF-8) goes to Module.lkljs.console.input, where the kernel's line
+// discipline echoes, edits and signals; every byte the tty writes (the
+// shell, BusyBox's programs, /init's messages) comes back through
+// console.onOutput and is written to the terminal unchanged; the
 // terminal's size (the fit addon, following the window) is the tty's window
 // size (console.resize: TIOCSWINSZ and SIGWINCH). The kernel log reaches the
 // terminal line by line (Module.lkljsConsole).
@@ -19,31 +20,35 @@
 // pty's window size. Close hangs it up (SIGHUP); a shell that exits leaves
 // its status on the screen; a reboot removes them all with the kernel.
 //
-// The kernel runs inside a hidden same-origin iframe: its Emscripten runtime,
-// its Web Workers (one per kernel thread) and its shared memory all belong to
-// that iframe, so "reboot" removes the iframe (the browser terminates the
-// workers and frees the memory) and boots again in a new one, reusing the
-// downloaded scripts and the compiled WebAssembly module, with no page reload.
+// The kernel runs in a dedicated worker of this page (demo-runtime.js):
+// its Emscripten runtime, its Web Workers (one per kernel thread, nested in
+// it) and its shared memory all belong to that worker, so that nothing of
+// the page's rendering delays the kernel. Module.lkljs lives there; this
+// page calls it by messages (KernelCalls, a proxy with the same methods).
+// "Reboot" ends the worker (the browser terminates the kernel's workers and
+// frees the memory) and boots again in a new one, reusing the downloaded
+// scripts and the compiled WebAssembly module, with no page reload.
 //
 // window.lkljsDemo is the page's handle for tests and benchmarks:
 // state ("ready" while the shell waits at its prompt, "running" after a line
 // was entered), terminalText(), run(commandLine) (types the line and Enter
 // into the tty; resolves with what the command printed once the prompt is
 // back), timings, reboot(), terminals (the terminals beside the console:
-// name, pid, status once exited) and terminalText(n) (n = 1… for those).
+// name, pid, status once exited), terminalText(n) (n = 1… for those) and
+// lkljs (the running kernel's Module.lkljs, through KernelCalls: syscall,
+// openTerminal, console).
 // timings.marks holds the moments of the first boot
 // (ms since navigation, the page's clock) that the benchmark breaks the time
-// to the prompt into: the downloads' (wasmRequested, wasmFirstByte,
-// wasmLastByte, wasmCompiled, downloaded, from demo-download.js), then
-// launched (boot.js started), runtimeReady (its workers loaded and main()
-// about to run), firstLine (the kernel's first console line), initStarted
-// ("Run /init"), kernelReady (PID 1 ready for the host's system calls) and
-// prompt (the shell's first prompt on the tty).
+// to the prompt into, all but the last taken in the runtime worker: the
+// downloads' (wasmRequested, wasmFirstByte, wasmLastByte, wasmCompiled,
+// downloaded), then launched (boot.js started), runtimeReady (the module
+// instantiated and main() about to run), firstLine (the kernel's first
+// console line), initStarted ("Run /init"), kernelReady (PID 1 ready for
+// the host's system calls) and prompt (the shell's first prompt, drawn in
+// the page's terminal).
 (function () {
   "use strict";
 
-  // A module with one shared memory: valid only where WebAssembly threads are.
-  const SHARED_MEMORY_MODULE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]);
   // eslint-disable-next-line no-control-regex -- terminal escape sequences start with ESC
   const ANSI = /\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78DEHMc])/g;
   // The shell's prompt at the end of the tty's output: BusyBox hush shows the
@@ -58,18 +63,6 @@
   // host channels (threads) and a screen's worth of page.
   const MAX_PTYS = 3;
 
-  function threadsMissing() {
-    if (typeof WebAssembly !== "object") return "WebAssembly";
-    if (typeof Worker === "undefined") return "Web Workers";
-    if (typeof Atomics !== "object") return "Atomics";
-    try {
-      if (!WebAssembly.validate(SHARED_MEMORY_MODULE)) return "WebAssembly threads (shared memory)";
-    } catch (error) {
-      return "WebAssembly threads (shared memory)";
-    }
-    return null;
-  }
-
   function formatBytes(bytes) {
     if (bytes >= 1e6) return (bytes / 1e6).toFixed(1) + " MB";
     if (bytes >= 1e3) return (bytes / 1e3).toFixed(0) + " kB";
@@ -78,20 +71,6 @@
 
   function seconds(milliseconds) {
     return (milliseconds / 1000).toFixed(2) + " s";
-  }
-
-  // Bytes that came over the network for these URLs (compressed, if the
-  // server compressed them), from Resource Timing; `fallback` (the decoded
-  // sizes) where the browser does not say.
-  function transferred(urls, fallback) {
-    if (!window.performance || !performance.getEntriesByName) return fallback;
-    let total = 0;
-    for (let i = 0; i < urls.length; i++) {
-      const entry = performance.getEntriesByName(urls[i])[0];
-      if (!entry || !entry.encodedBodySize) return fallback;
-      total += entry.encodedBodySize;
-    }
-    return total;
   }
 
   // What a command printed, from the tty's output after its line was entered
@@ -255,8 +234,7 @@
         }
         self.pty = pty;
         self.say(pty.name + ", a login shell (PID " + pty.pid + ")");
-        // A copy belongs to this page, not to the kernel's iframe.
-        pty.onOutput = function (bytes) { if (!self.ended) self.screen.show(new Uint8Array(bytes)); };
+        pty.onOutput = function (bytes) { if (!self.ended) self.screen.show(bytes); };
         pty.onExit = function (status) { self.exited(status); };
       }, (error) => {
         self.ended = true;
@@ -306,6 +284,108 @@
     }
   }
 
+  // The running kernel's Module.lkljs, seen from the page: each method is a
+  // call to the runtime worker (demo-runtime.js) that a promise answers.
+  // The console and the terminals beside it have the same shape as there:
+  // input(), resize(), and for a terminal onOutput, onExit and close().
+  class KernelCalls {
+    constructor(runtime) {
+      const kernel = this;
+      this.runtime = runtime;
+      this.replies = new Map();
+      this.lastCall = 0;
+      this.ptys = new Map();
+      // Output for a terminal whose opening has not been answered yet.
+      this.early = new Map();
+      this.console = {
+        input(data) { return kernel.call("console.input", data); },
+        resize(columns, rows) { return kernel.call("console.resize", columns, rows); }
+      };
+    }
+
+    call(method, ...args) {
+      const kernel = this;
+      const id = ++this.lastCall;
+      return new Promise((resolve, reject) => {
+        kernel.replies.set(id, { resolve: resolve, reject: reject });
+        kernel.runtime.post({ type: "call", id: id, method: method, args: args });
+      });
+    }
+
+    syscall(...args) {
+      return this.call("syscall", ...args);
+    }
+
+    openTerminal(options) {
+      const kernel = this;
+      return this.call("openTerminal", options).then((opened) => {
+        const pty = new RemotePty(kernel, opened);
+        kernel.ptys.set(opened.pty, pty);
+        for (const message of kernel.early.get(opened.pty) || []) pty.receive(message);
+        kernel.early.delete(opened.pty);
+        return pty;
+      });
+    }
+
+    // A message from the runtime worker about a call or a terminal.
+    receive(message) {
+      if (message.type === "reply") {
+        const reply = this.replies.get(message.id);
+        if (!reply) return;
+        this.replies.delete(message.id);
+        if (message.error !== undefined) reply.reject(new Error(message.error));
+        else reply.resolve(message.value);
+        return;
+      }
+      const pty = this.ptys.get(message.pty);
+      if (pty) pty.receive(message);
+      else this.early.set(message.pty, (this.early.get(message.pty) || []).concat([message]));
+    }
+
+    // The kernel is gone: calls still waiting for it fail.
+    end(reason) {
+      for (const reply of this.replies.values()) reply.reject(new Error(reason));
+      this.replies.clear();
+    }
+  }
+
+  // A terminal beside the console, as Module.lkljs.openTerminal gives it
+  // (name, pid, input, resize, close, onOutput, onExit), from the page.
+  // What comes before onOutput and onExit are set is held for them.
+  class RemotePty {
+    constructor(kernel, opened) {
+      this.kernel = kernel;
+      this.number = opened.pty;
+      this.name = opened.name;
+      this.pid = opened.pid;
+      this.handlers = { ptyOutput: null, ptyExit: null };
+      this.held = [];
+    }
+
+    set onOutput(handler) { this.handlers.ptyOutput = handler; this.deliver(); }
+    get onOutput() { return this.handlers.ptyOutput; }
+    set onExit(handler) { this.handlers.ptyExit = handler; this.deliver(); }
+    get onExit() { return this.handlers.ptyExit; }
+
+    receive(message) {
+      this.held.push(message);
+      this.deliver();
+    }
+
+    // In order, as far as there are handlers for.
+    deliver() {
+      while (this.held.length && this.handlers[this.held[0].type]) {
+        const message = this.held.shift();
+        if (message.type === "ptyOutput") this.handlers.ptyOutput(message.bytes);
+        else this.handlers.ptyExit(message.status);
+      }
+    }
+
+    input(data) { return this.kernel.call("pty.input", this.number, data); }
+    resize(columns, rows) { return this.kernel.call("pty.resize", this.number, columns, rows); }
+    close() { return this.kernel.call("pty.close", this.number); }
+  }
+
   class Demo {
     constructor(root) {
       this.root = root;
@@ -323,13 +403,12 @@
       this.terminalElement = root.querySelector("[data-demo-terminal]");
       this.state = "loading";
       this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0, marks: {} };
-      this.assets = null;
-      this.frame = null;
-      // Workers that the download started ahead of the kernel
-      // (demo-download.js): the next boot's, then the running kernel's,
-      // which its teardown ends (they belong to this page, not to its iframe).
-      this.earlyWorkers = [];
-      this.kernelWorkers = [];
+      // The kernel's files, once downloaded (the first runtime sends them
+      // back), for the next boots; the running kernel's runtime worker
+      // (demo-start.js) and the calls to it (KernelCalls).
+      this.files = null;
+      this.runtime = null;
+      this.kernel = null;
       // The booted kernel's console (Module.lkljs.console), once its runtime is up.
       this.tty = null;
       // The tty's output as text: the latest part (to find the prompt) and,
@@ -386,7 +465,7 @@
 
     start() {
       const demo = this;
-      const missing = threadsMissing();
+      const missing = window.lkljsDemoStart.threadsMissing;
       if (missing) {
         this.setState("unsupported");
         this.say("This browser cannot run the demo.");
@@ -434,151 +513,104 @@
       if (this.state === "ready" && typeof data === "string" && (data.indexOf("\r") >= 0 || data.indexOf("\x03") >= 0)) {
         this.setState("running");
       }
-      return this.tty.input(data);
+      // A kernel that ended meanwhile takes no more input: nothing to report.
+      return this.tty.input(data).catch(() => {});
     }
 
     resizeTty(columns, rows) {
-      if (this.tty && columns > 0 && rows > 0) this.tty.resize(columns, rows);
-    }
-
-    // The kernel's files, downloaded once per page (demo-download.js started
-    // that from the document's head); reboots reuse them.
-    download() {
-      const demo = this;
-      if (this.assets) return this.assets;
-      if (!window.lkljsDemoDownload) return Promise.reject(new Error("the demo's download script did not load"));
-      const download = window.lkljsDemoDownload();
-      const update = function (progress) {
-        if (demo.wasmBytes) {
-          demo.progress.max = demo.wasmBytes;
-          demo.progress.value = Math.min(progress.wasm, demo.wasmBytes);
-        }
-        demo.say("Downloading the kernel: " + formatBytes(progress.wasm) +
-          (demo.wasmBytes ? " of " + formatBytes(demo.wasmBytes) : "") + "…");
-      };
-      download.onProgress = update;
-      this.progress.hidden = false;
-      update(download.progress);
-      this.assets = download.files.then((files) => {
-        demo.progress.hidden = true;
-        const urls = download.urls;
-        const sizes = download.progress;
-        demo.timings.downloadBytes = transferred([urls.script, urls.worker, urls.wasm, urls.userland].map((url) => {
-          return new URL(url, location.href).href;
-        }), sizes.wasm + sizes.script + sizes.worker + sizes.userland);
-        demo.mark("wasmRequested", download.marks.requested);
-        demo.mark("wasmFirstByte", download.marks.wasmResponse);
-        demo.mark("wasmLastByte", download.marks.wasmLastByte);
-        demo.mark("wasmCompiled", download.marks.wasmCompiled);
-        demo.mark("downloaded", download.marks.downloaded);
-        demo.earlyWorkers = download.workers;
-        return files;
-      }, (error) => {
-        demo.assets = null;
-        for (const worker of download.workers) worker.terminate();
-        throw error;
-      });
-      return this.assets;
+      if (this.tty && columns > 0 && rows > 0) this.tty.resize(columns, rows).catch(() => {});
     }
 
     boot() {
       const demo = this;
       const boot = ++this.boots;
-      this.setState("downloading");
       this.bootStarted = performance.now();
       this.sawConsole = false;
       this.sawPrompt = false;
       this.sawHalt = false;
       this.tail = "";
       this.decoder = new TextDecoder();
-      this.rebootButton.disabled = true;
       this.warn("");
-      return this.download().then((assets) => {
-        if (boot !== demo.boots) return;
-        demo.setState("booting");
-        demo.say("Booting Linux " + demo.kernelVersion + "…");
-        demo.rebootButton.disabled = false;
-        demo.launch(assets, boot);
-      }).catch((error) => {
-        if (boot !== demo.boots) return;
-        demo.fail("The kernel could not be downloaded: " + error.message, "panic");
-      });
+      const runtime = window.lkljsDemoStart.runtime(this.files);
+      this.runtime = runtime;
+      this.kernel = new KernelCalls(runtime);
+      if (this.files) {
+        this.booting();
+      } else {
+        this.setState("downloading");
+        this.rebootButton.disabled = true;
+        this.progress.hidden = false;
+        this.downloadProgress({ wasm: 0 });
+      }
+      // The tty gets the terminal's size before the kernel boots.
+      this.kernel.console.resize(this.terminal.cols, this.terminal.rows).catch(() => {});
+      runtime.listen((message) => { if (boot === demo.boots) demo.receive(message); });
     }
 
-    // Starts boot.js in a fresh hidden iframe (see the file comment).
-    launch(assets, boot) {
-      const demo = this;
-      const frame = document.createElement("iframe");
-      frame.hidden = true;
-      frame.setAttribute("aria-hidden", "true");
-      frame.title = "Linux kernel runtime";
-      this.root.appendChild(frame);
-      this.frame = frame;
-      let host = frame.contentWindow;
-      // An iframe that did not inherit isolation cannot share memory: run in the page itself then.
-      if (!host.crossOriginIsolated) host = window;
-      this.tearsDown = host !== window;
-      const current = function () { return boot === demo.boots; };
-      // The workers the download started ahead become this kernel's.
-      this.kernelWorkers = this.earlyWorkers;
-      this.earlyWorkers = [];
-      const workerUrl = host.URL.createObjectURL(assets.worker);
-      const scriptUrl = host.URL.createObjectURL(assets.script);
-      const module = {
-        print(text) { if (current()) demo.kernelLog(text); },
-        printErr(text) { if (current()) demo.kernelLog(text); },
-        // The kernel log, a line at a time.
-        lkljsConsole(text) { if (current()) demo.kernelLog(text); },
-        locateFile(path) { return path === "boot.worker.js" ? workerUrl : demo.base + path; },
-        mainScriptUrlOrBlob: assets.script,
-        lkljsWorkers: this.kernelWorkers,
-        // The root file system's programs (host/lkljs-userland.js); the module copies them.
-        lkljsUserland: assets.userland,
-        instantiateWasm(imports, receive) {
-          WebAssembly.instantiate(assets.module, imports).then((instance) => {
-            receive(instance, assets.module);
-          }, (error) => {
-            if (current()) demo.fail("The kernel's WebAssembly could not be instantiated: " + error.message, "panic");
-          });
-          return {};
-        },
-        // Before main() boots the kernel: the tty's output comes here from
-        // its first byte, and the tty has the terminal's size from the start.
-        onRuntimeInitialized() {
-          if (!current()) return;
-          demo.mark("runtimeReady", null);
-          demo.lkljs = module.lkljs;
-          demo.tty = module.lkljs.console;
-          demo.tty.onOutput = function (bytes) { if (current()) demo.ttyOutput(bytes); };
-          demo.resizeTty(demo.terminal.cols, demo.terminal.rows);
-        },
-        lkljsKeepRunning: true,
-        lkljsReady() { if (current()) demo.mark("kernelReady", null); },
-        lkljsPanic(message) { if (current()) demo.fail("Kernel panic: " + message, "panic"); },
-        onAbort(what) { if (current()) demo.fail("The kernel's runtime crashed: " + what, "panic"); },
-        onExit(code) {
-          if (!current() || demo.state === "panic") return;
-          // /init halts cleanly when the shell exits, with the shell's status.
-          if (code === 0 || demo.sawHalt) demo.halted(code);
-          else demo.fail("The kernel stopped with exit code " + code + ".", "panic");
-        }
-      };
-      host.Module = module;
-      host.addEventListener("error", (event) => {
-        if (current()) demo.fail("The kernel's runtime crashed: " + (event.message || event.error), "panic");
-      });
-      const script = host.document.createElement("script");
-      script.src = scriptUrl;
-      this.mark("launched", null);
-      (host.document.body || host.document.documentElement).appendChild(script);
+    downloadProgress(progress) {
+      if (this.wasmBytes) {
+        this.progress.max = this.wasmBytes;
+        this.progress.value = Math.min(progress.wasm, this.wasmBytes);
+      }
+      this.say("Downloading the kernel: " + formatBytes(progress.wasm) +
+        (this.wasmBytes ? " of " + formatBytes(this.wasmBytes) : "") + "…");
     }
 
-    kernelLog(line) {
-      if (/Run \/init as init process/.test(line)) this.mark("initStarted", null);
+    booting() {
+      this.progress.hidden = true;
+      this.setState("booting");
+      this.say("Booting Linux " + this.kernelVersion + "…");
+      this.rebootButton.disabled = false;
+    }
+
+    // A message from the kernel's runtime worker (see demo-runtime.js).
+    receive(message) {
+      switch (message.type) {
+        case "progress": this.downloadProgress(message.progress); break;
+        case "mark": this.mark(message.name, message.at); break;
+        case "files":
+          this.files = message.files;
+          this.timings.downloadBytes = message.transferred;
+          this.booting();
+          break;
+        case "failed": this.downloadFailed(message.message); break;
+        case "runtimeReady":
+          this.mark("runtimeReady", message.at);
+          this.lkljs = this.kernel;
+          this.tty = this.kernel.console;
+          break;
+        case "log": this.kernelLog(message.line, message.at); break;
+        case "tty": this.ttyOutput(message.bytes); break;
+        case "kernelReady": this.mark("kernelReady", message.at); break;
+        case "panic": this.fail("Kernel panic: " + message.message, "panic"); break;
+        case "abort":
+        case "crash": this.fail("The kernel's runtime crashed: " + message.message, "panic"); break;
+        case "exit": this.exited(message.code); break;
+        default: this.kernel.receive(message);
+      }
+    }
+
+    // The download failed: Reboot tries again, with a new runtime.
+    downloadFailed(reason) {
+      this.runtime.end();
+      this.progress.hidden = true;
+      this.fail("The kernel could not be downloaded: " + reason, "panic");
+    }
+
+    // The runtime's exit: /init halts cleanly when the shell exits, with the shell's status.
+    exited(code) {
+      if (this.state === "panic") return;
+      if (code === 0 || this.sawHalt) this.halted(code);
+      else this.fail("The kernel stopped with exit code " + code + ".", "panic");
+    }
+
+    // A line of the kernel log; `at` is when the kernel wrote it.
+    kernelLog(line, at) {
+      if (/Run \/init as init process/.test(line)) this.mark("initStarted", at);
       if (/reboot: System halted/.test(line)) this.sawHalt = true;
       if (!this.sawConsole) {
         this.sawConsole = true;
-        this.mark("firstLine", null);
+        this.mark("firstLine", at);
         if (this.timings.navigationToFirstLineMs === null) this.timings.navigationToFirstLineMs = Math.round(performance.now());
       }
       if (this.capture) this.capture.text += line + "\n";
@@ -589,10 +621,8 @@
     // UTF-8, across chunks too). Once the shell's prompt ends them, the
     // state follows when xterm has taken them in, so that terminalText()
     // shows what the state says.
-    ttyOutput(bytes) {
+    ttyOutput(chunk) {
       const demo = this;
-      // A copy belongs to this page, not to the kernel's iframe.
-      const chunk = new Uint8Array(bytes);
       const text = this.decoder.decode(chunk, { stream: true });
       const capture = this.capture;
       if (capture) capture.text += text;
@@ -707,26 +737,21 @@
       }
     }
 
-    // Tears the kernel down (its iframe, and with it every worker) and boots again.
+    // Tears the kernel down (its runtime worker, and with it every worker
+    // of the kernel's) and boots again.
     reboot() {
-      if (!this.tearsDown && this.frame) {
-        // The kernel runs in the page itself: only a page reload frees its workers.
-        location.reload();
-        return Promise.resolve();
-      }
       if (this.capture) {
         this.capture.reject(new Error("rebooted"));
         this.capture = null;
       }
       this.tty = null;
       this.endPtys(true);
-      if (this.frame) this.frame.remove();
-      this.frame = null;
-      for (const worker of this.kernelWorkers) worker.terminate();
-      this.kernelWorkers = [];
+      if (this.runtime) this.runtime.end();
+      if (this.kernel) this.kernel.end("rebooted");
+      this.runtime = null;
       this.terminal.reset();
       this.terminal.write("\x1b[2m--- reboot ---\x1b[0m\r\n");
-      return this.boot();
+      return Promise.resolve(this.boot());
     }
 
     // Types line and Enter into the tty, as keys would; resolves with what
@@ -768,6 +793,7 @@
       get state() { return demo.state; },
       get timings() { return demo.timings; },
       get terminals() { return demo.terminals(); },
+      get lkljs() { return demo.lkljs; },
       terminalText(n) { return demo.terminalText(n); },
       run(line) { return demo.run(line); },
       reboot() { return demo.reboot(); }
@@ -779,7 +805,7 @@
     if (!roots.length) return;
     const demo = new Demo(roots[0]);
     publish(demo);
-    if (!window.Terminal) {
+    if (!window.Terminal || !window.lkljsDemoStart) {
       demo.setState("unsupported");
       demo.say("The demo's scripts did not load; reload the page.");
       return;

@@ -43,9 +43,12 @@ struct Connection {
     next_id: u64,
     /// Events read while waiting for command replies, kept for the pages to inspect.
     events: Vec<Value>,
-    /// Set by [`Page::watch_workers_network`]: workers attached from then on get
-    /// their network events enabled before they run.
-    watch_workers_network: bool,
+    /// Set by [`Page::watch_workers`]: workers attached from then on get their
+    /// network and runtime events enabled, and their own workers attached,
+    /// before they run.
+    watch_workers: bool,
+    /// Set by [`Page::emulate_network`]: the conditions that watched workers get too.
+    worker_network: Option<Value>,
 }
 
 impl Chromium {
@@ -88,7 +91,7 @@ impl Chromium {
         );
         let socket = connect_devtools(&mut process.0, profile.path());
         let connection =
-            Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new(), watch_workers_network: false }));
+            Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new(), watch_workers: false, worker_network: None }));
         Some(Self { _process: process, connection, _profile: profile })
     }
 
@@ -175,15 +178,26 @@ impl Connection {
     }
 
     /// Keeps an event, first letting a newly attached worker run with its
-    /// network events on. The commands' replies are not awaited (they would be
-    /// read in the middle of another command's wait); they end up among the events.
+    /// network and runtime events on and its own workers attached in turn (a
+    /// worker's workers are reported on its session only). The commands'
+    /// replies are not awaited (they would be read in the middle of another
+    /// command's wait); they end up among the events.
     fn note_event(&mut self, event: Value) {
-        if self.watch_workers_network && event["method"] == json!("Target.attachedToTarget") {
+        if self.watch_workers && event["method"] == json!("Target.attachedToTarget") {
             let worker_session = event["params"]["sessionId"].clone();
-            for method in ["Network.enable", "Runtime.runIfWaitingForDebugger"] {
+            let mut commands = vec![
+                ("Network.enable", json!({})),
+                ("Runtime.enable", json!({})),
+                ("Target.setAutoAttach", auto_attach_workers()),
+            ];
+            if let Some(conditions) = &self.worker_network {
+                commands.push(("Network.emulateNetworkConditions", conditions.clone()));
+            }
+            commands.push(("Runtime.runIfWaitingForDebugger", json!({})));
+            for (method, params) in commands {
                 let id = self.next_id;
                 self.next_id += 1;
-                let command = json!({ "id": id, "method": method, "params": {}, "sessionId": worker_session });
+                let command = json!({ "id": id, "method": method, "params": params, "sessionId": worker_session });
                 self.socket.send(Message::text(command.to_string())).expect("CDP send failed");
             }
         }
@@ -334,7 +348,7 @@ impl Page {
 
     /// Console messages so far, as `"level: text"`.
     pub fn console(&self) -> Vec<String> {
-        self.events_named("Runtime.consoleAPICalled")
+        self.events_named_with_workers("Runtime.consoleAPICalled")
             .iter()
             .map(|event| {
                 let arguments: Vec<String> = event["params"]["args"]
@@ -348,7 +362,7 @@ impl Page {
 
     /// Uncaught exceptions so far, as their descriptions.
     pub fn exceptions(&self) -> Vec<String> {
-        self.events_named("Runtime.exceptionThrown")
+        self.events_named_with_workers("Runtime.exceptionThrown")
             .iter()
             .map(|event| {
                 let details = &event["params"]["exceptionDetails"];
@@ -389,26 +403,35 @@ impl Page {
             .collect()
     }
 
-    /// Makes the network events of this page's workers (which Chromium reports
-    /// on the workers' own sessions) visible to [`Page::events_named_with_workers`].
-    /// Workers started from then on wait until their network events are on.
-    pub fn watch_workers_network(&self) {
-        self.connection.borrow_mut().watch_workers_network = true;
-        self.call(
-            "Target.setAutoAttach",
-            json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true }),
-        );
+    /// Makes the events of this page's workers and of their workers (which
+    /// Chromium reports on the workers' own sessions) visible to
+    /// [`Page::events_named_with_workers`], [`Page::console`] and
+    /// [`Page::exceptions`]. Workers started from then on wait until their
+    /// events are on.
+    pub fn watch_workers(&self) {
+        self.connection.borrow_mut().watch_workers = true;
+        self.call("Target.setAutoAttach", auto_attach_workers());
     }
 
-    /// Events of this page and of the workers attached to it.
-    #[allow(dead_code, reason = "only the demo_page benchmark watches workers")]
+    /// Emulates network `conditions` (`Network.emulateNetworkConditions`'s
+    /// parameters) for this page and, since Chromium applies them per target,
+    /// for every worker watched from then on.
+    pub fn emulate_network(&self, conditions: Value) {
+        self.call("Network.emulateNetworkConditions", conditions.clone());
+        self.connection.borrow_mut().worker_network = Some(conditions);
+    }
+
+    /// Events of this page and of the workers attached to it, theirs included.
     pub fn events_named_with_workers(&self, method: &str) -> Vec<Value> {
+        let connection = self.connection.borrow();
+        // Events come in order: a worker's attachment before its own workers'.
         let mut sessions = vec![json!(self.session)];
-        sessions.extend(
-            self.events_named("Target.attachedToTarget").iter().map(|event| event["params"]["sessionId"].clone()),
-        );
-        self.connection
-            .borrow()
+        for event in &connection.events {
+            if event["method"] == json!("Target.attachedToTarget") && sessions.contains(&event["sessionId"]) {
+                sessions.push(event["params"]["sessionId"].clone());
+            }
+        }
+        connection
             .events
             .iter()
             .filter(|event| event["method"] == json!(method) && sessions.contains(&event["sessionId"]))
@@ -430,6 +453,12 @@ impl Page {
             self.connection.borrow_mut().pump(Duration::from_millis(50));
         }
     }
+}
+
+/// `Target.setAutoAttach`'s parameters for watching workers: each new one
+/// waits, attached in the same connection, until its events are on.
+fn auto_attach_workers() -> Value {
+    json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true })
 }
 
 /// Page objects (`/Type /Page`, not `/Pages`) in an uncompressed-xref PDF such as Chromium's.
