@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // Starts the live demo's kernel from the document's head (this script is
 // not deferred), so that the kernel downloads, compiles and boots while the
-// page's other scripts load and run. The kernel runs in a dedicated worker
-// (demo-runtime.js, which says why), one per boot; this script only makes
-// that worker and holds its messages until demo.js takes them.
+// page's other scripts load and run. The kernel runs in a dedicated worker,
+// one per boot, whose program is kernelRuntime below (which says why); the
+// page's side (Runtime) makes that worker and holds its messages until
+// demo.js takes them.
 //
 // demo.js finds window.lkljsDemoStart: threadsMissing (what this browser
 // lacks to run the kernel, or null) and runtime(files), whose first call
@@ -13,8 +14,7 @@
 //
 // The script tag's data-demo-files maps each file to its URL (content-hashed
 // names, cached for good); data-demo-base is the directory of the stable
-// names, used when the map lacks a file; data-demo-runtime is the URL of
-// demo-runtime.js.
+// names, used when the map lacks a file.
 (function () {
   "use strict";
 
@@ -35,7 +35,6 @@
 
   const script = document.currentScript;
   const base = script ? script.getAttribute("data-demo-base") : null;
-  const runtimeScriptUrl = script ? script.getAttribute("data-demo-runtime") : null;
   let urls = {};
   try {
     urls = JSON.parse((script && script.getAttribute("data-demo-files")) || "{}");
@@ -47,48 +46,288 @@
     return new URL(urls[name] || base + name, location.href).href;
   }
 
-  // demo-runtime.js as a blob URL, fetched once per page (again after a
-  // failure): a worker made from one shares the page's cross-origin
-  // isolation whatever headers the host sends with the script.
-  let runtimeScript = null;
-  function runtimeScriptBlobUrl() {
-    if (!runtimeScript) {
-      runtimeScript = fetch(runtimeScriptUrl).then((response) => {
-        if (!response.ok) throw new Error("cannot download " + runtimeScriptUrl + ": HTTP " + response.status);
-        return response.blob();
-      }).then((blob) => { return URL.createObjectURL(blob); });
-      runtimeScript.catch(() => { runtimeScript = null; });
+  // The kernel's runtime: the program of a dedicated worker of the page, one
+  // per boot, made from this function's own source (so it must use nothing
+  // from outside it), which saves fetching a script and the page's main
+  // thread the turns that a fetch's answer would take. It downloads
+  // the kernel's files, runs Emscripten's runtime (boot.js) and the kernel's
+  // threads (boot.js's own workers, nested in this one), and carries the
+  // page's calls to Module.lkljs and the kernel's output back, as messages.
+  //
+  // Why a worker and not the page: Emscripten's runtime thread starts every
+  // kernel thread's worker and takes every worker's "loaded" message, and
+  // boot waits for each one; a fetch's body and a streaming compile are read
+  // on the thread that started them. On the page's main thread all of that
+  // waited behind layout, xterm.js and its frames, so a busy page slowed the
+  // kernel's boot. There nothing of the page's runs. Ending this worker ends
+  // the kernel: its threads, its memory and all.
+  //
+  // Messages from the page:
+  //   {type: "start", urls, files, pageOrigin}: boots. Without
+  //     `files` it downloads them from `urls` first, and sends them back
+  //     ("files") for the next boot; `pageOrigin` is the page's
+  //     performance.timeOrigin, so that "at" below is on the page's clock.
+  //   {type: "call", id, method, args}: calls a method of the running kernel
+  //     (CALLS below) and answers {type: "reply", id, value} or
+  //     {type: "reply", id, error}. Calls made before the runtime is up
+  //     wait for it, in order.
+  // Messages to the page, each with `at` (ms on the page's clock):
+  //   progress {progress}, mark {name}, files {files, transferred}, failed {message}
+  //   (a download failed), log {line} (the kernel log), tty {bytes} (the
+  //   console's output), runtimeReady, kernelReady, panic {message},
+  //   abort {message}, exit {code}, ptyOutput {pty, bytes}, ptyExit {pty, status}.
+  function kernelRuntime() {
+    "use strict";
+
+    // Kernel-thread workers started while boot.wasm downloads: about half of
+    // those the boot needs. More would take the CPU from the page's own
+    // scripts on a small machine; the runtime starts the rest as it needs
+    // them (demo-build/host/lkljs-workers.js, which takes these first).
+    const EARLY_WORKERS = 8;
+
+    let pageOrigin = performance.timeOrigin;
+    function now() {
+      return performance.timeOrigin + performance.now() - pageOrigin;
     }
-    return runtimeScript;
+
+    function send(type, fields) {
+      postMessage(Object.assign({ type: type, at: now() }, fields));
+    }
+
+    // Reads a response body chunk by chunk, reporting the bytes so far.
+    function count(response, onBytes) {
+      const reader = response.body.getReader();
+      let total = 0;
+      const next = function () {
+        return reader.read().then((chunk) => {
+          if (chunk.done) return;
+          total += chunk.value.length;
+          onBytes(total);
+          return next();
+        });
+      };
+      return next();
+    }
+
+    // The four files at once: boot.wasm compiled as it streams in (the
+    // fetched response itself goes to compileStreaming, which lets the
+    // browser cache the compiled code with it for the next visit; a clone
+    // counts the bytes), and the early workers started as soon as
+    // boot.worker.js is in. Resolves to {files: {script, worker, module,
+    // userland}, transferred (bytes over the network)}.
+    function download(urls, earlyWorkers) {
+      const progress = { script: 0, worker: 0, wasm: 0, userland: 0 };
+      const report = function (key, bytes) {
+        progress[key] = bytes;
+        send("progress", { progress: progress });
+      };
+      const fetchOk = function (key) {
+        return fetch(urls[key]).then((response) => {
+          if (!response.ok) throw new Error("cannot download " + urls[key] + ": HTTP " + response.status);
+          return response;
+        });
+      };
+      const whole = function (key, read) {
+        return fetchOk(key).then(read).then((data) => {
+          report(key, data.size !== undefined ? data.size : data.byteLength);
+          return data;
+        });
+      };
+      send("mark", { name: "wasmRequested" });
+      const module = fetchOk("wasm").then((response) => {
+        send("mark", { name: "wasmFirstByte" });
+        count(response.clone(), (bytes) => { report("wasm", bytes); }).then(() => {
+          send("mark", { name: "wasmLastByte" });
+        }, () => {});
+        if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(response);
+        return response.arrayBuffer().then((bytes) => { return WebAssembly.compile(bytes); });
+      }).then((compiled) => {
+        send("mark", { name: "wasmCompiled" });
+        return compiled;
+      });
+      const worker = whole("worker", (response) => { return response.blob(); });
+      worker.then((script) => {
+        const url = URL.createObjectURL(script);
+        for (let i = 0; i < EARLY_WORKERS; i++) earlyWorkers.push(new Worker(url, { name: "lkljs kernel thread" }));
+      }, () => {});
+      return Promise.all([
+        whole("script", (response) => { return response.blob(); }),
+        worker,
+        module,
+        whole("userland", (response) => { return response.arrayBuffer(); })
+      ]).then((parts) => {
+        send("mark", { name: "downloaded" });
+        const sizes = progress.script + progress.worker + progress.wasm + progress.userland;
+        return {
+          files: { script: parts[0], worker: parts[1], module: parts[2], userland: parts[3] },
+          transferred: transferred([urls.script, urls.worker, urls.wasm, urls.userland], sizes)
+        };
+      });
+    }
+
+    // Bytes that came over the network for these URLs (compressed, if the
+    // server compressed them), from this worker's Resource Timing;
+    // `fallback` (the decoded sizes) where the browser does not say.
+    function transferred(urls, fallback) {
+      let total = 0;
+      for (const url of urls) {
+        const entry = performance.getEntriesByName(url)[0];
+        if (!entry || !entry.encodedBodySize) return fallback;
+        total += entry.encodedBodySize;
+      }
+      return total;
+    }
+
+    // The running kernel's Module.lkljs, once the runtime is up.
+    let runtimeUp = null;
+    const runtime = new Promise((resolve) => { runtimeUp = resolve; });
+    // The terminals beside the console (Module.lkljs.openTerminal), by number.
+    const ptys = new Map();
+    let ptysOpened = 0;
+    // The console's size from the page, kept until the runtime is up and
+    // can set it, so that the tty has the terminal's size before boot.
+    let runtimeStarted = false;
+    let consoleSize = null;
+
+    // What the page may call: each gets the running Module.lkljs and the
+    // call's arguments; its value (or promise) is the reply.
+    const CALLS = {
+      "console.input"(lkljs, data) { return lkljs.console.input(data); },
+      "console.resize"(lkljs, columns, rows) { lkljs.console.resize(columns, rows); },
+      syscall(lkljs, ...args) { return lkljs.syscall(...args); },
+      openTerminal(lkljs, options) {
+        return lkljs.openTerminal(options).then((pty) => {
+          const number = ++ptysOpened;
+          ptys.set(number, pty);
+          pty.onOutput = function (bytes) { send("ptyOutput", { pty: number, bytes: bytes }); };
+          pty.onExit = function (status) {
+            ptys.delete(number);
+            send("ptyExit", { pty: number, status: status });
+          };
+          return { pty: number, name: pty.name, pid: pty.pid };
+        });
+      },
+      "pty.input"(lkljs, number, data) { return ptyNumbered(number).input(data); },
+      "pty.resize"(lkljs, number, columns, rows) { return ptyNumbered(number).resize(columns, rows); },
+      "pty.close"(lkljs, number) { return ptyNumbered(number).close(); }
+    };
+
+    function ptyNumbered(number) {
+      const pty = ptys.get(number);
+      if (!pty) throw new Error("terminal " + number + " has ended");
+      return pty;
+    }
+
+    function call(message) {
+      // Before the runtime is up, only the console's size can be taken (it is
+      // set before the kernel boots); every other call waits for the runtime.
+      if (message.method === "console.resize" && !runtimeStarted) {
+        consoleSize = message.args;
+        postMessage({ type: "reply", id: message.id, value: undefined });
+        return;
+      }
+      runtime.then((lkljs) => {
+        const method = CALLS[message.method];
+        if (!method) throw new Error("no such call: " + message.method);
+        return method(lkljs, ...message.args);
+      }).then((value) => {
+        postMessage({ type: "reply", id: message.id, value: value });
+      }, (error) => {
+        postMessage({ type: "reply", id: message.id, error: String(error && error.message ? error.message : error) });
+      });
+    }
+
+    function boot(files, earlyWorkers) {
+      const workerUrl = URL.createObjectURL(files.worker);
+      const module = {
+        print(text) { send("log", { line: text }); },
+        printErr(text) { send("log", { line: text }); },
+        // The kernel log, a line at a time.
+        lkljsConsole(text) { send("log", { line: text }); },
+        locateFile(path) { return path === "boot.worker.js" ? workerUrl : path; },
+        mainScriptUrlOrBlob: files.script,
+        lkljsWorkers: earlyWorkers,
+        // The root file system's programs (host/lkljs-userland.js); the module copies them.
+        lkljsUserland: new Uint8Array(files.userland),
+        instantiateWasm(imports, receive) {
+          WebAssembly.instantiate(files.module, imports).then((instance) => {
+            receive(instance, files.module);
+          }, (error) => {
+            send("panic", { message: "The kernel's WebAssembly could not be instantiated: " + error.message });
+          });
+          return {};
+        },
+        // Before main() boots the kernel: the tty's output goes to the page
+        // from its first byte, and the tty has the terminal's size from the start.
+        onRuntimeInitialized() {
+          send("runtimeReady", {});
+          const lkljs = module.lkljs;
+          lkljs.console.onOutput = function (bytes) { send("tty", { bytes: bytes }); };
+          if (consoleSize) lkljs.console.resize(consoleSize[0], consoleSize[1]);
+          runtimeStarted = true;
+          runtimeUp(lkljs);
+        },
+        lkljsKeepRunning: true,
+        lkljsReady() { send("kernelReady", {}); },
+        lkljsPanic(message) { send("panic", { message: message }); },
+        onAbort(what) { send("abort", { message: String(what) }); },
+        onExit(code) { send("exit", { code: code }); }
+      };
+      self.Module = module;
+      send("mark", { name: "launched" });
+      importScripts(URL.createObjectURL(files.script));
+    }
+
+    self.addEventListener("message", (event) => {
+      const message = event.data;
+      if (message.type === "call") {
+        call(message);
+        return;
+      }
+      if (message.type !== "start") return;
+      pageOrigin = message.pageOrigin;
+      const earlyWorkers = [];
+      const files = message.files ? Promise.resolve(message.files) : download(message.urls, earlyWorkers).then((downloaded) => {
+        send("files", downloaded);
+        return downloaded.files;
+      });
+      files.then((ready) => { boot(ready, earlyWorkers); }, (error) => {
+        for (const worker of earlyWorkers) worker.terminate();
+        send("failed", { message: error.message });
+      });
+    });
   }
 
-  // One kernel: its runtime worker, the messages it sent before anyone
-  // listened, and the messages for it sent before it existed (in order).
+  // The worker's script: kernelRuntime, called. A blob URL's worker shares
+  // the page's cross-origin isolation whatever headers the host sends.
+  let runtimeUrl = null;
+  function runtimeScriptUrl() {
+    if (!runtimeUrl) {
+      const source = "(" + kernelRuntime.toString() + ")();\n";
+      runtimeUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    }
+    return runtimeUrl;
+  }
+
+  // One kernel: its runtime worker, and the messages it sent before anyone
+  // listened.
   class Runtime {
     constructor(files) {
       const runtime = this;
-      this.worker = null;
-      this.ended = false;
       this.listener = null;
       this.held = [];
-      this.started = runtimeScriptBlobUrl().then((url) => {
-        if (runtime.ended) return;
-        const worker = new Worker(url, { name: "lkljs runtime" });
-        runtime.worker = worker;
-        worker.addEventListener("message", (event) => { runtime.deliver(event.data); });
-        // An exception the runtime did not catch: the kernel is gone.
-        worker.addEventListener("error", (event) => {
-          event.preventDefault();
-          runtime.deliver({ type: "crash", at: performance.now(), message: event.message || "an uncaught error" });
-        });
-        worker.postMessage({
-          type: "start",
-          urls: { script: urlOf("boot.js"), worker: urlOf("boot.worker.js"), wasm: urlOf("boot.wasm"), userland: urlOf("userland.cpio") },
-          files: files || null,
-          pageOrigin: performance.timeOrigin
-        });
-      }, (error) => {
-        runtime.deliver({ type: "failed", at: performance.now(), message: error.message });
+      this.worker = new Worker(runtimeScriptUrl(), { name: "lkljs runtime" });
+      this.worker.addEventListener("message", (event) => { runtime.deliver(event.data); });
+      // An exception the runtime did not catch: the kernel is gone.
+      this.worker.addEventListener("error", (event) => {
+        event.preventDefault();
+        runtime.deliver({ type: "crash", at: performance.now(), message: event.message || "an uncaught error" });
+      });
+      this.worker.postMessage({
+        type: "start",
+        urls: { script: urlOf("boot.js"), worker: urlOf("boot.worker.js"), wasm: urlOf("boot.wasm"), userland: urlOf("userland.cpio") },
+        files: files || null,
+        pageOrigin: performance.timeOrigin
       });
     }
 
@@ -104,23 +343,19 @@
     }
 
     post(message) {
-      const runtime = this;
-      this.started.then(() => {
-        if (runtime.worker && !runtime.ended) runtime.worker.postMessage(message);
-      });
+      this.worker.postMessage(message);
     }
 
     // Ends the kernel: the worker, its kernel threads' workers and its memory.
     end() {
-      this.ended = true;
-      if (this.worker) this.worker.terminate();
+      this.worker.terminate();
     }
   }
 
   // What the kernel needs: WebAssembly threads, which need cross-origin
   // isolation. Otherwise demo.js explains, and nothing starts here.
   const missing = threadsMissing();
-  const canRun = missing === null && window.crossOriginIsolated === true && base !== null && runtimeScriptUrl !== null;
+  const canRun = missing === null && window.crossOriginIsolated === true && base !== null;
   let early = canRun ? new Runtime(null) : null;
 
   window.lkljsDemoStart = {

@@ -20,7 +20,7 @@
 // pty's window size. Close hangs it up (SIGHUP); a shell that exits leaves
 // its status on the screen; a reboot removes them all with the kernel.
 //
-// The kernel runs in a dedicated worker of this page (demo-runtime.js):
+// The kernel runs in a dedicated worker of this page (kernelRuntime in demo-start.js):
 // its Emscripten runtime, its Web Workers (one per kernel thread, nested in
 // it) and its shared memory all belong to that worker, so that nothing of
 // the page's rendering delays the kernel. Module.lkljs lives there; this
@@ -285,7 +285,7 @@
   }
 
   // The running kernel's Module.lkljs, seen from the page: each method is a
-  // call to the runtime worker (demo-runtime.js) that a promise answers.
+  // call to the runtime worker (kernelRuntime in demo-start.js) that a promise answers.
   // The console and the terminals beside it have the same shape as there:
   // input(), resize(), and for a terminal onOutput, onExit and close().
   class KernelCalls {
@@ -563,7 +563,7 @@
       this.rebootButton.disabled = false;
     }
 
-    // A message from the kernel's runtime worker (see demo-runtime.js).
+    // A message from the kernel's runtime worker (see kernelRuntime in demo-start.js).
     receive(message) {
       switch (message.type) {
         case "progress": this.downloadProgress(message.progress); break;
