@@ -12,11 +12,20 @@
 // itself); later calls (a reboot, with the files the first one sent back,
 // or a new try after a failed download, without) start a new one.
 //
+// It also adds the page's own demo scripts (xterm.js, its fit addon and
+// demo.js, in data-demo-scripts, which the template preloads), but only
+// once the runtime's worker runs: a worker cannot start while the page's
+// main thread is busy, and evaluating those scripts and making the terminal
+// keeps it busy for a couple of hundred milliseconds, which the kernel's
+// downloads and boot would wait for.
+//
 // The script tag's data-demo-files maps each file to its URL (content-hashed
 // names, cached for good); data-demo-base is the directory of the stable
 // names, used when the map lacks a file.
 (function () {
   "use strict";
+
+  const ranAt = performance.now();
 
   // A module with one shared memory: valid only where WebAssembly threads are.
   const SHARED_MEMORY_MODULE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]);
@@ -35,11 +44,28 @@
 
   const script = document.currentScript;
   const base = script ? script.getAttribute("data-demo-base") : null;
-  let urls = {};
-  try {
-    urls = JSON.parse((script && script.getAttribute("data-demo-files")) || "{}");
-  } catch (error) {
-    urls = {};
+  // A JSON attribute of this script tag, or `empty` if it has none that parses.
+  function attribute(name, empty) {
+    try {
+      return JSON.parse((script && script.getAttribute(name)) || "null") || empty;
+    } catch (error) {
+      return empty;
+    }
+  }
+  const urls = attribute("data-demo-files", {});
+  const pageScripts = attribute("data-demo-scripts", []);
+
+  // Adds the page's demo scripts (see above), once, in order.
+  let pageScriptsAdded = false;
+  function addPageScripts() {
+    if (pageScriptsAdded) return;
+    pageScriptsAdded = true;
+    for (const url of pageScripts) {
+      const element = document.createElement("script");
+      element.src = url;
+      element.async = false;
+      document.head.appendChild(element);
+    }
   }
 
   function urlOf(name) {
@@ -62,21 +88,25 @@
   // kernel's boot. There nothing of the page's runs. Ending this worker ends
   // the kernel: its threads, its memory and all.
   //
+  // The page writes its `options` into the worker's script, since a message
+  // to a worker that has not started yet waits for turns of the page's main
+  // thread: {urls, pageOrigin, awaitFiles}. Without awaitFiles it downloads
+  // the files from `urls` at once, and sends them back ("files") for the
+  // next boot; `pageOrigin` is the page's performance.timeOrigin, so that
+  // "at" below is on the page's clock.
   // Messages from the page:
-  //   {type: "start", urls, files, pageOrigin}: boots. Without
-  //     `files` it downloads them from `urls` first, and sends them back
-  //     ("files") for the next boot; `pageOrigin` is the page's
-  //     performance.timeOrigin, so that "at" below is on the page's clock.
+  //   {type: "files", files}: with awaitFiles, the files to boot with.
   //   {type: "call", id, method, args}: calls a method of the running kernel
   //     (CALLS below) and answers {type: "reply", id, value} or
   //     {type: "reply", id, error}. Calls made before the runtime is up
   //     wait for it, in order.
   // Messages to the page, each with `at` (ms on the page's clock):
-  //   progress {progress}, mark {name}, files {files, transferred}, failed {message}
+  //   progress {progress}, mark {name} (the first, runtimeStarted, is when
+  //   the worker's program began), files {files, transferred}, failed {message}
   //   (a download failed), log {line} (the kernel log), tty {bytes} (the
   //   console's output), runtimeReady, kernelReady, panic {message},
   //   abort {message}, exit {code}, ptyOutput {pty, bytes}, ptyExit {pty, status}.
-  function kernelRuntime() {
+  function kernelRuntime(options) {
     "use strict";
 
     // Kernel-thread workers started while boot.wasm downloads: about half of
@@ -85,7 +115,7 @@
     // them (demo-build/host/lkljs-workers.js, which takes these first).
     const EARLY_WORKERS = 8;
 
-    let pageOrigin = performance.timeOrigin;
+    const pageOrigin = options.pageOrigin;
     function now() {
       return performance.timeOrigin + performance.now() - pageOrigin;
     }
@@ -278,57 +308,54 @@
       importScripts(URL.createObjectURL(files.script));
     }
 
-    self.addEventListener("message", (event) => {
-      const message = event.data;
-      if (message.type === "call") {
-        call(message);
-        return;
-      }
-      if (message.type !== "start") return;
-      pageOrigin = message.pageOrigin;
-      const earlyWorkers = [];
-      const files = message.files ? Promise.resolve(message.files) : download(message.urls, earlyWorkers).then((downloaded) => {
-        send("files", downloaded);
-        return downloaded.files;
-      });
+    function start(files, earlyWorkers) {
       files.then((ready) => { boot(ready, earlyWorkers); }, (error) => {
         for (const worker of earlyWorkers) worker.terminate();
         send("failed", { message: error.message });
       });
-    });
-  }
-
-  // The worker's script: kernelRuntime, called. A blob URL's worker shares
-  // the page's cross-origin isolation whatever headers the host sends.
-  let runtimeUrl = null;
-  function runtimeScriptUrl() {
-    if (!runtimeUrl) {
-      const source = "(" + kernelRuntime.toString() + ")();\n";
-      runtimeUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     }
-    return runtimeUrl;
+
+    send("mark", { name: "runtimeStarted" });
+    self.addEventListener("message", (event) => {
+      const message = event.data;
+      if (message.type === "call") call(message);
+      else if (message.type === "files" && options.awaitFiles) start(Promise.resolve(message.files), []);
+    });
+    if (!options.awaitFiles) {
+      const earlyWorkers = [];
+      start(download(options.urls, earlyWorkers).then((downloaded) => {
+        send("files", downloaded);
+        return downloaded.files;
+      }), earlyWorkers);
+    }
   }
 
   // One kernel: its runtime worker, and the messages it sent before anyone
-  // listened.
+  // listened. The worker's script is kernelRuntime called with its options;
+  // a blob URL's worker shares the page's cross-origin isolation whatever
+  // headers the host sends.
   class Runtime {
     constructor(files) {
       const runtime = this;
       this.listener = null;
       this.held = [];
-      this.worker = new Worker(runtimeScriptUrl(), { name: "lkljs runtime" });
+      const options = {
+        urls: { script: urlOf("boot.js"), worker: urlOf("boot.worker.js"), wasm: urlOf("boot.wasm"), userland: urlOf("userland.cpio") },
+        pageOrigin: performance.timeOrigin,
+        awaitFiles: Boolean(files)
+      };
+      const source = "(" + kernelRuntime.toString() + ")(" + JSON.stringify(options) + ");\n";
+      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      this.worker = new Worker(url, { name: "lkljs runtime" });
+      // The worker has its script once it speaks.
+      this.worker.addEventListener("message", () => { URL.revokeObjectURL(url); }, { once: true });
       this.worker.addEventListener("message", (event) => { runtime.deliver(event.data); });
       // An exception the runtime did not catch: the kernel is gone.
       this.worker.addEventListener("error", (event) => {
         event.preventDefault();
         runtime.deliver({ type: "crash", at: performance.now(), message: event.message || "an uncaught error" });
       });
-      this.worker.postMessage({
-        type: "start",
-        urls: { script: urlOf("boot.js"), worker: urlOf("boot.worker.js"), wasm: urlOf("boot.wasm"), userland: urlOf("userland.cpio") },
-        files: files || null,
-        pageOrigin: performance.timeOrigin
-      });
+      if (files) this.worker.postMessage({ type: "files", files: files });
     }
 
     deliver(message) {
@@ -357,9 +384,19 @@
   const missing = threadsMissing();
   const canRun = missing === null && window.crossOriginIsolated === true && base !== null;
   let early = canRun ? new Runtime(null) : null;
+  if (early) {
+    // Its first message or error says it runs; the page's load is the last resort.
+    early.worker.addEventListener("message", addPageScripts, { once: true });
+    early.worker.addEventListener("error", addPageScripts, { once: true });
+    window.addEventListener("load", addPageScripts, { once: true });
+  } else {
+    addPageScripts();
+  }
 
   window.lkljsDemoStart = {
     threadsMissing: missing,
+    // This script ran (the page's clock): the first of the timings' marks.
+    ranAt: ranAt,
     runtime(files) {
       const taken = early;
       early = null;

@@ -39,9 +39,10 @@
 // openTerminal, console).
 // timings.marks holds the moments of the first boot
 // (ms since navigation, the page's clock) that the benchmark breaks the time
-// to the prompt into, all but the last taken in the runtime worker: the
-// downloads' (wasmRequested, wasmFirstByte, wasmLastByte, wasmCompiled,
-// downloaded), then launched (boot.js started), runtimeReady (the module
+// to the prompt into: headScript (demo-start.js ran and made the runtime's
+// worker), then, taken in that worker, runtimeStarted (the worker's
+// program began), the downloads' (wasmRequested, wasmFirstByte,
+// wasmLastByte, wasmCompiled, downloaded), launched (boot.js started), runtimeReady (the module
 // instantiated and main() about to run), firstLine (the kernel's first
 // console line), initStarted ("Run /init"), kernelReady (PID 1 ready for
 // the host's system calls) and prompt (the shell's first prompt, drawn in
@@ -531,6 +532,7 @@
       this.tail = "";
       this.decoder = new TextDecoder();
       this.warn("");
+      this.mark("headScript", window.lkljsDemoStart.ranAt);
       const runtime = window.lkljsDemoStart.runtime(this.files);
       this.runtime = runtime;
       this.kernel = new KernelCalls(runtime);
