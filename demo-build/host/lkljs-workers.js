@@ -22,10 +22,10 @@
 //
 // The loader may hand over workers it started itself, before boot.js ran,
 // as Module.lkljsWorkers (an array of Worker objects running this module's
-// boot.worker.js, not yet loaded): the page starts some while boot.wasm
-// downloads, so their start-up overlaps the download rather than the boot.
-// They join the pool as workers still starting, and the loader ends them
-// when it tears the kernel down.
+// boot.worker.js, not yet loaded): the demo page's runtime worker starts
+// some while boot.wasm downloads, so their start-up overlaps the download
+// rather than the boot. They join the pool as workers still starting, and
+// end with the runtime's worker, as the others do.
 if (!ENVIRONMENT_IS_PTHREAD) (function () {
   "use strict";
   // Host threads that boot starts up to the shell's prompt, in the page as

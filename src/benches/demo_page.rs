@@ -18,10 +18,11 @@
 //!   which would slow the timed loads.
 //!
 //! - where the time to the prompt goes, phase by phase on the critical path
-//!   (from `lkljsDemo.timings.marks`, see theme/js/demo.js): HTML → request
-//!   of the wasm, its download, its compilation after the last byte, waiting
-//!   for the other files, worker start-up, the kernel's boot, init and the
-//!   shell's start; printed for each run, then median, min and max;
+//!   (from `lkljsDemo.timings.marks`, see theme/js/demo.js): HTML → the head
+//!   script (demo-start.inline.js), the start of the kernel's runtime worker, its
+//!   request of the wasm, the download, the compilation after the last byte,
+//!   waiting for the other files, worker start-up, the kernel's boot, init
+//!   and the shell's start; printed for each run, then median, min and max;
 //! - the same for a repeat visit: a second navigation in the same browser,
 //!   whose HTTP cache holds the demo's content-hashed files.
 //!
@@ -66,12 +67,12 @@ const FINAL_STATES: [&str; 5] = ["ready", "panic", "halted", "unsupported", "not
 /// page's marks (`lkljsDemo.timings.marks`; navigation is 0): they add up to
 /// the navigation → prompt time.
 const PHASES: [(&str, &str, &str); 9] = [
-    ("HTML -> the head script", "", "headScript"),
-    ("the runtime worker's start", "headScript", "runtimeStarted"),
-    ("its wasm request", "runtimeStarted", "wasmRequested"),
+    ("HTML -> head script", "", "headScript"),
+    ("runtime worker start", "headScript", "runtimeStarted"),
+    ("wasm request", "runtimeStarted", "wasmRequested"),
     ("wasm download", "wasmRequested", "wasmLastByte"),
     ("compile after the last byte", "wasmLastByte", "wasmCompiled"),
-    ("other files and page scripts", "wasmCompiled", "launched"),
+    ("other files", "wasmCompiled", "launched"),
     ("worker start-up", "launched", "runtimeReady"),
     ("kernel boot", "runtimeReady", "initStarted"),
     ("init and shell start", "initStarted", "prompt"),
@@ -193,9 +194,6 @@ fn measure_load(page: &Page, origin: &str, figures: &mut Figures, visit: Visit) 
     let navigated = Instant::now();
     visit_demo(page, origin, visit);
     figures.prompt_seen_ms.push(navigated.elapsed().as_secs_f64() * 1000.0);
-    if std::env::var_os("NAVDEBUG").is_some() {
-        println!("NAV {}", page.eval("JSON.stringify([performance.getEntriesByType('navigation')[0]].concat(performance.getEntriesByType('resource')).filter(e => /demo|\\/$/.test(e.name)).map(e => [e.name.slice(-22), Math.round(e.startTime), Math.round(e.requestStart), Math.round(e.responseStart), Math.round(e.responseEnd)]))"));
-    }
     let timings = page.eval("window.lkljsDemo.timings");
     figures.first_line_ms.push(number(&timings["navigationToFirstLineMs"]));
     figures.prompt_ms.push(number(&timings["navigationToPromptMs"]));
@@ -344,7 +342,7 @@ fn recorded(figures: &Figures) -> Value {
     })
 }
 
-/// `HTML -> wasm request` → `html_wasm_request`.
+/// `HTML -> head script` → `html_head_script`.
 fn snake_case(label: &str) -> String {
     let words: Vec<String> = label
         .split(|c: char| !c.is_ascii_alphanumeric())

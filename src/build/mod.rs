@@ -249,7 +249,13 @@ impl SiteBuilder {
         });
         let base_path = config.base_path().to_string();
         let demo_files = self.demo.page_file_urls(&base_path);
-        let common = Common { config, base_path: &base_path, assets: &self.theme.urls, demo_files: &demo_files };
+        let common = Common {
+            config,
+            base_path: &base_path,
+            assets: &self.theme.urls,
+            inline_scripts: &self.theme.inline_scripts,
+            demo_files: &demo_files,
+        };
 
         let benchmarks = self.benchmarks.as_ref();
         let inputs = RenderInputs { site: &site, config, templates, common: &common, demo: &self.demo, benchmarks };

@@ -186,6 +186,7 @@ fn render_templates(
         nav_fingerprint(site),
         fingerprint(&inputs.templates.sources_fingerprint()),
         inputs.common.assets,
+        inputs.common.inline_scripts,
         // Every field, with no fallback that could hide a change.
         format!("{:?}", inputs.config),
         demo.manifest.as_ref().map(|m| m.to_string()),

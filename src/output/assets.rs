@@ -2,8 +2,14 @@
 //! as `/theme/site.<8 hex of sha256>.css`, so it can be cached forever.
 //! Templates refer to it as `assets["site.css"]`.
 //!
-//! Exception: the cross-origin-isolation service worker must sit at the site
-//! root under a fixed name, because its URL decides its scope.
+//! Exceptions:
+//! - the cross-origin-isolation service worker must sit at the site root
+//!   under a fixed name, because its URL decides its scope;
+//! - a script named `*.inline.js` is not published as a file: templates put
+//!   its text into the page (`inline_scripts["demo-start.inline.js"]`, inside
+//!   a `<script>` element), for code that must run before anything else
+//!   could be fetched. It must not contain `</script` or `<!--`, which would
+//!   end or bend the element around it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,6 +22,8 @@ use crate::diagnostic::Diagnostic;
 
 /// Published unhashed at the site root (see the module comment).
 pub const SERVICE_WORKER: &str = "coi-serviceworker.js";
+/// The name ending of scripts that templates inline (see the module comment).
+pub const INLINE_SCRIPT_SUFFIX: &str = ".inline.js";
 /// The theme's directories that are not published as they are.
 const UNPUBLISHED_DIRS: [&str; 3] = ["templates", "vendor", "lint"];
 /// The directory of hashed assets in the output.
@@ -25,7 +33,51 @@ pub const ASSET_DIR: &str = "theme";
 pub struct ThemeAssets {
     /// Logical name (`site.css`) → URL (`/theme/site.1a2b3c4d.css`).
     pub urls: BTreeMap<String, String>,
+    /// Logical name (`demo-start.inline.js`) → the script's text, for
+    /// templates to inline (see the module comment).
+    pub inline_scripts: BTreeMap<String, String>,
     pub files: OutputTree,
+}
+
+/// Why a theme file cannot be published, where in it.
+#[derive(Debug, thiserror::Error)]
+pub enum AssetError {
+    #[error(transparent)]
+    Css(#[from] super::css::CssError),
+    #[error(
+        "an inline script cannot contain `{text}`, which would end or bend the <script> element around it; \
+         write it another way (\"<\\/script\", \"<\\!--\"), or rename the file without `.inline`"
+    )]
+    InlineScript { text: &'static str, line: usize, column: usize },
+    #[error("an inline script must be UTF-8 text")]
+    NotText,
+}
+
+impl AssetError {
+    /// The 1-based line and column the error is at.
+    pub fn location(&self) -> (usize, usize) {
+        match self {
+            AssetError::Css(error) => (error.line, error.column),
+            AssetError::InlineScript { line, column, .. } => (*line, *column),
+            AssetError::NotText => (1, 1),
+        }
+    }
+}
+
+/// The text of a script for inlining, or where it has a sequence that
+/// cannot appear inside a `<script>` element (case-insensitively).
+fn inline_script_text(bytes: Vec<u8>) -> Result<String, AssetError> {
+    let text = String::from_utf8(bytes).map_err(|_| AssetError::NotText)?;
+    let lower = text.to_ascii_lowercase();
+    for forbidden in ["</script", "<!--"] {
+        if let Some(offset) = lower.find(forbidden) {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |line| line.chars().count()) + 1;
+            return Err(AssetError::InlineScript { text: forbidden, line, column });
+        }
+    }
+    Ok(text)
 }
 
 /// The theme's files (hashed, see the module comment) and generated stylesheets.
@@ -114,9 +166,10 @@ pub fn collect(
         match std::fs::read(entry.path()) {
             Ok(bytes) => match add(&mut assets, prepared, base_path, &name, bytes) {
                 Ok(()) => {}
-                Err(error) => diagnostics.push(
-                    Diagnostic::new(shown_as.join(relative), error.to_string()).at(error.line, Some(error.column)),
-                ),
+                Err(error) => {
+                    let (line, column) = error.location();
+                    diagnostics.push(Diagnostic::new(shown_as.join(relative), error.to_string()).at(line, Some(column)));
+                }
             },
             Err(error) => diagnostics.push(Diagnostic::new(shown_as.join(relative), format!("cannot read: {error}"))),
         }
@@ -135,14 +188,19 @@ pub fn collect(
     if diagnostics.is_empty() { Ok(assets) } else { Err(diagnostics) }
 }
 
-/// Adds one asset, as [`PreparedAssets::prepare`] publishes it.
+/// Adds one asset, as [`PreparedAssets::prepare`] publishes it, or as a
+/// script to inline.
 fn add(
     assets: &mut ThemeAssets,
     prepared: &mut PreparedAssets,
     base_path: &str,
     name: &str,
     bytes: Vec<u8>,
-) -> Result<(), super::css::CssError> {
+) -> Result<(), AssetError> {
+    if name.ends_with(INLINE_SCRIPT_SUFFIX) {
+        assets.inline_scripts.insert(name.to_string(), inline_script_text(bytes)?);
+        return Ok(());
+    }
     let asset = prepared.prepare(name, bytes)?;
     assets.urls.insert(name.to_string(), format!("{base_path}{}", asset.path));
     assets.files.insert(asset.path.clone(), OutputFile::Shared(Arc::clone(&asset.published)));
@@ -252,5 +310,39 @@ mod tests {
         assert!(assets.urls["site.css"].starts_with("/repo/theme/site."));
         assert!(assets.files.contains_key("coi-serviceworker.js"));
         assert_eq!(assets.files.len(), 4);
+    }
+
+    /// Writes `files` (path under the theme → text) into a new theme directory.
+    fn theme_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn an_inline_script_is_given_to_templates_as_text_and_not_published() {
+        let dir = theme_with(&[("js/start.inline.js", "go();\n"), ("js/site.js", "site();")]);
+        let assets = collect(dir.path(), Path::new("theme"), "/", &[], &mut PreparedAssets::default()).unwrap();
+        assert_eq!(assets.inline_scripts.get("start.inline.js").map(String::as_str), Some("go();\n"));
+        assert_eq!(assets.urls.keys().map(String::as_str).collect::<Vec<_>>(), ["site.js"]);
+        assert!(assets.files.keys().all(|path| !path.contains("start")), "{:?}", assets.files.keys());
+    }
+
+    #[test]
+    fn an_inline_script_that_would_end_its_element_is_refused_where_it_does() {
+        for (text, forbidden, line, column) in
+            [("a();\nconst s = \"</SCRIPT>\";\n", "</script", 2, 12), ("<!-- b\n", "<!--", 1, 1)]
+        {
+            let dir = theme_with(&[("js/start.inline.js", text)]);
+            let errors = collect(dir.path(), Path::new("theme"), "/", &[], &mut PreparedAssets::default()).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            let shown = errors[0].to_string();
+            assert!(shown.contains(&format!("theme/js/start.inline.js:{line}:{column}")), "{shown}");
+            assert!(shown.contains(&format!("cannot contain `{forbidden}`")), "{shown}");
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Tera templates from `theme/templates/`, and the context each page gets.
 //!
 //! Templates and what they receive (every one also gets `config`, `assets`
-//! — logical asset name → hashed URL — `base_path`, and `sidebar_html`: the
+//! — logical asset name → hashed URL — `inline_scripts` — logical name of a
+//! `*.inline.js` script → its text, to put inside a `<script>` element with
+//! `| safe` — `base_path`, and `sidebar_html`: the
 //! sidebar, rendered by `partials/sidebar.html` from `sidebar`, the top-level
 //! entries with the sections on the way to the page expanded, and `current`,
 //! the page's URL; see [`sidebar`] for how it is shared between pages):
@@ -232,6 +234,9 @@ pub struct Common<'a> {
     pub config: &'a crate::config::SiteConfig,
     pub base_path: &'a str,
     pub assets: &'a BTreeMap<String, String>,
+    /// Scripts that templates inline (`*.inline.js`, see
+    /// [`crate::output::assets`]): logical name → text.
+    pub inline_scripts: &'a BTreeMap<String, String>,
     /// The demo's files a page downloads (`boot.wasm`, ...) → their
     /// content-hashed URLs; empty without a demo build.
     pub demo_files: &'a BTreeMap<String, String>,

@@ -692,7 +692,7 @@ fn a_real_kernel_panic_shows_its_message_and_reboot_boots_again() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
-/// A kernel's workers all end with it: its runtime worker (kernelRuntime in demo-start.js)
+/// A kernel's workers all end with it: its runtime worker (kernelRuntime in demo-start.inline.js)
 /// and the kernel threads' workers nested in it, those started while
 /// boot.wasm downloaded included. Chromium reports every worker that starts
 /// and every one that ends (auto-attached DevTools targets, a worker's own

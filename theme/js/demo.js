@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // The live demo component: on page load it checks that this browser can run
-// the kernel, takes over the kernel that demo-start.js started from the
+// the kernel, takes over the kernel that demo-start.inline.js started from the
 // document's head (its runtime worker downloads boot.js, boot.worker.js,
 // boot.wasm and userland.cpio, once each, with progress, and boots Linux)
 // and shows it. The xterm.js terminal is the kernel's console tty, in both
@@ -20,7 +20,7 @@
 // pty's window size. Close hangs it up (SIGHUP); a shell that exits leaves
 // its status on the screen; a reboot removes them all with the kernel.
 //
-// The kernel runs in a dedicated worker of this page (kernelRuntime in demo-start.js):
+// The kernel runs in a dedicated worker of this page (kernelRuntime in demo-start.inline.js):
 // its Emscripten runtime, its Web Workers (one per kernel thread, nested in
 // it) and its shared memory all belong to that worker, so that nothing of
 // the page's rendering delays the kernel. Module.lkljs lives there; this
@@ -39,7 +39,7 @@
 // openTerminal, console).
 // timings.marks holds the moments of the first boot
 // (ms since navigation, the page's clock) that the benchmark breaks the time
-// to the prompt into: headScript (demo-start.js ran and made the runtime's
+// to the prompt into: headScript (demo-start.inline.js ran and made the runtime's
 // worker), then, taken in that worker, runtimeStarted (the worker's
 // program began), the downloads' (wasmRequested, wasmFirstByte,
 // wasmLastByte, wasmCompiled, downloaded), launched (boot.js started), runtimeReady (the module
@@ -286,7 +286,7 @@
   }
 
   // The running kernel's Module.lkljs, seen from the page: each method is a
-  // call to the runtime worker (kernelRuntime in demo-start.js) that a promise answers.
+  // call to the runtime worker (kernelRuntime in demo-start.inline.js) that a promise answers.
   // The console and the terminals beside it have the same shape as there:
   // input(), resize(), and for a terminal onOutput, onExit and close().
   class KernelCalls {
@@ -406,7 +406,7 @@
       this.timings = { navigationToFirstLineMs: null, navigationToPromptMs: null, downloadBytes: 0, marks: {} };
       // The kernel's files, once downloaded (the first runtime sends them
       // back), for the next boots; the running kernel's runtime worker
-      // (demo-start.js) and the calls to it (KernelCalls).
+      // (demo-start.inline.js) and the calls to it (KernelCalls).
       this.files = null;
       this.runtime = null;
       this.kernel = null;
@@ -565,7 +565,7 @@
       this.rebootButton.disabled = false;
     }
 
-    // A message from the kernel's runtime worker (see kernelRuntime in demo-start.js).
+    // A message from the kernel's runtime worker (see kernelRuntime in demo-start.inline.js).
     receive(message) {
       switch (message.type) {
         case "progress": this.downloadProgress(message.progress); break;

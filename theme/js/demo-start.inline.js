@@ -166,8 +166,12 @@
       send("mark", { name: "wasmRequested" });
       const module = fetchOk("wasm").then((response) => {
         send("mark", { name: "wasmFirstByte" });
+        // The last byte's arrival is Resource Timing's responseEnd (this
+        // worker's clock): the clone that counts may be read later than that.
         count(response.clone(), (bytes) => { report("wasm", bytes); }).then(() => {
-          send("mark", { name: "wasmLastByte" });
+          const entry = performance.getEntriesByName(urls.wasm)[0];
+          const at = entry && entry.responseEnd ? performance.timeOrigin + entry.responseEnd - pageOrigin : now();
+          send("mark", { name: "wasmLastByte", at: at });
         }, () => {});
         if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(response);
         return response.arrayBuffer().then((bytes) => { return WebAssembly.compile(bytes); });
