@@ -168,7 +168,8 @@ pub fn collect(
                 Ok(()) => {}
                 Err(error) => {
                     let (line, column) = error.location();
-                    diagnostics.push(Diagnostic::new(shown_as.join(relative), error.to_string()).at(line, Some(column)));
+                    diagnostics
+                        .push(Diagnostic::new(shown_as.join(relative), error.to_string()).at(line, Some(column)));
                 }
             },
             Err(error) => diagnostics.push(Diagnostic::new(shown_as.join(relative), format!("cannot read: {error}"))),

@@ -90,8 +90,13 @@ impl Chromium {
                 .expect("cannot start chromium"),
         );
         let socket = connect_devtools(&mut process.0, profile.path());
-        let connection =
-            Rc::new(RefCell::new(Connection { socket, next_id: 1, events: Vec::new(), watch_workers: false, worker_network: None }));
+        let connection = Rc::new(RefCell::new(Connection {
+            socket,
+            next_id: 1,
+            events: Vec::new(),
+            watch_workers: false,
+            worker_network: None,
+        }));
         Some(Self { _process: process, connection, _profile: profile })
     }
 
