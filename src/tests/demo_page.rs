@@ -692,9 +692,9 @@ fn a_real_kernel_panic_shows_its_message_and_reboot_boots_again() {
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 
-/// A kernel's workers all end with it: its runtime worker (kernelRuntime in demo-start.inline.js)
-/// and the kernel threads' workers nested in it, those started while
-/// boot.wasm downloaded included. Chromium reports every worker that starts
+/// A kernel's workers all end with it: its runtime worker (kernelRuntime in
+/// demo-start.inline.js) and the kernel threads' workers nested in it, those
+/// started while boot.wasm downloaded included. Chromium reports every worker that starts
 /// and every one that ends (auto-attached DevTools targets, a worker's own
 /// workers too): after a reboot, every worker of the first kernel has
 /// ended, and the second kernel's shell runs on workers of its own.

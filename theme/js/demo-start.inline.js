@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // Starts the live demo's kernel from the document's head (this script is
-// not deferred), so that the kernel downloads, compiles and boots while the
-// page's other scripts load and run. The kernel runs in a dedicated worker,
+// inline, first there: see theme/templates/partials/demo-start.html), so
+// that the kernel downloads, compiles and boots while the page's other
+// files and scripts load and run. The kernel runs in a dedicated worker,
 // one per boot, whose program is kernelRuntime below (which says why); the
 // page's side (Runtime) makes that worker and holds its messages until
 // demo.js takes them.

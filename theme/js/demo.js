@@ -20,8 +20,8 @@
 // pty's window size. Close hangs it up (SIGHUP); a shell that exits leaves
 // its status on the screen; a reboot removes them all with the kernel.
 //
-// The kernel runs in a dedicated worker of this page (kernelRuntime in demo-start.inline.js):
-// its Emscripten runtime, its Web Workers (one per kernel thread, nested in
+// The kernel runs in a dedicated worker of this page (kernelRuntime in
+// demo-start.inline.js): its Emscripten runtime, its Web Workers (one per kernel thread, nested in
 // it) and its shared memory all belong to that worker, so that nothing of
 // the page's rendering delays the kernel. Module.lkljs lives there; this
 // page calls it by messages (KernelCalls, a proxy with the same methods).
@@ -39,11 +39,11 @@
 // openTerminal, console).
 // timings.marks holds the moments of the first boot
 // (ms since navigation, the page's clock) that the benchmark breaks the time
-// to the prompt into: headScript (demo-start.inline.js ran and made the runtime's
-// worker), then, taken in that worker, runtimeStarted (the worker's
-// program began), the downloads' (wasmRequested, wasmFirstByte,
-// wasmLastByte, wasmCompiled, downloaded), launched (boot.js started), runtimeReady (the module
-// instantiated and main() about to run), firstLine (the kernel's first
+// to the prompt into: headScript (demo-start.inline.js ran and made the
+// runtime's worker), then, taken in that worker, runtimeStarted (the
+// worker's program began), the downloads' (wasmRequested, wasmFirstByte,
+// wasmLastByte, wasmCompiled, downloaded), launched (boot.js started),
+// runtimeReady (the module instantiated and main() about to run), firstLine (the kernel's first
 // console line), initStarted ("Run /init"), kernelReady (PID 1 ready for
 // the host's system calls) and prompt (the shell's first prompt, drawn in
 // the page's terminal).
@@ -286,7 +286,8 @@
   }
 
   // The running kernel's Module.lkljs, seen from the page: each method is a
-  // call to the runtime worker (kernelRuntime in demo-start.inline.js) that a promise answers.
+  // call to the runtime worker (kernelRuntime in demo-start.inline.js) that
+  // a promise answers.
   // The console and the terminals beside it have the same shape as there:
   // input(), resize(), and for a terminal onOutput, onExit and close().
   class KernelCalls {
@@ -565,7 +566,8 @@
       this.rebootButton.disabled = false;
     }
 
-    // A message from the kernel's runtime worker (see kernelRuntime in demo-start.inline.js).
+    // A message from the kernel's runtime worker (see kernelRuntime in
+    // demo-start.inline.js).
     receive(message) {
       switch (message.type) {
         case "progress": this.downloadProgress(message.progress); break;
