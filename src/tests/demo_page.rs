@@ -634,6 +634,13 @@ fn the_demo_boots_to_the_kernels_shell_on_its_console_tty() {
     }
     // The JavaScript shell is gone: no script of it is published or fetched.
     assert_eq!(requests_matching(page, |path| path.contains("demo-shell") || path.contains("demo-abi")), 0);
+    // The script that starts the kernel is inline, in the page's head: no
+    // request for it stands between the HTML and the kernel's downloads.
+    assert_eq!(requests_matching(page, |path| path.contains("demo-start")), 0);
+    let inline = page.eval(
+        "[...document.head.querySelectorAll('script:not([src])')].some((s) => s.textContent.includes('kernelRuntime'))",
+    );
+    assert_eq!(inline, json!(true), "the head has no inline script that starts the kernel");
     let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
