@@ -234,6 +234,8 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
       this.onExit = null;
       this._pending = [];
       this._closing = false;
+      // Until the master's reads are over, close() interrupts them.
+      this._reading = true;
       this._typing = Promise.resolve();
       this.exited = this._readUntilHangUp();
     }
@@ -247,9 +249,16 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
         if (this._closing) break;
         if (read > 0) this._deliver(HEAPU8.slice(buffer, buffer + read));
       }
-      // The slave has no more users (or close() hung the pty up): reap.
+      // The slave has no more users (or close() hung the pty up): reap. A
+      // program may take its time to end after the hang-up (a trap on
+      // SIGHUP): an interrupt that close() sent before it saw the reads
+      // end must not leave it unreaped, so wait4 is tried again.
+      this._reading = false;
       const statusPointer = buffer;
-      let status = await this._reader.syscall(lkljsSyscallNumbers.wait4, this.pid, statusPointer, 0, 0);
+      let status;
+      do {
+        status = await this._reader.syscall(lkljsSyscallNumbers.wait4, this.pid, statusPointer, 0, 0);
+      } while (status === -lkljsErrno.EINTR);
       if (status === this.pid) {
         const raw = HEAP32[statusPointer >> 2];
         status = (raw & 0x7f) === 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f);
@@ -305,8 +314,8 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
       if (!this._closing) {
         this._closing = true;
         await this._control.syscall(lkljsSyscallNumbers.close, this._master);
-        // The reader may be about to sleep in read: interrupt until it ends.
-        const interrupting = setInterval(() => this._reader.interrupt(), 20);
+        // The reader may be about to sleep in read: interrupt until the reads end.
+        const interrupting = setInterval(() => { if (this._reading) this._reader.interrupt(); }, 20);
         this._reader.interrupt();
         this.exited.finally(() => clearInterval(interrupting));
       }

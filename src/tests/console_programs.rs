@@ -122,6 +122,10 @@ fn a_second_terminal_runs_its_own_shell_beside_the_console() {
     // exit 7 ends it with that status; close() hangs a third one up (SIGHUP).
     assert_eq!(second["exit_status"], 7, "{stdout}");
     assert_eq!(second["hang_up_status"], 128 + 1, "{stdout}");
+    // One whose program traps SIGHUP and ends a second later (`exit 5`) is
+    // reaped then: close() resolves with that status, not with an
+    // interrupted wait's.
+    assert_eq!(second["hang_up_trapped_status"], 5, "{stdout}");
     println!("openTerminal() to the shell's prompt: {} ms", session.figure("terminal_open_to_prompt_ms"));
     assert!(second["third_name"].as_str().unwrap().starts_with("/dev/pts/"), "{stdout}");
 }

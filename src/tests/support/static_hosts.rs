@@ -16,6 +16,8 @@ use lkljs_site::serve::content_type;
 /// does not depend on the day (the pinned runtime supports dates up to this one).
 const COMPATIBILITY_DATE: &str = "2025-07-18";
 const STARTUP_LIMIT: Duration = Duration::from_secs(90);
+/// Tries at starting the emulator on new ports when another program took one.
+const PORT_ATTEMPTS: u32 = 3;
 
 /// Installs the pinned emulator (once per lockfile version, under
 /// `target/host-emulator/`) and returns the directory holding its `node_modules`.
@@ -37,6 +39,27 @@ impl PagesDev {
     /// cannot be installed here (see [`install_emulator`]).
     pub fn start(public: &Path) -> Option<Self> {
         let installed = install_emulator()?;
+        // The ports come from `free_port`, which must let go of each before
+        // wrangler binds it: another test may take one in between. Then
+        // wrangler fails at once, saying so, and new ports are tried.
+        for attempt in 1..=PORT_ATTEMPTS {
+            let mut emulator = Self::launch(&installed, public);
+            match emulator.wait_until_ready() {
+                Ok(address) => {
+                    emulator.address = address;
+                    return Some(emulator);
+                }
+                Err(status) if attempt < PORT_ATTEMPTS && emulator.log().contains("Address already in use") => {
+                    eprintln!("wrangler pages dev lost a port to another program ({status}); trying other ports");
+                }
+                Err(status) => panic!("wrangler pages dev exited with {status} before serving:\n{}", emulator.log()),
+            }
+        }
+        unreachable!("the last attempt returns or panics")
+    }
+
+    /// Starts `wrangler pages dev` on `public`, on ports free a moment ago.
+    fn launch(installed: &Path, public: &Path) -> Self {
         // Wrangler writes its state (`.wrangler/`), logs and settings next to it
         // and under the user's config directory: keep all of that out of the way.
         let home = tempfile::tempdir().unwrap();
@@ -75,14 +98,13 @@ impl PagesDev {
             });
         }
         let requested = SocketAddr::from(([127, 0, 0, 1], port));
-        let mut emulator = Self { child, address: requested, log, _home: home };
-        emulator.address = emulator.wait_until_ready();
-        Some(emulator)
+        Self { child, address: requested, log, _home: home }
     }
 
     /// Waits for "Ready on http://ADDRESS" and returns that address (wrangler
-    /// moves to another port when the requested one was taken meanwhile).
-    fn wait_until_ready(&mut self) -> SocketAddr {
+    /// moves to another port when the requested one was taken meanwhile), or
+    /// how wrangler exited if it did first.
+    fn wait_until_ready(&mut self) -> Result<SocketAddr, std::process::ExitStatus> {
         let deadline = Instant::now() + STARTUP_LIMIT;
         loop {
             let log = self.log();
@@ -93,10 +115,10 @@ impl PagesDev {
             if let Some(address) = announced
                 && TcpStream::connect(address).is_ok()
             {
-                return address;
+                return Ok(address);
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("wrangler pages dev exited with {status} before serving:\n{log}");
+                return Err(status);
             }
             assert!(Instant::now() < deadline, "wrangler pages dev did not start within {STARTUP_LIMIT:?}:\n{log}");
             std::thread::sleep(Duration::from_millis(100));
