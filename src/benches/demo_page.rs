@@ -68,8 +68,8 @@ const FINAL_STATES: [&str; 5] = ["ready", "panic", "halted", "unsupported", "not
 /// the navigation → prompt time.
 const PHASES: [(&str, &str, &str); 9] = [
     ("HTML -> head script", "", "headScript"),
-    ("runtime worker start", "headScript", "runtimeStarted"),
-    ("wasm request", "runtimeStarted", "wasmRequested"),
+    ("runtime worker start", "headScript", "runtimeWorkerStarted"),
+    ("wasm request", "runtimeWorkerStarted", "wasmRequested"),
     ("wasm download", "wasmRequested", "wasmLastByte"),
     ("compile after the last byte", "wasmLastByte", "wasmCompiled"),
     ("other files", "wasmCompiled", "launched"),

@@ -102,9 +102,9 @@
   //     {type: "reply", id, error}. Calls made before the runtime is up
   //     wait for it, in order.
   // Messages to the page, each with `at` (ms on the page's clock):
-  //   progress {progress}, mark {name} (the first, runtimeStarted, is when
-  //   the worker's program began), files {files, transferred}, failed {message}
-  //   (a download failed), log {line} (the kernel log), tty {bytes} (the
+  //   progress {progress}, mark {name} (the first, runtimeWorkerStarted,
+  //   is when the worker's program began), files {files, transferred},
+  //   failed {message} (a download failed), log {line} (the kernel log), tty {bytes} (the
   //   console's output), runtimeReady, kernelReady, panic {message},
   //   abort {message}, exit {code}, ptyOutput {pty, bytes}, ptyExit {pty, status}.
   function kernelRuntime(options) {
@@ -221,7 +221,7 @@
     let ptysOpened = 0;
     // The console's size from the page, kept until the runtime is up and
     // can set it, so that the tty has the terminal's size before boot.
-    let runtimeStarted = false;
+    let runtimeInitialized = false;
     let consoleSize = null;
 
     // What the page may call: each gets the running Module.lkljs and the
@@ -256,7 +256,7 @@
     function call(message) {
       // Before the runtime is up, only the console's size can be taken (it is
       // set before the kernel boots); every other call waits for the runtime.
-      if (message.method === "console.resize" && !runtimeStarted) {
+      if (message.method === "console.resize" && !runtimeInitialized) {
         consoleSize = message.args;
         postMessage({ type: "reply", id: message.id, value: undefined });
         return;
@@ -299,7 +299,7 @@
           const lkljs = module.lkljs;
           lkljs.console.onOutput = function (bytes) { send("tty", { bytes: bytes }); };
           if (consoleSize) lkljs.console.resize(consoleSize[0], consoleSize[1]);
-          runtimeStarted = true;
+          runtimeInitialized = true;
           runtimeUp(lkljs);
         },
         lkljsKeepRunning: true,
@@ -320,7 +320,7 @@
       });
     }
 
-    send("mark", { name: "runtimeStarted" });
+    send("mark", { name: "runtimeWorkerStarted" });
     self.addEventListener("message", (event) => {
       const message = event.data;
       if (message.type === "call") call(message);

@@ -37,15 +37,15 @@
 // name, pid, status once exited), terminalText(n) (n = 1… for those) and
 // lkljs (the running kernel's Module.lkljs, through KernelCalls: syscall,
 // openTerminal, console).
-// timings.marks holds the moments of the first boot
-// (ms since navigation, the page's clock) that the benchmark breaks the time
-// to the prompt into: headScript (demo-start.inline.js ran and made the
-// runtime's worker), then, taken in that worker, runtimeStarted (the
-// worker's program began), the downloads' (wasmRequested, wasmFirstByte,
-// wasmLastByte, wasmCompiled, downloaded), launched (boot.js started),
-// runtimeReady (the module instantiated and main() about to run), firstLine (the kernel's first
-// console line), initStarted ("Run /init"), kernelReady (PID 1 ready for
-// the host's system calls) and prompt (the shell's first prompt, drawn in
+// timings.marks holds the moments of the first boot (ms since navigation,
+// the page's clock) that the benchmark breaks the time to the prompt into:
+// headScript (demo-start.inline.js ran and made the runtime's worker); then,
+// taken in that worker, runtimeWorkerStarted (the worker's program began),
+// the downloads' (wasmRequested, wasmFirstByte, wasmLastByte, wasmCompiled,
+// downloaded), launched (boot.js started), runtimeReady (the module
+// instantiated and main() about to run), firstLine (the kernel's first
+// console line), initStarted ("Run /init") and kernelReady (PID 1 ready for
+// the host's system calls); and prompt (the shell's first prompt, drawn in
 // the page's terminal).
 (function () {
   "use strict";
