@@ -219,8 +219,8 @@
     // The terminals beside the console (Module.lkljs.openTerminal), by number.
     const ptys = new Map();
     let ptysOpened = 0;
-    // The console's size from the page, kept until the runtime is up and
-    // can set it, so that the tty has the terminal's size before boot.
+    // The console's latest size from the page, kept until the runtime is up
+    // and can set it, so that the tty has the terminal's size before boot.
     let runtimeInitialized = false;
     let consoleSize = null;
 

@@ -411,7 +411,8 @@
       this.files = null;
       this.runtime = null;
       this.kernel = null;
-      // The booted kernel's console (Module.lkljs.console), once its runtime is up.
+      // The kernel's console (KernelCalls.console) from its boot on; null
+      // once it has stopped.
       this.tty = null;
       // The tty's output as text: the latest part (to find the prompt) and,
       // while run() waits for a command, everything since it typed the line.
@@ -545,8 +546,11 @@
         this.progress.hidden = false;
         this.downloadProgress({ wasm: 0 });
       }
-      // The tty gets the terminal's size before the kernel boots.
-      this.kernel.console.resize(this.terminal.cols, this.terminal.rows).catch(() => {});
+      // Keys and sizes go to the tty from now on: the runtime's worker keeps
+      // them until the kernel has its console, so the tty has the terminal's
+      // latest size before the kernel boots.
+      this.tty = this.kernel.console;
+      this.resizeTty(this.terminal.cols, this.terminal.rows);
       runtime.listen((message) => { if (boot === demo.boots) demo.receive(message); });
     }
 
@@ -581,7 +585,6 @@
         case "runtimeReady":
           this.mark("runtimeReady", message.at);
           this.lkljs = this.kernel;
-          this.tty = this.kernel.console;
           break;
         case "log": this.kernelLog(message.line, message.at); break;
         case "tty": this.ttyOutput(message.bytes); break;
@@ -590,7 +593,9 @@
         case "abort":
         case "crash": this.fail("The kernel's runtime crashed: " + message.message, "panic"); break;
         case "exit": this.exited(message.code); break;
-        default: this.kernel.receive(message);
+        case "reply":
+        case "ptyOutput":
+        case "ptyExit": this.kernel.receive(message); break;
       }
     }
 
