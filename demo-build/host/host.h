@@ -46,8 +46,16 @@ void lkljs_host_user_forget(void);
 /* Host-side text to the console, in order with the kernel's log. */
 void lkljs_host_print(const char *text);
 
-/* The host's program (init.c), on a host thread of its own. */
+/*
+ * The host's program (init.c), on a host thread of its own: when PID 1 is
+ * the host's process, and for the self-test suite and the benchmark.
+ */
 void lkljs_host_program_main(void);
+/*
+ * The host's process serves calls: tells a page that keeps the kernel
+ * running (Module.lkljsReady). Makes no call, so a kernel task may run it.
+ */
+void lkljs_host_program_serving(void);
 
 /*
  * The self-test suite and the benchmark (selftest.c), linked into

@@ -3,7 +3,8 @@
  * The host's program: what runs once the host's process serves host calls
  * (kernel/host_calls.c). Usually PID 1 is the real init program
  * (demo-build/init/), which has set the machine up before it asked for the
- * host's process; then this only tells the page it may make its calls. When
+ * host's process; then this only tells the page it may make its calls,
+ * with no thread of its own (lkljs_host_process_ready()). When
  * PID 1 is the host's process itself (the self-test suite and the
  * benchmark), this does init's work first with real system calls from a
  * host thread: it mounts the pseudo file systems, sets the host name from
@@ -129,6 +130,17 @@ static void lkljs_host_init_machine(void)
 	lkljs_init_report();
 }
 
+void lkljs_host_program_serving(void)
+{
+	if (!lkljs_options.keep_running)
+		return;
+	/* The page makes its calls through Module.lkljs now. */
+	lkljs_host_watchdog_set(0);
+	MAIN_THREAD_ASYNC_EM_ASM({
+		if (Module.lkljsReady) Module.lkljsReady();
+	});
+}
+
 void lkljs_host_program_main(void)
 {
 	int is_pid1 = lkljs_call(LKLJS_NR_getpid) == 1;
@@ -144,13 +156,7 @@ void lkljs_host_program_main(void)
 		lkljs_bench_run();
 		break;
 	case LKLJS_PROGRAM_BOOT:
-		if (lkljs_options.keep_running) {
-			/* The page makes its calls through Module.lkljs now. */
-			lkljs_host_watchdog_set(0);
-			MAIN_THREAD_ASYNC_EM_ASM({
-				if (Module.lkljsReady) Module.lkljsReady();
-			});
-		}
+		lkljs_host_program_serving();
 		/* A real init halts the machine when its shell exits. */
 		if (lkljs_options.keep_running || !is_pid1) {
 			lkljs_thread_detach();

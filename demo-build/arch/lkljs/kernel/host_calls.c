@@ -383,7 +383,7 @@ void lkljs_host_process_handover(void)
 	lkljs_host_main_task.task = current;
 	pr_info("lkljs: PID %d (%s) handed over to the host\n",
 		task_pid_nr(current), current->comm);
-	lkljs_host_process_ready();
+	lkljs_host_process_ready(task_pid_nr(current));
 	lkljs_serve(&lkljs_host_main_task);
 	panic("lkljs: the host's process stopped serving the host");
 }

@@ -148,10 +148,11 @@ void lkljs_host_call_here(struct lkljs_host_call *call);
 /*
  * Host: the host's process (PID 1, or the lkljs-host helper that PID 1 asked
  * for through /proc/lkljs/start-host) has executed the host program and its
- * main thread now serves host calls. Called on a kernel task, so it must
- * not wait for the kernel.
+ * main thread now serves host calls. pid is the process's: 1 when there is
+ * no real init. Called on a kernel task, so it must not wait for the
+ * kernel.
  */
-void lkljs_host_process_ready(void);
+void lkljs_host_process_ready(int pid);
 
 /*
  * Wasm programs (kernel/user.c, host/user.c, host/lkljs-user.js). A program
