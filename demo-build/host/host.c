@@ -199,8 +199,9 @@ static unsigned long long lkljs_boot_ns;
 unsigned long long lkljs_host_time_ns(void)
 {
 	/*
-	 * Workers measure time from their own start, which Emscripten corrects
-	 * for; clamp anyway so the kernel never sees time go backwards.
+	 * Every thread reads one clock (process.hrtime() under node,
+	 * host/lkljs-clock.js in a page); clamp anyway, so that the kernel
+	 * never sees time go backwards.
 	 */
 	static unsigned long long latest;
 	unsigned long long ns = lkljs_monotonic_ns() - lkljs_boot_ns, seen;
@@ -221,45 +222,45 @@ unsigned long long lkljs_host_wall_clock_ns(void)
 	return (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec;
 }
 
+/*
+ * The one-shot timer is served by the runtime's main thread (node's, or the
+ * page's runtime worker), which otherwise only waits for messages: a thread
+ * of its own would cost a worker's start-up before the shell's prompt. The
+ * main thread waits with Atomics.waitAsync on `changes`, which every change
+ * of the deadline bumps and notifies, so setting the timer posts no message
+ * between threads. Expiry only marks an interrupt pending and wakes the
+ * idle task (lkljs_raise_irq()), which a thread that does not own the CPU
+ * may do, the main thread included.
+ */
 struct lkljs_host_timer {
 	void (*expired)(void *);
 	void *argument;
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
-	/* Host monotonic time to fire at; 0 while disarmed. */
+	/* Host time to fire at, in ns since the kernel started; 0 while disarmed. */
 	unsigned long long deadline_ns;
+	/* Bumped, and the main thread notified, at every change of deadline_ns. */
+	int changes;
 };
 
-static void lkljs_timer_thread(void *timer_pointer)
+/*
+ * On the main thread: fires the timer if its deadline has passed. Returns
+ * how many milliseconds to wait before asking again, or -1 while disarmed.
+ */
+static double lkljs_timer_due(struct lkljs_host_timer *timer)
 {
-	struct lkljs_host_timer *timer = timer_pointer;
+	unsigned long long deadline =
+		__atomic_load_n(&timer->deadline_ns, __ATOMIC_SEQ_CST);
+	unsigned long long now;
 
-	pthread_mutex_lock(&timer->lock);
-	for (;;) {
-		unsigned long long now = lkljs_host_time_ns();
-
-		if (!timer->deadline_ns) {
-			pthread_cond_wait(&timer->changed, &timer->lock);
-		} else if (now >= timer->deadline_ns) {
-			timer->deadline_ns = 0;
-			pthread_mutex_unlock(&timer->lock);
-			timer->expired(timer->argument);
-			pthread_mutex_lock(&timer->lock);
-		} else {
-			/* Condition variables wait on the realtime clock. */
-			unsigned long long wait = timer->deadline_ns - now;
-			struct timespec until;
-
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += wait / 1000000000ULL;
-			until.tv_nsec += wait % 1000000000ULL;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&timer->changed, &timer->lock, &until);
-		}
-	}
+	if (!deadline)
+		return -1;
+	now = lkljs_host_time_ns();
+	if (now < deadline)
+		return (deadline - now) / 1e6;
+	/* Unless it was set again meanwhile, for later: then ask again. */
+	if (__atomic_compare_exchange_n(&timer->deadline_ns, &deadline, 0, 0,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		timer->expired(timer->argument);
+	return 0;
 }
 
 struct lkljs_host_timer *lkljs_host_timer_alloc(void (*expired)(void *),
@@ -271,22 +272,39 @@ struct lkljs_host_timer *lkljs_host_timer_alloc(void (*expired)(void *),
 		return NULL;
 	timer->expired = expired;
 	timer->argument = argument;
-	pthread_mutex_init(&timer->lock, NULL);
-	pthread_cond_init(&timer->changed, NULL);
-	if (lkljs_host_thread_create(lkljs_timer_thread, timer)) {
-		free(timer);
-		return NULL;
-	}
+	/*
+	 * Waits for a change of the deadline, or for the deadline, whichever
+	 * comes first, then asks lkljs_timer_due(): for ever, as a timer thread
+	 * would, but between the main thread's other tasks.
+	 */
+	MAIN_THREAD_ASYNC_EM_ASM({
+		var due = wasmTable.get($0);
+		var timer = $1;
+		var changes = $2 >> 2;
+		function serve() {
+			for (;;) {
+				var seen = Atomics.load(HEAP32, changes);
+				var wait = due(timer);
+				var waited = Atomics.waitAsync(HEAP32, changes, seen, wait < 0 ? Infinity : wait);
+				if (waited.async) {
+					waited.value.then(serve);
+					return;
+				}
+			}
+		}
+		serve();
+	}, lkljs_timer_due, timer, &timer->changes);
 	return timer;
 }
 
 void lkljs_host_timer_set(struct lkljs_host_timer *timer,
 			  unsigned long long delta_ns)
 {
-	pthread_mutex_lock(&timer->lock);
-	timer->deadline_ns = delta_ns ? lkljs_host_time_ns() + delta_ns : 0;
-	pthread_cond_signal(&timer->changed);
-	pthread_mutex_unlock(&timer->lock);
+	__atomic_store_n(&timer->deadline_ns,
+			 delta_ns ? lkljs_host_time_ns() + delta_ns : 0,
+			 __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&timer->changes, 1, __ATOMIC_SEQ_CST);
+	__builtin_wasm_memory_atomic_notify(&timer->changes, 1);
 }
 
 void *lkljs_host_mem_alloc(unsigned long size)
@@ -306,11 +324,9 @@ void lkljs_host_watchdog_set(long milliseconds)
 }
 
 /*
- * Polled by the main thread, which has nothing else to do under node: a
- * watchdog thread of its own would cost a worker's start-up during boot.
- * It reads the clock without lkljs_host_time_ns(), whose never-backwards
- * clamp would carry the main thread's clock to the kernel's threads: a
- * worker's clock lags it by the delay of the worker's first message.
+ * Polled by the main thread, as the timer is: a watchdog thread of its own
+ * would cost a worker's start-up during boot. The boot's elapsed time needs
+ * no clamp, so it reads the clock directly.
  */
 static void lkljs_watchdog_check(void)
 {

@@ -62,8 +62,8 @@ fn slash_opens_search_typing_finds_a_section_and_enter_goes_to_its_heading() {
                            excerpt: a.querySelector('.result-excerpt').textContent,
                            selected: a.getAttribute('aria-selected') }; })()",
     );
-    assert_eq!(first["href"], json!("/guide/threads-and-isolation/#the-timer-thread"), "{first}");
-    assert!(text(first["title"].clone()).contains("The timer thread"), "page title and heading: {first}");
+    assert_eq!(first["href"], json!("/guide/threads-and-isolation/#the-timer-on-the-main-thread"), "{first}");
+    assert!(text(first["title"].clone()).contains("The timer on the main thread"), "page title and heading: {first}");
     let marks: Vec<String> = serde_json::from_value(first["marks"].clone()).unwrap();
     assert!(marks.iter().any(|mark| mark == "timer") && marks.iter().any(|mark| mark.starts_with("thread")), "{first}");
     assert!(text(first["excerpt"].clone()).len() > 40, "an excerpt: {first}");
@@ -71,7 +71,7 @@ fn slash_opens_search_typing_finds_a_section_and_enter_goes_to_its_heading() {
     page.press_key("Enter");
     page.wait_for("location.pathname === '/guide/threads-and-isolation/'", WAIT);
     page.wait_for("document.readyState === 'complete'", WAIT);
-    assert_eq!(path_and_hash(&page), "/guide/threads-and-isolation/#the-timer-thread");
+    assert_eq!(path_and_hash(&page), "/guide/threads-and-isolation/#the-timer-on-the-main-thread");
     assert_eq!(
         page.eval("document.querySelector(':target') && document.querySelector(':target').tagName"),
         json!("H2")
@@ -259,7 +259,7 @@ fn the_search_index_covers_guide_slides_and_demo_is_reported_and_reproducible() 
     println!("search index: {} bytes", index.len());
     let index: Value = serde_json::from_slice(&index).unwrap();
     let documents = index["documentStore"]["docs"].as_object().unwrap();
-    for url in ["/guide/threads-and-isolation/#the-timer-thread", "/slides/linux-in-wasm/#2", "/demo/"] {
+    for url in ["/guide/threads-and-isolation/#the-timer-on-the-main-thread", "/slides/linux-in-wasm/#2", "/demo/"] {
         assert!(documents.contains_key(url), "{url} is not indexed");
     }
 }

@@ -55,6 +55,8 @@ const emscriptenRuntime = Object.fromEntries(
     "_lkljs_js_console_input", "_lkljs_js_console_end_input", "_lkljs_js_console_resize",
   ].map((name) => [name, "readonly"]),
 );
+// The runtime's clock, which host/lkljs-clock.js replaces in a page.
+emscriptenRuntime._emscripten_get_now = "writable";
 
 module.exports = [
   {
