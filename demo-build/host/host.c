@@ -341,29 +341,13 @@ static void lkljs_watchdog_check(void)
 	exit(2);
 }
 
-static void lkljs_host_program_thread(void *unused)
-{
-	lkljs_host_program_main();
-}
-
 unsigned long long lkljs_host_ready_ns;
 
 void lkljs_host_process_ready(int pid)
 {
 	lkljs_host_ready_ns = lkljs_host_time_ns();
 	lkljs_host_mark_ready();
-	/*
-	 * Under a real init the boot's program makes no call, so it runs here,
-	 * on the kernel's task: a thread of its own would cost a worker's
-	 * start-up before the shell's prompt, and a second one for the task
-	 * that its first call would make.
-	 */
-	if (pid != 1 && lkljs_options.program == LKLJS_PROGRAM_BOOT) {
-		lkljs_host_program_serving();
-		return;
-	}
-	if (lkljs_host_thread_create(lkljs_host_program_thread, NULL))
-		lkljs_host_print("lkljs: the host cannot start its program\n");
+	lkljs_host_program_start(pid);
 }
 
 /*

@@ -47,15 +47,12 @@ void lkljs_host_user_forget(void);
 void lkljs_host_print(const char *text);
 
 /*
- * The host's program (init.c), on a host thread of its own: when PID 1 is
- * the host's process, and for the self-test suite and the benchmark.
+ * Starts the host's program (init.c) once the host's process, PID pid,
+ * serves calls: on a host thread of its own when it makes calls (PID 1 is
+ * the host's process, the self-test suite, the benchmark). Runs on a
+ * kernel task.
  */
-void lkljs_host_program_main(void);
-/*
- * The host's process serves calls: tells a page that keeps the kernel
- * running (Module.lkljsReady). Makes no call, so a kernel task may run it.
- */
-void lkljs_host_program_serving(void);
+void lkljs_host_program_start(int pid);
 
 /*
  * The self-test suite and the benchmark (selftest.c), linked into

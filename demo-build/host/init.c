@@ -4,13 +4,14 @@
  * (kernel/host_calls.c). Usually PID 1 is the real init program
  * (demo-build/init/), which has set the machine up before it asked for the
  * host's process; then this only tells the page it may make its calls,
- * with no thread of its own (lkljs_host_process_ready()). When
+ * with no thread of its own (lkljs_host_program_start()). When
  * PID 1 is the host's process itself (the self-test suite and the
  * benchmark), this does init's work first with real system calls from a
  * host thread: it mounts the pseudo file systems, sets the host name from
  * /etc/hostname, brings lo up and reports, as init does.
  */
 #include <emscripten.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <lkljs-host.h>
@@ -130,7 +131,11 @@ static void lkljs_host_init_machine(void)
 	lkljs_init_report();
 }
 
-void lkljs_host_program_serving(void)
+/*
+ * Tells a page that keeps the kernel running (Module.lkljsKeepRunning)
+ * that it may make its calls. Makes no call, so a kernel task may run it.
+ */
+static void lkljs_host_program_serving(void)
 {
 	if (!lkljs_options.keep_running)
 		return;
@@ -141,9 +146,10 @@ void lkljs_host_program_serving(void)
 	});
 }
 
-void lkljs_host_program_main(void)
+/* On a host thread of its own; the argument is the host's process's PID. */
+static void lkljs_host_program_main(void *pid)
 {
-	int is_pid1 = lkljs_call(LKLJS_NR_getpid) == 1;
+	int is_pid1 = (intptr_t)pid == 1;
 
 	if (is_pid1)
 		lkljs_host_init_machine();
@@ -156,9 +162,9 @@ void lkljs_host_program_main(void)
 		lkljs_bench_run();
 		break;
 	case LKLJS_PROGRAM_BOOT:
+		/* PID 1 serves the page until the page halts the machine. */
 		lkljs_host_program_serving();
-		/* A real init halts the machine when its shell exits. */
-		if (lkljs_options.keep_running || !is_pid1) {
+		if (lkljs_options.keep_running) {
 			lkljs_thread_detach();
 			return;
 		}
@@ -167,4 +173,20 @@ void lkljs_host_program_main(void)
 	lkljs_halt();
 	lkljs_host_print("lkljs-init: the kernel refused to halt\n");
 	lkljs_host_exit(1);
+}
+
+void lkljs_host_program_start(int pid)
+{
+	/*
+	 * Under a real init the boot's program makes no call (the init halts
+	 * the machine when its shell exits), so it runs here, on the kernel's
+	 * task: a thread of its own would cost a worker's start-up before the
+	 * shell's prompt, and a second one for the task of its first call.
+	 */
+	if (pid != 1 && lkljs_options.program == LKLJS_PROGRAM_BOOT) {
+		lkljs_host_program_serving();
+		return;
+	}
+	if (lkljs_host_thread_create(lkljs_host_program_main, (void *)(intptr_t)pid))
+		lkljs_host_print("lkljs: the host cannot start its program\n");
 }
