@@ -464,6 +464,7 @@ link_module() {
     -Wl,--gc-sections \
     -sEXPORTED_FUNCTIONS=_main,_malloc,_free \
     --pre-js "$generated/lkljs-syscall-numbers.js" \
+    --pre-js "$demo_build_dir/host/lkljs-coroutines.js" \
     --post-js "$demo_build_dir/host/lkljs-clock.js" \
     --post-js "$demo_build_dir/host/lkljs-workers.js" \
     --post-js "$demo_build_dir/host/lkljs-api.js" \

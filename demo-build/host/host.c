@@ -11,7 +11,6 @@
 #include <emscripten.h>
 #include <errno.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,8 +34,6 @@ struct lkljs_host_options lkljs_options;
 #endif
 /* Largest buddy block (MAX_ORDER 11 with 4 KiB pages): keep zones aligned. */
 #define LKLJS_MEMORY_ALIGN (4UL << 20)
-/* Kernel code runs on host stacks; 6.1 keeps kernel stacks under 16 KiB. */
-#define LKLJS_THREAD_STACK (256 * 1024)
 #define LKLJS_DEFAULT_COMMAND_LINE "console=lkljs0"
 #define LKLJS_DEFAULT_TIMEOUT_SECONDS 60
 
@@ -87,36 +84,53 @@ void lkljs_host_exit(int status)
 	exit(status ? status : lkljs_halt_status);
 }
 
+/*
+ * A count in shared memory, waited on with the wasm atomics themselves
+ * rather than with libc's sem_t, so that a kernel thread that runs as a
+ * coroutine (coroutine.c) can wait by suspending instead of blocking the
+ * thread that it shares with the others.
+ */
 struct lkljs_host_sem {
-	sem_t sem;
+	int count;
 };
 
 struct lkljs_host_sem *lkljs_host_sem_alloc(int count)
 {
 	struct lkljs_host_sem *sem = malloc(sizeof(*sem));
 
-	if (sem && sem_init(&sem->sem, 0, count)) {
-		free(sem);
-		return NULL;
-	}
+	if (sem)
+		sem->count = count;
 	return sem;
 }
 
 void lkljs_host_sem_free(struct lkljs_host_sem *sem)
 {
-	sem_destroy(&sem->sem);
 	free(sem);
 }
 
 void lkljs_host_sem_up(struct lkljs_host_sem *sem)
 {
-	sem_post(&sem->sem);
+	__atomic_fetch_add(&sem->count, 1, __ATOMIC_SEQ_CST);
+	__builtin_wasm_memory_atomic_notify(&sem->count, 1);
 }
 
 void lkljs_host_sem_down(struct lkljs_host_sem *sem)
 {
-	while (sem_wait(&sem->sem) && errno == EINTR)
-		;
+	for (;;) {
+		int count = __atomic_load_n(&sem->count, __ATOMIC_SEQ_CST);
+
+		if (count > 0) {
+			if (__atomic_compare_exchange_n(&sem->count, &count, count - 1, 0,
+							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+				return;
+			continue;
+		}
+		/* Until an up (a notify), unless one came in meanwhile. */
+		if (lkljs_in_coroutine())
+			lkljs_coroutine_wait(&sem->count, count);
+		else
+			__builtin_wasm_memory_atomic_wait32(&sem->count, count, -1);
+	}
 }
 
 struct lkljs_thread_start {
@@ -132,9 +146,14 @@ int lkljs_host_live_threads(void)
 	return __atomic_load_n(&lkljs_live_threads, __ATOMIC_RELAXED);
 }
 
+void lkljs_host_count_thread(int change)
+{
+	__atomic_fetch_add(&lkljs_live_threads, change, __ATOMIC_RELAXED);
+}
+
 static void lkljs_thread_ended(void *unused)
 {
-	__atomic_fetch_sub(&lkljs_live_threads, 1, __ATOMIC_RELAXED);
+	lkljs_host_count_thread(-1);
 }
 
 static void *lkljs_thread_main(void *start_pointer)
@@ -142,7 +161,7 @@ static void *lkljs_thread_main(void *start_pointer)
 	struct lkljs_thread_start start = *(struct lkljs_thread_start *)start_pointer;
 
 	free(start_pointer);
-	__atomic_fetch_add(&lkljs_live_threads, 1, __ATOMIC_RELAXED);
+	lkljs_host_count_thread(1);
 	/* Also run by pthread_exit(), as a task's thread ends. */
 	pthread_cleanup_push(lkljs_thread_ended, NULL);
 	start.entry(start.argument);
@@ -180,6 +199,8 @@ int lkljs_host_thread_create(void (*entry)(void *), void *argument)
 
 void lkljs_host_thread_exit(void)
 {
+	if (lkljs_in_coroutine())
+		lkljs_coroutine_exit();
 	/* The worker goes back to the pool: it must not keep a program. */
 	lkljs_host_user_forget();
 	pthread_exit(NULL);
@@ -454,6 +475,7 @@ int main(void)
 	lkljs_options.keep_running = MAIN_THREAD_EM_ASM_INT({
 		return Module.lkljsKeepRunning ? 1 : 0;
 	});
+	lkljs_coroutines_init();
 	userland_size = lkljs_userland_size();
 	if (userland_size < 0)
 		return 2;

@@ -24,8 +24,27 @@ extern struct lkljs_host_options lkljs_options;
 
 /* Host time of the host process's hand-over, in ns since the kernel started. */
 extern unsigned long long lkljs_host_ready_ns;
-/* Host threads (lkljs_host_start_thread) that have started and not ended. */
+/*
+ * Host threads (lkljs_host_start_thread) and coroutines (coroutine.c) that
+ * have started and not ended; each counts itself in (1) and out (-1).
+ */
 int lkljs_host_live_threads(void);
+void lkljs_host_count_thread(int change);
+
+/* Kernel code runs on host stacks; 6.1 keeps kernel stacks under 16 KiB. */
+#define LKLJS_THREAD_STACK (256 * 1024)
+
+/*
+ * Kernel threads as coroutines of the runtime's main thread (coroutine.c).
+ * lkljs_coroutines_init() decides, in main(), whether they are.
+ */
+void lkljs_coroutines_init(void);
+/* True on the main thread while a coroutine runs there. */
+int lkljs_in_coroutine(void);
+/* Suspends the coroutine until *address is notified, unless it no longer holds expected. */
+void lkljs_coroutine_wait(int *address, int expected);
+/* Ends the running coroutine. */
+void lkljs_coroutine_exit(void) __attribute__((noreturn));
 
 /* Wakes host threads waiting in lkljs_syscall() for the host's process. */
 void lkljs_host_mark_ready(void);

@@ -110,11 +110,14 @@
   function kernelRuntime(options) {
     "use strict";
 
-    // Kernel-thread workers started while boot.wasm downloads: about half of
-    // those the boot needs. More would take the CPU from the page's own
-    // scripts on a small machine; the runtime starts the rest as it needs
-    // them (demo-build/host/lkljs-workers.js, which takes these first).
-    const EARLY_WORKERS = 8;
+    // Kernel-thread workers started while boot.wasm downloads: all of the
+    // four that the boot needs where kernel threads are coroutines of the
+    // runtime's main thread (with WebAssembly's promise integration:
+    // demo-build/host/lkljs-coroutines.js), else about two thirds of the
+    // twelve. More would take the CPU from the page's own scripts on a small
+    // machine; the runtime starts the rest as it needs them
+    // (demo-build/host/lkljs-workers.js, which takes these first).
+    const EARLY_WORKERS = typeof WebAssembly.Suspending === "function" ? 4 : 8;
 
     const pageOrigin = options.pageOrigin;
     function now() {

@@ -40,7 +40,8 @@ const style = {
 // selftest.js, on the main thread (a page or node) and in every worker:
 // Emscripten's runtime, the build's generated --pre-js
 // (lkljs-syscall-numbers.js) and the host library's C functions that
-// JavaScript calls (EMSCRIPTEN_KEEPALIVE in js_api.c, user.c and console.c).
+// JavaScript calls (EMSCRIPTEN_KEEPALIVE in js_api.c, user.c and console.c)
+// or that are JavaScript (EM_JS in coroutine.c).
 const emscriptenRuntime = Object.fromEntries(
   [
     "Module", "ENVIRONMENT_IS_PTHREAD", "ENVIRONMENT_IS_NODE", "out", "HEAP32", "HEAPU8", "HEAPU32", "_malloc", "_free",
@@ -48,6 +49,9 @@ const emscriptenRuntime = Object.fromEntries(
     "locateFile", "readBinary", "addRunDependency", "removeRunDependency",
     // Emscripten's worker pool and the compiled module (host/lkljs-workers.js).
     "PThread", "addOnInit",
+    // The function table, abort, exit's exception and the import that
+    // suspends (host/lkljs-coroutines.js).
+    "wasmTable", "abort", "ExitStatus", "lkljs_coroutine_suspend",
     "lkljsSyscallNumbers", "lkljsErrno", "lkljsFcntl",
     "_lkljs_channel_open", "_lkljs_channel_submit", "_lkljs_channel_interrupt", "_lkljs_channel_close",
     "_lkljs_user_syscall_entry", "_lkljs_user_result_slot_entry", "_lkljs_user_leave_entry",

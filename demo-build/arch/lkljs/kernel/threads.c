@@ -220,7 +220,8 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 		goto fail;
 
 	err = -EAGAIN;
-	if (lkljs_host_thread_create(lkljs_task_thread, p)) {
+	if ((args->kthread ? lkljs_host_kernel_thread_create :
+	     lkljs_host_thread_create)(lkljs_task_thread, p)) {
 		lkljs_host_sem_free(p->thread.sched_sem);
 		p->thread.sched_sem = NULL;
 		goto fail;

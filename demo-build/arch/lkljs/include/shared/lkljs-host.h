@@ -59,6 +59,14 @@ void lkljs_host_sem_down(struct lkljs_host_sem *sem);
 int lkljs_host_thread_create(void (*entry)(void *), void *argument);
 void lkljs_host_thread_exit(void) __attribute__((noreturn));
 
+/*
+ * The same for a kernel thread: a thread that never enters user mode and,
+ * off the CPU, only ever waits in lkljs_host_sem_down(). The host may run
+ * such threads as coroutines of one host thread rather than give each a
+ * thread of its own.
+ */
+int lkljs_host_kernel_thread_create(void (*entry)(void *), void *argument);
+
 /* Monotonic clock in nanoseconds since an arbitrary fixed point. */
 unsigned long long lkljs_host_time_ns(void);
 
