@@ -441,6 +441,9 @@ table_roots lib/lib.a
 # at a time on the boot's critical path. The link asks for none, and
 # host/lkljs-workers.js keeps the pool instead: as many starting at once as
 # there are cores, ahead of the kernel's demand.
+# No PROXY_TO_PTHREAD: main() runs on the runtime's thread and starts the
+# kernel on a boot thread of its own (host/host.c), which in a page is a
+# coroutine of that thread rather than a worker to wait for.
 # Static data starts at 64 KiB rather than 1 KiB because the kernel treats
 # any pointer below PAGE_SIZE as invalid (vsprintf prints "(efault)").
 # link_module NAME [ARGUMENT...]: NAME.js and its files, from the kernel and
@@ -456,7 +459,7 @@ link_module() {
   shift
   echo "  EMLD    $name.js"
   (cd "$link_dir" && emcc -Oz -pthread \
-    -sPROXY_TO_PTHREAD -sEXIT_RUNTIME \
+    -sEXIT_RUNTIME \
     -sINITIAL_MEMORY=${wasm_memory_mb}MB \
     -sPTHREAD_POOL_SIZE=0 -sPTHREAD_POOL_SIZE_STRICT=0 \
     -sGLOBAL_BASE=65536 \

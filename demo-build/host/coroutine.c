@@ -4,9 +4,10 @@
  *
  * A task off the CPU keeps its frames on its host thread's stacks, so every
  * task needs a host thread, and every host thread a worker, which costs tens
- * of milliseconds of CPU to start. Before the shell's prompt, eight of the
- * boot's twelve workers went to kernel threads (kthreadd, the workqueues'
- * workers, ksoftirqd, kdevtmpfs) that then mostly sleep.
+ * of milliseconds of CPU to start. Before the shell's prompt, nine of the
+ * boot's twelve workers went to kernel threads: the boot thread (host.c),
+ * which becomes the idle task, and kthreadd, the workqueues' workers,
+ * ksoftirqd and kdevtmpfs, which then mostly sleep.
  *
  * Where the engine can suspend a wasm stack (JavaScript Promise Integration,
  * set up by host/lkljs-coroutines.js), a kernel thread runs instead as a

@@ -2,7 +2,7 @@
 /*
  * The host side of lkljs: what the kernel needs from its environment,
  * implemented with Emscripten's pthreads and JS glue, plus main(), which
- * starts the kernel on the thread Emscripten proxies main() to.
+ * starts the kernel on a boot thread of its own.
  *
  * Kernel symbols and libc symbols share one namespace in the wasm module
  * (the kernel's memcpy, snprintf, ... replace libc's), so this file keeps
@@ -79,9 +79,22 @@ void lkljs_host_set_halt_status(int status)
 	lkljs_halt_status = status;
 }
 
+/*
+ * main() returned to the event loop with the runtime kept alive (it started
+ * the boot thread), which exit() would honour: let the runtime end first.
+ * exit() on a pthread then asks the main thread to exit, and on the main
+ * thread ends the program with a throw that the runtime's callers, and a
+ * coroutine's (host/lkljs-coroutines.js), take as an exit.
+ */
+static void __attribute__((noreturn)) lkljs_exit(int status)
+{
+	MAIN_THREAD_EM_ASM({ runtimeKeepaliveCounter = 0; });
+	exit(status);
+}
+
 void lkljs_host_exit(int status)
 {
-	exit(status ? status : lkljs_halt_status);
+	lkljs_exit(status ? status : lkljs_halt_status);
 }
 
 /*
@@ -359,7 +372,7 @@ static void lkljs_watchdog_check(void)
 	if (!deadline || lkljs_monotonic_ns() - lkljs_boot_ns < deadline)
 		return;
 	lkljs_host_console_write(message, sizeof(message) - 1);
-	exit(2);
+	lkljs_exit(2);
 }
 
 unsigned long long lkljs_host_ready_ns;
@@ -409,6 +422,27 @@ static unsigned long lkljs_place_initrd(unsigned char *memory, unsigned long mem
 	}, start + lkljs_initramfs_size);
 	*initrd = start;
 	return size;
+}
+
+/* What main() hands the boot thread. */
+static struct lkljs_boot {
+	unsigned char *memory, *initrd;
+	unsigned long memory_size, initrd_size;
+	char *command_line;
+} lkljs_boot;
+
+/*
+ * The boot thread runs start_kernel() and then, as the idle task, only
+ * kernel code; off the CPU it waits only on the idle semaphore. So it is a
+ * kernel thread for the host (a coroutine of this main thread in a page,
+ * with no worker to wait for before the kernel starts), and main() itself
+ * returns to the runtime's event loop, which must stay free.
+ */
+static void lkljs_boot_thread(void *unused)
+{
+	lkljs_start_kernel(lkljs_boot.memory, lkljs_boot.memory_size,
+			   lkljs_boot.command_line, lkljs_boot.initrd,
+			   lkljs_boot.initrd_size);
 }
 
 int main(void)
@@ -498,7 +532,15 @@ int main(void)
 	if (!memory)
 		return 3;
 	initrd_size = lkljs_place_initrd(memory, memory_size, userland_size, &initrd);
-	lkljs_start_kernel(memory, memory_size, command_line, initrd, initrd_size);
+	lkljs_boot = (struct lkljs_boot){
+		.memory = memory, .memory_size = memory_size,
+		.command_line = command_line,
+		.initrd = initrd, .initrd_size = initrd_size,
+	};
+	if (lkljs_host_kernel_thread_create(lkljs_boot_thread, NULL))
+		return 3;
+	/* The program ends when the kernel halts (lkljs_host_exit). */
+	emscripten_exit_with_live_runtime();
 }
 
 /*

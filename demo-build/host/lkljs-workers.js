@@ -29,17 +29,17 @@
 if (!ENVIRONMENT_IS_PTHREAD) (function () {
   "use strict";
   // Host threads that boot starts up to the shell's prompt, in the page as
-  // under node, counted by tracing the workers' start-ups and runs: main()'s
-  // (the idle task's), /init's, the host's process's and the shell's, and
-  // one for each of the 8 kernel threads (kthreadd, five workqueue workers,
-  // ksoftirqd and kdevtmpfs) unless those are coroutines of the main thread
-  // (host/coroutine.c). (The workqueues' rescuers and kswapd would be five
-  // more: patches/0005 and 0006 leave them out. The host's program would be
-  // two more, its thread and its task's, but under a real init it needs
-  // neither: host/init.c. The timer has none: the main thread serves it,
-  // host/host.c.)
-  const BOOT_KERNEL_THREADS = 8;
-  const BOOT_WORKERS = 4 + (Module.lkljsCoroutines ? 0 : BOOT_KERNEL_THREADS);
+  // under node, counted by tracing the workers' start-ups and runs: /init's,
+  // the host's process's and the shell's, and one for each of the 9 kernel
+  // threads (the boot thread, which becomes the idle task, kthreadd, five
+  // workqueue workers, ksoftirqd and kdevtmpfs) unless those are coroutines
+  // of the main thread (host/coroutine.c). (The workqueues' rescuers and
+  // kswapd would be five more: patches/0005 and 0006 leave them out. The
+  // host's program would be two more, its thread and its task's, but under
+  // a real init it needs neither: host/init.c. The timer has none: the main
+  // thread serves it, host/host.c.)
+  const BOOT_KERNEL_THREADS = 9;
+  const BOOT_WORKERS = 3 + (Module.lkljsCoroutines ? 0 : BOOT_KERNEL_THREADS);
   // Ready workers kept for the processes a shell starts after boot.
   const SPARE = 2;
   const cores = ENVIRONMENT_IS_NODE ? require("os").cpus().length

@@ -65,17 +65,29 @@ fn open(browser: &Chromium, url: &str, viewport: &Viewport, scheme: Scheme) -> P
     );
     // Not Page::navigate: with the kernel's workers running, Chromium does
     // not always report the load event; the document's own state is enough.
+    // Every image up to the bottom of the viewport must have loaded; a lazy
+    // one further down loads only once it is scrolled near
+    // (`wait_for_image`).
     let navigation = page.call("Page.navigate", json!({ "url": url }));
     assert!(navigation.get("errorText").is_none(), "navigating to {url} failed: {navigation}");
     page.wait_for(
         &format!(
-            "location.href.startsWith({}) && document.readyState === 'complete' && Array.from(document.images).every(image => image.complete)",
+            "location.href.startsWith({}) && document.readyState === 'complete' && Array.from(document.images).every(image => image.complete || (image.loading === 'lazy' && image.getBoundingClientRect().top > innerHeight))",
             json!(url)
         ),
         WAIT,
     );
     page.eval("document.fonts.ready.then(() => true)");
     page
+}
+
+/// Waits until the image that `selector` finds has loaded (a lazy one once
+/// it has been scrolled near).
+fn wait_for_image(page: &Page, selector: &str) {
+    page.wait_for(
+        &format!("(image => image.complete && image.naturalWidth > 0)(document.querySelector({}))", json!(selector)),
+        WAIT,
+    );
 }
 
 /// Saves what the page shows as `target/screenshots/NAME.png`.
@@ -263,6 +275,7 @@ fn diagrams_follow_the_colour_scheme() {
         for scheme in [Scheme::Light, Scheme::Dark] {
             let page = open(&browser, &site.url(path), &DESKTOP, scheme);
             page.eval("document.querySelector('.figure img').scrollIntoView({ block: 'center' })");
+            wait_for_image(&page, ".figure img");
             page.collect_events(Duration::from_millis(200));
             let name = path.trim_matches('/').replace('/', "-");
             let shot = save(&page, &format!("{name}-{}", scheme.name()));

@@ -111,13 +111,13 @@
     "use strict";
 
     // Kernel-thread workers started while boot.wasm downloads: all of the
-    // four that the boot needs where kernel threads are coroutines of the
+    // three that the boot needs where kernel threads are coroutines of the
     // runtime's main thread (with WebAssembly's promise integration:
     // demo-build/host/lkljs-coroutines.js), else about two thirds of the
     // twelve. More would take the CPU from the page's own scripts on a small
     // machine; the runtime starts the rest as it needs them
     // (demo-build/host/lkljs-workers.js, which takes these first).
-    const EARLY_WORKERS = typeof WebAssembly.Suspending === "function" ? 4 : 8;
+    const EARLY_WORKERS = typeof WebAssembly.Suspending === "function" ? 3 : 8;
 
     const pageOrigin = options.pageOrigin;
     function now() {
