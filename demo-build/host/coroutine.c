@@ -93,13 +93,17 @@ void lkljs_coroutine_exit(void)
 	__builtin_unreachable();
 }
 
-/* Entered through WebAssembly.promising, on the coroutine's own stacks. */
+/*
+ * Entered through WebAssembly.promising, on the coroutine's own stacks. It
+ * ends, as a host thread does, when entry returns or by
+ * lkljs_coroutine_exit().
+ */
 static void lkljs_coroutine_main(struct lkljs_coroutine *coroutine)
 {
 	lkljs_coroutine_running = 1;
 	lkljs_host_count_thread(1);
 	coroutine->entry(coroutine->argument);
-	lkljs_coroutine_exit();
+	lkljs_coroutine_running = 0;
 }
 
 /* On the main thread, once the coroutine's frames are gone. */

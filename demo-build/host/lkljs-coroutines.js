@@ -42,8 +42,9 @@ Module.lkljsCoroutines = (function () {
     ended: { lkljsCoroutineEnded: true },
 
     // Begins entry(coroutine) on a shadow stack whose top is stackTop, as a
-    // task of its own; ended(coroutine) runs once its frames are gone. Called
-    // on the main thread, maybe from a coroutine, which must not be nested in.
+    // task of its own; ended(coroutine) runs once its frames are gone,
+    // whether entry returned or threw `ended`. Called on the main thread,
+    // maybe from a coroutine, which must not be nested in.
     start(entry, coroutine, stackTop, ended) {
       queueMicrotask(() => {
         const run = WebAssembly.promising(wasmTable.get(entry));
@@ -55,10 +56,9 @@ Module.lkljsCoroutines = (function () {
         } finally {
           stackRestore(coroutines.mainStack);
         }
-        finished.then(() => {
-          abort(new Error("lkljs: a kernel thread's coroutine returned"));
-        }, (error) => {
-          if (error === coroutines.ended) wasmTable.get(ended)(coroutine);
+        const end = () => { wasmTable.get(ended)(coroutine); };
+        finished.then(end, (error) => {
+          if (error === coroutines.ended) end();
           // exit() on this thread (a halt, or a panic's end) is no error.
           else if (!(error instanceof ExitStatus) && error !== "unwind") abort(error);
         });
