@@ -20,6 +20,17 @@
 // these are the most that ever start. A thread takes a ready worker first,
 // else the one that started first, so it waits for as little as it can.
 //
+// Once the runtime exits, or its loader ends it (Module.lkljsEndThreads),
+// no worker starts or loads any more, and no worker is terminated while it
+// loads boot.js: Chromium fetches a worker's scripts through its parent's
+// worker, so a load cut short by the worker's end, or by the runtime
+// worker's, fails, and the worker says so in the console. A worker that
+// is loading then ends once it has loaded, and the loader's end waits for
+// it. (Chromium lets a terminated worker finish the task it is running,
+// and a load is one; one that never returns to its event loop, such as a
+// process's that computes without end, stops at most about two seconds
+// later.)
+//
 // The loader may hand over workers it started itself, before boot.js ran,
 // as Module.lkljsWorkers (an array of Worker objects running this module's
 // boot.worker.js, not yet loaded): the demo page's runtime worker starts
@@ -50,42 +61,64 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
   // Workers made that have not loaded the module yet: those loading it, and
   // those waiting to be told to (the module is not compiled yet, or as many
   // as the cores allow are loading).
-  let loading = 0;
+  const loading = new Set();
   const waiting = [];
   // The module is compiled: workers can load it (until then they only start).
   let compiled = false;
-  const pool = PThread.unusedWorkers;
+  // The runtime has exited or been ended: nothing starts from then on.
+  let ended = false;
+  // The loader's end, waiting for the loads in flight (Module.lkljsEndThreads).
+  let whenLoadsEnd = null;
+
+  // Emscripten's pool, read afresh each time: exiting replaces the array.
+  function pool() {
+    return PThread.unusedWorkers;
+  }
 
   function load(worker) {
     waiting.splice(waiting.indexOf(worker), 1);
-    loading++;
+    loading.add(worker);
     PThread.loadWasmModuleToWorker(worker, () => {
-      loading--;
-      startMore();
+      loading.delete(worker);
+      if (!ended) {
+        startMore();
+        return;
+      }
+      worker.terminate();
+      if (!loading.size && whenLoadsEnd) whenLoadsEnd();
     });
+  }
+
+  // Terminates the workers that are not loading, taking them out of
+  // Emscripten's pool: the loading ones end once loaded (load above).
+  function endWorkers(workers) {
+    ended = true;
+    for (const worker of workers) if (!loading.has(worker)) worker.terminate();
+    PThread.unusedWorkers = [];
   }
 
   // A worker joins the pool at the front, so that pool.pop() takes the oldest.
   function add(worker) {
-    pool.unshift(worker);
+    pool().unshift(worker);
     made++;
     waiting.push(worker);
   }
 
   function start() {
     PThread.allocateUnusedWorker();
-    add(pool.pop());
+    add(pool().pop());
   }
 
   // At most STARTING_AT_ONCE workers start at a time: before the module is
   // compiled, that many start and wait; then the waiting ones load it, that
   // many at a time, oldest first, and new ones start only when none wait.
   function startMore() {
+    if (ended) return;
     if (!compiled) {
       while (waiting.length < STARTING_AT_ONCE && made < BOOT_WORKERS) start();
       return;
     }
-    while (loading < STARTING_AT_ONCE && (waiting.length || made < BOOT_WORKERS || pool.length < SPARE)) {
+    while (loading.size < STARTING_AT_ONCE && (waiting.length || made < BOOT_WORKERS || pool().length < SPARE)) {
       if (!waiting.length) start();
       load(waiting[0]);
     }
@@ -102,13 +135,32 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
   // A thread takes a loaded worker if there is one, else the oldest, which
   // loads the module now if it was still waiting to.
   PThread.getNewWorker = function () {
-    let index = pool.length - 1;
-    while (index >= 0 && !pool[index].loaded) index--;
-    if (index < 0 && !pool.length) start();
-    const worker = index >= 0 ? pool.splice(index, 1)[0] : pool.pop();
+    const workers = pool();
+    let index = workers.length - 1;
+    while (index >= 0 && !workers[index].loaded) index--;
+    if (index < 0 && !workers.length) start();
+    const worker = index >= 0 ? workers.splice(index, 1)[0] : workers.pop();
     if (waiting.includes(worker)) load(worker);
     startMore();
     return worker;
+  };
+
+  // Exiting ends every thread's worker, as Emscripten's own does, except
+  // that a loading one ends once loaded.
+  PThread.terminateAllThreads = function () {
+    for (const thread of Object.values(PThread.pthreads)) {
+      if (thread && thread.worker) PThread.returnWorkerToPool(thread.worker);
+    }
+    endWorkers(PThread.unusedWorkers);
+  };
+
+  // For a loader about to end the runtime's worker: ends every thread's
+  // worker and calls `done` once none is loading any more. No bookkeeping,
+  // and no call into the module, which may have aborted: the runtime goes next.
+  Module.lkljsEndThreads = function (done) {
+    endWorkers(PThread.unusedWorkers.concat(PThread.runningWorkers));
+    if (loading.size) whenLoadsEnd = done;
+    else done();
   };
 
   startMore();

@@ -701,10 +701,11 @@ fn a_real_kernel_panic_shows_its_message_and_reboot_boots_again() {
 
 /// A kernel's workers all end with it: its runtime worker (kernelRuntime in
 /// demo-start.inline.js) and the kernel threads' workers nested in it, those
-/// started while boot.wasm downloaded included. Chromium reports every worker that starts
-/// and every one that ends (auto-attached DevTools targets, a worker's own
-/// workers too): after a reboot, every worker of the first kernel has
-/// ended, and the second kernel's shell runs on workers of its own.
+/// started while boot.wasm downloaded included, and a process's that never
+/// stops computing. Chromium reports every worker that starts and every one
+/// that ends (auto-attached DevTools targets, a worker's own workers too):
+/// after a reboot, every worker of the first kernel has ended, the second
+/// kernel's shell runs on workers of its own, and no worker complained.
 #[test]
 fn a_reboot_ends_every_worker_of_the_kernel_it_replaces() {
     let Some(browser) = DemoBrowser::start() else { return };
@@ -726,14 +727,21 @@ fn a_reboot_ends_every_worker_of_the_kernel_it_replaces() {
         "{} workers under the first kernel: are the kernel threads not coroutines in Chromium?",
         first_kernel.len()
     );
+    // A process that computes without end, on a worker of its own.
+    focus_terminal(page);
+    type_until(page, "yes > /dev/null &", r"\n\[1\] \d+[^\n]*");
+    // The shell runs BusyBox's applets in its forked child, without exec.
+    assert_eq!(processes_running(page, "{yes} -sh"), 1);
+    let (first_kernel, _) = worker_targets(page);
 
     click(page, "[data-demo-reboot]");
     page.wait_for("lkljsDemo.state !== 'ready'", Duration::from_secs(10));
     wait_for_prompt(page);
     focus_terminal(page);
     type_until(page, "echo hello | tr a-z A-Z", r"\nHELLO");
-    // Chromium reports a worker's end once its thread has stopped, which may
-    // take a while after terminate(): wait for it, up to a hang detector's time.
+    // Chromium reports a worker's end once its thread has stopped: a worker
+    // stops once it is back in its event loop, or forcibly about two seconds
+    // after terminate(). Wait for that, up to a hang detector's time.
     poll_until(page, Duration::from_secs(30), || {
         let (_, ended) = worker_targets(page);
         first_kernel.iter().all(|worker| ended.contains(worker))
@@ -743,6 +751,8 @@ fn a_reboot_ends_every_worker_of_the_kernel_it_replaces() {
     assert_eq!(left, 0, "{left} of the first kernel's {} workers outlived the reboot", first_kernel.len());
     let second_kernel = all.iter().filter(|worker| !first_kernel.contains(worker) && !ended.contains(worker)).count();
     assert!(second_kernel >= 4, "only {second_kernel} workers under the second kernel");
+    let errors: Vec<String> = page.console().into_iter().filter(|line| line.starts_with("error")).collect();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
     assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 }
 

@@ -87,7 +87,8 @@
   // on the thread that started them. On the page's main thread all of that
   // waited behind layout, xterm.js and its frames, so a busy page slowed the
   // kernel's boot. There nothing of the page's runs. Ending this worker ends
-  // the kernel: its threads, its memory and all.
+  // the kernel: its threads, its memory and all. (It ends them itself
+  // first: see "end".)
   //
   // The page writes its `options` into the worker's script, since a message
   // to a worker that has not started yet waits for turns of the page's main
@@ -101,6 +102,7 @@
   //     (CALLS below) and answers {type: "reply", id, value} or
   //     {type: "reply", id, error}. Calls made before the runtime is up
   //     wait for it, in order.
+  //   {type: "end"}: terminates the kernel threads' workers, then this one.
   // Messages to the page, each with `at` (ms on the page's clock):
   //   progress {progress}, mark {name} (the first, runtimeWorkerStarted,
   //   is when the worker's program began), files {files, transferred},
@@ -120,6 +122,8 @@
     const EARLY_WORKERS = typeof WebAssembly.Suspending === "function" ? 3 : 8;
 
     const pageOrigin = options.pageOrigin;
+    // Workers started before boot.js runs, handed to it as Module.lkljsWorkers.
+    const earlyWorkers = [];
     function now() {
       return performance.timeOrigin + performance.now() - pageOrigin;
     }
@@ -149,7 +153,7 @@
     // counts the bytes), and the early workers started as soon as
     // boot.worker.js is in. Resolves to {files: {script, worker, module,
     // userland}, transferred (bytes over the network)}.
-    function download(urls, earlyWorkers) {
+    function download(urls) {
       const progress = { script: 0, worker: 0, wasm: 0, userland: 0 };
       const report = function (key, bytes) {
         progress[key] = bytes;
@@ -275,7 +279,7 @@
       });
     }
 
-    function boot(files, earlyWorkers) {
+    function boot(files) {
       const workerUrl = URL.createObjectURL(files.worker);
       const module = {
         print(text) { send("log", { line: text }); },
@@ -316,27 +320,46 @@
       importScripts(URL.createObjectURL(files.script));
     }
 
-    function start(files, earlyWorkers) {
-      files.then((ready) => { boot(ready, earlyWorkers); }, (error) => {
+    function start(files) {
+      files.then((ready) => { boot(ready); }, (error) => {
         for (const worker of earlyWorkers) worker.terminate();
         send("failed", { message: error.message });
       });
+    }
+
+    // Ends the kernel threads' workers, then this one. Chromium fetches a
+    // worker's scripts through its parent: ending this worker while one of
+    // them loads boot.js would fail that load, and the worker would say so
+    // in the console. So the runtime ends its workers once none is loading
+    // (demo-build/host/lkljs-workers.js).
+    function end() {
+      const module = self.Module;
+      if (module && module.lkljsEndThreads) {
+        module.lkljsEndThreads(() => { close(); });
+        return;
+      }
+      for (const worker of earlyWorkers) worker.terminate();
+      close();
     }
 
     send("mark", { name: "runtimeWorkerStarted" });
     self.addEventListener("message", (event) => {
       const message = event.data;
       if (message.type === "call") call(message);
-      else if (message.type === "files" && options.awaitFiles) start(Promise.resolve(message.files), []);
+      else if (message.type === "end") end();
+      else if (message.type === "files" && options.awaitFiles) start(Promise.resolve(message.files));
     });
     if (!options.awaitFiles) {
-      const earlyWorkers = [];
-      start(download(options.urls, earlyWorkers).then((downloaded) => {
+      start(download(options.urls).then((downloaded) => {
         send("files", downloaded);
         return downloaded.files;
-      }), earlyWorkers);
+      }));
     }
   }
+
+  // How long an ended runtime has to end itself (its workers' loads of
+  // boot.js take tens of milliseconds) before it is terminated.
+  const RUNTIME_END_GRACE_MS = 1000;
 
   // One kernel: its runtime worker, and the messages it sent before anyone
   // listened. The worker's script is kernelRuntime called with its options;
@@ -381,9 +404,14 @@
       this.worker.postMessage(message);
     }
 
-    // Ends the kernel: the worker, its kernel threads' workers and its memory.
+    // Ends the kernel: the worker, its kernel threads' workers and its
+    // memory. The runtime ends its workers and itself ("end"); terminating
+    // it is the last resort, for a runtime whose thread does not get to the
+    // message in time.
     end() {
-      this.worker.terminate();
+      const worker = this.worker;
+      worker.postMessage({ type: "end" });
+      setTimeout(() => { worker.terminate(); }, RUNTIME_END_GRACE_MS);
     }
   }
 
