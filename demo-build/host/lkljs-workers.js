@@ -20,16 +20,16 @@
 // these are the most that ever start. A thread takes a ready worker first,
 // else the one that started first, so it waits for as little as it can.
 //
-// Once the runtime exits, or its loader ends it (Module.lkljsEndThreads),
-// no worker starts or loads any more, and no worker is terminated while it
-// loads boot.js: Chromium fetches a worker's scripts through its parent's
-// worker, so a load cut short by the worker's end, or by the runtime
-// worker's, fails, and the worker says so in the console. A worker that
-// is loading then ends once it has loaded, and the loader's end waits for
-// it. (Chromium lets a terminated worker finish the task it is running,
-// and a load is one; one that never returns to its event loop, such as a
-// process's that computes without end, stops at most about two seconds
-// later.)
+// Once the runtime exits, or its loader is about to end it
+// (Module.lkljsStopWorkers), no worker starts or loads any more, and no
+// worker is terminated while it loads boot.js: Chromium fetches a worker's
+// scripts through its parent's worker, so a load cut short by the worker's
+// end, or by the runtime worker's, fails, and the worker says so in the
+// console. At exit, a worker that is loading ends once it has loaded; the
+// loader ends the runtime's worker, and with it every worker of the
+// module, once none is loading. (A terminated worker stops once it is back
+// in its event loop; one that never gets there, blocked or computing,
+// Chromium stops about two seconds later.)
 //
 // The loader may hand over workers it started itself, before boot.js ran,
 // as Module.lkljsWorkers (an array of Worker objects running this module's
@@ -67,7 +67,7 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
   let compiled = false;
   // The runtime has exited or been ended: nothing starts from then on.
   let ended = false;
-  // The loader's end, waiting for the loads in flight (Module.lkljsEndThreads).
+  // The loader's end, waiting for the loads in flight (Module.lkljsStopWorkers).
   let whenLoadsEnd = null;
 
   // Emscripten's pool, read afresh each time: exiting replaces the array.
@@ -87,14 +87,6 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
       worker.terminate();
       if (!loading.size && whenLoadsEnd) whenLoadsEnd();
     });
-  }
-
-  // Terminates the workers that are not loading, taking them out of
-  // Emscripten's pool: the loading ones end once loaded (load above).
-  function endWorkers(workers) {
-    ended = true;
-    for (const worker of workers) if (!loading.has(worker)) worker.terminate();
-    PThread.unusedWorkers = [];
   }
 
   // A worker joins the pool at the front, so that pool.pop() takes the oldest.
@@ -146,19 +138,21 @@ if (!ENVIRONMENT_IS_PTHREAD) (function () {
   };
 
   // Exiting ends every thread's worker, as Emscripten's own does, except
-  // that a loading one ends once loaded.
+  // that a loading one ends once loaded (load above).
   PThread.terminateAllThreads = function () {
+    ended = true;
     for (const thread of Object.values(PThread.pthreads)) {
       if (thread && thread.worker) PThread.returnWorkerToPool(thread.worker);
     }
-    endWorkers(PThread.unusedWorkers);
+    for (const worker of PThread.unusedWorkers) if (!loading.has(worker)) worker.terminate();
+    PThread.unusedWorkers = [];
   };
 
-  // For a loader about to end the runtime's worker: ends every thread's
-  // worker and calls `done` once none is loading any more. No bookkeeping,
-  // and no call into the module, which may have aborted: the runtime goes next.
-  Module.lkljsEndThreads = function (done) {
-    endWorkers(PThread.unusedWorkers.concat(PThread.runningWorkers));
+  // For a loader about to end the runtime's worker, which ends all of the
+  // module's workers: starts and loads none from then on, and calls `done`
+  // once none is loading. No call into the module, which may have aborted.
+  Module.lkljsStopWorkers = function (done) {
+    ended = true;
     if (loading.size) whenLoadsEnd = done;
     else done();
   };

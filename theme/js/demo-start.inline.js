@@ -102,13 +102,15 @@
   //     (CALLS below) and answers {type: "reply", id, value} or
   //     {type: "reply", id, error}. Calls made before the runtime is up
   //     wait for it, in order.
-  //   {type: "end"}: terminates the kernel threads' workers, then this one.
+  //   {type: "end"}: the page is about to end this worker: answered with
+  //     "ended" once no kernel thread's worker is loading boot.js.
   // Messages to the page, each with `at` (ms on the page's clock):
   //   progress {progress}, mark {name} (the first, runtimeWorkerStarted,
   //   is when the worker's program began), files {files, transferred},
   //   failed {message} (a download failed), log {line} (the kernel log), tty {bytes} (the
   //   console's output), runtimeReady, kernelReady, panic {message},
-  //   abort {message}, exit {code}, ptyOutput {pty, bytes}, ptyExit {pty, status}.
+  //   abort {message}, exit {code}, ptyOutput {pty, bytes}, ptyExit {pty, status},
+  //   ended.
   function kernelRuntime(options) {
     "use strict";
 
@@ -327,19 +329,16 @@
       });
     }
 
-    // Ends the kernel threads' workers, then this one. Chromium fetches a
-    // worker's scripts through its parent: ending this worker while one of
-    // them loads boot.js would fail that load, and the worker would say so
-    // in the console. So the runtime ends its workers once none is loading
-    // (demo-build/host/lkljs-workers.js).
+    // Chromium fetches a worker's scripts through its parent: ending this
+    // worker while a kernel thread's worker loads boot.js would fail that
+    // load, and the worker would say so in the console. So the page ends
+    // this worker, and with it all of the kernel's, once the runtime starts
+    // no more and none is loading (demo-build/host/lkljs-workers.js).
     function end() {
       const module = self.Module;
-      if (module && module.lkljsEndThreads) {
-        module.lkljsEndThreads(() => { close(); });
-        return;
-      }
-      for (const worker of earlyWorkers) worker.terminate();
-      close();
+      const ended = () => { send("ended", {}); };
+      if (module && module.lkljsStopWorkers) module.lkljsStopWorkers(ended);
+      else ended();
     }
 
     send("mark", { name: "runtimeWorkerStarted" });
@@ -357,8 +356,8 @@
     }
   }
 
-  // How long an ended runtime has to end itself (its workers' loads of
-  // boot.js take tens of milliseconds) before it is terminated.
+  // How long an ended runtime has to answer (its workers' loads of boot.js
+  // take tens of milliseconds) before it is terminated all the same.
   const RUNTIME_END_GRACE_MS = 1000;
 
   // One kernel: its runtime worker, and the messages it sent before anyone
@@ -405,13 +404,14 @@
     }
 
     // Ends the kernel: the worker, its kernel threads' workers and its
-    // memory. The runtime ends its workers and itself ("end"); terminating
-    // it is the last resort, for a runtime whose thread does not get to the
-    // message in time.
+    // memory, once the runtime says that none of its workers is loading
+    // ("ended"), or after a grace period if it does not answer.
     end() {
       const worker = this.worker;
+      const terminate = () => { worker.terminate(); };
+      worker.addEventListener("message", (event) => { if (event.data.type === "ended") terminate(); });
       worker.postMessage({ type: "end" });
-      setTimeout(() => { worker.terminate(); }, RUNTIME_END_GRACE_MS);
+      setTimeout(terminate, RUNTIME_END_GRACE_MS);
     }
   }
 
