@@ -21,8 +21,8 @@
  *
  * A task that runs a program keeps a worker of its own: a program runs
  * without the CPU, and nothing makes it return to the kernel in time.
- * Without stack switching (node 20, some browsers), every kernel thread gets
- * a worker too.
+ * Without stack switching (browsers without it, a node other than 20
+ * without it), every kernel thread gets a worker too.
  */
 #include <emscripten.h>
 #include <errno.h>

@@ -1,32 +1,118 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Kernel threads as coroutines of the runtime's main thread (host/coroutine.c),
 // where the engine has JavaScript Promise Integration: a --pre-js of both
-// modules, so that it sees Module.instantiateWasm before the module does.
+// modules, after lkljs-coroutine-shim.js, so that it sees
+// Module.instantiateWasm before the module does.
 //
-// A coroutine is a call of lkljs_coroutine_main through WebAssembly.promising,
+// A coroutine is a call of lkljs_coroutine_main through a promising export,
 // which gives it a wasm stack of its own; lkljs_coroutine_suspend is imported
-// through WebAssembly.Suspending, so that the promise it returns (from
-// Atomics.waitAsync) suspends that stack until it settles. Wrapping an import
-// needs the imports before instantiation: Module.instantiateWasm is where the
-// loader (the demo page) hands them over. Without it, or under an engine
-// without the two (node 20), Module.lkljsCoroutines is null and every kernel
-// thread gets a worker of its own.
+// as suspending, so that the promise it returns (from Atomics.waitAsync)
+// suspends that stack until it settles. Wrapping an import needs the imports
+// before instantiation: Module.instantiateWasm is where the loader (the demo
+// page) hands them over; under node, where nothing does, this file
+// instantiates the module itself.
+//
+// Two forms of the API exist. Today's, WebAssembly.Suspending and
+// WebAssembly.promising, is Chromium's. Node 20's V8 (11.3) has only the
+// first one, behind --experimental-wasm-stack-switching: a promising export
+// takes a suspender object as an extra first argument, and a suspending
+// import must be passed that same suspender, which C cannot do. There a
+// small module of our own (host/coroutine-shim.wat) stands between the two:
+// it keeps the running coroutine's suspender and passes it on. Node takes
+// that flag only on its command line, so boot.js, run as node's main
+// script, runs itself again in a node that has it.
+//
+// Without the API, or under a loader that does not hand over the imports,
+// Module.lkljsCoroutines is null and every kernel thread gets a worker of
+// its own.
 Module.lkljsCoroutines = (function () {
   "use strict";
-  if (Module.ENVIRONMENT_IS_PTHREAD || !Module.instantiateWasm ||
-      typeof WebAssembly.Suspending !== "function" || typeof WebAssembly.promising !== "function" ||
-      typeof Atomics.waitAsync !== "function") {
-    return null;
+  if (Module.ENVIRONMENT_IS_PTHREAD || typeof Atomics.waitAsync !== "function") return null;
+  const isNode = typeof process === "object" && Boolean(process.versions && process.versions.node);
+  const stackSwitchingFlag = "--experimental-wasm-stack-switching";
+
+  // Node 20 (V8 11) has the first API behind a flag that only its command
+  // line takes: boot.js as node's main script (not a script that a loader
+  // evaluates) runs itself again with it, and exits as that run does.
+  const mainScript = isNode && typeof module === "object" && typeof require === "function" && require.main === module;
+  if (mainScript && typeof WebAssembly.Suspending !== "function" && /^11\./.test(process.versions.v8) &&
+      !process.execArgv.includes(stackSwitchingFlag)) {
+    // A terminal's ^C reaches both nodes: the second one decides what it does.
+    const leaveToTheSecond = () => {};
+    process.on("SIGINT", leaveToTheSecond);
+    const again = require("child_process").spawnSync(process.execPath,
+      [stackSwitchingFlag, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+    process.off("SIGINT", leaveToTheSecond);
+    if (again.error) throw again.error;
+    if (again.signal) process.kill(process.pid, again.signal);
+    process.exit(again.status === null ? 1 : again.status);
   }
 
-  const instantiate = Module.instantiateWasm;
+  const api = todaysApi() || firstApi();
+  if (!api) return null;
+  if (!Module.instantiateWasm && !isNode) return null;
+
+  // WebAssembly.Suspending and WebAssembly.promising, as Chromium has them.
+  function todaysApi() {
+    if (typeof WebAssembly.Suspending !== "function" || typeof WebAssembly.promising !== "function") return null;
+    return {
+      suspending(importedFunction) { return new WebAssembly.Suspending(importedFunction); },
+      promising(exportedFunction) { return WebAssembly.promising(exportedFunction); }
+    };
+  }
+
+  // V8 11's WebAssembly.Function with {suspending: "first"} and
+  // {promising: "first"}, through the shim: its `wait` is the module's
+  // import, and passes the running coroutine's suspender to the suspending
+  // function; its `enter` takes the suspender of a new coroutine and calls
+  // the entry that is in its one-slot table.
+  function firstApi() {
+    if (typeof WebAssembly.Function !== "function") return null;
+    let shim = null;
+    let enter = null;
+    try {
+      shim = new WebAssembly.Instance(new WebAssembly.Module(Module.lkljsCoroutineShim), {
+        lkljs: {
+          suspend: new WebAssembly.Function({ parameters: ["externref", "i32", "i32"], results: [] },
+            lkljs_coroutine_suspend, { suspending: "first" })
+        }
+      });
+      enter = new WebAssembly.Function({ parameters: ["i32", "i32"], results: ["externref"] },
+        shim.exports.enter, { promising: "first" });
+    } catch (error) {
+      // An engine without stack switching, or with another form of it.
+      return null;
+    }
+    return {
+      suspending(importedFunction) {
+        if (importedFunction !== lkljs_coroutine_suspend) throw new Error("lkljs: the shim suspends only lkljs_coroutine_suspend");
+        return shim.exports.wait;
+      },
+      promising(exportedFunction) {
+        return (argument) => {
+          shim.exports.entries.set(0, exportedFunction);
+          return enter(0, argument);
+        };
+      }
+    };
+  }
+
+  // Under node, as Emscripten would, from the file beside boot.js.
+  function instantiateFromFile(imports, receive) {
+    WebAssembly.instantiate(readBinary(wasmBinaryFile), imports).then((result) => {
+      receive(result.instance, result.module);
+    }, abort);
+    return {};
+  }
+
+  const instantiate = Module.instantiateWasm || instantiateFromFile;
   Module.instantiateWasm = function (imports, receive) {
     // Emscripten renames imports and their modules: find this one by its function.
     let wrapped = 0;
     for (const functions of Object.values(imports)) {
       for (const name of Object.keys(functions)) {
         if (functions[name] !== lkljs_coroutine_suspend) continue;
-        functions[name] = new WebAssembly.Suspending(lkljs_coroutine_suspend);
+        functions[name] = api.suspending(lkljs_coroutine_suspend);
         wrapped++;
       }
     }
@@ -47,7 +133,7 @@ Module.lkljsCoroutines = (function () {
     // maybe from a coroutine, which must not be nested in.
     start(entry, coroutine, stackTop, ended) {
       queueMicrotask(() => {
-        const run = WebAssembly.promising(wasmTable.get(entry));
+        const run = api.promising(wasmTable.get(entry));
         coroutines.mainStack = stackSave();
         stackRestore(stackTop);
         let finished;

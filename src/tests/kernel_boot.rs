@@ -93,6 +93,59 @@ fn javascript_makes_system_calls_through_module_lkljs() {
     }
 }
 
+/// Under node 20, as in the page, the kernel's threads are coroutines of the
+/// runtime's thread (demo-build/host/lkljs-coroutines.js): `node boot.js`
+/// runs itself again in a node with V8's stack switching, and boot starts
+/// only the workers that /init, the host's process and the shell need, and
+/// a few spares. A preloaded script (node passes it on to the second run)
+/// counts the workers that each node process starts. The run passes the
+/// shell's exit status and output through.
+#[test]
+fn under_node_the_kernels_threads_are_coroutines_too() {
+    let artifacts = crate::support::kernel::build(&site_root());
+    let scratch = tempfile::tempdir().unwrap();
+    let counter = scratch.path().join("count-workers.js");
+    std::fs::write(
+        &counter,
+        "const threads = require('worker_threads');\n\
+         const Worker = threads.Worker;\n\
+         let started = 0;\n\
+         threads.Worker = class extends Worker { constructor(...args) { super(...args); started++; } };\n\
+         process.on('exit', () => { process.stderr.write(`workers started: ${started}\\n`); });\n",
+    )
+    .unwrap();
+    let output = crate::support::kernel::run_with_input_and_watchdog(
+        Command::new("node")
+            .args(["--no-experimental-fetch", "--require"])
+            .arg(&counter)
+            .arg("boot.js")
+            .current_dir(&artifacts.dir),
+        Some(b"echo hi | tr a-z A-Z\nexit 3\n"),
+        Duration::from_secs(180),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let context = format!("--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
+    assert_eq!(output.status.code(), Some(3), "{context}");
+    assert!(stdout.lines().any(|line| line == "HI"), "{context}");
+    let counts: Vec<u32> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("workers started: "))
+        .map(|count| count.parse().unwrap())
+        .collect();
+    // The first node starts none (it runs the second); the second, one for
+    // /init, the host's process, the shell, `tr` and its pipe's other side
+    // at most, and two spares. With a worker for each of the 9 kernel
+    // threads as well, it would start 12 or more by the prompt alone.
+    assert_eq!(counts.len(), 2, "not two node processes, each counting its workers\n{context}");
+    assert_eq!(counts[1], 0, "the first node started workers itself\n{context}");
+    assert!(
+        (3..=8).contains(&counts[0]),
+        "node started {} workers: are the kernel threads not coroutines under node?\n{context}",
+        counts[0]
+    );
+}
+
 #[test]
 fn the_demo_step_builds_a_kernel_that_boots() {
     let artifacts = crate::support::kernel::build(&site_root());

@@ -49,9 +49,9 @@ const emscriptenRuntime = Object.fromEntries(
     "locateFile", "readBinary", "addRunDependency", "removeRunDependency",
     // Emscripten's worker pool and the compiled module (host/lkljs-workers.js).
     "PThread", "addOnInit",
-    // The function table, abort, exit's exception and the import that
-    // suspends (host/lkljs-coroutines.js).
-    "wasmTable", "abort", "ExitStatus", "lkljs_coroutine_suspend",
+    // The function table, abort, exit's exception, the import that
+    // suspends and the module's file (host/lkljs-coroutines.js).
+    "wasmTable", "abort", "ExitStatus", "lkljs_coroutine_suspend", "wasmBinaryFile",
     "lkljsSyscallNumbers", "lkljsErrno", "lkljsFcntl",
     "_lkljs_channel_open", "_lkljs_channel_submit", "_lkljs_channel_interrupt", "_lkljs_channel_close",
     "_lkljs_user_syscall_entry", "_lkljs_user_result_slot_entry", "_lkljs_user_leave_entry",
