@@ -4,7 +4,9 @@
 //! (`sh -c true`, a 3-stage pipeline, a loop of 100 processes, an exec of
 //! BusyBox already compiled in the worker). Uses the demo
 //! build of this repository (built first if the cache has none). Prints
-//! figures; asserts nothing.
+//! figures; asserts nothing. With `LKLJS_BENCH_RECORD=1` it records the
+//! boot figures and the getpid round trip in `content/benchmarks.json`,
+//! which the guide's results page quotes (record.rs).
 //!
 //! `cargo bench --bench kernel_alive`
 
@@ -16,6 +18,7 @@ use lkljs_site::demo::pid1_milliseconds;
 
 #[path = "built_demo.rs"]
 mod built_demo;
+mod record;
 #[allow(dead_code, reason = "a benchmark uses a part of the summaries")]
 mod stats;
 
@@ -23,6 +26,8 @@ mod stats;
 const BOOTS: usize = 7;
 
 fn main() {
+    // Before any work of its own: how busy the machine was at the start.
+    let machine = record::machine();
     let artifacts = built_demo::built_demo("kernel_alive");
     let dir = &artifacts.dir;
     println!(
@@ -80,7 +85,30 @@ fn main() {
         eprintln!("kernel_alive: selftest.js --bench printed no figures");
         std::process::exit(1);
     }
+    let getpid = figures.iter().find(|(name, _)| name == "getpid_round_trip_us").map_or(&[][..], |(_, values)| values);
+    record::record(
+        "kernel_alive",
+        serde_json::json!({
+            "command": "cargo bench --bench kernel_alive",
+            "machine": machine,
+            "node": node_version(),
+            "boots": BOOTS,
+            "start_to_prompt_ms": record::spread(&to_prompt, 0),
+            "start_to_exit_ms": record::spread(&process_wall, 0),
+            "boot_to_pid1_kernel_clock_ms": record::spread(&kernel_pid1, 0),
+            "getpid_round_trip_us": record::spread(getpid, 1),
+        }),
+    );
     shell_figures(dir);
+}
+
+/// `node --version`, as the figures' description.
+fn node_version() -> String {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .map(|output| format!("node {}", String::from_utf8_lossy(&output.stdout).trim()))
+        .unwrap_or_else(|_| "node".to_owned())
 }
 
 /// Runs of each shell figure (the median is printed).
