@@ -21,8 +21,8 @@
  *
  * A task that runs a program keeps a worker of its own: a program runs
  * without the CPU, and nothing makes it return to the kernel in time.
- * Without stack switching (browsers without it, a node other than 20
- * without it), every kernel thread gets a worker too.
+ * Where the engine has neither form of stack switching, every kernel
+ * thread gets a worker too.
  */
 #include <emscripten.h>
 #include <errno.h>
@@ -94,7 +94,7 @@ void lkljs_coroutine_exit(void)
 }
 
 /*
- * Entered through WebAssembly.promising, on the coroutine's own stacks. It
+ * Entered through a promising export, on the coroutine's own stacks. It
  * ends, as a host thread does, when entry returns or by
  * lkljs_coroutine_exit().
  */

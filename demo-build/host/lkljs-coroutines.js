@@ -48,9 +48,10 @@ Module.lkljsCoroutines = (function () {
     process.exit(again.status === null ? 1 : again.status);
   }
 
+  // Under a loader that keeps the imports to itself, neither API is of use.
+  if (!Module.instantiateWasm && !isNode) return null;
   const api = todaysApi() || firstApi();
   if (!api) return null;
-  if (!Module.instantiateWasm && !isNode) return null;
 
   // WebAssembly.Suspending and WebAssembly.promising, as Chromium has them.
   function todaysApi() {

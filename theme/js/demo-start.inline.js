@@ -87,8 +87,8 @@
   // on the thread that started them. On the page's main thread all of that
   // waited behind layout, xterm.js and its frames, so a busy page slowed the
   // kernel's boot. There nothing of the page's runs. Ending this worker ends
-  // the kernel: its threads, its memory and all. (It ends them itself
-  // first: see "end".)
+  // the kernel: its threads, its memory and all, once none of its workers
+  // is loading (see "end").
   //
   // The page writes its `options` into the worker's script, since a message
   // to a worker that has not started yet waits for turns of the page's main
