@@ -41,10 +41,12 @@ void lkljs_host_console_write(const char *text, unsigned int length)
 {
 	/*
 	 * Runs on the main thread, synchronously so that output keeps its
-	 * order and is out before a later exit. Whole lines go to
+	 * order and is out before a later exit, after the tty's output that
+	 * came before it (host/console.c). Whole lines go to
 	 * Module.lkljsConsole(line) if the page set it, else to stdout.
 	 */
 	MAIN_THREAD_EM_ASM({
+		_lkljs_console_output_drain();
 		var pending = (Module.lkljsPendingOutput || "") + UTF8ToString($0, $1);
 		var lines = pending.split("\n");
 		Module.lkljsPendingOutput = lines.pop();
@@ -68,6 +70,7 @@ void lkljs_host_panic(const char *message)
 {
 	/* Contract A: the page hears of a panic before onExit(1). */
 	MAIN_THREAD_EM_ASM({
+		_lkljs_console_output_drain();
 		if (Module.lkljsPanic) Module.lkljsPanic(UTF8ToString($0));
 	}, message);
 }
@@ -88,7 +91,10 @@ void lkljs_host_set_halt_status(int status)
  */
 static void __attribute__((noreturn)) lkljs_exit(int status)
 {
-	MAIN_THREAD_EM_ASM({ runtimeKeepaliveCounter = 0; });
+	MAIN_THREAD_EM_ASM({
+		_lkljs_console_output_drain();
+		runtimeKeepaliveCounter = 0;
+	});
 	exit(status);
 }
 

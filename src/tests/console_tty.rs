@@ -45,6 +45,32 @@ fn piped_stdin_is_typed_into_the_shell_and_node_exits_with_its_status() {
     assert!(!stdout.contains('\r'), "a pipe gets '\\n' line ends\n{}", context(&output));
 }
 
+/// The tty's output reaches the host through a 64 KiB ring that the main
+/// thread drains without the writer waiting (host/console.c): a burst
+/// several times the ring's size must arrive whole and in order, and a
+/// kernel log line written after it must come after it.
+#[test]
+fn output_larger_than_the_ring_arrives_whole_and_in_order() {
+    const LAST: u32 = 40_000; // about 230 KB of output
+    let artifacts = build(&site_root());
+    let input =
+        format!("seq 1 {LAST}\necho '<2>lkljs-after-the-burst' > /dev/kmsg\necho 'shell after the log line'\nexit 4\n");
+    let output = boot_with_stdin(&artifacts.dir, Some(input.as_bytes()), Duration::from_secs(120));
+    assert_eq!(output.status.code(), Some(4), "{}", context(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let numbers: Vec<u32> = lines.iter().filter_map(|line| line.parse().ok()).collect();
+    let expected: Vec<u32> = (1..=LAST).collect();
+    assert!(numbers == expected, "seq's lines are not 1 to {LAST} in order ({} numbers)", numbers.len());
+    let position = |wanted: &dyn Fn(&str) -> bool, what: &str| {
+        lines.iter().position(|line| wanted(line)).unwrap_or_else(|| panic!("no {what}\n{}", context(&output)))
+    };
+    let last_number = position(&|line| line == LAST.to_string(), "last number");
+    // The kernel log's line, "[ seconds] text", not the echo of the command.
+    let log_line = position(&|line| line.starts_with('[') && line.ends_with("] lkljs-after-the-burst"), "log line");
+    let shell_line = position(&|line| line == "shell after the log line", "line after it");
+    assert!(last_number < log_line && log_line < shell_line, "out of order: {last_number}, {log_line}, {shell_line}");
+}
 /// The README's interactive use: `node boot.js` with a terminal (a pty
 /// from Python's pty module) puts it in raw mode, so keys reach the
 /// kernel's tty: the shell's line editing, ^C, the window size and `exit 3`.
