@@ -71,6 +71,7 @@ fn output_larger_than_the_ring_arrives_whole_and_in_order() {
     let shell_line = position(&|line| line == "shell after the log line", "line after it");
     assert!(last_number < log_line && log_line < shell_line, "out of order: {last_number}, {log_line}, {shell_line}");
 }
+
 /// The README's interactive use: `node boot.js` with a terminal (a pty
 /// from Python's pty module) puts it in raw mode, so keys reach the
 /// kernel's tty: the shell's line editing, ^C, the window size and `exit 3`.
