@@ -464,6 +464,9 @@ table_roots lib/lib.a
 # has it whenever static data starts at 1 KiB or above (here 64 KiB): no
 # pointer lies below 1 KiB, so constant offsets fold into loads and stores
 # (0.7 KB, 0.8 KB with Brotli).
+# schedule is exported for host/lkljs-user.js, which calls it for a task
+# leaving for user mode so that the leave's throw unwinds the scheduler's
+# frames only (host/user.c).
 link_module() {
   local name=$1
   shift
@@ -475,7 +478,7 @@ link_module() {
     -sGLOBAL_BASE=65536 \
     -sENVIRONMENT=web,worker,node \
     -Wl,--gc-sections \
-    -sEXPORTED_FUNCTIONS=_main,_malloc,_free \
+    -sEXPORTED_FUNCTIONS=_main,_malloc,_free,_schedule \
     --pre-js "$generated/lkljs-syscall-numbers.js" \
     --pre-js "$generated/lkljs-coroutine-shim.js" \
     --pre-js "$demo_build_dir/host/lkljs-coroutines.js" \

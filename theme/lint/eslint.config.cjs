@@ -55,7 +55,7 @@ const emscriptenRuntime = Object.fromEntries(
     "lkljsSyscallNumbers", "lkljsErrno", "lkljsFcntl",
     "_lkljs_channel_open", "_lkljs_channel_submit", "_lkljs_channel_interrupt", "_lkljs_channel_close",
     "_lkljs_user_syscall_entry", "_lkljs_user_result_slot_entry", "_lkljs_user_leave_entry",
-    "_lkljs_user_fault_entry", "_lkljs_user_work_pending_entry", "_lkljs_call_on_caller_entry",
+    "_lkljs_user_fault_entry", "_lkljs_user_work_pending_entry", "_lkljs_call_on_caller_entry", "_schedule",
     "_lkljs_js_console_input", "_lkljs_js_console_end_input", "_lkljs_js_console_resize",
   ].map((name) => [name, "readonly"]),
 );

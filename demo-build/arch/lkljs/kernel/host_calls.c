@@ -314,6 +314,8 @@ static int lkljs_thread_task_main(void *argument)
 	self->creation->result = (long)self;
 	/* self->creation is answered by lkljs_host_thread_task_leaves(). */
 	lkljs_user_leave();
+	/* Not reached: __switch_to() ended this task's own host thread. */
+	return 0;
 }
 
 bool lkljs_is_host_thread_task(struct task_struct *task)

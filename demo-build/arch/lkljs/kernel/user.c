@@ -21,8 +21,10 @@
  *                         hands the CPU on (to the idle task: on this
  *                         thread, which then frees the CPU again) and,
  *                         instead of waiting for it back, has the host
- *                         throw up to the program's frames, which take the
- *                         result and go on
+ *                         throw out of the scheduler's frames (host/user.c
+ *                         calls schedule() for this, and catches the
+ *                         throw), so that the leave returns, off the CPU,
+ *                         and the program takes the result and goes on
  *
  * exec replaces the thread's program (the host throws past the old
  * program's frames and calls the new _start); exit ends the thread; a trap
@@ -98,7 +100,9 @@ void lkljs_user_leave(void)
 	for (;;) {
 		self->thread.leaving_for_user = 1;
 		set_current_state(TASK_IDLE);
-		schedule();
+		/* Off the CPU once it has left: touch nothing of the kernel. */
+		if (lkljs_host_schedule_to_leave())
+			return;
 		/* Woken before it was switched out: still on the CPU. */
 		self->thread.leaving_for_user = 0;
 	}

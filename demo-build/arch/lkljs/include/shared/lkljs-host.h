@@ -144,12 +144,13 @@ struct lkljs_host_call {
 void lkljs_call_submit(struct lkljs_host_call *call);
 /*
  * A host thread whose task exists (call->task), without the CPU: runs the
- * call on this thread as the task and leaves the kernel by the host's throw
- * (lkljs_host_user_leave), which lkljs_host_call_here() catches; the result
- * is then in call->result. Not for LKLJS_CALL_INTERRUPT.
+ * call on this thread as the task and returns once it has left the kernel
+ * (lkljs_user_leave); the result is then in call->result. A call that ends
+ * the task (LKLJS_CALL_EXIT) leaves by the host's throw instead
+ * (lkljs_host_user_leave), which lkljs_host_call_here() catches. Not for
+ * LKLJS_CALL_INTERRUPT.
  */
-void lkljs_call_on_caller(struct lkljs_host_call *call)
-	__attribute__((noreturn));
+void lkljs_call_on_caller(struct lkljs_host_call *call);
 /* Host: runs lkljs_call_on_caller(call) and returns once it has left. */
 void lkljs_host_call_here(struct lkljs_host_call *call);
 
@@ -232,14 +233,21 @@ long lkljs_host_user_strnlen(unsigned long from, unsigned long n);
  * (called once its task is off the CPU); does not return.
  */
 void lkljs_host_user_leave(void) __attribute__((noreturn));
+/*
+ * schedule() for a task that leaves for user mode (lkljs_user_leave), run
+ * so that lkljs_host_user_leave() throws only out of the scheduler's
+ * frames: 1 once the task has left, its thread off the CPU; 0 if schedule()
+ * returned, the task woken before it was switched out.
+ */
+int lkljs_host_schedule_to_leave(void);
 /* Runs the thread's program from _start; does not return. */
 void lkljs_host_user_run(struct task_struct *task) __attribute__((noreturn));
 
 /* The kernel's entry points for the host's user-mode loop. */
 void lkljs_user_syscall(struct task_struct *task, long nr, long a0, long a1,
-			long a2, long a3, long a4, long a5)
-	__attribute__((noreturn));
-void lkljs_user_leave(void) __attribute__((noreturn));
+			long a2, long a3, long a4, long a5);
+/* Returns once the task has left for user mode, off the CPU. */
+void lkljs_user_leave(void);
 void lkljs_user_fault(struct task_struct *task, int signal)
 	__attribute__((noreturn));
 long *lkljs_user_result_slot(struct task_struct *task);
