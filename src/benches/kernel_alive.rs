@@ -1,4 +1,6 @@
-//! The live kernel under node: boot to PID 1 and to the shell's prompt, a
+//! The live kernel under node: boot to PID 1 and to the shell's prompt (with
+//! where the time to the prompt goes: node's start-up and the module's
+//! compilation, the kernel's boot to PID 1, `/init` and the shell), a
 //! getpid round trip from a host thread, the cost of a host thread with its
 //! kernel task, memory, and the BusyBox shell's process creation
 //! (`sh -c true`, a 3-stage pipeline, a loop of 100 processes, an exec of
@@ -54,7 +56,8 @@ fn main() {
     );
     println!("node boot.js start to exit (halted):  median {:.1} ms ({BOOTS} boots)", median(&process_wall));
 
-    let to_prompt: Vec<f64> = (0..BOOTS).filter_map(|_| start_to_prompt_ms(dir)).collect();
+    let prompts: Vec<PromptTiming> = (0..BOOTS).filter_map(|_| start_to_prompt(dir)).collect();
+    let to_prompt: Vec<f64> = prompts.iter().map(|timing| timing.total_ms).collect();
     let prompt = stats::spread(&to_prompt).unwrap_or(stats::Spread { median: f64::NAN, min: f64::NAN, max: f64::NAN });
     println!(
         "node boot.js start to shell prompt:   median {:.1} ms, min {:.1}, max {:.1} ({} boots)",
@@ -62,6 +65,14 @@ fn main() {
         prompt.min,
         prompt.max,
         to_prompt.len()
+    );
+    let phase = |part: fn(&PromptTiming) -> f64| median(&prompts.iter().map(part).collect::<Vec<_>>());
+    println!(
+        "  where it goes (medians): node's start, its second start and the module's compilation {:.0} ms \
+         + the kernel's start to PID 1 in user mode {:.0} ms + /init and the shell's start {:.0} ms",
+        phase(|timing| timing.to_kernel_ms),
+        phase(|timing| timing.kernel_to_pid1_ms),
+        phase(|timing| timing.pid1_to_prompt_ms)
     );
 
     let mut figures: Vec<(String, Vec<f64>)> = Vec::new();
@@ -199,10 +210,25 @@ fn node(dir: &Path, arguments: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// One boot's time to the shell's prompt, and where it went.
+struct PromptTiming {
+    total_ms: f64,
+    /// Up to the kernel's start: node's own start-up, its second start with
+    /// stack switching, and the module's compilation and instantiation.
+    to_kernel_ms: f64,
+    /// The kernel's clock when PID 1 enters user mode (`/init`'s exec).
+    kernel_to_pid1_ms: f64,
+    /// From there to the prompt: `/init` sets the machine up, starts the
+    /// shell, which prints its banner and prompt.
+    pid1_to_prompt_ms: f64,
+}
+
 /// Starts `node boot.js` with a pipe as stdin and times it until the shell's
 /// prompt ("# ") is on stdout; then ends stdin, so that the shell exits and
-/// the machine halts. `None` if no prompt came.
-fn start_to_prompt_ms(dir: &Path) -> Option<f64> {
+/// the machine halts. The kernel's log line for PID 1's entry to user mode,
+/// which node writes as the kernel prints it, splits the time: its arrival
+/// less its timestamp is when the kernel started. `None` if no prompt came.
+fn start_to_prompt(dir: &Path) -> Option<PromptTiming> {
     use std::io::Read;
     let started = Instant::now();
     let mut child = Command::new("node")
@@ -214,24 +240,36 @@ fn start_to_prompt_ms(dir: &Path) -> Option<f64> {
         .spawn()
         .expect("node runs (sudo demo-build/setup.sh installs it)");
     let mut stdout = child.stdout.take().unwrap();
-    let (mut seen, mut buffer, mut elapsed) = (Vec::new(), [0u8; 4096], None);
+    let (mut seen, mut buffer, mut timing) = (Vec::new(), [0u8; 4096], None);
+    // (arrival, timestamp) of PID 1's line, in ms since the start.
+    let mut pid1_line = None;
     while let Ok(count) = stdout.read(&mut buffer) {
         if count == 0 {
             break;
         }
+        let arrived = started.elapsed().as_secs_f64() * 1000.0;
         seen.extend_from_slice(&buffer[..count]);
+        if pid1_line.is_none() {
+            let lines: Vec<String> = String::from_utf8_lossy(&seen).lines().map(String::from).collect();
+            pid1_line = pid1_milliseconds(&lines).map(|stamp| (arrived, stamp));
+        }
         if seen.ends_with(b"# ") {
-            elapsed = Some(started.elapsed().as_secs_f64() * 1000.0);
+            timing = pid1_line.map(|(pid1_arrived, stamp)| PromptTiming {
+                total_ms: arrived,
+                to_kernel_ms: pid1_arrived - stamp,
+                kernel_to_pid1_ms: stamp,
+                pid1_to_prompt_ms: arrived - pid1_arrived,
+            });
             break;
         }
     }
     drop(child.stdin.take());
     let _ = stdout.read_to_end(&mut seen);
     let _ = child.wait();
-    if elapsed.is_none() {
-        eprintln!("kernel_alive: no shell prompt:\n{}", String::from_utf8_lossy(&seen));
+    if timing.is_none() {
+        eprintln!("kernel_alive: no shell prompt, or no line for PID 1 before it:\n{}", String::from_utf8_lossy(&seen));
     }
-    elapsed
+    timing
 }
 
 /// The median, NaN (printed as such) when a figure has no values.
