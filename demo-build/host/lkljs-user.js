@@ -197,6 +197,20 @@ Module.lkljsUser = (function () {
     return SIGSEGV;
   }
 
+  // Calls entry(argument), a kernel entry that may leave by throwing LEAVE:
+  // true if it did, with the C stack pointer put back, false if it returned.
+  function runUntilLeft(entry, argument) {
+    const stack = stackSave();
+    try {
+      entry(argument);
+      return false;
+    } catch (e) {
+      if (e !== LEAVE) throw e;
+    }
+    stackRestore(stack);
+    return true;
+  }
+
   function makeSyscall(task) {
     return (nr, a0, a1, a2, a3, a4, a5) => {
       // The loop check's fast path: nothing pending, no kernel entry.
@@ -378,27 +392,13 @@ Module.lkljsUser = (function () {
     // The schedule() of a task leaving for user mode: 1 once it has left,
     // when __switch_to has thrown; 0 if schedule() returned.
     scheduleToLeave() {
-      const stack = stackSave();
-      try {
-        _schedule();
-        return 0;
-      } catch (e) {
-        if (e !== LEAVE) throw e;
-      }
-      stackRestore(stack);
-      return 1;
+      return runUntilLeft(_schedule, undefined) ? 1 : 0;
     },
     // A host thread's system call, run on this thread as its kernel task
     // (kernel/host_calls.c). It returns once the task has left, as a
     // program's does; a call that ends the task leaves by the throw itself.
     callHere(call) {
-      const stack = stackSave();
-      try {
-        _lkljs_call_on_caller_entry(call);
-      } catch (e) {
-        if (e !== LEAVE) throw e;
-      }
-      stackRestore(stack);
+      runUntilLeft(_lkljs_call_on_caller_entry, call);
     },
     // The user-mode loop of a task's host thread, entered once its exec is
     // through; it leaves only with the thread (exit, or a fatal signal).
