@@ -30,6 +30,7 @@ Module.lkljsCoroutines = (function () {
   if (Module.ENVIRONMENT_IS_PTHREAD || typeof Atomics.waitAsync !== "function") return null;
   const isNode = typeof process === "object" && Boolean(process.versions && process.versions.node);
   const stackSwitchingFlag = "--experimental-wasm-stack-switching";
+  const lifelineVariable = "LKLJS_FIRST_NODE_LIFELINE";
 
   // Node 20 (V8 11) has the first API behind a flag that only its command
   // line takes: boot.js as node's main script (not a script that a loader
@@ -46,12 +47,29 @@ Module.lkljsCoroutines = (function () {
     // on the project's 2-core machine).
     const env = Object.assign({}, process.env);
     delete env.NODE_EXTRA_CA_CERTS;
+    // The second node's lifeline to this one: its fd 3 is one end of a
+    // socket pair whose other end this node holds until it ends, however it
+    // ends (SIGKILL included), so the second one never outlives it (below).
+    env[lifelineVariable] = "3";
     const again = require("child_process").spawnSync(process.execPath,
-      [stackSwitchingFlag, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env });
+      [stackSwitchingFlag, ...process.execArgv, ...process.argv.slice(1)],
+      { stdio: ["inherit", "inherit", "inherit", "pipe"], env });
     process.off("SIGINT", leaveToTheSecond);
     if (again.error) throw again.error;
     if (again.signal) process.kill(process.pid, again.signal);
     process.exit(again.status === null ? 1 : again.status);
+  }
+  // In the second node: once the first one has ended (killed, or its
+  // terminal hung up), nobody waits for this one, and it would go on
+  // reading the terminal that the first one's shell has taken back. So it
+  // ends too, as if hung up (its exit restores the terminal's mode).
+  if (mainScript && process.env[lifelineVariable] === "3") {
+    delete process.env[lifelineVariable];
+    const lifeline = new (require("net").Socket)({ fd: 3, readable: true, writable: false });
+    lifeline.on("close", () => process.exit(128 + require("os").constants.signals.SIGHUP));
+    lifeline.on("error", () => {});
+    lifeline.unref();
+    lifeline.resume();
   }
 
   // Under a loader that keeps the imports to itself, neither API is of use.

@@ -6,10 +6,11 @@
 //! (`/bin/tty-test`) are started by the host and take the console; job
 //! control is typed into the shell.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -105,6 +106,75 @@ fn stdin_at_its_end_makes_the_shell_exit_zero_and_the_machine_halt() {
             assert!(stdout.lines().any(|line| line == "no newline at the end"), "{}", context(&output));
         }
     }
+}
+
+/// `node boot.js` runs itself again in a second node (with stack switching,
+/// host/lkljs-coroutines.js), which holds the kernel. Killing the first one
+/// with a signal that it cannot catch must end the second too: else it
+/// would go on reading the terminal that the user's shell has taken back.
+#[test]
+fn killing_node_ends_the_node_that_holds_the_kernel() {
+    let artifacts = build(&site_root());
+    let mut first = Command::new("node")
+        .args(["--no-experimental-fetch", "boot.js"])
+        .current_dir(&artifacts.dir)
+        .env("LKLJS_BOOT_TIMEOUT_SECONDS", "60")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Both stay open until the end, so that neither the end of input nor a
+    // broken pipe can be what ends the second node.
+    let mut stdin = first.stdin.take().unwrap();
+    let mut stdout = BufReader::new(first.stdout.take().unwrap());
+    stdin.write_all(b"echo lkljs-shell-up\n").unwrap();
+    let mut line = String::new();
+    while line.trim_end() != "lkljs-shell-up" {
+        line.clear();
+        assert_ne!(stdout.read_line(&mut line).unwrap(), 0, "node ended before the shell ran a command");
+    }
+    let second = children_of(first.id());
+    assert_eq!(second.len(), 1, "the first node runs exactly one other: {second:?}");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let started = Instant::now();
+    while is_running(second[0]) && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let still_running = is_running(second[0]);
+    if still_running {
+        let _ = Command::new("kill").args(["-KILL", &second[0].to_string()]).status();
+    }
+    assert!(!still_running, "the second node outlived the first by 30 s");
+    drop((stdin, stdout));
+}
+
+/// The processes whose parent is `parent`, from /proc.
+fn children_of(parent: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        if process_stat(pid).is_some_and(|(_, ppid)| ppid == parent) {
+            children.push(pid);
+        }
+    }
+    children
+}
+
+/// Alive and not a zombie.
+fn is_running(pid: u32) -> bool {
+    process_stat(pid).is_some_and(|(state, _)| state != 'Z' && state != 'X')
+}
+
+/// A process's state and parent, from /proc/PID/stat (after the command's
+/// name, which may hold spaces and parentheses).
+fn process_stat(pid: u32) -> Option<(char, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let parent = fields.next()?.parse().ok()?;
+    Some((state, parent))
 }
 
 /// What console-session.js reported. One session serves every test that
