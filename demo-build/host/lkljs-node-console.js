@@ -35,8 +35,30 @@ Module.lkljsNodeConsole = (function () {
     process.stdout.on("resize", resize);
   }
 
+  // A reader that goes away (`node boot.js | head`) ends node as SIGPIPE
+  // ends a program: quietly, with status 128 + 13, rather than with an
+  // uncaught EPIPE and a screenful of boot.js. Both of node's ways to
+  // stdout: the tty's output (process.stdout) and the kernel log's lines
+  // (Emscripten's out(), a synchronous write).
+  function endQuietlyOnBrokenPipe() {
+    const brokenPipe = (error) => {
+      if (error && error.code === "EPIPE") process.exit(128 + require("os").constants.signals.SIGPIPE);
+      throw error;
+    };
+    process.stdout.on("error", brokenPipe);
+    const print = out;
+    out = (text) => {
+      try {
+        print(text);
+      } catch (error) {
+        brokenPipe(error);
+      }
+    };
+  }
+
   function attach() {
     if (!ownsStdin()) return;
+    endQuietlyOnBrokenPipe();
     const terminal = Module.lkljs.console;
     if (process.stdin.isTTY) {
       process.stdin.setRawMode(true);

@@ -150,6 +150,49 @@ fn killing_node_ends_the_node_that_holds_the_kernel() {
     drop((stdin, stdout));
 }
 
+/// `node boot.js | head -1`: once the reader has gone, node ends as a
+/// program that SIGPIPE ends, with status 128 + 13 and no stack trace.
+#[test]
+fn a_reader_that_goes_away_ends_node_quietly() {
+    let artifacts = build(&site_root());
+    let mut node = Command::new("node")
+        .args(["--no-experimental-fetch", "boot.js"])
+        .current_dir(&artifacts.dir)
+        .env("LKLJS_BOOT_TIMEOUT_SECONDS", "60")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(node.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
+    assert!(first_line.contains("Linux version"), "the kernel log's first line: {first_line}");
+    // The reader is gone; the stdin stays open, so that only a write can end node.
+    let mut stdin = node.stdin.take().unwrap();
+    stdin.write_all(b"seq 1 100000\n").unwrap();
+    let mut stderr = node.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = node.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = node.kill();
+            panic!("node went on for 60 s without a reader");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stderr = stderr.join().unwrap();
+    assert_eq!(status.code(), Some(128 + 13), "stderr:\n{stderr}");
+    assert!(!stderr.contains("EPIPE"), "no stack trace:\n{stderr}");
+    drop(stdin);
+}
+
 /// The processes whose parent is `parent`, from /proc.
 fn children_of(parent: u32) -> Vec<u32> {
     let mut children = Vec::new();

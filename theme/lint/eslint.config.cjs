@@ -44,7 +44,7 @@ const style = {
 // or that are JavaScript (EM_JS in coroutine.c).
 const emscriptenRuntime = Object.fromEntries(
   [
-    "Module", "ENVIRONMENT_IS_PTHREAD", "ENVIRONMENT_IS_NODE", "out", "HEAP32", "HEAPU8", "HEAPU32", "_malloc", "_free",
+    "Module", "ENVIRONMENT_IS_PTHREAD", "ENVIRONMENT_IS_NODE", "HEAP32", "HEAPU8", "HEAPU32", "_malloc", "_free",
     "lengthBytesUTF8", "stringToUTF8", "stackSave", "stackRestore",
     "locateFile", "readBinary", "addRunDependency", "removeRunDependency",
     // Emscripten's worker pool and the compiled module (host/lkljs-workers.js).
@@ -61,6 +61,8 @@ const emscriptenRuntime = Object.fromEntries(
 );
 // The runtime's clock, which host/lkljs-clock.js replaces in a page.
 emscriptenRuntime._emscripten_get_now = "writable";
+// The runtime's print, which host/lkljs-node-console.js wraps for a broken pipe.
+emscriptenRuntime.out = "writable";
 
 module.exports = [
   {
