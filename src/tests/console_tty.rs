@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -19,9 +19,19 @@ use crate::support::kernel::{SessionResults, build, run_console_script, run_with
 /// Runs `node boot.js` in `dir` with `input` as its stdin (`None`: /dev/null),
 /// killing it if it outlives `limit`.
 fn boot_with_stdin(dir: &Path, input: Option<&[u8]>, limit: Duration) -> Output {
+    run_with_input_and_watchdog(&mut boot_command(dir), input, limit)
+}
+
+/// `node boot.js` in `dir`, with the boot's own timeout at 60 s.
+fn boot_command(dir: &Path) -> Command {
     let mut command = Command::new("node");
     command.args(["--no-experimental-fetch", "boot.js"]).current_dir(dir).env("LKLJS_BOOT_TIMEOUT_SECONDS", "60");
-    run_with_input_and_watchdog(&mut command, input, limit)
+    command
+}
+
+/// `node boot.js` in `dir` with its standard streams piped, but stderr as given.
+fn start_boot_with_pipes(dir: &Path, stderr: Stdio) -> Child {
+    boot_command(dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(stderr).spawn().unwrap()
 }
 
 fn context(output: &Output) -> String {
@@ -115,15 +125,7 @@ fn stdin_at_its_end_makes_the_shell_exit_zero_and_the_machine_halt() {
 #[test]
 fn killing_node_ends_the_node_that_holds_the_kernel() {
     let artifacts = build(&site_root());
-    let mut first = Command::new("node")
-        .args(["--no-experimental-fetch", "boot.js"])
-        .current_dir(&artifacts.dir)
-        .env("LKLJS_BOOT_TIMEOUT_SECONDS", "60")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = start_boot_with_pipes(&artifacts.dir, Stdio::null());
     // Both stay open until the end, so that neither the end of input nor a
     // broken pipe can be what ends the second node.
     let mut stdin = first.stdin.take().unwrap();
@@ -155,15 +157,7 @@ fn killing_node_ends_the_node_that_holds_the_kernel() {
 #[test]
 fn a_reader_that_goes_away_ends_node_quietly() {
     let artifacts = build(&site_root());
-    let mut node = Command::new("node")
-        .args(["--no-experimental-fetch", "boot.js"])
-        .current_dir(&artifacts.dir)
-        .env("LKLJS_BOOT_TIMEOUT_SECONDS", "60")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut node = start_boot_with_pipes(&artifacts.dir, Stdio::piped());
     let mut first_line = String::new();
     BufReader::new(node.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
     assert!(first_line.contains("Linux version"), "the kernel log's first line: {first_line}");
