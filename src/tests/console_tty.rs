@@ -140,15 +140,11 @@ fn killing_node_ends_the_node_that_holds_the_kernel() {
     assert_eq!(second.len(), 1, "the first node runs exactly one other: {second:?}");
     first.kill().unwrap();
     first.wait().unwrap();
-    let started = Instant::now();
-    while is_running(second[0]) && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let still_running = is_running(second[0]);
-    if still_running {
+    let ended = poll_until(Duration::from_secs(30), || !is_running(second[0]));
+    if !ended {
         let _ = Command::new("kill").args(["-KILL", &second[0].to_string()]).status();
     }
-    assert!(!still_running, "the second node outlived the first by 30 s");
+    assert!(ended, "the second node outlived the first by 30 s");
     drop((stdin, stdout));
 }
 
@@ -170,21 +166,32 @@ fn a_reader_that_goes_away_ends_node_quietly() {
         std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
         text
     });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = node.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = node.kill();
-            panic!("node went on for 60 s without a reader");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let mut status = None;
+    if !poll_until(Duration::from_secs(60), || {
+        status = node.try_wait().unwrap();
+        status.is_some()
+    }) {
+        let _ = node.kill();
+        panic!("node went on for 60 s without a reader");
+    }
     let stderr = stderr.join().unwrap();
-    assert_eq!(status.code(), Some(128 + 13), "stderr:\n{stderr}");
+    assert_eq!(status.and_then(|status| status.code()), Some(128 + 13), "stderr:\n{stderr}");
     assert!(!stderr.contains("EPIPE"), "no stack trace:\n{stderr}");
     drop(stdin);
+}
+
+/// Checks `done` every 50 ms until it holds (true) or `limit` has passed (false).
+fn poll_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    loop {
+        if done() {
+            return true;
+        }
+        if started.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// The processes whose parent is `parent`, from /proc.
