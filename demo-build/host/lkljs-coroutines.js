@@ -40,7 +40,10 @@ Module.lkljsCoroutines = (function () {
   // tiers up within milliseconds either way. No tier-up at all is slower.
   // The same flag on node's own command line comes later, and wins.
   const tieringBudgetFlag = "--wasm-tiering-budget=20000000";
+  // The second node's lifeline to the first (below): the variable names
+  // its file descriptor, the first one after the standard streams.
   const lifelineVariable = "LKLJS_FIRST_NODE_LIFELINE";
+  const lifelineFd = 3;
 
   // Node 20 (V8 11) has the first API behind a flag that only its command
   // line takes: boot.js as node's main script (not a script that a loader
@@ -60,7 +63,7 @@ Module.lkljsCoroutines = (function () {
     // The second node's lifeline to this one: its fd 3 is one end of a
     // socket pair whose other end this node holds until it ends, however it
     // ends (SIGKILL included), so the second one never outlives it (below).
-    env[lifelineVariable] = "3";
+    env[lifelineVariable] = String(lifelineFd);
     const again = require("child_process").spawnSync(process.execPath,
       [stackSwitchingFlag, tieringBudgetFlag, ...process.execArgv, ...process.argv.slice(1)],
       { stdio: ["inherit", "inherit", "inherit", "pipe"], env });
@@ -73,9 +76,9 @@ Module.lkljsCoroutines = (function () {
   // terminal hung up), nobody waits for this one, and it would go on
   // reading the terminal that the first one's shell has taken back. So it
   // ends too, as if hung up (its exit restores the terminal's mode).
-  if (mainScript && process.env[lifelineVariable] === "3") {
+  if (mainScript && process.env[lifelineVariable] === String(lifelineFd)) {
     delete process.env[lifelineVariable];
-    const lifeline = new (require("net").Socket)({ fd: 3, readable: true, writable: false });
+    const lifeline = new (require("net").Socket)({ fd: lifelineFd, readable: true, writable: false });
     lifeline.on("close", () => process.exit(128 + require("os").constants.signals.SIGHUP));
     lifeline.on("error", () => {});
     lifeline.unref();
