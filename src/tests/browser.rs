@@ -4,10 +4,12 @@
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use crate::support::chromium::{Chromium, Page};
 use crate::support::fixture_site::{BUILD_ERROR_MARKER, FixtureDirs};
+use crate::support::processes;
 use crate::support::static_hosts::PlainServer;
 use lkljs_site::serve::{RunningServer, ServeConfig, start};
 use serde_json::json;
@@ -299,4 +301,24 @@ fn the_harness_delivers_key_presses_and_captures_console_and_exceptions() {
     page.collect_events(Duration::from_millis(300));
     assert!(page.console().contains(&"warning: \"careful\" 42".to_owned()), "{:?}", page.console());
     assert!(page.exceptions().iter().any(|exception| exception.contains("boom")), "{:?}", page.exceptions());
+}
+
+#[test]
+fn the_harness_waits_for_a_new_browser_to_become_idle_but_not_for_a_busy_process() {
+    let Some(browser) = Chromium::launch() else { return };
+    let _page = browser.page();
+    // Not a speed check: a hang detector far beyond the second a new browser takes.
+    assert!(browser.wait_until_idle(Duration::from_secs(60)).is_some(), "the new browser never became idle");
+
+    // The same measure must tell a busy process from one that sleeps.
+    let mut busy = Command::new("sh").args(["-c", "while :; do :; done"]).spawn().unwrap();
+    let verdict = processes::wait_until_quiet(busy.id(), Duration::from_millis(200), 0.05, Duration::from_secs(2));
+    busy.kill().unwrap();
+    busy.wait().unwrap();
+    assert_eq!(verdict, None, "a shell spinning in a loop was taken for idle");
+    let mut sleeper = Command::new("sleep").arg("60").spawn().unwrap();
+    let verdict = processes::wait_until_quiet(sleeper.id(), Duration::from_millis(200), 0.05, Duration::from_secs(30));
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+    assert!(verdict.is_some(), "a sleeping process was never taken for idle");
 }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::support::kernel::{SessionResults, build, run_console_script, run_with_input_and_watchdog, site_root};
+use crate::support::processes::{children_of, is_running};
 
 /// Runs `node boot.js` in `dir` with `input` as its stdin (`None`: /dev/null),
 /// killing it if it outlives `limit`.
@@ -192,33 +193,6 @@ fn poll_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// The processes whose parent is `parent`, from /proc.
-fn children_of(parent: u32) -> Vec<u32> {
-    let mut children = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        if process_stat(pid).is_some_and(|(_, ppid)| ppid == parent) {
-            children.push(pid);
-        }
-    }
-    children
-}
-
-/// Alive and not a zombie.
-fn is_running(pid: u32) -> bool {
-    process_stat(pid).is_some_and(|(state, _)| state != 'Z' && state != 'X')
-}
-
-/// A process's state and parent, from /proc/PID/stat (after the command's
-/// name, which may hold spaces and parentheses).
-fn process_stat(pid: u32) -> Option<(char, u32)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
-    let state = fields.next()?.chars().next()?;
-    let parent = fields.next()?.parse().ok()?;
-    Some((state, parent))
 }
 
 /// What console-session.js reported. One session serves every test that

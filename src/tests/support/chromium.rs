@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
+use super::processes;
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long a CDP command may take before the test fails instead of hanging.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -27,7 +29,7 @@ const CTRL: u32 = 2;
 /// A running browser; it is killed when this is dropped.
 pub struct Chromium {
     // Declared first so the browser is killed before its profile directory is removed.
-    _process: KillOnDrop,
+    process: KillOnDrop,
     connection: Rc<RefCell<Connection>>,
     _profile: tempfile::TempDir,
 }
@@ -97,7 +99,20 @@ impl Chromium {
             watch_workers: false,
             worker_network: None,
         }));
-        Some(Self { _process: process, connection, _profile: profile })
+        Some(Self { process, connection, _profile: profile })
+    }
+
+    /// Waits until the browser has finished starting: until its processes have
+    /// used at most a tenth of one processor over half a second. A new
+    /// Chromium, headless too, keeps both cores busy for most of a second
+    /// after it starts (in a trace of a page loaded at once, a renderer
+    /// loading the omnibox's WebUI, hundreds of chrome:// files, took most of
+    /// one core), and a page loaded meanwhile shares the machine with it. A
+    /// reader's browser has done all this long before they follow a link.
+    /// Returns how long it took, or `None` if the browser was still busy
+    /// after `limit`.
+    pub fn wait_until_idle(&self, limit: Duration) -> Option<Duration> {
+        processes::wait_until_quiet(self.process.0.id(), Duration::from_millis(500), 0.1, limit)
     }
 
     /// Opens a new blank tab with page, runtime and log events enabled.

@@ -6,6 +6,7 @@ pub mod files;
 pub mod fixture_site;
 pub mod kernel;
 pub mod npm_tools;
+pub mod processes;
 pub mod raw_http;
 pub mod real_site;
 pub mod static_hosts;
