@@ -4,12 +4,12 @@
 use std::time::{Duration, Instant};
 
 /// What /proc/PID/stat says of one process.
-pub struct ProcessStat {
+struct ProcessStat {
     /// `R`, `S`, `Z` and so on.
-    pub state: char,
-    pub parent: u32,
+    state: char,
+    parent: u32,
     /// User and system time, in clock ticks.
-    pub cpu_ticks: u64,
+    cpu_ticks: u64,
 }
 
 /// The clock ticks of /proc/PID/stat per second: USER_HZ, which Linux keeps
@@ -17,7 +17,7 @@ pub struct ProcessStat {
 const TICKS_PER_SECOND: u64 = 100;
 
 /// A process's stat, or `None` once it has gone.
-pub fn process_stat(pid: u32) -> Option<ProcessStat> {
+fn process_stat(pid: u32) -> Option<ProcessStat> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command's name comes first, in parentheses, and may hold spaces and
     // parentheses itself: the fields start after the last ')'. They are
@@ -56,22 +56,14 @@ pub fn is_running(pid: u32) -> bool {
 /// The processor time that `root` and its living descendants have used.
 pub fn tree_cpu_time(root: u32) -> Duration {
     let processes = all_processes();
+    // Breadth first: each process found adds its children to the end.
     let mut tree = vec![root];
-    let mut ticks = 0;
-    // Each round adds the children of the processes found so far.
     let mut next = 0;
-    while next < tree.len() {
-        let pid = tree[next];
+    while let Some(&pid) = tree.get(next) {
         next += 1;
-        for (child, stat) in &processes {
-            if stat.parent == pid {
-                tree.push(*child);
-            }
-        }
-        if let Some((_, stat)) = processes.iter().find(|(candidate, _)| *candidate == pid) {
-            ticks += stat.cpu_ticks;
-        }
+        tree.extend(processes.iter().filter(|(_, stat)| stat.parent == pid).map(|(child, _)| *child));
     }
+    let ticks: u64 = processes.iter().filter(|(pid, _)| tree.contains(pid)).map(|(_, stat)| stat.cpu_ticks).sum();
     Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
 }
 
